@@ -1,0 +1,24 @@
+"""Print a bundled example: ``python -m dcmcore.examples [NAME]`` (default ``ct``)."""
+
+from __future__ import annotations
+
+import sys
+
+from dcmcore import examples
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    name = args[0] if args else "ct"
+    if name not in examples.names():
+        print(f"unknown example {name!r}; choose from {', '.join(examples.names())}",
+              file=sys.stderr)
+        return 2
+    ds = getattr(examples, name)
+    print(f"{ds.filename}")
+    print(ds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
