@@ -447,9 +447,11 @@ def _encode_extended(value: str, encodings: Sequence[str], delimiters: str) -> b
     if first_is_sj:
         elements[0] = (first_el, first)
 
-    # the whole value in one extension element (pydicom's preferred form)
+    # the whole value in one extension element (pydicom's preferred form), unless
+    # a delimiter inside it would reset the decoder to value 1
+    spans_delimiter = any(ch in value for ch in delimiters)
     for el, codec in elements[1:]:
-        if el is None:
+        if el is None or spans_delimiter:
             continue
         try:
             body = _encode_element(value, el, codec)

@@ -1,0 +1,820 @@
+"""Python types of DICOM element values, with pydicom 3's observable behaviour.
+
+- :class:`PersonName` (PN), decoded on demand from its bytes;
+- :class:`DSfloat` / :class:`DSdecimal` (DS) and :class:`IS` / :class:`ISfloat` (IS),
+  numbers that remember the string they were read from;
+- :class:`DA`, :class:`DT`, :class:`TM` (see :mod:`dcmcore.datetimes`);
+- :class:`MultiValue`, the list of a multi-valued element.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
+from decimal import Decimal
+from math import floor, isfinite, log10
+from typing import Any, TypeVar, overload
+
+from dcmcore import config
+from dcmcore.charset import PN_DELIMS, decode_bytes, default_encoding, encode_string
+from dcmcore.datetimes import DA, DT, TM
+from dcmcore.errors import DcmcoreWarning, InvalidValueError
+from dcmcore.validators import (
+    is_valid_da,
+    is_valid_ds,
+    is_valid_dt,
+    is_valid_is,
+    is_valid_tm,
+    is_valid_ui,
+    validate_value,
+)
+
+__all__ = [
+    "PersonName",
+    "DA",
+    "DT",
+    "TM",
+    "DS",
+    "DSfloat",
+    "DSdecimal",
+    "IS",
+    "ISfloat",
+    "MultiValue",
+    "ConstrainedList",
+    "format_number_as_ds",
+    "is_valid_ds",
+    "is_valid_is",
+    "is_valid_da",
+    "is_valid_dt",
+    "is_valid_tm",
+    "is_valid_ui",
+    "validate_value",
+]
+
+T = TypeVar("T")
+
+
+class _ValueOverflowError(InvalidValueError, OverflowError):
+    """A DS or IS value too long or too large (pydicom raises OverflowError)."""
+
+
+class _ISFloatError(InvalidValueError, TypeError):
+    """A non-integer IS value in RAISE mode (pydicom raises TypeError)."""
+
+
+def _warn(msg: str) -> None:
+    warnings.warn(msg, DcmcoreWarning, stacklevel=3)
+
+
+# ----------------------------------------------------------------------------
+# MultiValue
+
+
+class ConstrainedList(MutableSequence[T]):
+    """A list whose items pass through :meth:`_validate` whenever they are added."""
+
+    def __init__(self, iterable: Iterable[Any] | None = None) -> None:
+        self._list: list[T] = [] if iterable is None else [self._validate(i) for i in iterable]
+
+    def _validate(self, item: Any) -> T:
+        raise NotImplementedError(f"'{type(self).__name__}._validate()' must be implemented")
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> MutableSequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | MutableSequence[T]:
+        return self._list[index]
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        if isinstance(index, slice):
+            self._list[index] = [self._validate(v) for v in value]
+        else:
+            self._list[index] = self._validate(value)
+
+    def __delitem__(self, index: int | slice) -> None:
+        del self._list[index]
+
+    def __len__(self) -> int:
+        return len(self._list)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._list)
+
+    def insert(self, index: int, value: Any) -> None:
+        """Insert `value` (converted) before `index`."""
+        self._list.insert(index, self._validate(value))
+
+    def append(self, value: Any) -> None:
+        """Append `value` (converted)."""
+        self._list.append(self._validate(value))
+
+    def extend(self, values: Iterable[Any]) -> None:
+        """Append every item of `values` (converted)."""
+        if not hasattr(values, "__iter__"):
+            raise TypeError("An iterable is required")
+        self._list.extend([self._validate(v) for v in values])
+
+    def __iadd__(self, other: Iterable[Any]) -> ConstrainedList[T]:  # type: ignore[override, misc]
+        self.extend(other)
+        return self
+
+    def __eq__(self, other: Any) -> Any:
+        return self._list == other
+
+    def __ne__(self, other: Any) -> Any:
+        return self._list != other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class MultiValue(ConstrainedList[T]):
+    """The value of a multi-valued element: a list converting each item it receives.
+
+    Parameters
+    ----------
+    type_constructor : callable
+        Called on every item added (``IS``, ``PersonName``, ``str``, ...).
+    iterable : iterable
+        The initial items.
+    """
+
+    def __init__(self, type_constructor: Callable[[Any], T], iterable: Iterable[Any]) -> None:
+        self._constructor = type_constructor
+        super().__init__(iterable)
+
+    def _validate(self, item: Any) -> T:
+        return self._constructor(item)
+
+    def sort(self, *args: Any, **kwargs: Any) -> None:
+        """Sort the items in place, as :meth:`list.sort`."""
+        self._list.sort(*args, **kwargs)
+
+    def __str__(self) -> str:
+        if not self._list:
+            return ""
+        items = (repr(x) if isinstance(x, (str, bytes)) else str(x) for x in self._list)
+        return f"[{', '.join(items)}]"
+
+    __repr__ = __str__
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_multivalue, (self._constructor, list(self._list)))
+
+
+def _identity(x: Any) -> Any:
+    return x
+
+
+def _rebuild_multivalue(constructor: Callable[[Any], Any], items: list[Any]) -> MultiValue[Any]:
+    mv: MultiValue[Any] = MultiValue(_identity, items)
+    mv._constructor = constructor
+    return mv
+
+
+# ----------------------------------------------------------------------------
+# DS
+
+
+def format_number_as_ds(val: float | Decimal) -> str:
+    """Return the closest representation of `val` that fits a DS (16 characters).
+
+    Parameters
+    ----------
+    val : float or decimal.Decimal
+        A finite number.
+
+    Returns
+    -------
+    str
+        ``str(val)`` when short enough, else a shortened fixed-point or
+        scientific form.
+
+    Raises
+    ------
+    TypeError
+        If `val` is not a float or Decimal.
+    ValueError
+        If `val` is NaN or infinite.
+    """
+    if not isinstance(val, (float, Decimal)):
+        raise TypeError("'val' must be of type float or decimal.Decimal")
+    if not isfinite(val):
+        raise ValueError(f"Cannot encode non-finite floats as DICOM decimal strings. Got '{val}'")
+    text = str(val)
+    if len(text) <= 16:
+        return text
+    magnitude = log10(abs(val))
+    negative = 1 if val < 0 else 0
+    # fixed point loses precision past 1e14 (1e13 with a sign) and below 1e-4
+    if magnitude < -4 or magnitude >= 14 - negative:
+        digits = 10 - negative
+        text = f"{val:.{digits}e}"
+        return text if len(text) <= 16 else f"{val:.{digits - 1}e}"
+    decimals = 14 - negative - (int(floor(magnitude)) if magnitude >= 1.0 else 0)
+    return f"{val:.{decimals}f}"
+
+
+def _auto_format_default(val: Any, auto_format: bool | None) -> bool:
+    if auto_format is not None:
+        return bool(auto_format)
+    # strings are kept as given; numbers follow the setting
+    return False if isinstance(val, str) else bool(config.settings.auto_format_DS)
+
+
+class DSfloat(float):
+    """A DS value as :class:`float`, keeping the string it was made from.
+
+    Parameters
+    ----------
+    val : str, int, float or Decimal
+        The value; a blank string is returned unchanged.
+    auto_format : bool, optional
+        Shorten the string form to a valid DS when needed. Default: False for
+        strings, ``config.settings.auto_format_DS`` for numbers.
+    validation_mode : int, optional
+        Default: ``config.settings.reading_validation_mode``.
+    """
+
+    auto_format: bool
+    original_string: str
+
+    def __new__(  # type: ignore[misc]
+        cls,
+        val: None | str | int | float | Decimal,
+        auto_format: bool | None = None,
+        validation_mode: int | None = None,
+    ) -> str | DSfloat | None:
+        if val is None:
+            return None
+        if isinstance(val, str) and not val.strip():
+            return val
+        return super().__new__(cls, val)
+
+    def __init__(
+        self,
+        val: str | int | float | Decimal,
+        auto_format: bool | None = None,
+        validation_mode: int | None = None,
+    ) -> None:
+        if validation_mode is None:
+            validation_mode = config.settings.reading_validation_mode
+        auto_format = _auto_format_default(val, auto_format)
+        checked = False
+        if isinstance(val, str):
+            self.original_string = val.strip()
+        elif isinstance(val, (DSfloat, DSdecimal)):
+            if val.auto_format:
+                auto_format = checked = True
+            if hasattr(val, "original_string"):
+                self.original_string = val.original_string
+        self.auto_format = auto_format
+        if auto_format and not checked:
+            if hasattr(self, "original_string"):
+                if not is_valid_ds(self.original_string):
+                    self.original_string = format_number_as_ds(float(self.original_string))
+            elif isfinite(self):
+                self.original_string = format_number_as_ds(float(self))
+        if validation_mode == config.RAISE and not self.auto_format:
+            text = str(self)
+            if len(text) > 16:
+                raise _ValueOverflowError(
+                    "Values for elements with a VR of 'DS' must be <= 16 characters long, but "
+                    "the float provided requires > 16 characters to be accurately represented. "
+                    "Use a smaller string, set the validation mode to WARN, or construct the "
+                    "DS with 'auto_format' set to True"
+                )
+            if not is_valid_ds(text):
+                raise InvalidValueError(f'Value "{self}" is not valid for elements with a VR of DS')
+
+    def __eq__(self, other: Any) -> Any:
+        if isinstance(other, str):
+            return str(self) == other
+        return super().__eq__(other)
+
+    def __ne__(self, other: Any) -> Any:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return super().__hash__()
+
+    def __str__(self) -> str:
+        try:
+            return self.original_string
+        except AttributeError:
+            return float.__repr__(self)
+
+    def __repr__(self) -> str:
+        return f"'{self}'"
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:  # type: ignore[override]
+        return (_rebuild, (type(self), float(self), self.__dict__))
+
+
+def _rebuild(cls: type, number: Any, state: dict[str, Any]) -> Any:
+    obj = cls.__new__(cls, number)
+    obj.__dict__.update(state)
+    return obj
+
+
+class DSdecimal(Decimal):
+    """A DS value as :class:`decimal.Decimal`, keeping the string it was made from.
+
+    Parameters are those of :class:`DSfloat`; a ``float`` argument raises
+    ``TypeError`` (as pydicom does by default): pass a string or a Decimal.
+    """
+
+    auto_format: bool
+    original_string: str
+
+    def __new__(  # type: ignore[misc]
+        cls,
+        val: None | str | int | float | Decimal,
+        auto_format: bool | None = None,
+        validation_mode: int | None = None,
+    ) -> str | DSdecimal | None:
+        if val is None:
+            return None
+        if isinstance(val, str) and not val.strip():
+            return val
+        if isinstance(val, float) and not isinstance(val, DSfloat):
+            raise TypeError(
+                "'DS' cannot be instantiated with a float value: convert the value to a "
+                "string with the desired number of digits, or pass a 'Decimal' instance."
+            )
+        if isinstance(val, str):
+            val = val.strip()
+        return super().__new__(cls, val)
+
+    def __init__(
+        self,
+        val: str | int | float | Decimal,
+        auto_format: bool | None = None,
+        validation_mode: int | None = None,
+    ) -> None:
+        if validation_mode is None:
+            validation_mode = config.settings.reading_validation_mode
+        auto_format = _auto_format_default(val, auto_format)
+        checked = False
+        if isinstance(val, str):
+            self.original_string = val.strip()
+        elif isinstance(val, (DSfloat, DSdecimal)):
+            if val.auto_format:
+                auto_format = checked = True
+            if hasattr(val, "original_string"):
+                self.original_string = val.original_string
+        self.auto_format = auto_format
+        if auto_format and not checked:
+            if hasattr(self, "original_string"):
+                if not is_valid_ds(self.original_string):
+                    self.original_string = format_number_as_ds(float(self.original_string))
+            elif self.is_finite():
+                self.original_string = format_number_as_ds(self)
+        if validation_mode != config.IGNORE:
+            text = repr(self).strip("'")
+            msg = ""
+            if len(text) > 16:
+                msg = (
+                    "Values for elements with a VR of 'DS' values must be <= 16 characters "
+                    "long. Use a smaller string, set the validation mode to WARN, use "
+                    "'Decimal.quantize()', or construct the DS with 'auto_format' set to True"
+                )
+                if validation_mode == config.RAISE:
+                    raise _ValueOverflowError(msg)
+            elif not is_valid_ds(text):
+                msg = f'Value "{self}" is not valid for elements with a VR of DS'
+                if validation_mode == config.RAISE:
+                    raise InvalidValueError(msg)
+            if msg:
+                _warn(msg)
+
+    def __eq__(self, other: Any) -> Any:
+        if isinstance(other, str):
+            return str(self) == other
+        return super().__eq__(other)
+
+    def __ne__(self, other: Any) -> Any:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return super().__hash__()
+
+    def __str__(self) -> str:
+        original = getattr(self, "original_string", None)
+        if original is not None and len(original) <= 16:
+            return original
+        return Decimal.__str__(self)
+
+    def __repr__(self) -> str:
+        original = getattr(self, "original_string", None)
+        return f"'{original if original is not None else self}'"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), Decimal.__str__(self), self.__dict__))
+
+
+def DS(
+    val: None | str | int | float | Decimal,
+    auto_format: bool | None = None,
+    validation_mode: int | None = None,
+) -> None | str | DSfloat | DSdecimal:
+    """Make a DS value: :class:`DSdecimal` if ``config.settings.use_DS_decimal`` else
+    :class:`DSfloat`; a blank string or ``None`` is returned unchanged.
+    """
+    if val is None:
+        return None
+    if validation_mode is None:
+        validation_mode = config.settings.reading_validation_mode
+    if isinstance(val, str):
+        if not val.strip():
+            return val
+        validate_value("DS", val, validation_mode)
+    if config.settings.use_DS_decimal:
+        return DSdecimal(val, auto_format, validation_mode)
+    return DSfloat(val, auto_format, validation_mode)
+
+
+# ----------------------------------------------------------------------------
+# IS
+
+
+class ISfloat(float):
+    """An IS value that is not an integer (``'1.5'``), kept as :class:`float`.
+
+    Made by :class:`IS` only; warns (WARN) or raises ``TypeError`` (RAISE).
+    """
+
+    original_string: str
+
+    def __new__(  # type: ignore[misc]
+        cls, val: str | float | Decimal, validation_mode: int | None = None
+    ) -> float | str:
+        if isinstance(val, str) and not val.strip():
+            return ""
+        return super().__new__(cls, val)
+
+    def __init__(self, val: str | float | Decimal, validation_mode: int | None = None) -> None:
+        if isinstance(val, str):
+            self.original_string = val.strip()
+        elif isinstance(val, (IS, ISfloat)) and hasattr(val, "original_string"):
+            self.original_string = val.original_string
+        if validation_mode:
+            msg = f'Value "{self}" is not valid for elements with a VR of IS'
+            if validation_mode == config.WARN:
+                _warn(msg)
+            elif validation_mode == config.RAISE:
+                raise _ISFloatError(msg + "\nSet reading_validation_mode to WARN or IGNORE to bypass")
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:  # type: ignore[override]
+        return (_rebuild, (type(self), float(self), self.__dict__))
+
+
+class IS(int):
+    """An IS value as :class:`int`, keeping the string it was made from.
+
+    ``IS('  12 ')`` is 12 with ``original_string`` ``'12'``; ``IS('1.0')`` is 1;
+    ``IS('1.5')`` gives an :class:`ISfloat`; a blank string is returned unchanged.
+    """
+
+    original_string: str
+
+    def __new__(  # type: ignore[misc]
+        cls, val: None | str | int | float | Decimal, validation_mode: int | None = None
+    ) -> str | IS | ISfloat | None:
+        if val is None:
+            return None
+        if validation_mode is None:
+            validation_mode = config.settings.reading_validation_mode
+        if isinstance(val, str):
+            if not val.strip():
+                return val
+            validate_value("IS", val, validation_mode)
+        try:
+            new: Any = super().__new__(cls, val)
+        except ValueError:
+            new = super().__new__(cls, float(val))  # '1.0' is accepted
+        if isinstance(val, (float, Decimal, str)) and new != float(val):
+            new = ISfloat(val, validation_mode)
+        if not -(2**31) <= new < 2**31 and validation_mode == config.RAISE:
+            raise _ValueOverflowError(
+                "Elements with a VR of IS must have a value between -2**31 and (2**31 - 1). "
+                "Set the validation mode to WARN to override the value check"
+            )
+        return new
+
+    def __init__(self, val: str | int | float | Decimal, validation_mode: int | None = None) -> None:
+        if isinstance(val, str):
+            self.original_string = val.strip()
+        elif isinstance(val, IS) and hasattr(val, "original_string"):
+            self.original_string = val.original_string
+
+    def __eq__(self, other: Any) -> Any:
+        if isinstance(other, str):
+            return str(self) == other
+        return super().__eq__(other)
+
+    def __ne__(self, other: Any) -> Any:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return super().__hash__()
+
+    def __str__(self) -> str:
+        try:
+            return self.original_string
+        except AttributeError:
+            return int.__repr__(self)
+
+    def __repr__(self) -> str:
+        return f"'{int.__repr__(self)}'"
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:  # type: ignore[override]
+        return (_rebuild, (type(self), int(self), self.__dict__))
+
+
+# ----------------------------------------------------------------------------
+# PN
+
+
+def _verify_encodings(encodings: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    if encodings is None:
+        return None
+    if isinstance(encodings, str):
+        return (encodings,)
+    return tuple(encodings)
+
+
+def _decode_personname(value: bytes, encodings: Sequence[str]) -> tuple[str, ...]:
+    # decode the whole value first: a '=' byte may be part of a multi-byte character
+    comps = decode_bytes(value, encodings, PN_DELIMS).split("=")
+    while comps and not comps[-1]:
+        comps.pop()
+    return tuple(comps)
+
+
+def _encode_personname(components: Sequence[str], encodings: Sequence[str]) -> bytes:
+    encoded = [
+        b"^".join(encode_string(group, encodings) for group in comp.split("^"))
+        for comp in components
+    ]
+    while encoded and not encoded[-1]:
+        encoded.pop()
+    return b"=".join(encoded)
+
+
+class PersonName:
+    """A PN value: up to three component groups (alphabetic, ideographic, phonetic).
+
+    Parameters
+    ----------
+    val : str, bytes or PersonName
+        The decoded name, or the encoded bytes (decoded on first use).
+    encodings : list of str, optional
+        Python codecs of the value (see :func:`dcmcore.charset.convert_encodings`).
+    original_string : bytes, optional
+        The encoded value when `val` is the decoded string.
+    validation_mode : int, optional
+        Default: ``config.settings.reading_validation_mode``.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> PersonName | None:  # type: ignore[misc]
+        if args and args[0] is None:
+            return None
+        return super().__new__(cls)
+
+    def __init__(
+        self,
+        val: bytes | str | PersonName,
+        encodings: Sequence[str] | None = None,
+        original_string: bytes | None = None,
+        validation_mode: int | None = None,
+    ) -> None:
+        if validation_mode is None:
+            validation_mode = config.settings.reading_validation_mode
+        self.validation_mode = validation_mode
+        self._components: tuple[str, ...] | None = None
+        self.original_string: bytes | None
+        if isinstance(val, PersonName):
+            encodings = val.encodings
+            self.original_string = val.original_string
+            self._components = tuple(str(val).split("="))
+        elif isinstance(val, bytes):
+            self.original_string = val
+            validate_value("PN", val, validation_mode)
+        else:
+            self.original_string = original_string
+            validate_value("PN", original_string if original_string else val, validation_mode)
+            comps = val.split("=")
+            while comps and not comps[-1]:
+                comps.pop()
+            self._components = tuple(comps)
+        self.encodings: tuple[str, ...] | None = _verify_encodings(encodings)
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """The decoded component groups (alphabetic, ideographic, phonetic), trailing empties dropped."""
+        if self._components is None:
+            self._components = _decode_personname(
+                self.original_string or b"", self.encodings or [default_encoding]
+            )
+        return self._components
+
+    def _name_part(self, i: int) -> str:
+        try:
+            return self.components[0].split("^")[i]
+        except IndexError:
+            return ""
+
+    @property
+    def family_name(self) -> str:
+        """The first group (family name) of the alphabetic component."""
+        return self._name_part(0)
+
+    @property
+    def given_name(self) -> str:
+        """The second group (given name) of the alphabetic component."""
+        return self._name_part(1)
+
+    @property
+    def middle_name(self) -> str:
+        """The third group (middle name) of the alphabetic component."""
+        return self._name_part(2)
+
+    @property
+    def name_prefix(self) -> str:
+        """The fourth group (name prefix) of the alphabetic component."""
+        return self._name_part(3)
+
+    @property
+    def name_suffix(self) -> str:
+        """The fifth group (name suffix) of the alphabetic component."""
+        return self._name_part(4)
+
+    def _component(self, i: int) -> str:
+        comps = self.components
+        return comps[i] if i < len(comps) else ""
+
+    @property
+    def alphabetic(self) -> str:
+        """The first (alphabetic) component group."""
+        return self._component(0)
+
+    @property
+    def ideographic(self) -> str:
+        """The second (ideographic) component group."""
+        return self._component(1)
+
+    @property
+    def phonetic(self) -> str:
+        """The third (phonetic) component group."""
+        return self._component(2)
+
+    def __eq__(self, other: Any) -> Any:
+        return str(self) == other
+
+    def __ne__(self, other: Any) -> Any:
+        return not self == other
+
+    def __str__(self) -> str:
+        return "=".join(self.components)
+
+    def __repr__(self) -> str:
+        return repr("=".join(self.components))
+
+    def __iter__(self) -> Iterator[str]:
+        yield from str(self)
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __contains__(self, x: Any) -> bool:
+        return x in str(self)
+
+    def __hash__(self) -> int:
+        return hash(self.components)
+
+    def __bool__(self) -> bool:
+        if not self.original_string:
+            comps = self.components
+            return bool(comps) and (len(comps) > 1 or bool(comps[0]))
+        return True
+
+    def decode(self, encodings: Sequence[str] | None = None) -> PersonName:
+        """Return the name decoded with `encodings` (self when unchanged or not given)."""
+        if encodings is None or _verify_encodings(encodings) == self.encodings:
+            return self
+        if self.original_string is None:
+            self.original_string = _encode_personname(
+                self.components, self.encodings or [default_encoding]
+            )
+            validate_value("PN", self.original_string, self.validation_mode)
+        return PersonName(self.original_string, encodings)
+
+    def encode(self, encodings: Sequence[str] | None = None) -> bytes:
+        """Return the encoded name: the original bytes when the encodings are
+        unchanged, else the components encoded with `encodings`.
+        """
+        encs = _verify_encodings(encodings) or self.encodings
+        if encs != self.encodings and self.encodings is not None:
+            return _encode_personname(self.components, encs or [default_encoding])
+        if self.original_string is None:
+            self.original_string = _encode_personname(
+                self.components, encs or [default_encoding]
+            )
+        return self.original_string
+
+    def family_comma_given(self) -> str:
+        """The name as ``'Family, Given'``."""
+        return f"{self.family_name}, {self.given_name}"
+
+    def formatted(self, format_str: str) -> str:
+        """The name formatted with ``%``-style named fields (``%(family_name)s``, ...)."""
+        fields = (
+            "family_name", "given_name", "middle_name", "name_prefix", "name_suffix",
+            "ideographic", "phonetic",
+        )
+        return format_str % {name: getattr(self, name) for name in fields}
+
+    @staticmethod
+    def _encode_component_groups(
+        alphabetic: Sequence[str | bytes],
+        ideographic: Sequence[str | bytes],
+        phonetic: Sequence[str | bytes],
+        encodings: Sequence[str] | None = None,
+    ) -> bytes:
+        encs = list(encodings or [default_encoding])
+
+        def standardize(part: str | bytes) -> bytes:
+            if isinstance(part, bytes):
+                encoded, decoded = part, decode_bytes(part, encs, frozenset())
+            else:
+                encoded, decoded = encode_string(part, encs), part
+            for ch in ("\\", "=", "^"):
+                if ch in decoded:
+                    raise ValueError(f"Strings may not contain the {ch} character")
+            return encoded
+
+        groups = [
+            b"^".join(standardize(p) for p in group).rstrip(b"^")
+            for group in (alphabetic, ideographic, phonetic)
+        ]
+        return b"=".join(groups).rstrip(b"=")
+
+    @classmethod
+    def from_named_components(
+        cls,
+        family_name: str | bytes = "",
+        given_name: str | bytes = "",
+        middle_name: str | bytes = "",
+        name_prefix: str | bytes = "",
+        name_suffix: str | bytes = "",
+        family_name_ideographic: str | bytes = "",
+        given_name_ideographic: str | bytes = "",
+        middle_name_ideographic: str | bytes = "",
+        name_prefix_ideographic: str | bytes = "",
+        name_suffix_ideographic: str | bytes = "",
+        family_name_phonetic: str | bytes = "",
+        given_name_phonetic: str | bytes = "",
+        middle_name_phonetic: str | bytes = "",
+        name_prefix_phonetic: str | bytes = "",
+        name_suffix_phonetic: str | bytes = "",
+        encodings: list[str] | None = None,
+    ) -> PersonName:
+        """Build a name from its named parts (PS3.5 6.2.1); parts may not contain
+        ``^``, ``=`` or a backslash (``ValueError``).
+        """
+        value = cls._encode_component_groups(
+            [family_name, given_name, middle_name, name_prefix, name_suffix],
+            [
+                family_name_ideographic, given_name_ideographic, middle_name_ideographic,
+                name_prefix_ideographic, name_suffix_ideographic,
+            ],
+            [
+                family_name_phonetic, given_name_phonetic, middle_name_phonetic,
+                name_prefix_phonetic, name_suffix_phonetic,
+            ],
+            encodings,
+        )
+        return cls(value, encodings=encodings)
+
+    @classmethod
+    def from_named_components_veterinary(
+        cls,
+        responsible_party_name: str | bytes = "",
+        patient_name: str | bytes = "",
+        responsible_party_name_ideographic: str | bytes = "",
+        patient_name_ideographic: str | bytes = "",
+        responsible_party_name_phonetic: str | bytes = "",
+        patient_name_phonetic: str | bytes = "",
+        encodings: list[str] | None = None,
+    ) -> PersonName:
+        """Build a veterinary name (responsible party, patient) from its parts."""
+        value = cls._encode_component_groups(
+            [responsible_party_name, patient_name],
+            [responsible_party_name_ideographic, patient_name_ideographic],
+            [responsible_party_name_phonetic, patient_name_phonetic],
+            encodings,
+        )
+        return cls(value, encodings=encodings)
