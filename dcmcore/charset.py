@@ -130,7 +130,8 @@ _CODEC_ELEMENT: dict[str, _Element] = {}
 for _el in _ESCAPES.values():
     _CODEC_ELEMENT.setdefault(codecs.lookup(_el.codec).name, _el)
 _CODEC_ELEMENT[codecs.lookup("shift_jis").name] = _ESCAPES[b"\x1b)I"]
-_CODEC_ELEMENT[codecs.lookup(default_encoding).name] = _ESCAPES[b"\x1b(B"]
+_CODEC_ELEMENT.pop(codecs.lookup(default_encoding).name)
+_CODEC_ELEMENT[codecs.lookup("latin_1").name] = _ESCAPES[b"\x1b-A"]
 
 
 def _warn(msg: str) -> None:
@@ -380,6 +381,9 @@ def _encode_element(text: str, element: _Element | None, codec: str) -> bytes:
 
 
 def _element_for(codec: str) -> _Element | None:
+    # 'iso8859' (ISO-IR 6) and 'latin_1' (ISO-IR 100) are the same Python codec
+    if codec == default_encoding:
+        return _ESCAPES[b"\x1b(B"]
     return _CODEC_ELEMENT.get(_normalised(codec))
 
 
@@ -419,7 +423,8 @@ def encode_string(value: str, encodings: Sequence[str], delimiters: str = "\r\n\
             raise CharsetError(f"Unknown encoding '{first}'") from None
         _warn(f"Unknown encoding '{first}' - using default encoding instead")
         return value.encode(default_encoding, errors="replace")
-    if len(encodings) > 1 and _normalised(first) not in _STAND_ALONE_CODECS:
+    extended = len(encodings) > 1 and _normalised(first) not in _STAND_ALONE_CODECS
+    if extended:
         try:
             return _encode_extended(value, encodings, delimiters)
         except UnicodeEncodeError:
@@ -430,6 +435,8 @@ def encode_string(value: str, encodings: Sequence[str], delimiters: str = "\r\n\
         f"Failed to encode value with encodings: {', '.join(encodings)} "
         "- using replacement characters in encoded string"
     )
+    if extended:
+        return _encode_extended(value, encodings, delimiters, replace=True)
     return value.encode(first, errors="replace")
 
 
@@ -438,7 +445,9 @@ def _return_escape(first: str) -> bytes:
     return b"\x1b(J" if _normalised(first) == "shift_jis" else b"\x1b(B"
 
 
-def _encode_extended(value: str, encodings: Sequence[str], delimiters: str) -> bytes:
+def _encode_extended(
+    value: str, encodings: Sequence[str], delimiters: str, replace: bool = False
+) -> bytes:
     first = encodings[0]
     first_el = _element_for(first)
     first_is_sj = first_el is not None and first_el.codec == "shift_jis"
@@ -473,6 +482,8 @@ def _encode_extended(value: str, encodings: Sequence[str], delimiters: str) -> b
             if g0_changed:
                 out += _return_escape(first)
                 g0_changed = False
+            if g1_current is not None and first_el is not None and first_el.area == _G1:
+                out += first_el.escape  # value 1 active again before the delimiter
             g1_current = None
             out += ch.encode(first, errors="replace")
             i += 1
@@ -494,7 +505,10 @@ def _encode_extended(value: str, encodings: Sequence[str], delimiters: str) -> b
                 chosen = (el, codec)
                 break
         if chosen is None:
-            raise UnicodeEncodeError(first, value, i, i + 1, "no code element can encode it")
+            if not replace:
+                raise UnicodeEncodeError(first, value, i, i + 1, "no code element can encode it")
+            value = value[:i] + "?" + value[i + 1 :]
+            continue
         el, codec = chosen
         # collect the run this element can encode
         j = i + 1
