@@ -1,0 +1,56 @@
+"""Pixel data: native unpacking, encapsulation, the pixel API of ``Dataset``.
+
+``Dataset`` delegates its pixel members here: ``pixel_array(ds, **opts)``,
+``pixel_array_options(ds, ...)``, ``decompress(ds, ...)``, ``compress(ds, ...)``,
+``set_pixel_data(ds, ...)``, ``overlay_array(ds, group)``, ``waveform_array(ds, index)``.
+``pixel_array`` and ``iter_pixels`` also accept a path or a binary file and then read
+only the frames they decode. Codecs are reached through :mod:`dcmcore.codecs`.
+"""
+
+from dcmcore.pixels.api import (
+    compress,
+    convert_pixel_data,
+    decompress,
+    iter_pixels,
+    overlay_array,
+    pixel_array,
+    pixel_array_options,
+    set_pixel_data,
+    waveform_array,
+)
+from dcmcore.pixels.colour import convert_colour_space
+from dcmcore.pixels.encapsulation import (
+    encapsulate,
+    encapsulate_extended,
+    generate_fragmented_frames,
+    generate_fragments,
+    generate_frames,
+    get_frame,
+    parse_basic_offsets,
+    parse_fragments,
+)
+from dcmcore.pixels.native import pack_bits
+from dcmcore.pixels.validation import MissingElementError
+
+__all__ = [
+    "pixel_array",
+    "iter_pixels",
+    "pixel_array_options",
+    "decompress",
+    "compress",
+    "set_pixel_data",
+    "convert_pixel_data",
+    "overlay_array",
+    "waveform_array",
+    "convert_colour_space",
+    "encapsulate",
+    "encapsulate_extended",
+    "generate_fragmented_frames",
+    "generate_fragments",
+    "generate_frames",
+    "get_frame",
+    "parse_basic_offsets",
+    "parse_fragments",
+    "pack_bits",
+    "MissingElementError",
+]

@@ -1,0 +1,677 @@
+"""The pixel API of the seed: what ``Dataset``'s pixel members delegate to.
+
+Every function takes a pydicom-compatible dataset first (``pixel_array`` and
+``iter_pixels`` also accept a path or a readable binary file, in which case only the
+wanted frames' bytes are read).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from dcmcore.errors import DcmcoreWarning, PixelDataError
+from dcmcore.pixels import encapsulation as enc
+from dcmcore.pixels._compat import (
+    EXPLICIT_VR_LE,
+    element_value,
+    file_meta_of,
+    has_element,
+    new_uid,
+    transfer_syntax_of,
+    ts_info,
+)
+from dcmcore.pixels.decode import DecodeOptions, PixelSource, decode, iter_decode
+from dcmcore.pixels.frame_info import PIXEL_TAGS, module_from_dataset
+from dcmcore.pixels.native import pack_bits, subsample_ybr422
+from dcmcore.pixels.validation import validate_module
+
+__all__ = [
+    "pixel_array",
+    "iter_pixels",
+    "pixel_array_options",
+    "decompress",
+    "compress",
+    "set_pixel_data",
+    "convert_pixel_data",
+    "overlay_array",
+    "waveform_array",
+    "dataset_source",
+]
+
+_OPTS_ATTR = "_pixel_array_opts"
+_PIXEL_TAG = 0x7FE00010
+
+
+def _is_file_input(src: Any) -> bool:
+    return isinstance(src, (str, bytes, os.PathLike)) or hasattr(src, "read")
+
+
+def _set_private(ds: Any, name: str, value: Any) -> None:
+    try:
+        setattr(ds, name, value)
+    except Exception:  # noqa: BLE001 - datasets that refuse unknown attributes
+        object.__setattr__(ds, name, value)
+
+
+def _clear_cache(ds: Any) -> None:
+    for name, value in (("_pixel_array", None), ("_pixel_id", {})):
+        if name in getattr(ds, "__dict__", {}):
+            _set_private(ds, name, value)
+
+
+def dataset_source(ds: Any, **overrides: Any) -> PixelSource:
+    """Return the validated :class:`PixelSource` for the pixel data of `ds`."""
+    present = [tag for tag in PIXEL_TAGS if has_element(ds, tag)]
+    if not present:
+        raise AttributeError(
+            "The dataset has no 'Pixel Data', 'Float Pixel Data' or 'Double Float Pixel "
+            "Data' element, no pixel data to decode"
+        )
+    if len(present) > 1:
+        raise AttributeError(
+            "One and only one of 'Pixel Data', 'Float Pixel Data' or 'Double Float Pixel "
+            "Data' may be present in the dataset"
+        )
+    mod = validate_module(module_from_dataset(ds, **overrides))
+    return PixelSource.from_buffer(mod, ds[present[0]].value)
+
+
+# ---- pixel_array / iter_pixels ----------------------------------------------------------
+
+def pixel_array_options(
+    ds: Any,
+    *,
+    index: int | None = None,
+    raw: bool = False,
+    decoding_plugin: str = "",
+    use_v2_backend: bool = False,
+    **kwargs: Any,
+) -> None:
+    """Set the options :func:`pixel_array` uses for `ds` (stored on the dataset).
+
+    Parameters
+    ----------
+    index : int, optional
+        Return only this frame (0-based).
+    raw : bool
+        Skip colour conversion.
+    decoding_plugin : str
+        Use only this decoding plugin.
+    **kwargs
+        Core options (``as_rgb``, ``view_only``, ``correct_unused_bits``,
+        ``allow_excess_frames``, ``workers``, ``executor``, ``force_rgb``, ``force_ybr``,
+        ``max_decoded_bytes``) and plugin options.
+    """
+    if use_v2_backend:
+        warnings.warn("'use_v2_backend' is not supported by dcmcore and is ignored",
+                      DcmcoreWarning, stacklevel=2)
+    opts = dict(kwargs)
+    opts["index"] = index
+    opts["raw"] = raw
+    if decoding_plugin:
+        opts["decoding_plugin"] = decoding_plugin.lower()
+    _set_private(ds, _OPTS_ATTR, opts)
+    _clear_cache(ds)
+
+
+def _dataset_opts(ds: Any, given: dict[str, Any]) -> dict[str, Any]:
+    stored = getattr(ds, _OPTS_ATTR, None)
+    opts = dict(stored) if isinstance(stored, dict) else {}
+    opts.pop("use_pdh", None)
+    opts.update(given)
+    return opts
+
+
+def _open(src: Any) -> tuple[BinaryIO, bool, int]:
+    if hasattr(src, "read"):
+        return src, False, src.tell()
+    path = Path(os.fsdecode(src)).resolve(strict=True)
+    return path.open("rb"), True, 0
+
+
+def _fill_ds_out(ds_out: Any, f: BinaryIO, specific_tags: Any) -> None:
+    from dcmcore.io.reader import dcmread
+
+    f.seek(0)
+    found = dcmread(f, stop_before_pixels=True, force=True)
+    if hasattr(found, "file_meta"):
+        ds_out.file_meta = found.file_meta
+    for elem in found:
+        if specific_tags is None or elem.tag in specific_tags or elem.tag >> 16 == 0x0028:
+            ds_out[elem.tag] = elem
+
+
+def _file_source(f: BinaryIO, kwargs: dict[str, Any]) -> PixelSource:
+    from dcmcore.pixels.source import open_file_source
+
+    src = open_file_source(f)
+    overrides = {k: kwargs.pop(k) for k in list(kwargs) if k in (
+        "rows", "columns", "samples_per_pixel", "bits_allocated", "bits_stored",
+        "pixel_representation", "photometric_interpretation", "planar_configuration",
+        "number_of_frames")}
+    if overrides:
+        src.module = validate_module(src.module.with_(**overrides))
+    return src
+
+
+def pixel_array(
+    src: Any,
+    index: int | None = None,
+    *,
+    raw: bool | None = None,
+    decoding_plugin: str | None = None,
+    ds_out: Any = None,
+    specific_tags: Any = None,
+    **kwargs: Any,
+) -> np.ndarray:
+    """Return the pixel data of a dataset, a path or a binary file as an array.
+
+    Parameters
+    ----------
+    src : Dataset | str | PathLike | file-like
+        A dataset, or a Part 10 file; from a file only the wanted frame(s) are read.
+    index : int, optional
+        Return only the frame at `index` (0-based) shaped (rows, columns[, samples]).
+    raw : bool
+        If True skip the colour space conversion (YBR to RGB).
+    decoding_plugin : str
+        Use only this decoding plugin.
+    ds_out : Dataset, optional
+        For file input: filled with the elements before the pixel data.
+    specific_tags : list of int, optional
+        For file input with `ds_out`: the extra tags to copy.
+    **kwargs
+        Options: ``as_rgb``, ``view_only``, ``correct_unused_bits``,
+        ``allow_excess_frames``, ``workers``, ``executor``, ``force_rgb``, ``force_ybr``,
+        ``max_decoded_bytes``; anything else is passed to the decoding plugin.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shaped (rows, columns), (rows, columns, samples), (frames, rows, columns) or
+        (frames, rows, columns, samples).
+    """
+    given: dict[str, Any] = dict(kwargs)
+    if index is not None:
+        given["index"] = index
+    if raw is not None:
+        given["raw"] = raw
+    if decoding_plugin is not None:
+        given["decoding_plugin"] = decoding_plugin
+    if not _is_file_input(src):
+        opts = _dataset_opts(src, given)
+        idx = opts.pop("index", None)
+        return decode(dataset_source(src), idx, DecodeOptions.from_kwargs(**opts))[0]
+
+    f, owned, start = _open(src)
+    try:
+        opts = dict(given)
+        idx = opts.pop("index", None)
+        try:
+            source = _file_source(f, opts)
+        except NotImplementedError:  # deflated dataset: no random access
+            from dcmcore.io.reader import dcmread
+
+            f.seek(0)
+            source = dataset_source(dcmread(f, force=True))
+        arr = decode(source, idx, DecodeOptions.from_kwargs(**opts))[0]
+        if ds_out is not None:
+            _fill_ds_out(ds_out, f, specific_tags)
+        return arr
+    finally:
+        if owned:
+            f.close()
+        else:
+            f.seek(start)
+
+
+def iter_pixels(
+    src: Any,
+    *,
+    ds_out: Any = None,
+    specific_tags: Any = None,
+    indices: Iterable[int] | None = None,
+    raw: bool = False,
+    decoding_plugin: str = "",
+    **kwargs: Any,
+) -> Iterator[np.ndarray]:
+    """Yield the frames of a dataset, path or binary file one at a time.
+
+    From a file, each frame's bytes are read when the frame is wanted, never all at
+    once. Parameters as for :func:`pixel_array`; `indices` selects frames.
+    """
+    opts = DecodeOptions.from_kwargs(raw=raw, decoding_plugin=decoding_plugin, **kwargs)
+    if not _is_file_input(src):
+        for arr, _ in iter_decode(dataset_source(src), indices, opts):
+            yield arr
+        return
+    f, owned, start = _open(src)
+    try:
+        try:
+            source = _file_source(f, {})
+        except NotImplementedError:
+            from dcmcore.io.reader import dcmread
+
+            f.seek(0)
+            source = dataset_source(dcmread(f, force=True))
+        if ds_out is not None:
+            _fill_ds_out(ds_out, f, specific_tags)
+        for arr, _ in iter_decode(source, indices, opts):
+            yield arr
+    finally:
+        if owned:
+            f.close()
+        else:
+            f.seek(start)
+
+
+def convert_pixel_data(ds: Any, handler_name: str = "") -> None:
+    """Deprecated alias kept for pydicom compatibility: decode now and cache."""
+    warnings.warn(
+        "convert_pixel_data() is deprecated, use pixel_array_options() instead",
+        DeprecationWarning, stacklevel=2,
+    )
+    opts = _dataset_opts(ds, {"decoding_plugin": handler_name.lower()} if handler_name else {})
+    idx = opts.pop("index", None)
+    arr = decode(dataset_source(ds), idx, DecodeOptions.from_kwargs(**opts))[0]
+    _set_private(ds, "_pixel_array", arr)
+
+
+# ---- decompress / compress / set_pixel_data --------------------------------------------
+
+def _new_instance_uid(ds: Any) -> None:
+    uid = new_uid()
+    ds.SOPInstanceUID = uid
+    file_meta_of(ds).MediaStorageSOPInstanceUID = uid
+
+
+def _set_pixel_element(ds: Any, value: bytes, vr: str, undefined_length: bool) -> None:
+    ds.PixelData = value
+    elem = ds[_PIXEL_TAG]
+    elem.VR = vr
+    elem.is_undefined_length = undefined_length
+
+
+def _delete(ds: Any, *keywords: str) -> None:
+    for kw in keywords:
+        if kw in ds:
+            del ds[kw]
+
+
+def decompress(
+    ds: Any,
+    handler_name: str = "",
+    *,
+    as_rgb: bool = True,
+    generate_instance_uid: bool = True,
+    decoding_plugin: str = "",
+    **kwargs: Any,
+) -> Any:
+    """Decode compressed Pixel Data in place and make the dataset Explicit VR Little Endian.
+
+    Updates Pixel Data (native, padded to even length, OB/OW, defined length), the
+    Transfer Syntax UID, Photometric Interpretation (RGB after a YBR conversion),
+    Planar Configuration (0), Number of Frames, removes the Extended Offset Table
+    elements and, if `generate_instance_uid`, sets a new SOP Instance UID.
+    """
+    if handler_name:
+        warnings.warn("'handler_name' is deprecated, use 'decoding_plugin'",
+                      DeprecationWarning, stacklevel=2)
+        decoding_plugin = decoding_plugin or handler_name
+    if not has_element(ds, _PIXEL_TAG):
+        raise AttributeError(
+            "Unable to decompress as the dataset has no (7FE0,0010) 'Pixel Data' element"
+        )
+    tsyntax = transfer_syntax_of(ds)
+    if not tsyntax:
+        raise AttributeError(
+            "Unable to determine the initial compression state as there's no (0002,0010) "
+            "'Transfer Syntax UID' element in the dataset's 'file_meta' attribute"
+        )
+    if not ts_info(tsyntax).encapsulated:
+        raise ValueError("The dataset is already uncompressed")
+    kwargs.pop("index", None)
+    opts = DecodeOptions.from_kwargs(decoding_plugin=decoding_plugin, as_rgb=as_rgb, **kwargs)
+    arr, props = decode(dataset_source(ds), None, opts)
+    nr_frames = props["number_of_frames"]
+    data = arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes()
+    if props["bits_allocated"] == 1:
+        data = pack_bits(arr, pad=False)
+    if len(data) >= 2**32 - 1:
+        raise PixelDataError(
+            "Unable to decompress as the length of the uncompressed pixel data will be "
+            "greater than the maximum allowed by the DICOM Standard"
+        )
+    if len(data) % 2:
+        data += b"\x00"
+    _set_pixel_element(ds, data, "OB" if props["bits_allocated"] <= 8 else "OW", False)
+    file_meta_of(ds).TransferSyntaxUID = EXPLICIT_VR_LE
+    if generate_instance_uid:
+        _new_instance_uid(ds)
+    ds.PhotometricInterpretation = props["photometric_interpretation"]
+    if props["samples_per_pixel"] > 1:
+        ds.PlanarConfiguration = props["planar_configuration"]
+    if "NumberOfFrames" in ds or nr_frames > 1:
+        ds.NumberOfFrames = nr_frames
+    _delete(ds, "ExtendedOffsetTable", "ExtendedOffsetTableLengths")
+    _clear_cache(ds)
+    return ds
+
+
+def _frames_from_array(arr: np.ndarray, mod: Any) -> list[np.ndarray]:
+    rows, cols, spp = mod.rows, mod.columns, mod.samples_per_pixel
+    per = rows * cols * spp
+    if arr.size != per * mod.number_of_frames:
+        raise PixelDataError(
+            f"The array has shape {arr.shape}, which does not match the dataset's "
+            f"{mod.number_of_frames} frame(s) of {rows} x {cols} x {spp}"
+        )
+    shaped = arr.reshape(mod.number_of_frames, rows, cols, spp)
+    if spp == 1:
+        shaped = shaped[..., 0]
+    return list(shaped)
+
+
+def compress(
+    ds: Any,
+    transfer_syntax_uid: str,
+    arr: np.ndarray | None = None,
+    encoding_plugin: str = "",
+    encapsulate_ext: bool = False,
+    *,
+    generate_instance_uid: bool = True,
+    jls_error: int | None = None,
+    j2k_cr: list[float] | None = None,
+    j2k_psnr: list[float] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Compress the uncompressed pixel data (or `arr`) of `ds` in place.
+
+    Each frame is encoded by the first encoder of ``encoders_for(transfer_syntax_uid)``
+    that succeeds, then encapsulated with a Basic Offset Table, or an Extended Offset
+    Table when `encapsulate_ext` or when offsets would not fit in 32 bits. Updates the
+    Transfer Syntax UID, Pixel Data (OB, undefined length) and, if
+    `generate_instance_uid`, the SOP Instance UID.
+    """
+    from dcmcore.pixels.encode import encode_frames
+
+    uid = str(transfer_syntax_uid)
+    info = ts_info(uid)
+    if not info.encapsulated:
+        raise ValueError(f"'{uid}' is not a compressed transfer syntax")
+    if jls_error is not None:
+        kwargs["jls_error"] = jls_error
+    if j2k_cr is not None:
+        kwargs["j2k_cr"] = j2k_cr
+    if j2k_psnr is not None:
+        kwargs["j2k_psnr"] = j2k_psnr
+    if arr is None:
+        tsyntax = transfer_syntax_of(ds)
+        if not tsyntax:
+            raise AttributeError(
+                "Unable to determine the initial compression state of the dataset as "
+                "there's no (0002,0010) 'Transfer Syntax UID' element in the dataset's "
+                "'file_meta' attribute"
+            )
+        if ts_info(tsyntax).encapsulated:
+            raise ValueError("Only uncompressed datasets may be compressed")
+        src = dataset_source(ds)
+        mod = src.module
+        if mod.pixel_keyword != "PixelData":
+            raise PixelDataError("Only (7FE0,0010) 'Pixel Data' can be compressed")
+        data, props = decode(src, None, DecodeOptions(raw=True, correct_unused_bits=False,
+                                                      allow_excess_frames=False))
+        mod = mod.with_(photometric_interpretation=props["photometric_interpretation"])
+        frames = _frames_from_array(np.asarray(data), mod.with_(planar_configuration=0))
+    else:
+        mod = validate_module(module_from_dataset(ds, tsyntax=EXPLICIT_VR_LE))
+        frames = _frames_from_array(np.asarray(arr), mod)
+    mod = mod.with_(transfer_syntax_uid=uid, encapsulated=True, little_endian=True)
+    encoded = encode_frames(mod, frames, encoding_plugin, kwargs)
+    total = sum(len(f) + len(f) % 2 + 8 for f in encoded[:-1])
+    if encapsulate_ext or total > 2**32 - 1:
+        value, eot, eot_lengths = enc.encapsulate_extended(encoded)
+        _set_pixel_element(ds, value, "OB", True)
+        ds.ExtendedOffsetTable = eot
+        ds.ExtendedOffsetTableLengths = eot_lengths
+    else:
+        _set_pixel_element(ds, enc.encapsulate(encoded), "OB", True)
+        _delete(ds, "ExtendedOffsetTable", "ExtendedOffsetTableLengths")
+    if mod.photometric_interpretation != element_value(ds, 0x00280004):
+        ds.PhotometricInterpretation = mod.photometric_interpretation
+    file_meta_of(ds).TransferSyntaxUID = uid
+    if generate_instance_uid:
+        _new_instance_uid(ds)
+    _clear_cache(ds)
+    return ds
+
+
+_SAMPLES = {"MONOCHROME1": 1, "MONOCHROME2": 1, "PALETTE COLOR": 1, "RGB": 3,
+            "YBR_FULL": 3, "YBR_FULL_422": 3}
+
+
+def set_pixel_data(
+    ds: Any,
+    arr: np.ndarray,
+    photometric_interpretation: str,
+    bits_stored: int,
+    *,
+    generate_instance_uid: bool = True,
+) -> None:
+    """Set Pixel Data from `arr` and update the Image Pixel module (see the seed)."""
+    for tag, name in ((0x7FE00008, "Float Pixel Data"), (0x7FE00009, "Double Float Pixel Data")):
+        if has_element(ds, tag):
+            raise AttributeError(
+                f"The dataset has an existing (7FE0,{tag & 0xFFFF:04X}) '{name}' element "
+                "which indicates the (0008,0016) 'SOP Class UID' value is not suitable for "
+                f"a dataset with 'Pixel Data'. The '{name}' element should be deleted and "
+                "the 'SOP Class UID' changed."
+            )
+    tsyntax = transfer_syntax_of(ds)
+    if tsyntax and not ts_info(tsyntax).little_endian:
+        raise NotImplementedError(
+            f"The dataset's transfer syntax '{tsyntax}' is big-endian, which is not supported"
+        )
+    arr = np.asarray(arr)
+    dtype = arr.dtype
+    if dtype.kind not in ("u", "i") or dtype.itemsize not in (1, 2):
+        raise ValueError(
+            f"Unsupported ndarray dtype '{dtype}', must be int8, int16, uint8 or uint16"
+        )
+    pi = str(photometric_interpretation)
+    if pi not in _SAMPLES:
+        raise ValueError(f"Unsupported 'photometric_interpretation' value '{pi}'")
+    nr_samples = _SAMPLES[pi]
+    shape, ndim = arr.shape, arr.ndim
+    changes: dict[str, tuple[str, Any]] = {}
+    if nr_samples == 1:
+        if ndim not in (2, 3):
+            raise ValueError(
+                f"An ndarray with '{pi}' data must have 2 or 3 dimensions, not {ndim}"
+            )
+        changes["NumberOfFrames"] = ("+", shape[0]) if ndim == 3 else ("-", None)
+        rows, cols = shape[-2:]
+    else:
+        if ndim not in (3, 4):
+            raise ValueError(
+                f"An ndarray with '{pi}' data must have 3 or 4 dimensions, not {ndim}"
+            )
+        if shape[-1] != nr_samples:
+            raise ValueError(
+                f"An ndarray with '{pi}' data must have shape (rows, columns, 3) or "
+                f"(frames, rows, columns, 3), not {shape}"
+            )
+        changes["NumberOfFrames"] = ("-", None) if ndim == 3 else ("+", shape[0])
+        rows, cols = shape[-3:-1]
+        if pi == "YBR_FULL_422" and cols % 2:
+            raise ValueError("'YBR_FULL_422' data needs an even number of columns")
+    changes["Rows"] = ("+", rows)
+    changes["Columns"] = ("+", cols)
+    if not 0 < bits_stored <= dtype.itemsize * 8:
+        raise ValueError(
+            f"Invalid 'bits_stored' value '{bits_stored}', must be greater than 0 and less "
+            "than or equal to the number of bits for the ndarray's itemsize "
+            f"'{dtype.itemsize * 8}'"
+        )
+    if arr.size:
+        lo, hi = int(arr.min()), int(arr.max())
+        amin = 0 if dtype.kind == "u" else -(2 ** (bits_stored - 1))
+        amax = 2**bits_stored - 1 if dtype.kind == "u" else 2 ** (bits_stored - 1) - 1
+        if lo < amin or hi > amax:
+            raise ValueError(
+                f"The range of values in the ndarray [{lo}, {hi}] is greater than that "
+                f"allowed by the 'bits_stored' value [{amin}, {amax}]"
+            )
+    changes["SamplesPerPixel"] = ("+", nr_samples)
+    changes["PlanarConfiguration"] = ("+", 0) if nr_samples > 1 else ("-", None)
+    changes["PhotometricInterpretation"] = ("+", pi)
+    changes["BitsAllocated"] = ("+", dtype.itemsize * 8)
+    changes["BitsStored"] = ("+", bits_stored)
+    changes["HighBit"] = ("+", bits_stored - 1)
+    changes["PixelRepresentation"] = ("+", 0 if dtype.kind == "u" else 1)
+
+    for keyword, (op, value) in changes.items():
+        if op == "+":
+            setattr(ds, keyword, value)
+        elif keyword in ds:
+            del ds[keyword]
+    flat = np.ascontiguousarray(arr, dtype=dtype.newbyteorder("<")).reshape(-1)
+    if pi == "YBR_FULL_422":
+        flat = subsample_ybr422(flat)
+    data = flat.tobytes()
+    if len(data) % 2:
+        data += b"\x00"
+    _set_pixel_element(ds, data, "OB" if dtype.itemsize == 1 else "OW", False)
+    _delete(ds, "ExtendedOffsetTable", "ExtendedOffsetTableLengths")
+    meta = file_meta_of(ds)
+    if not tsyntax or ts_info(tsyntax).encapsulated:
+        meta.TransferSyntaxUID = EXPLICIT_VR_LE
+    if generate_instance_uid:
+        _new_instance_uid(ds)
+    _clear_cache(ds)
+
+
+# ---- overlays and waveforms ---------------------------------------------------------------
+
+def overlay_array(ds: Any, group: int) -> np.ndarray:
+    """Return the (group,3000) Overlay Data as a uint8 array of 0/1.
+
+    Shaped (rows, columns), or (frames, rows, columns) for multi-frame overlays.
+    """
+    if not 0x6000 <= group <= 0x60FF:
+        raise ValueError(
+            "The group part of the 'Overlay Data' element tag must be between 0x6000 and "
+            "0x60FF (inclusive)"
+        )
+    tags = {"OverlayData": 0x3000, "OverlayBitsAllocated": 0x0100, "OverlayRows": 0x0010,
+            "OverlayColumns": 0x0011}
+    values = {k: element_value(ds, (group << 16) | e) for k, e in tags.items()}
+    missing = [k for k, v in values.items() if v is None]
+    if missing:
+        raise AttributeError(
+            "Unable to convert the overlay data as the following required elements are "
+            f"missing from the dataset: {', '.join(missing)}"
+        )
+    frames = element_value(ds, (group << 16) | 0x0015, 1)
+    frames = int(frames) if frames not in (None, "") else 1
+    rows, cols = int(values["OverlayRows"]), int(values["OverlayColumns"])
+    if frames < 1:
+        raise PixelDataError(
+            f"Unable to reshape the overlay array as a value of {frames} for "
+            f"({group:04X},0015) 'Number of Frames in Overlay' is invalid."
+        )
+    n = rows * cols * frames
+    expected = n // 8 + (n % 8 > 0)
+    data = values["OverlayData"]
+    if isinstance(data, (list, tuple)):
+        data = b"".join(data)
+    actual = len(data)
+    padded = expected + expected % 2
+    if actual < padded:
+        if actual == expected:
+            warnings.warn("The overlay data length is odd and misses a padding byte.",
+                          DcmcoreWarning, stacklevel=2)
+        else:
+            raise PixelDataError(
+                f"The length of the overlay data ({group:04X},3000) ({actual} bytes) doesn't "
+                f"match the expected length ({padded} bytes)"
+            )
+    elif actual > padded:
+        warnings.warn(
+            f"The length of the overlay data in the dataset ({actual} bytes) indicates it "
+            f"contains excess padding. {actual - expected} bytes will be removed from the "
+            "end of the data", DcmcoreWarning, stacklevel=2,
+        )
+    bits = np.unpackbits(np.frombuffer(data, np.uint8, count=expected), bitorder="little")
+    bits = bits[:n]
+    return bits.reshape(frames, rows, cols) if frames > 1 else bits.reshape(rows, cols)
+
+
+_WAVEFORM_DTYPES = {
+    (8, "SB"): "int8", (8, "UB"): "uint8", (8, "MB"): "uint8", (8, "AB"): "uint8",
+    (16, "SS"): "int16", (16, "US"): "uint16", (32, "SL"): "int32", (32, "UL"): "uint32",
+    (64, "SV"): "int64", (64, "UV"): "uint64",
+}
+
+
+def waveform_array(ds: Any, index: int, as_raw: bool = False) -> np.ndarray:
+    """Return multiplex group `index` of (5400,0100) Waveform Sequence, (samples, channels).
+
+    Unless `as_raw`, values are float64 in the units of the Channel Sensitivity Units
+    Sequence: ``raw * ChannelSensitivity * ChannelSensitivityCorrectionFactor +
+    ChannelBaseline`` per channel (missing terms default to 1, 1 and 0).
+    """
+    if "WaveformSequence" not in ds:
+        raise AttributeError("No (5400,0100) Waveform Sequence element found in the dataset")
+    item = ds.WaveformSequence[index]
+    required = ["NumberOfWaveformChannels", "NumberOfWaveformSamples", "WaveformBitsAllocated",
+                "WaveformSampleInterpretation", "WaveformData"]
+    missing = [kw for kw in required if kw not in item]
+    if missing:
+        raise AttributeError(
+            f"Unable to convert the waveform multiplex group with index {index} as the "
+            f"following required elements are missing from the sequence item: "
+            f"{', '.join(missing)}"
+        )
+    ba = int(item.WaveformBitsAllocated)
+    n_samples = int(item.NumberOfWaveformSamples)
+    n_channels = int(item.NumberOfWaveformChannels)
+    interp = str(item.WaveformSampleInterpretation).strip()
+    try:
+        dtype = np.dtype(_WAVEFORM_DTYPES[(ba, interp)])
+    except KeyError:
+        raise PixelDataError(
+            f"Unsupported (5400,1004) 'Waveform Bits Allocated' {ba} with (5400,1006) "
+            f"'Waveform Sample Interpretation' '{interp}'"
+        ) from None
+    little = getattr(ds, "is_little_endian", None)
+    if little is None:
+        tsyntax = transfer_syntax_of(ds)
+        little = ts_info(tsyntax).little_endian if tsyntax else True
+    dtype = dtype.newbyteorder("<" if little else ">")
+    expected = n_samples * n_channels * dtype.itemsize
+    data = item.WaveformData
+    if len(data) < expected:
+        raise PixelDataError(
+            f"(5400,1010) 'Waveform Data' of multiplex group {index} has {len(data)} bytes, "
+            f"{expected} expected for {n_samples} samples x {n_channels} channels"
+        )
+    arr = np.frombuffer(data, dtype=dtype, count=n_samples * n_channels)
+    arr = arr.reshape(n_samples, n_channels).copy()
+    if as_raw:
+        return arr
+    out = arr.astype("float")
+    for j, ch in enumerate(item.get("ChannelDefinitionSequence", None) or []):
+        if j >= n_channels:
+            break
+        baseline = ch.get("ChannelBaseline", 0.0)
+        sensitivity = ch.get("ChannelSensitivity", 1.0)
+        correction = ch.get("ChannelSensitivityCorrectionFactor", 1.0)
+        out[..., j] = out[..., j] * float(sensitivity) * float(correction) + float(baseline)
+    return out

@@ -1,0 +1,404 @@
+"""From a pixel data source to arrays: the decoding flow shared by every entry point.
+
+A :class:`PixelSource` is a validated :class:`PixelModule` plus random access to the
+pixel data value (in memory or inside a file). :func:`decode` / :func:`iter_decode`
+unpack native data or split encapsulated data into frames, hand the frames to the
+codecs' decoders (see :mod:`dcmcore.pixels.parallel`), then shape the result the
+same way whichever plugin decoded it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dcmcore.errors import CodecError, DcmcoreWarning, NoPluginError, PixelDataError
+from dcmcore.pixels import encapsulation as enc
+from dcmcore.pixels.colour import convert_colour_space
+from dcmcore.pixels.frame_info import PixelModule
+from dcmcore.pixels.native import frame_span, unpack_native
+from dcmcore.pixels.parallel import decode_chunk, decode_frames
+from dcmcore.pixels.validation import check_decoded_size, check_native_length
+
+__all__ = ["PixelSource", "DecodeOptions", "decode", "iter_decode", "get_decoders"]
+
+ReadAt = Callable[[int, int], Any]
+
+#: options the core consumes; anything else goes to the plugins
+CORE_OPTIONS = frozenset(
+    {
+        "as_rgb", "force_rgb", "force_ybr", "view_only", "correct_unused_bits",
+        "allow_excess_frames", "workers", "executor", "max_decoded_bytes",
+    }
+)
+
+
+@dataclass
+class PixelSource:
+    """A validated module and the pixel data value it describes.
+
+    ``read_at(pos, size)`` returns bytes of the value; ``length`` is the value length
+    (None for an undefined-length value read from a file).
+    """
+
+    module: PixelModule
+    read_at: ReadAt
+    length: int | None
+    buffer: Any = None  # the whole value when in memory (zero-copy native path)
+    _fragments: Any = field(default=None, repr=False)
+
+    @classmethod
+    def from_buffer(cls, module: PixelModule, value: Any) -> PixelSource:
+        if value is None:
+            raise PixelDataError(f"The (7FE0,0010) '{module.pixel_keyword}' element has no value")
+        if isinstance(value, (list, tuple)):  # an encapsulated value split in items
+            value = b"".join(value)
+        mv = memoryview(value)
+        if mv.ndim != 1 or mv.itemsize != 1:
+            mv = mv.cast("B")
+
+        def read_at(pos: int, size: int) -> memoryview:
+            return mv[pos : pos + size]
+
+        return cls(module, read_at, len(mv), mv)
+
+    def fragment_index(self) -> enc.FragmentIndex:
+        if self._fragments is None:
+            self._fragments = enc.index_fragments(self.read_at, 0, self.length)
+        return self._fragments
+
+
+@dataclass
+class DecodeOptions:
+    as_rgb: bool = True
+    force_rgb: bool = False
+    force_ybr: bool = False
+    view_only: bool = False
+    correct_unused_bits: bool = True
+    allow_excess_frames: bool = True
+    workers: int | None = None
+    executor: Any = None
+    max_decoded_bytes: int | None = None
+    raw: bool = False
+    decoding_plugin: str = ""
+    plugin_options: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_kwargs(cls, raw: bool = False, decoding_plugin: str = "", **kwargs: Any
+                    ) -> DecodeOptions:
+        core = {k: kwargs.pop(k) for k in list(kwargs) if k in CORE_OPTIONS}
+        if core.get("force_rgb") and core.get("force_ybr"):
+            raise ValueError("'force_ybr' and 'force_rgb' cannot both be True")
+        return cls(raw=raw, decoding_plugin=decoding_plugin or "", plugin_options=kwargs,
+                   **core)
+
+
+# ---- decoder selection ----------------------------------------------------------------
+
+_BUILTINS_REGISTERED = False
+
+
+def _register_builtins(codecs: Any) -> None:
+    """Make the builtin 'deflate' plugin known to the codecs registry (once)."""
+    global _BUILTINS_REGISTERED
+    if _BUILTINS_REGISTERED:
+        return
+    _BUILTINS_REGISTERED = True
+    register = getattr(codecs, "register_builtin", None)
+    if register is None:
+        return
+    from dcmcore.pixels import deflate_frames
+
+    try:
+        register(deflate_frames)
+    except Exception as exc:  # noqa: BLE001 - never break decoding of other syntaxes
+        warnings.warn(f"Could not register the builtin 'deflate' codec: {exc}", DcmcoreWarning,
+                      stacklevel=2)
+
+
+def get_decoders(ts_uid: str, plugin: str = "") -> list[Any]:
+    """Return the decoders for `ts_uid` in selection order (explicit `plugin` only)."""
+    from dcmcore.pixels.deflate_frames import DEFLATED_IMAGE_FRAME, decoders
+
+    try:
+        from dcmcore import codecs
+        select = codecs.decoders_for
+    except (ImportError, AttributeError):
+        codecs = None
+    if codecs is None:
+        if ts_uid == DEFLATED_IMAGE_FRAME and plugin in ("", "deflate"):
+            return decoders()
+        raise NoPluginError(f"No decoding plugin is available for '{ts_uid}'"
+                            + (f" named '{plugin}'" if plugin else ""))
+    _register_builtins(codecs)
+    found = list(select(ts_uid, plugin=plugin) if plugin else select(ts_uid))
+    if not found and ts_uid == DEFLATED_IMAGE_FRAME and plugin in ("", "deflate"):
+        found = decoders()
+    if not found:
+        raise NoPluginError(f"No decoding plugin is available for '{ts_uid}'"
+                            + (f" named '{plugin}'" if plugin else ""))
+    return found
+
+
+# ---- shaping ------------------------------------------------------------------------
+
+def _reshape(flat: np.ndarray, mod: PixelModule, n_frames: int, as_frame: bool) -> np.ndarray:
+    rows, cols, spp = mod.rows, mod.columns, mod.samples_per_pixel
+    lead = () if (as_frame or n_frames == 1) else (n_frames,)
+    if spp == 1:
+        return flat.reshape(*lead, rows, cols)
+    if mod.planar_configuration == 0:
+        return flat.reshape(*lead, rows, cols, spp)
+    arr = flat.reshape(*lead, spp, rows, cols)
+    return np.moveaxis(arr, -3, -1)
+
+
+def _target_dtype(mod: PixelModule) -> np.dtype:
+    return mod.dtype.newbyteorder("=") if mod.little_endian else mod.dtype
+
+
+def _conform_decoded(out: Any, mod: PixelModule, index: int) -> tuple[np.ndarray, dict]:
+    """Turn a plugin's result into a (rows, columns, samples) array of the module dtype."""
+    overrides: dict[str, Any] = {}
+    if isinstance(out, tuple) and len(out) == 2 and isinstance(out[1], dict):
+        out, overrides = out
+    rows, cols, spp = mod.rows, mod.columns, mod.samples_per_pixel
+    target = np.dtype(_target_dtype(mod).str.lstrip("<>=|"))  # native byte order
+    if isinstance(out, (bytes, bytearray, memoryview)):
+        itemsize = 1 if mod.bits_allocated == 1 else mod.bits_allocated // 8
+        out = np.frombuffer(out, dtype=target.newbyteorder("<"),
+                            count=min(len(out) // itemsize, rows * cols * spp))
+    arr = np.asarray(out)
+    size = rows * cols * spp
+    if arr.size != size:
+        raise CodecError(
+            f"The decoded frame {index} has {arr.size} values, {size} expected for "
+            f"{rows} x {cols} x {spp}"
+        )
+    if arr.ndim == 1:
+        if spp > 1 and overrides.get("planar_configuration", mod.planar_configuration) == 1:
+            arr = np.moveaxis(arr.reshape(spp, rows, cols), 0, -1)
+        else:
+            arr = arr.reshape(rows, cols, spp)
+    else:
+        arr = arr.reshape(rows, cols, spp)
+    if arr.dtype != target:
+        if arr.dtype.kind in "ui" and target.kind in "ui" and arr.dtype.itemsize == \
+                target.itemsize:
+            arr = arr.view(target.newbyteorder(arr.dtype.byteorder)).astype(target, copy=False)
+        else:
+            arr = arr.astype(target)
+    return arr, overrides
+
+
+def _post_process(
+    arr: np.ndarray, mod: PixelModule, pi: str, opts: DecodeOptions, native: bool
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Bits-stored correction, colour conversion, writeability; return (array, changes)."""
+    changes: dict[str, Any] = {}
+    if (
+        opts.correct_unused_bits
+        and mod.pixel_keyword == "PixelData"
+        and mod.bits_allocated > mod.bits_stored
+    ):
+        if not arr.flags.writeable:
+            if opts.view_only and native:
+                warnings.warn(
+                    "Unable to return an ndarray that's a view on the original buffer when "
+                    "(0028,0101) 'Bits Stored' doesn't equal (0028,0100) 'Bits Allocated' "
+                    "and 'correct_unused_bits=True'",
+                    DcmcoreWarning, stacklevel=4,
+                )
+            arr = arr.copy()
+        shift = mod.bits_allocated - mod.bits_stored
+        np.left_shift(arr, shift, out=arr)
+        np.right_shift(arr, shift, out=arr)
+    if pi != mod.photometric_interpretation:
+        changes["photometric_interpretation"] = pi
+    if not opts.raw:
+        to_rgb = (pi in ("YBR_FULL", "YBR_FULL_422") and opts.as_rgb) or opts.force_rgb
+        if opts.force_ybr:
+            arr = convert_colour_space(arr, "RGB", "YBR_FULL")
+            changes["photometric_interpretation"] = "YBR_FULL"
+        elif to_rgb:
+            arr = convert_colour_space(arr, "YBR_FULL", "RGB")
+            changes["photometric_interpretation"] = "RGB"
+    if not arr.flags.writeable and not (native and opts.view_only):
+        arr = arr.copy()
+    if mod.samples_per_pixel > 1:
+        changes["planar_configuration"] = 0
+    return arr, changes
+
+
+def properties(mod: PixelModule, n_frames: int, changes: dict[str, Any]) -> dict[str, Any]:
+    """The Image Pixel values that describe a returned array (pydicom's names)."""
+    d: dict[str, Any] = {
+        "bits_allocated": mod.bits_allocated,
+        "columns": mod.columns,
+        "number_of_frames": n_frames,
+        "photometric_interpretation": mod.photometric_interpretation,
+        "rows": mod.rows,
+        "samples_per_pixel": mod.samples_per_pixel,
+    }
+    if mod.samples_per_pixel > 1:
+        d["planar_configuration"] = mod.planar_configuration
+    if mod.pixel_keyword == "PixelData":
+        d["bits_stored"] = mod.bits_stored
+        d["pixel_representation"] = mod.pixel_representation
+    d.update(changes)
+    return d
+
+
+# ---- native ---------------------------------------------------------------------------
+
+def _native(src: PixelSource, index: int | None, opts: DecodeOptions
+            ) -> tuple[np.ndarray, dict[str, Any]]:
+    mod = src.module
+    if src.length is not None:
+        mod = check_native_length(mod, src.length, allow_excess_frames=opts.allow_excess_frames)
+    if index is not None and index >= mod.number_of_frames:
+        raise PixelDataError(
+            f"There is insufficient pixel data to contain {index + 1} frames "
+            f"((0028,0008) 'Number of Frames' is {mod.number_of_frames})"
+        )
+    n = 1 if index is not None else mod.number_of_frames
+    start, end, skip = frame_span(mod, index)
+    data = src.read_at(start, end - start)
+    if len(data) < end - start:
+        if mod.swap_ow and len(data) == end - start - 1:
+            pass  # the odd final byte of OW data; unpack_native pads the last word
+        elif index is not None or len(data) * 8 < skip + mod.native_frame_bits * n:
+            raise PixelDataError(
+                f"There is insufficient pixel data to contain "
+                f"{n if index is None else index + 1} frames"
+            )
+    flat, pi = unpack_native(data, mod, n, skip_bits=skip)
+    arr = _reshape(flat, mod, n, index is not None)
+    arr, changes = _post_process(arr, mod, pi, opts, native=True)
+    return arr, properties(mod, 1 if index is not None else n, changes)
+
+
+# ---- encapsulated -------------------------------------------------------------------
+
+def _frame_pieces(src: PixelSource) -> list[list[tuple[int, int]]]:
+    mod = src.module
+    idx = src.fragment_index()
+    return enc.frame_spans(idx, mod.number_of_frames, src.read_at, mod.extended_offsets)
+
+
+def _decode_encapsulated(
+    src: PixelSource, indices: list[int], opts: DecodeOptions, spans: list
+) -> list[tuple[np.ndarray, dict[str, Any]]]:
+    mod = src.module
+    decoders = get_decoders(mod.transfer_syntax_uid, opts.decoding_plugin)
+    info = mod.frame_info()
+    frames = [enc.read_frame(src.read_at, spans[i]) for i in indices]
+    decoded = decode_frames(decoders, frames, info, opts.plugin_options,
+                            workers=opts.workers, executor=opts.executor)
+    out = []
+    for i, res in zip(indices, decoded):
+        arr, overrides = _conform_decoded(res, mod, i)
+        out.append((arr, overrides))
+    return out
+
+
+def _finish_frames(frames: list[tuple[np.ndarray, dict]], mod: PixelModule,
+                   opts: DecodeOptions, as_frame: bool) -> tuple[np.ndarray, dict[str, Any]]:
+    pi = mod.photometric_interpretation
+    overrides = frames[0][1] if frames else {}
+    pi = overrides.get("photometric_interpretation", pi)
+    n = len(frames)
+    if as_frame or n == 1:
+        arr = frames[0][0]
+    else:
+        arr = np.empty((n, *frames[0][0].shape), dtype=frames[0][0].dtype)
+        for i, (a, _) in enumerate(frames):
+            arr[i] = a
+    if mod.samples_per_pixel == 1:
+        arr = arr.reshape(arr.shape[:-1])
+    arr, changes = _post_process(arr, mod, pi, opts, native=False)
+    return arr, properties(mod, 1 if as_frame else n, changes)
+
+
+def _encapsulated(src: PixelSource, index: int | None, opts: DecodeOptions
+                  ) -> tuple[np.ndarray, dict[str, Any]]:
+    mod = src.module
+    spans = _frame_pieces(src)
+    nf = mod.number_of_frames
+    if index is not None:
+        if index >= len(spans):
+            raise PixelDataError(
+                f"There is insufficient pixel data to contain {index + 1} frames "
+                f"({len(spans)} found in the encapsulated (7FE0,0010) 'Pixel Data')"
+            )
+        check_decoded_size(mod, 1, opts.max_decoded_bytes)
+        frames = _decode_encapsulated(src, [index], opts, spans)
+        return _finish_frames(frames, mod, opts, as_frame=True)
+    if len(spans) < nf:
+        raise PixelDataError(
+            f"Only {len(spans)} frames found in the encapsulated (7FE0,0010) 'Pixel Data',"
+            f" (0028,0008) 'Number of Frames' is {nf}"
+        )
+    n = len(spans) if opts.allow_excess_frames else nf
+    check_decoded_size(mod, n, opts.max_decoded_bytes)
+    frames = _decode_encapsulated(src, list(range(n)), opts, spans)
+    if n > nf:
+        frames = frames[:nf] + [f for f in frames[nf:] if f[0].shape == frames[0][0].shape]
+        warnings.warn(
+            f"{len(frames)} frames have been found in the encapsulated pixel data, which is"
+            f" larger than the given (0028,0008) 'Number of Frames' value of {nf}. The "
+            "returned data will include these extra frames and if it's correct then you "
+            "should update 'Number of Frames' accordingly, otherwise pass "
+            f"'allow_excess_frames=False' to return only the first {nf} frames.",
+            DcmcoreWarning, stacklevel=3,
+        )
+    return _finish_frames(frames, mod, opts, as_frame=False)
+
+
+# ---- entry points ---------------------------------------------------------------------
+
+def decode(src: PixelSource, index: int | None = None, opts: DecodeOptions | None = None
+           ) -> tuple[np.ndarray, dict[str, Any]]:
+    """Return ``(array, image pixel properties)`` for all frames or frame `index`."""
+    opts = opts or DecodeOptions()
+    if index is not None and index < 0:
+        raise ValueError("'index' must be greater than or equal to 0")
+    if src.module.encapsulated:
+        return _encapsulated(src, index, opts)
+    return _native(src, index, opts)
+
+
+def iter_decode(
+    src: PixelSource, indices: Iterable[int] | None = None, opts: DecodeOptions | None = None
+) -> Iterator[tuple[np.ndarray, dict[str, Any]]]:
+    """Yield ``(frame array, properties)`` one frame at a time."""
+    opts = opts or DecodeOptions()
+    mod = src.module
+    if not mod.encapsulated:
+        if src.length is not None:
+            mod = check_native_length(mod, src.length,
+                                      allow_excess_frames=opts.allow_excess_frames)
+            src = PixelSource(mod, src.read_at, src.length, src.buffer)
+        wanted = range(mod.number_of_frames) if indices is None else indices
+        for i in wanted:
+            yield _native(src, i, opts)
+        return
+    spans = _frame_pieces(src)
+    n = len(spans) if opts.allow_excess_frames else min(len(spans), mod.number_of_frames)
+    wanted = range(n) if indices is None else indices
+    decoders = None
+    state_info = None
+    for i in wanted:
+        if not 0 <= i < len(spans):
+            raise PixelDataError(f"There is insufficient pixel data to contain {i + 1} frames")
+        check_decoded_size(mod, 1, opts.max_decoded_bytes)
+        if decoders is None:
+            decoders = get_decoders(mod.transfer_syntax_uid, opts.decoding_plugin)
+            state_info = mod.frame_info()
+        frame = enc.read_frame(src.read_at, spans[i])
+        res = decode_chunk(decoders, [frame], state_info, opts.plugin_options, i)[0]
+        yield _finish_frames([_conform_decoded(res, mod, i)], mod, opts, as_frame=True)

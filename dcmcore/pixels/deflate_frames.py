@@ -1,0 +1,108 @@
+"""Deflated Image Frame Compression (1.2.840.10008.1.2.8.1), built in.
+
+Each frame is the native (little endian, bit-packed for Bits Allocated 1) encoding of
+one frame, compressed with Deflate (RFC 1951). The decoder and encoder are registered
+through the codecs registry as the builtin plugin ``"deflate"``; they need only zlib.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+import numpy as np
+
+__all__ = ["DEFLATED_IMAGE_FRAME", "DeflateDecoder", "DeflateEncoder", "decoders", "encoders"]
+
+DEFLATED_IMAGE_FRAME = "1.2.840.10008.1.2.8.1"
+
+try:  # the codecs base classes, when the plugin system is there
+    from dcmcore.codecs import Decoder as _DecoderBase
+    from dcmcore.codecs import Encoder as _EncoderBase
+except ImportError:  # pragma: no cover - plugin system not there yet
+    _DecoderBase = object  # type: ignore[assignment,misc]
+    _EncoderBase = object  # type: ignore[assignment,misc]
+
+
+def _inflate(data: bytes) -> bytes:
+    try:
+        return zlib.decompress(data, -15)
+    except zlib.error:
+        # tolerate zlib/gzip wrapped streams written by some implementations
+        return zlib.decompress(data, 47)
+
+
+def _frame_dtype(info: Any) -> np.dtype:
+    ba = int(info.bits_allocated)
+    return np.dtype(f"<{'ui'[int(info.pixel_representation)]}{max(1, ba // 8)}")
+
+
+class DeflateDecoder(_DecoderBase):  # type: ignore[misc,valid-type]
+    """Inflate one frame and return it flat, in the native layout."""
+
+    name = "deflate"
+    transfer_syntaxes = (DEFLATED_IMAGE_FRAME,)
+    priority = 50
+    thread_safe = True  # zlib releases the GIL
+    supports_batch = False
+    options: dict[str, Any] = {}
+
+    def unavailable_reason(self) -> str | None:
+        return None
+
+    def decode(self, data: bytes, info: Any, **options: Any) -> np.ndarray:
+        raw = _inflate(bytes(data))
+        n = int(info.rows) * int(info.columns) * int(info.samples_per_pixel)
+        if int(info.bits_allocated) == 1:
+            need = -(-n // 8)
+            if len(raw) < need:
+                raise ValueError(f"inflated frame has {len(raw)} bytes, {need} needed")
+            bits = np.unpackbits(np.frombuffer(raw, np.uint8, count=need), bitorder="little")
+            return bits[:n]
+        dtype = _frame_dtype(info)
+        need = n * dtype.itemsize
+        if len(raw) < need:
+            raise ValueError(f"inflated frame has {len(raw)} bytes, {need} needed")
+        return np.frombuffer(raw, dtype=dtype, count=n)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), ())
+
+
+class DeflateEncoder(_EncoderBase):  # type: ignore[misc,valid-type]
+    """Deflate one frame given as an array shaped (rows, columns[, samples])."""
+
+    name = "deflate"
+    transfer_syntaxes = (DEFLATED_IMAGE_FRAME,)
+    priority = 50
+    thread_safe = True
+    options: dict[str, Any] = {"level": 6}
+
+    def unavailable_reason(self) -> str | None:
+        return None
+
+    def encode(self, arr: np.ndarray, info: Any, **options: Any) -> bytes:
+        level = int(options.get("level", 6))
+        if int(info.bits_allocated) == 1:
+            raw = np.packbits(np.asarray(arr, dtype=np.uint8).reshape(-1),
+                              bitorder="little").tobytes()
+        else:
+            a = np.asarray(arr)
+            if int(info.samples_per_pixel) > 1 and int(info.planar_configuration) == 1:
+                a = np.moveaxis(a.reshape(int(info.rows), int(info.columns), -1), -1, 0)
+            raw = np.ascontiguousarray(a, dtype=_frame_dtype(info)).tobytes()
+        comp = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return comp.compress(raw) + comp.flush()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), ())
+
+
+def decoders() -> list[Any]:
+    """The builtin decoders of this module."""
+    return [DeflateDecoder()]
+
+
+def encoders() -> list[Any]:
+    """The builtin encoders of this module."""
+    return [DeflateEncoder()]

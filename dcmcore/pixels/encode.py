@@ -1,0 +1,73 @@
+"""Encoding frames with the codecs' encoders, with fallback."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from dcmcore.errors import CodecError, NoPluginError
+from dcmcore.pixels.frame_info import PixelModule
+
+__all__ = ["get_encoders", "encode_frames"]
+
+
+def get_encoders(ts_uid: str, plugin: str = "") -> list[Any]:
+    """Return the encoders for `ts_uid` in selection order."""
+    from dcmcore.pixels.deflate_frames import DEFLATED_IMAGE_FRAME, encoders
+
+    try:
+        from dcmcore import codecs
+        select = codecs.encoders_for
+    except (ImportError, AttributeError):
+        codecs = None
+    found: list[Any] = []
+    if codecs is not None:
+        from dcmcore.pixels.decode import _register_builtins
+
+        _register_builtins(codecs)
+        found = list(select(ts_uid, plugin=plugin) if plugin else select(ts_uid))
+    if not found and ts_uid == DEFLATED_IMAGE_FRAME and plugin in ("", "deflate"):
+        found = encoders()
+    if not found:
+        raise NoPluginError(f"No encoding plugin is available for '{ts_uid}'"
+                            + (f" named '{plugin}'" if plugin else ""))
+    return found
+
+
+def _accepted(encoder: Any, options: dict[str, Any]) -> dict[str, Any]:
+    declared = getattr(encoder, "options", None)
+    if not declared or not options:
+        return options
+    return {k: v for k, v in options.items() if k in declared}
+
+
+def encode_frames(
+    mod: PixelModule, frames: Sequence[np.ndarray], plugin: str, options: dict[str, Any]
+) -> list[bytes]:
+    """Encode each frame (shaped (rows, columns[, samples]), interleaved) to bytes."""
+    encoders = get_encoders(mod.transfer_syntax_uid, plugin)
+    info = mod.frame_info(planar_configuration=int(mod.planar_configuration or 0))
+    out: list[bytes] = []
+    last = 0
+    for index, frame in enumerate(frames):
+        order = [last] + [i for i in range(len(encoders)) if i != last]
+        failures = []
+        for i in order:
+            enc = encoders[i]
+            try:
+                data = enc.encode(frame, info, **_accepted(enc, options))
+            except Exception as exc:  # noqa: BLE001 - hand over to the next plugin
+                failures.append(f"{getattr(enc, 'name', type(enc).__name__)}: "
+                                f"{type(exc).__name__}: {exc}")
+                continue
+            last = i
+            out.append(bytes(data))
+            break
+        else:
+            raise CodecError(
+                f"Unable to encode frame {index} as '{mod.transfer_syntax_uid}'; every plugin "
+                "failed:\n  " + "\n  ".join(failures)
+            )
+    return out

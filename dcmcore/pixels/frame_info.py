@@ -1,0 +1,210 @@
+"""The Image Pixel module description of a dataset's pixel data.
+
+:class:`PixelModule` gathers, once, every value the pipeline needs (group 0028, the
+pixel data element's keyword and VR, the transfer syntax) so that later stages never
+look at the dataset again and the description can be pickled to worker processes.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from dcmcore.errors import DcmcoreWarning
+from dcmcore.pixels._compat import element_value, has_element, transfer_syntax_of, ts_info
+
+__all__ = ["PixelModule", "PIXEL_TAGS", "module_from_dataset"]
+
+#: tag -> keyword of the three pixel data elements
+PIXEL_TAGS = {
+    0x7FE00010: "PixelData",
+    0x7FE00008: "FloatPixelData",
+    0x7FE00009: "DoubleFloatPixelData",
+}
+
+# keyword -> tag for the Image Pixel module elements read here
+IMAGE_PIXEL_TAGS = {
+    "samples_per_pixel": 0x00280002,
+    "photometric_interpretation": 0x00280004,
+    "planar_configuration": 0x00280006,
+    "number_of_frames": 0x00280008,
+    "rows": 0x00280010,
+    "columns": 0x00280011,
+    "bits_allocated": 0x00280100,
+    "bits_stored": 0x00280101,
+    "pixel_representation": 0x00280103,
+}
+
+
+@dataclass(frozen=True)
+class PixelModule:
+    """Everything needed to turn a pixel data value into an array.
+
+    Values are as found in the dataset (possibly ``None`` when absent); call
+    :func:`dcmcore.pixels.validation.validate_module` before trusting them.
+    """
+
+    rows: Any = None
+    columns: Any = None
+    samples_per_pixel: Any = None
+    bits_allocated: Any = None
+    bits_stored: Any = None
+    pixel_representation: Any = None
+    photometric_interpretation: Any = None
+    planar_configuration: Any = None
+    number_of_frames: Any = 1
+    transfer_syntax_uid: str = ""
+    pixel_keyword: str = "PixelData"
+    pixel_vr: str = "OB"
+    little_endian: bool = True
+    encapsulated: bool = False
+    extended_offsets: tuple[Any, Any] | None = field(default=None, repr=False)
+
+    # ---- derived values (only meaningful after validation) ----
+    @property
+    def is_float(self) -> bool:
+        return self.pixel_keyword != "PixelData"
+
+    @property
+    def pixels_per_frame(self) -> int:
+        return int(self.rows) * int(self.columns) * int(self.samples_per_pixel)
+
+    @property
+    def native_frame_bits(self) -> int:
+        """Bits one frame occupies in native encoding (YBR_FULL_422 sub-sampled)."""
+        bits = self.pixels_per_frame * int(self.bits_allocated)
+        if self.photometric_interpretation == "YBR_FULL_422" and not self.encapsulated:
+            bits = bits // 3 * 2
+        return bits
+
+    def frame_length(self) -> int | float:
+        """Bytes per frame; a float for bit-packed frames that are not byte aligned.
+
+        For encapsulated data this is the decoded length rounded up to whole bytes.
+        """
+        if self.bits_allocated == 1:
+            n = self.pixels_per_frame
+            if self.encapsulated:
+                return n // 8 + (n % 8 > 0)
+            length = n / 8
+            return int(length) if length.is_integer() else length
+        return self.native_frame_bits // 8
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The dtype of the unpacked pixels, in the transfer syntax byte order."""
+        if self.pixel_keyword == "FloatPixelData":
+            dt = np.dtype("float32")
+        elif self.pixel_keyword == "DoubleFloatPixelData":
+            dt = np.dtype("float64")
+        elif self.bits_allocated == 1:
+            dt = np.dtype("u1")
+        else:
+            dt = np.dtype(f"{'ui'[int(self.pixel_representation)]}{int(self.bits_allocated) // 8}")
+        return dt.newbyteorder("<" if self.little_endian else ">")
+
+    @property
+    def swap_ow(self) -> bool:
+        """8-bit big endian data stored as OW has its bytes swapped pairwise."""
+        return (
+            not self.little_endian
+            and self.bits_allocated == 8
+            and self.pixel_keyword == "PixelData"
+            and self.pixel_vr == "OW"
+        )
+
+    def with_(self, **changes: Any) -> PixelModule:
+        """Return a copy with `changes` applied."""
+        return replace(self, **changes)
+
+    def frame_info(self, **changes: Any) -> Any:
+        """Return the codecs' :class:`FrameInfo` for one frame of this module."""
+        from dcmcore.codecs import FrameInfo
+
+        values = dict(
+            rows=int(self.rows),
+            columns=int(self.columns),
+            samples_per_pixel=int(self.samples_per_pixel),
+            bits_allocated=int(self.bits_allocated),
+            bits_stored=int(self.bits_stored or self.bits_allocated),
+            pixel_representation=int(self.pixel_representation or 0),
+            photometric_interpretation=str(self.photometric_interpretation),
+            planar_configuration=int(self.planar_configuration or 0),
+            number_of_frames=int(self.number_of_frames),
+            transfer_syntax_uid=str(self.transfer_syntax_uid),
+        )
+        values.update(changes)
+        return FrameInfo(**values)
+
+
+def _frames_value(value: Any) -> int:
+    if isinstance(value, str):
+        value = value.strip()
+        value = int(value) if value else None
+    if value in (None, 0):
+        warnings.warn(
+            f"A value of '{value}' for (0028,0008) 'Number of Frames' is invalid, "
+            "assuming 1 frame",
+            DcmcoreWarning,
+            stacklevel=4,
+        )
+        return 1
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value  # validation names it
+
+
+def module_from_dataset(ds: Any, tsyntax: str | None = None, **overrides: Any) -> PixelModule:
+    """Build a :class:`PixelModule` from a dataset (no validation).
+
+    Parameters
+    ----------
+    ds : Dataset
+        Any object with the pydicom-style Dataset API.
+    tsyntax : str, optional
+        The transfer syntax; default the dataset's file meta value.
+    **overrides
+        Field values that win over the dataset's.
+    """
+    values: dict[str, Any] = {}
+    for name, tag in IMAGE_PIXEL_TAGS.items():
+        values[name] = element_value(ds, tag)
+    values["number_of_frames"] = (
+        _frames_value(values["number_of_frames"]) if has_element(ds, 0x00280008) else 1
+    )
+    if isinstance(values["photometric_interpretation"], str):
+        values["photometric_interpretation"] = values["photometric_interpretation"].strip()
+
+    present = [tag for tag in PIXEL_TAGS if has_element(ds, tag)]
+    if present:
+        tag = present[0]
+        values["pixel_keyword"] = PIXEL_TAGS[tag]
+        values["pixel_vr"] = str(getattr(ds[tag], "VR", "OB"))
+    if has_element(ds, 0x7FE00001) and has_element(ds, 0x7FE00002):
+        values["extended_offsets"] = (ds[0x7FE00001].value, ds[0x7FE00002].value)
+
+    uid = tsyntax if tsyntax is not None else transfer_syntax_of(ds)
+    values["transfer_syntax_uid"] = uid
+    if uid:
+        info = ts_info(uid)
+        values["little_endian"] = info.little_endian
+        values["encapsulated"] = info.encapsulated
+    else:
+        # No transfer syntax: trust how the dataset was read, else assume native LE
+        le = getattr(ds, "is_little_endian", None)
+        if le is None:
+            orig = getattr(ds, "original_encoding", (None, None))
+            le = orig[1] if isinstance(orig, tuple) and len(orig) == 2 else None
+        values["little_endian"] = True if le is None else bool(le)
+        values["encapsulated"] = False
+    values.update(overrides)
+    return PixelModule(**values)
+
+
+def ceil_bytes(bits: int) -> int:
+    return math.ceil(bits / 8)
