@@ -1,0 +1,1360 @@
+"""The DICOM data set: :class:`Dataset`, :class:`FileDataset` and :class:`FileMetaDataset`.
+
+A :class:`Dataset` is a mapping of :class:`~dcmcore.tag.BaseTag` to
+:class:`~dcmcore.element.DataElement` (or still-encoded
+:class:`~dcmcore.element.RawDataElement`), with pydicom 3's API: element
+values by keyword (``ds.PatientName``), elements by tag (``ds[0x00100010]``),
+slices by tag range, private blocks, printing, JSON and writing.
+
+Elements are kept raw until first accessed, then converted once and stored
+back. Sequence items read from a file are *lazy*: see :meth:`Dataset._from_loader`.
+"""
+
+from __future__ import annotations
+
+import copy as _copy
+import io
+import os
+import re
+import warnings
+import weakref
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, MutableMapping, MutableSequence
+from typing import Any, BinaryIO
+
+from dcmcore import config
+from dcmcore.element import (
+    DataElement,
+    RawDataElement,
+    _entry,
+    _tag_for_keyword,
+    convert_raw_data_element,
+)
+from dcmcore.errors import DcmcoreWarning
+from dcmcore.formatting import DEFAULT_ELEMENT_FORMAT, formatted_lines, pretty_str
+from dcmcore.private import (
+    PrivateBlock,
+    add_new_private,
+    private_block,
+    private_creators,
+    remove_private_tags,
+)
+from dcmcore.sequence import Sequence
+from dcmcore.tag import BaseTag, Tag, TagType, tag_in_exception
+from dcmcore.vr import CHARSET_VR
+
+__all__ = ["Dataset", "FileDataset", "FileMetaDataset", "PrivateBlock", "validate_file_meta"]
+
+_DatasetValue = DataElement | RawDataElement
+_PIXEL_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
+_CHARSET_TAG = BaseTag(0x00080005)
+_DEFAULT_ENCODING = "iso8859"
+# alphanumeric names with an upper-case letter: probably meant as a DICOM keyword
+_RE_CAMEL_CASE = re.compile(r"[A-Za-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z][A-Za-z0-9]+")
+# Image Pixel elements whose change invalidates a cached pixel array
+_PIXEL_ID_TAGS = (
+    0x00020010, 0x00280002, 0x00280004, 0x00280006, 0x00280008, 0x00280010, 0x00280011,
+    0x00280100, 0x00280101, 0x00280103, 0x7FE00001, 0x7FE00008, 0x7FE00009, 0x7FE00010,
+)  # fmt: skip
+
+_encodings_cache: dict[Any, list[str]] = {}
+
+
+def _convert_encodings(value: Any) -> list[str]:
+    """``charset.convert_encodings`` with a small cache (called for every text value)."""
+    key = tuple(value) if isinstance(value, list) else value
+    try:
+        return list(_encodings_cache[key])
+    except (KeyError, TypeError):
+        pass
+    try:
+        from dcmcore.charset import convert_encodings
+    except ImportError:  # pragma: no cover - charset not written yet
+        return [_DEFAULT_ENCODING]
+    result = convert_encodings(value)
+    if len(_encodings_cache) > 256:
+        _encodings_cache.clear()
+    try:
+        _encodings_cache[key] = list(result)
+    except TypeError:
+        pass
+    return list(result)
+
+
+def _behaviour(name: str) -> str:
+    return str(getattr(config, name, "WARN")).upper()
+
+
+def _deprecated(message: str) -> None:
+    warnings.warn(message, DeprecationWarning, stacklevel=3)
+
+
+class Dataset:
+    """A DICOM data set: a mutable mapping of tags to data elements.
+
+    Parameters
+    ----------
+    *args : Dataset or dict, optional
+        A dataset whose elements (the same mapping object, as in pydicom) or a
+        ``{BaseTag: DataElement | RawDataElement}`` dict to wrap.
+    parent_encoding : str or list of str, optional
+        Encodings used when no (0008,0005) is present here nor in a parent.
+
+    Examples
+    --------
+    >>> ds = Dataset()
+    >>> ds.PatientName = "CITIZEN^Joan"
+    >>> ds.add_new(0x00100020, "LO", "12345")
+    >>> ds.BeamSequence = [Dataset()]
+    >>> block = ds.private_block(0x0041, "My Creator", create=True)
+    >>> block.add_new(0x01, "LO", "12345")
+    """
+
+    indent_chars = "   "
+    default_element_format = DEFAULT_ELEMENT_FORMAT
+    default_sequence_element_format = DEFAULT_ELEMENT_FORMAT
+
+    # Defaults kept on the class so a new (or lazily loaded) dataset costs little;
+    # an instance attribute replaces them when set.
+    _parent_encoding: str | list[str] = _DEFAULT_ENCODING
+    _read_implicit: bool | None = None
+    _read_little: bool | None = None
+    _read_charset: str | MutableSequence[str] = ""
+    _is_implicit_VR: bool | None = None
+    _is_little_endian: bool | None = None
+    _parent_ref: weakref.ref[Dataset] | None = None
+    _parent_seq_ref: weakref.ref[Sequence] | None = None
+    _pixel_array: Any = None
+    is_undefined_length_sequence_item = False
+    is_decompressed = False
+
+    def __init__(self, *args: Dataset | MutableMapping[BaseTag, _DatasetValue], **kwargs: Any):
+        d = self.__dict__
+        if "parent_encoding" in kwargs:
+            d["_parent_encoding"] = kwargs["parent_encoding"]
+        if not args or args[0] is None:
+            elements: MutableMapping[BaseTag, _DatasetValue] = {}
+        elif isinstance(args[0], Dataset):
+            elements = args[0]._dict
+        else:
+            elements = args[0]
+            for elem in elements.values():
+                if isinstance(elem, DataElement) and elem.VR == "SQ":
+                    if isinstance(elem._value, Sequence):
+                        elem._value.parent_dataset = self
+        d["_dict"] = elements
+        d["_private_blocks"] = {}
+        d["_pixel_array_opts"] = {}
+        d["_pixel_id"] = {}
+
+    @classmethod
+    def _from_loader(
+        cls,
+        loader: Callable[[], MutableMapping[BaseTag, _DatasetValue]],
+        *,
+        parent: Dataset | None = None,
+        is_implicit_VR: bool | None,
+        is_little_endian: bool | None,
+        encoding: str | MutableSequence[str] | None = None,
+        source: Any = None,
+    ) -> Dataset:
+        """Return a dataset whose elements are read by `loader` on first use.
+
+        The elements mapping (``_dict``) does not exist until the first
+        access that needs it; ``__getattr__('_dict')`` then calls `loader`
+        once, stores the result and drops the loader, so later access has no
+        extra cost. If `loader` raises, the error propagates and the next
+        access calls it again.
+
+        Parameters
+        ----------
+        loader : callable
+            Returns ``{BaseTag: DataElement | RawDataElement}``.
+        parent : Dataset, optional
+            The dataset holding the sequence this item belongs to (weakly
+            referenced): the item inherits its character set, Pixel
+            Representation and deferred-read source.
+        is_implicit_VR, is_little_endian : bool or None
+            The encoding the elements were read with.
+        encoding : str or list of str, optional
+            The original character set (see :attr:`original_character_set`).
+        source : path, buffer or bytes, optional
+            Where deferred values are read from (else the parent's source).
+        """
+        ds = cls.__new__(cls)
+        d = ds.__dict__
+        d["_loader"] = loader
+        d["_private_blocks"] = {}
+        d["_pixel_array_opts"] = {}
+        d["_pixel_id"] = {}
+        d["_read_implicit"] = d["_is_implicit_VR"] = is_implicit_VR
+        d["_read_little"] = d["_is_little_endian"] = is_little_endian
+        if encoding is not None:
+            d["_read_charset"] = encoding
+        if parent is not None:
+            d["_parent_ref"] = weakref.ref(parent)
+        if source is not None:
+            d["_source"] = source
+        return ds
+
+    # ------------------------------------------------------------ attributes
+    def __getattr__(self, name: str) -> Any:
+        if name == "_dict":
+            d = self.__dict__
+            loader = d.get("_loader")
+            elements = {} if loader is None else loader()
+            d["_dict"] = elements
+            d.pop("_loader", None)
+            return elements
+        tag = _tag_for_keyword(name)
+        if tag is not None:
+            elem = self._dict.get(tag)
+            if elem is not None:
+                if elem.__class__ is DataElement:
+                    return elem._value
+                return self[BaseTag(tag)].value
+        # re-raises the original error of a property that raised AttributeError
+        return object.__getattribute__(self, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("is_") or name.islower() or name[0] == "_":
+            if name == "file_meta":
+                self._set_file_meta(value)
+            else:
+                object.__setattr__(self, name, value)
+            return
+        tag = _tag_for_keyword(name)
+        if tag is not None:
+            tag = BaseTag(tag)
+            elem = self._dict.get(tag)
+            if elem is None:
+                found = _entry(tag)
+                elem = DataElement(tag, found.VR if found is not None else "UN", value)
+            else:
+                if not isinstance(elem, DataElement):
+                    elem = self[tag]
+                elem.value = value
+            self[tag] = elem
+            return
+        if _RE_CAMEL_CASE.fullmatch(name):
+            msg = (
+                f"Camel case attribute '{name}' used which is not in the element "
+                "keyword data dictionary"
+            )
+            behaviour = _behaviour("INVALID_KEYWORD_BEHAVIOR")
+            if behaviour == "RAISE":
+                raise ValueError(msg)
+            if behaviour == "WARN":
+                warnings.warn(msg, DcmcoreWarning, stacklevel=2)
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        tag = _tag_for_keyword(name)
+        if tag is not None and tag in self._dict:
+            del self[BaseTag(tag)]
+        elif name in self.__dict__:
+            del self.__dict__[name]
+        else:
+            raise AttributeError(name)
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self.dir()))
+
+    def dir(self, *filters: str) -> list[str]:
+        """Return the sorted keywords of this level's elements.
+
+        Parameters
+        ----------
+        *filters : str
+            Keep only keywords containing one of these (case-insensitive).
+        """
+        from dcmcore.element import _keyword_for_tag
+
+        names = [_keyword_for_tag(tag) for tag in self._dict if not tag & 0x10000]
+        names = [name for name in names if name]
+        if filters:
+            lowered = [f.lower() for f in filters]
+            names = [n for n in names if any(f in n.lower() for f in lowered)]
+        return sorted(set(names))
+
+    def trait_names(self) -> list[str]:
+        """Return the names offered for auto-completion (IPython)."""
+        return dir(self)
+
+    # ------------------------------------------------------- parent and encoding
+    @property
+    def parent_dataset(self) -> Dataset | None:
+        """The dataset that holds the sequence this item is in, or None."""
+        ref = self._parent_ref
+        return None if ref is None else ref()
+
+    @property
+    def parent_seq(self) -> Sequence | None:
+        """The :class:`~dcmcore.sequence.Sequence` this item is in, or None."""
+        ref = self._parent_seq_ref
+        return None if ref is None else ref()
+
+    @property
+    def _character_set(self) -> list[str]:
+        """The Python encodings for text values: own (0008,0005), else inherited."""
+        elem = self._dict.get(_CHARSET_TAG)
+        if elem is not None:
+            if not isinstance(elem, DataElement):
+                elem = self[_CHARSET_TAG]
+            if elem.value:
+                return _convert_encodings(elem.value)
+        parent = self.parent_dataset
+        if parent is not None:
+            return parent._character_set
+        return _convert_encodings(self._parent_encoding)
+
+    @property
+    def original_character_set(self) -> str | MutableSequence[str]:
+        """The character set the dataset was decoded with; ``'iso8859'`` if created from scratch.
+
+        pydicom returns ``''`` for a dataset created from scratch; dcmcore
+        follows pydicom's documentation.
+        """
+        return self._read_charset or _DEFAULT_ENCODING
+
+    @property
+    def read_encoding(self) -> str | MutableSequence[str]:
+        """Deprecated alias of :attr:`original_character_set`."""
+        _deprecated(
+            f"'{type(self).__name__}.read_encoding' will be removed in v4.0, use "
+            f"'{type(self).__name__}.original_character_set' instead"
+        )
+        return self.original_character_set
+
+    @read_encoding.setter
+    def read_encoding(self, value: str | MutableSequence[str]) -> None:
+        _deprecated(
+            f"'{type(self).__name__}.read_encoding' will be removed in v4.0, use "
+            f"'{type(self).__name__}.original_character_set' instead"
+        )
+        self.__dict__["_read_charset"] = value
+
+    @property
+    def read_implicit_vr(self) -> bool | None:
+        """Deprecated: ``original_encoding[0]``."""
+        _deprecated(
+            f"'{type(self).__name__}.read_implicit_vr' will be removed in v4.0, use "
+            f"'{type(self).__name__}.original_encoding[0]' instead"
+        )
+        return self._read_implicit
+
+    @property
+    def read_little_endian(self) -> bool | None:
+        """Deprecated: ``original_encoding[1]``."""
+        _deprecated(
+            f"'{type(self).__name__}.read_little_endian' will be removed in v4.0, use "
+            f"'{type(self).__name__}.original_encoding[1]' instead"
+        )
+        return self._read_little
+
+    @property
+    def is_implicit_VR(self) -> bool | None:
+        """The VR encoding to write with (deprecated setter, as in pydicom 3)."""
+        return self._is_implicit_VR
+
+    @is_implicit_VR.setter
+    def is_implicit_VR(self, value: bool | None) -> None:
+        name = type(self).__name__
+        _deprecated(
+            f"'{name}.is_implicit_VR' will be removed in v4.0, set the Transfer Syntax "
+            f"UID or use the 'implicit_vr' argument with {name}.save_as() or "
+            "dcmwrite() instead"
+        )
+        self.__dict__["_is_implicit_VR"] = value
+
+    @property
+    def is_little_endian(self) -> bool | None:
+        """The byte order to write with (deprecated setter, as in pydicom 3)."""
+        return self._is_little_endian
+
+    @is_little_endian.setter
+    def is_little_endian(self, value: bool | None) -> None:
+        name = type(self).__name__
+        _deprecated(
+            f"'{name}.is_little_endian' will be removed in v4.0, set the Transfer Syntax "
+            f"UID or use the 'little_endian' argument with {name}.save_as() or "
+            "dcmwrite() instead"
+        )
+        self.__dict__["_is_little_endian"] = value
+
+    @property
+    def original_encoding(self) -> tuple[bool, bool] | tuple[None, None]:
+        """``(implicit VR, little endian)`` as decoded, ``(None, None)`` if created from scratch."""
+        return (self._read_implicit, self._read_little)  # type: ignore[return-value]
+
+    @property
+    def is_original_encoding(self) -> bool:
+        """True if the encoding set for writing is the one the dataset was decoded with.
+
+        Compares VR method, byte order and the Specific Character Set.
+        """
+        current = (self._is_implicit_VR, self._is_little_endian)
+        if None in current or self.original_encoding != current:
+            return False
+        original = self.original_character_set
+        if isinstance(original, str):
+            original = [original]
+        return list(original) == self._character_set
+
+    def set_original_encoding(
+        self,
+        is_implicit_vr: bool | None,
+        is_little_endian: bool | None,
+        character_encoding: str | MutableSequence[str] | None = None,
+    ) -> None:
+        """Set the encoding the dataset was decoded with (None resets).
+
+        Parameters
+        ----------
+        is_implicit_vr : bool or None
+            True for implicit VR, False for explicit VR.
+        is_little_endian : bool or None
+            True for little endian, False for big endian.
+        character_encoding : str or list of str, optional
+            The original character set; unchanged when None.
+        """
+        d = self.__dict__
+        d["_read_implicit"] = is_implicit_vr
+        d["_read_little"] = is_little_endian
+        if character_encoding is not None:
+            d["_read_charset"] = character_encoding
+
+    def _deferred_source(self) -> tuple[Any, float | None]:
+        """Where deferred values are read from: ``(path | buffer | bytes | None, mtime)``."""
+        ds: Dataset | None = self
+        depth = 0
+        while ds is not None and depth < 10000:
+            d = ds.__dict__
+            if "_source" in d:
+                return d["_source"], d.get("timestamp")
+            filename, buffer = d.get("filename"), d.get("buffer")
+            if buffer is not None and not getattr(buffer, "closed", False):
+                return buffer, None
+            if filename:
+                return filename, d.get("timestamp")
+            ds = ds.parent_dataset
+            depth += 1
+        return None, None
+
+    # ------------------------------------------------------------- mapping
+    def __getitem__(self, key: slice | TagType) -> Any:
+        if key.__class__ is BaseTag:
+            tag = key
+        elif isinstance(key, slice):
+            return self._dataset_slice(key)
+        else:
+            try:
+                tag = Tag(key)
+            except Exception as exc:
+                raise KeyError(f"'{key}'") from exc
+        elem = self._dict[tag]
+        if elem.__class__ is DataElement or isinstance(elem, DataElement):
+            return elem
+        elem = convert_raw_data_element(elem, None, self)
+        self._dict[tag] = elem
+        return elem
+
+    def get_item(self, key: slice | TagType, *, keep_deferred: bool = False) -> Any:
+        """Return the element for `key` without converting a raw one.
+
+        A deferred raw element is read and converted unless `keep_deferred`.
+        A slice returns a :class:`Dataset`.
+        """
+        if isinstance(key, slice):
+            return self._dataset_slice(key)
+        tag = Tag(key)
+        elem = self._dict.get(tag)
+        if (
+            isinstance(elem, RawDataElement)
+            and elem.value is None
+            and not keep_deferred
+            and elem.length != 0
+        ):
+            return self[tag]
+        return elem
+
+    def __setitem__(self, key: slice | TagType, elem: _DatasetValue) -> None:
+        if isinstance(key, slice):
+            raise NotImplementedError("Slicing is not supported when setting Dataset items")
+        try:
+            key = Tag(key)
+        except Exception as exc:
+            raise ValueError(f"Unable to convert the key '{key}' to an element tag") from exc
+        if not isinstance(elem, (DataElement, RawDataElement)):
+            raise TypeError("Dataset items must be 'DataElement' instances")
+        elem_tag = elem.tag if isinstance(elem.tag, BaseTag) else Tag(elem.tag)
+        if key != elem_tag:
+            raise ValueError(f"The key '{key}' doesn't match the 'DataElement' tag '{elem_tag}'")
+        if elem_tag & 0x10000 and elem_tag & 0xFF00:
+            creator_tag = BaseTag((elem_tag & 0xFFFF0000) | ((elem_tag & 0xFF00) >> 8))
+            if creator_tag in self._dict:
+                if isinstance(elem, RawDataElement):
+                    elem = convert_raw_data_element(elem, None, self)
+                elem.private_creator = self[creator_tag].value
+        if elem_tag in _PIXEL_TAGS:
+            self._reset_pixel_cache()
+        self._dict[elem_tag] = elem
+        if isinstance(elem, DataElement) and elem.VR == "SQ":
+            if not isinstance(elem._value, Sequence):
+                elem.value = Sequence(elem._value or [])
+            elem._value.parent_dataset = self
+
+    def __delitem__(self, key: slice | TagType) -> None:
+        if isinstance(key, slice):
+            tags = self._slice_tags(key.start, key.stop, key.step)
+        else:
+            tags = [key if key.__class__ is BaseTag else Tag(key)]
+        for tag in tags:
+            del self._dict[tag]
+            if tag & 0x10000 and 0x10 <= tag & 0xFFFF <= 0xFF:
+                self.__dict__["_private_blocks"] = {}
+            if tag in _PIXEL_TAGS:
+                self._reset_pixel_cache()
+
+    def __contains__(self, name: Any) -> bool:
+        try:
+            return Tag(name) in self._dict
+        except Exception as exc:
+            msg = (
+                f"Invalid value '{name}' used with the 'in' operator: must be an element "
+                "tag as a 2-tuple or int, or an element keyword"
+            )
+            if isinstance(exc, OverflowError):
+                msg = (
+                    "Invalid element tag value used with the 'in' operator: tags have a "
+                    "maximum value of (0xFFFF, 0xFFFF)"
+                )
+            behaviour = _behaviour("INVALID_KEY_BEHAVIOR")
+            if behaviour == "RAISE":
+                raise ValueError(msg) from exc
+            if behaviour == "WARN":
+                warnings.warn(msg, DcmcoreWarning, stacklevel=2)
+        return False
+
+    def __iter__(self) -> Iterator[DataElement]:
+        for tag in sorted(self._dict):
+            yield self[tag]
+
+    def __len__(self) -> int:
+        return len(self._dict)
+
+    def __eq__(self, other: Any) -> bool:
+        if other is self:
+            return True
+        if isinstance(other, self.__class__):
+            mine, theirs = self._dict, other._dict
+            if len(mine) != len(theirs) or any(tag not in theirs for tag in mine):
+                return False
+            return all(self[tag] == other[tag] for tag in mine)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __ne__(self, other: Any) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __enter__(self) -> Dataset:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        return None
+
+    def keys(self) -> Any:
+        """The tags of the elements (``dict.keys()``)."""
+        return self._dict.keys()
+
+    def values(self) -> Any:
+        """The elements, raw ones unconverted (``dict.values()``)."""
+        return self._dict.values()
+
+    def items(self) -> Any:
+        """The ``(tag, element)`` pairs, raw ones unconverted (``dict.items()``)."""
+        return self._dict.items()
+
+    def elements(self) -> Iterator[DataElement | RawDataElement]:
+        """Yield this level's elements in tag order, raw ones unconverted."""
+        for tag in sorted(self._dict):
+            yield self.get_item(tag)
+
+    def get(self, key: str | int | tuple[int, int] | BaseTag, default: Any = None) -> Any:
+        """``dict.get()`` by keyword (returns the value) or by tag (returns the element)."""
+        if isinstance(key, str):
+            try:
+                return getattr(self, key)
+            except AttributeError:
+                return default
+        try:
+            tag = Tag(key)
+        except Exception as exc:
+            raise TypeError("Dataset.get key must be a string or tag") from exc
+        try:
+            return self[tag]
+        except KeyError:
+            return default
+
+    def data_element(self, name: str) -> DataElement | None:
+        """Return the element with keyword `name`, or None if it is not present.
+
+        pydicom raises KeyError when `name` is a valid keyword whose element
+        is absent; dcmcore returns None, as pydicom documents.
+        """
+        tag = _tag_for_keyword(name)
+        if tag is None or tag not in self._dict:
+            return None
+        return self[BaseTag(tag)]
+
+    def add(self, data_element: DataElement) -> None:
+        """Add `data_element` (``ds[data_element.tag] = data_element``)."""
+        self[data_element.tag] = data_element
+
+    def add_new(self, tag: TagType, VR: str, value: Any) -> None:
+        """Create an element from `tag`, `VR` and `value` and add it."""
+        self.add(DataElement(tag, VR, value))
+
+    def clear(self) -> None:
+        """Delete every element."""
+        self._dict.clear()
+        self.__dict__["_private_blocks"] = {}
+        self._reset_pixel_cache()
+
+    def pop(self, key: BaseTag | TagType, *args: Any) -> _DatasetValue:
+        """``dict.pop()`` by tag or keyword."""
+        try:
+            key = Tag(key)
+        except Exception:
+            pass
+        result = self._dict.pop(key, *args)  # type: ignore[call-overload]
+        if isinstance(key, BaseTag):
+            if key.is_private_creator:
+                self.__dict__["_private_blocks"] = {}
+            if key in _PIXEL_TAGS:
+                self._reset_pixel_cache()
+        return result
+
+    def popitem(self) -> tuple[BaseTag, _DatasetValue]:
+        """``dict.popitem()``."""
+        return self._dict.popitem()
+
+    def setdefault(self, key: TagType, default: Any = None) -> DataElement:
+        """``dict.setdefault()`` by tag or keyword; `default` is an element or a value."""
+        tag = Tag(key)
+        if tag in self._dict:
+            return self[tag]
+        if not isinstance(default, DataElement):
+            if tag.is_private:
+                vr = "UN"
+            else:
+                found = _entry(tag)
+                if found is None:
+                    if config.settings.writing_validation_mode == config.RAISE:
+                        raise KeyError(f"Unknown DICOM tag {tag}")
+                    warnings.warn(
+                        f"Unknown DICOM tag {tag} - setting VR to 'UN'", DcmcoreWarning, stacklevel=2
+                    )
+                    vr = "UN"
+                else:
+                    vr = found.VR
+            default = DataElement(tag, vr, default)
+        self[tag] = default
+        return default
+
+    def update(self, d: Dataset | MutableMapping[Any, Any]) -> None:
+        """``dict.update()`` taking keywords (values) or tags (elements)."""
+        for key, value in list(d.items()):
+            if isinstance(key, str):
+                setattr(self, key, value)
+            else:
+                self[Tag(key)] = value
+
+    # --------------------------------------------------------------- slices
+    def _slice_tags(self, start: Any, stop: Any, step: int | None) -> list[BaseTag]:
+        all_tags = sorted(self._dict)
+        lo = 0 if start is None else bisect_left(all_tags, int(_slice_bound(start)))
+        hi = len(all_tags) if stop is None else bisect_left(all_tags, int(_slice_bound(stop)))
+        return all_tags[lo:hi:step]
+
+    def _dataset_slice(self, key: slice) -> Dataset:
+        tags = self._slice_tags(key.start, key.stop, key.step)
+        ds = Dataset({tag: self.get_item(tag) for tag in tags})
+        d = ds.__dict__
+        is_implicit, is_little = self.original_encoding
+        ds.set_original_encoding(is_implicit, is_little, self.__dict__.get("_read_charset"))
+        d["_is_implicit_VR"] = self._is_implicit_VR
+        d["_is_little_endian"] = self._is_little_endian
+        if self._parent_ref is not None:
+            d["_parent_ref"] = self._parent_ref
+        return ds
+
+    def group_dataset(self, group: int) -> Dataset:
+        """Return a :class:`Dataset` of the elements of `group` only."""
+        return self[group << 16 : (group + 1) << 16]
+
+    # ------------------------------------------------------------ recursion
+    def iterall(self) -> Iterator[DataElement]:
+        """Yield every element, recursing into sequence items."""
+        for elem in self:
+            yield elem
+            if elem.VR == "SQ":
+                for item in elem.value:
+                    yield from item.iterall()
+
+    def walk(self, callback: Callable[[Dataset, DataElement], None], recursive: bool = True) -> None:
+        """Call ``callback(dataset, element)`` for each element, in tag order.
+
+        Parameters
+        ----------
+        callback : callable
+            Takes the dataset holding the element and the element.
+        recursive : bool, optional
+            Recurse into sequence items (default True).
+        """
+        for tag in sorted(self._dict):
+            with tag_in_exception(tag):
+                elem = self[tag]
+                callback(self, elem)
+                if recursive and tag in self._dict and elem.VR == "SQ":
+                    for item in elem.value:
+                        item.walk(callback)
+
+    def decode(self) -> None:
+        """Decode every element with the character set that applies to it.
+
+        Raw elements are converted (their text decoded with the dataset's
+        Specific Character Set, inherited by items); text values set as
+        ``bytes`` are decoded to ``str``.
+        """
+        encodings = self._character_set
+
+        def decode_callback(ds: Dataset, elem: DataElement) -> None:
+            if elem.VR == "SQ":
+                for item in elem.value:
+                    item.decode()
+            elif elem.VR in CHARSET_VR and elem.VR != "PN":
+                value = elem.value
+                if isinstance(value, bytes):
+                    elem.value = _decode_text(value, encodings)
+                elif isinstance(value, list) and any(isinstance(v, bytes) for v in value):
+                    elem.value = [
+                        _decode_text(v, encodings) if isinstance(v, bytes) else v for v in value
+                    ]
+
+        self.walk(decode_callback, recursive=False)
+
+    # -------------------------------------------------------------- private
+    def private_block(self, group: int, private_creator: str, create: bool = False) -> PrivateBlock:
+        """Return the :class:`PrivateBlock` of `private_creator` in `group`.
+
+        Raises
+        ------
+        ValueError
+            If `group` is not private or `private_creator` is empty.
+        KeyError
+            If the creator is absent and `create` is False.
+        """
+        return private_block(self, group, private_creator, create)
+
+    def private_creators(self, group: int) -> list[str]:
+        """Return the private creator names in the odd `group`."""
+        return private_creators(self, group)
+
+    def get_private_item(self, group: int, element_offset: int, private_creator: str) -> DataElement:
+        """Return the private element at `element_offset` of `private_creator`'s block."""
+        block = self.private_block(group, private_creator)
+        return self[block.get_tag(element_offset)]
+
+    def add_new_private(
+        self,
+        private_creator: str,
+        group: int,
+        element_offset: int,
+        value: Any,
+        vr: str | None = None,
+    ) -> None:
+        """Add a private element, reserving a block for `private_creator` if needed.
+
+        Raises
+        ------
+        ValueError
+            If `group` is not private or `private_creator` is empty.
+        KeyError
+            If `vr` is None and the private dictionary does not know the tag.
+        """
+        add_new_private(self, private_creator, group, element_offset, value, vr)
+
+    def remove_private_tags(self) -> None:
+        """Remove every private element, recursing into sequences."""
+        remove_private_tags(self)
+
+    def update_raw_element(
+        self, tag: TagType, *, vr: str | None = None, value: bytes | None = None
+    ) -> None:
+        """Change the VR and/or the encoded value of a still-raw element.
+
+        Raises
+        ------
+        ValueError
+            If neither is given or `vr` is not a VR.
+        TypeError
+            If `value` is not bytes, or the element is already converted.
+        KeyError
+            If there is no element with `tag`.
+        """
+        from dcmcore.vr import VR as VR_
+
+        if vr is None and value is None:
+            raise ValueError("Either or both of 'vr' and 'value' are required")
+        if vr is not None:
+            try:
+                VR_[vr]
+            except KeyError:
+                raise ValueError(f"Invalid VR value '{vr}'") from None
+        if value is not None and not isinstance(value, bytes):
+            raise TypeError(f"'value' must be bytes, not '{type(value).__name__}'")
+        tag = Tag(tag)
+        raw = self.get_item(tag, keep_deferred=True)
+        if raw is None:
+            raise KeyError(f"No element with tag {tag} was found")
+        if not isinstance(raw, RawDataElement):
+            raise TypeError(
+                f"The element with tag {tag} has already been converted to a "
+                "'DataElement' instance, this method must be called earlier"
+            )
+        changes: dict[str, Any] = {}
+        if vr is not None:
+            changes["VR"] = vr
+        if value is not None:
+            changes["value"] = value
+            changes["length"] = len(value)
+        self._dict[tag] = raw._replace(**changes)
+
+    # ----------------------------------------------------------------- text
+    def formatted_lines(
+        self,
+        element_format: str = DEFAULT_ELEMENT_FORMAT,
+        sequence_element_format: str = DEFAULT_ELEMENT_FORMAT,
+        indent_format: str | None = None,
+    ) -> Iterator[str]:
+        """Yield one formatted line per element, sequences flattened.
+
+        The formats use ``%(name)s`` fields named after DataElement members
+        (tag, name, VR, VM, repval, keyword, value, ...).
+        """
+        return formatted_lines(self, element_format, sequence_element_format, indent_format)
+
+    def _pretty_str(self, indent: int = 0, top_level_only: bool = False) -> str:
+        return pretty_str(self, indent, top_level_only)
+
+    def __str__(self) -> str:
+        return pretty_str(self)
+
+    __repr__ = __str__
+
+    def top(self) -> str:
+        """Return the text of the top-level elements only."""
+        return pretty_str(self, top_level_only=True)
+
+    # ------------------------------------------------------ copy and pickle
+    def copy(self) -> Dataset:
+        """Return a shallow copy: a new element mapping holding the same elements.
+
+        pydicom's copy shares the element mapping with the original, so that
+        adding an element to one adds it to both; dcmcore gives a shallow
+        copy of the mapping, as "shallow copy" documents.
+        """
+        return _copy.copy(self)
+
+    def __copy__(self) -> Dataset:
+        cls = self.__class__
+        new = cls.__new__(cls)
+        elements = self._dict
+        new.__dict__.update(self.__dict__)
+        new.__dict__["_dict"] = dict(elements)
+        new.__dict__["_private_blocks"] = {}
+        return new
+
+    def __getstate__(self) -> dict[str, Any]:
+        self._dict  # noqa: B018 - a lazy dataset loads before it is copied or pickled
+        state = dict(self.__dict__)
+        for name in ("_parent_seq_ref", "_parent_ref", "_private_blocks", "_loader"):
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.__dict__.setdefault("_private_blocks", {})
+        for elem in self.__dict__.get("_dict", {}).values():
+            if isinstance(elem, DataElement) and elem.VR == "SQ":
+                seq = elem._value
+                if isinstance(seq, Sequence) and seq.parent_dataset is None:
+                    seq.parent_dataset = self
+
+    # ---------------------------------------------------------------- files
+    def ensure_file_meta(self) -> None:
+        """Create an empty ``file_meta`` if there is none."""
+        if self.__dict__.get("file_meta") is None:
+            self.file_meta = FileMetaDataset()
+
+    def _set_file_meta(self, value: Any) -> None:
+        if value is not None and not isinstance(value, Dataset):
+            raise TypeError(f"'{type(self).__name__}.file_meta' must be a 'FileMetaDataset' instance")
+        if value is not None and not isinstance(value, FileMetaDataset):
+            value = FileMetaDataset(value)
+        self.__dict__["file_meta"] = value
+
+    def save_as(
+        self,
+        filename: str | os.PathLike[str] | BinaryIO,
+        /,
+        __write_like_original: bool | None = None,
+        *,
+        implicit_vr: bool | None = None,
+        little_endian: bool | None = None,
+        enforce_file_format: bool = False,
+        overwrite: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        """Encode the dataset and write it to `filename` (see :func:`dcmcore.io.writer.dcmwrite`).
+
+        Parameters
+        ----------
+        filename : str, PathLike or file-like
+            Where to write.
+        write_like_original : bool, optional
+            Deprecated: use `enforce_file_format` (its opposite).
+        implicit_vr, little_endian : bool, optional
+            The encoding, when the Transfer Syntax UID does not give it.
+        enforce_file_format : bool, optional
+            Write a conformant DICOM File Format (preamble, file meta) or raise.
+        overwrite : bool, optional
+            If False, raise FileExistsError when `filename` exists.
+        """
+        from dcmcore.io.writer import dcmwrite
+
+        write_like_original = kwargs.pop("write_like_original", __write_like_original)
+        if write_like_original is not None:
+            _deprecated(
+                "'write_like_original' is deprecated and will be removed in v4.0, please "
+                "use 'enforce_file_format' instead"
+            )
+            enforce_file_format = not write_like_original
+        if implicit_vr is not None and little_endian is None:
+            little_endian = True
+        if self.original_encoding[1] is not None:
+            file_meta = self.__dict__.get("file_meta") or {}
+            syntax = file_meta.get("TransferSyntaxUID", None) if file_meta else None
+            use_little: bool | None = None
+            try:
+                use_little = syntax.is_little_endian  # type: ignore[union-attr]
+            except (AttributeError, ValueError):
+                use_little = little_endian if little_endian is not None else self._is_little_endian
+            if use_little is not None and self.original_encoding[1] != use_little:
+                raise ValueError(
+                    f"'{type(self).__name__}.save_as()' cannot be used to convert between "
+                    "little and big endian encoding. Please read the documentation for "
+                    "dcmwrite() if this is what you really want to do"
+                )
+        dcmwrite(
+            filename,
+            self,
+            implicit_vr=implicit_vr,
+            little_endian=little_endian,
+            enforce_file_format=enforce_file_format,
+            overwrite=overwrite,
+            **kwargs,
+        )
+
+    # ----------------------------------------------------------------- JSON
+    def to_json_dict(
+        self,
+        bulk_data_threshold: int = 1024,
+        bulk_data_element_handler: Callable[[DataElement], str] | None = None,
+        suppress_invalid_tags: bool = False,
+    ) -> dict[str, Any]:
+        """Return the dataset as a DICOM JSON Model dict (Part 18, Annex F)."""
+        from dcmcore.io import json as dicom_json
+
+        return dicom_json.to_json_dict(
+            self, bulk_data_threshold, bulk_data_element_handler, suppress_invalid_tags
+        )
+
+    def to_json(
+        self,
+        bulk_data_threshold: int = 1024,
+        bulk_data_element_handler: Callable[[DataElement], str] | None = None,
+        dump_handler: Callable[[dict[str, Any]], str] | None = None,
+        suppress_invalid_tags: bool = False,
+    ) -> str:
+        """Return the dataset as a DICOM JSON string (``json.dumps`` with sorted keys by default)."""
+        import json
+
+        data = self.to_json_dict(
+            bulk_data_threshold, bulk_data_element_handler, suppress_invalid_tags
+        )
+        if dump_handler is None:
+            return json.dumps(data, sort_keys=True)
+        return dump_handler(data)
+
+    @classmethod
+    def from_json(
+        cls,
+        json_dataset: dict[str, Any] | str | bytes | bytearray,
+        bulk_data_uri_handler: Callable[..., Any] | None = None,
+    ) -> Dataset:
+        """Return a dataset from a DICOM JSON Model object (dict, str or bytes)."""
+        from dcmcore.io import json as dicom_json
+
+        return dicom_json.from_json(json_dataset, bulk_data_uri_handler, dataset_class=cls)
+
+    # --------------------------------------------------------------- pixels
+    def _reset_pixel_cache(self) -> None:
+        d = self.__dict__
+        if d.get("_pixel_array") is not None or d.get("_pixel_id"):
+            d["_pixel_array"] = None
+            d["_pixel_id"] = {}
+
+    def _pixel_ids(self) -> dict[int, int]:
+        elements = self._dict
+        ids = {}
+        for tag in _PIXEL_ID_TAGS:
+            elem = elements.get(tag)  # type: ignore[call-overload]
+            if elem is not None:
+                ids[tag] = id(elem.value) if isinstance(elem, DataElement) else id(elem)
+        meta = self.__dict__.get("file_meta")
+        if meta is not None and 0x00020010 in meta._dict:
+            ids[0x00020010] = id(meta._dict[BaseTag(0x00020010)])
+        return ids
+
+    @property
+    def pixel_array(self) -> Any:
+        """The pixel data as a numpy array (decoded by :func:`dcmcore.pixels.pixel_array`).
+
+        Options come from :meth:`pixel_array_options`; the array is cached
+        until a pixel-related element changes.
+        """
+        from dcmcore import pixels
+
+        d = self.__dict__
+        ids = self._pixel_ids()
+        if d.get("_pixel_array") is None or d.get("_pixel_id") != ids:
+            d["_pixel_array"] = pixels.pixel_array(self, **d.get("_pixel_array_opts", {}))
+            d["_pixel_id"] = self._pixel_ids()
+        return d["_pixel_array"]
+
+    def pixel_array_options(
+        self,
+        *,
+        index: int | None = None,
+        raw: bool = False,
+        decoding_plugin: str = "",
+        use_v2_backend: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """Set the decoding options used by :attr:`pixel_array`.
+
+        Delegates to ``dcmcore.pixels.pixel_array_options(ds, **options)``
+        when it exists (it may validate and return the options to store).
+        """
+        from dcmcore import pixels
+
+        if use_v2_backend:
+            _deprecated("'use_v2_backend' is ignored: dcmcore has a single pixel backend")
+        options: dict[str, Any] = {"index": index, "raw": raw, **kwargs}
+        if decoding_plugin:
+            options["decoding_plugin"] = decoding_plugin.lower()
+        handler = getattr(pixels, "pixel_array_options", None)
+        if handler is not None:
+            result = handler(self, **options)
+            if isinstance(result, dict):
+                options = result
+        self.__dict__["_pixel_array_opts"] = options
+        self.__dict__["_pixel_array"] = None
+        self.__dict__["_pixel_id"] = {}
+
+    def convert_pixel_data(self, handler_name: str = "") -> None:
+        """Deprecated: decode the pixel data into the :attr:`pixel_array` cache."""
+        _deprecated(
+            f"'{type(self).__name__}.convert_pixel_data()' is deprecated and will be "
+            "removed in v4.0, use 'pixel_array_options()' instead"
+        )
+        if handler_name:
+            opts = dict(self.__dict__.get("_pixel_array_opts", {}))
+            opts["decoding_plugin"] = handler_name.lower()
+            self.__dict__["_pixel_array_opts"] = opts
+        self.__dict__["_pixel_array"] = None
+        self.pixel_array  # noqa: B018
+
+    def decompress(
+        self,
+        handler_name: str = "",
+        *,
+        as_rgb: bool = True,
+        generate_instance_uid: bool = True,
+        decoding_plugin: str = "",
+        **kwargs: Any,
+    ) -> None:
+        """Decompress the pixel data in place (see :func:`dcmcore.pixels.decompress`)."""
+        from dcmcore import pixels
+
+        if handler_name:
+            _deprecated("'handler_name' is deprecated, use 'decoding_plugin' instead")
+            decoding_plugin = decoding_plugin or handler_name
+        if decoding_plugin:
+            kwargs["decoding_plugin"] = decoding_plugin
+        pixels.decompress(
+            self, as_rgb=as_rgb, generate_instance_uid=generate_instance_uid, **kwargs
+        )
+        self._reset_pixel_cache()
+
+    def compress(
+        self,
+        transfer_syntax_uid: str,
+        arr: Any = None,
+        encoding_plugin: str = "",
+        encapsulate_ext: bool = False,
+        *,
+        generate_instance_uid: bool = True,
+        jls_error: int | None = None,
+        j2k_cr: list[float] | None = None,
+        j2k_psnr: list[float] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Compress the pixel data in place (see :func:`dcmcore.pixels.compress`)."""
+        from dcmcore import pixels
+
+        pixels.compress(
+            self,
+            transfer_syntax_uid,
+            arr,
+            encoding_plugin=encoding_plugin,
+            encapsulate_ext=encapsulate_ext,
+            generate_instance_uid=generate_instance_uid,
+            jls_error=jls_error,
+            j2k_cr=j2k_cr,
+            j2k_psnr=j2k_psnr,
+            **kwargs,
+        )
+        self._reset_pixel_cache()
+
+    def set_pixel_data(
+        self,
+        arr: Any,
+        photometric_interpretation: str,
+        bits_stored: int,
+        *,
+        generate_instance_uid: bool = True,
+    ) -> None:
+        """Set Pixel Data and the Image Pixel elements from `arr` (see ``dcmcore.pixels``)."""
+        from dcmcore import pixels
+
+        pixels.set_pixel_data(
+            self,
+            arr,
+            photometric_interpretation,
+            bits_stored,
+            generate_instance_uid=generate_instance_uid,
+        )
+        self._reset_pixel_cache()
+
+    def overlay_array(self, group: int) -> Any:
+        """Return the Overlay Data of `group` (0x6000-0x60FF) as a numpy array."""
+        if not 0x6000 <= group <= 0x60FF:
+            raise ValueError(
+                "The group part of the 'Overlay Data' element tag must be between "
+                "0x6000 and 0x60FF (inclusive)"
+            )
+        from dcmcore import pixels
+
+        return pixels.overlay_array(self, group)
+
+    def waveform_array(self, index: int) -> Any:
+        """Return multiplex group `index` of the Waveform Sequence as a numpy array."""
+        from dcmcore import pixels
+
+        return pixels.waveform_array(self, index)
+
+
+def _slice_bound(value: Any) -> int:
+    if isinstance(value, int):
+        return value
+    return int(Tag(value))
+
+
+def _decode_text(value: bytes, encodings: list[str]) -> str:
+    from dcmcore.charset import decode_bytes
+
+    return decode_bytes(value, encodings)
+
+
+class FileDataset(Dataset):
+    """A :class:`Dataset` read from (or to be written to) a file or buffer.
+
+    Parameters
+    ----------
+    filename_or_obj : str, PathLike, file-like or buffer
+        Where the dataset was read from.
+    dataset : Dataset or dict
+        The elements (wrapped, not copied).
+    preamble : bytes, optional
+        The 128-byte preamble.
+    file_meta : FileMetaDataset, optional
+        The File Meta Information (an empty one if None).
+    is_implicit_VR, is_little_endian : bool, optional
+        The encoding the dataset was read with (default implicit VR little endian).
+
+    Attributes
+    ----------
+    preamble, file_meta, filename, buffer, fileobj_type, timestamp
+        As in pydicom: `filename` is the path read from (or None for a
+        buffer), `buffer` the buffer read from (or None), `timestamp` the
+        file's modification time (or None).
+    """
+
+    def __init__(
+        self,
+        filename_or_obj: str | os.PathLike[str] | BinaryIO | Any,
+        dataset: Dataset | MutableMapping[BaseTag, _DatasetValue],
+        preamble: bytes | None = None,
+        file_meta: FileMetaDataset | None = None,
+        is_implicit_VR: bool = True,
+        is_little_endian: bool = True,
+    ) -> None:
+        Dataset.__init__(self, dataset)
+        if isinstance(dataset, Dataset):
+            d = dataset.__dict__
+            for name in ("_read_charset", "_parent_encoding"):
+                if name in d:
+                    self.__dict__[name] = d[name]
+        self.preamble = preamble
+        self.file_meta = file_meta if file_meta is not None else FileMetaDataset()
+        d = self.__dict__
+        d["_is_implicit_VR"] = d["_read_implicit"] = is_implicit_VR
+        d["_is_little_endian"] = d["_read_little"] = is_little_endian
+        self.fileobj_type: Any = None
+        self.filename: str | None = None
+        self.buffer: Any = None
+        if isinstance(filename_or_obj, os.PathLike):
+            filename_or_obj = os.fspath(filename_or_obj)
+        if isinstance(filename_or_obj, bytes):
+            filename_or_obj = os.fsdecode(filename_or_obj)
+        if isinstance(filename_or_obj, str):
+            self.filename = filename_or_obj
+            self.fileobj_type = open
+        elif isinstance(filename_or_obj, io.BufferedReader):
+            self.filename = filename_or_obj.name  # type: ignore[assignment]
+            self.fileobj_type = open
+        elif filename_or_obj is not None:
+            self.buffer = filename_or_obj
+            self.fileobj_type = type(filename_or_obj)
+            name = getattr(filename_or_obj, "name", None) or getattr(
+                filename_or_obj, "filename", None
+            )
+            if isinstance(name, str):
+                self.filename = name
+        self.timestamp: float | None = None
+        if self.filename and os.path.exists(self.filename):
+            self.timestamp = os.stat(self.filename).st_mtime
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        buffer = state.get("buffer")
+        if buffer is not None and not isinstance(buffer, (io.BytesIO, bytes, bytearray)):
+            warnings.warn(
+                f"The buffer the dataset was read from ({type(buffer).__name__}) cannot be "
+                "copied or pickled: the 'buffer' attribute of the copy is None",
+                DcmcoreWarning,
+                stacklevel=3,
+            )
+            state["buffer"] = None
+        return state
+
+
+class FileMetaDataset(Dataset):
+    """The File Meta Information: a :class:`Dataset` of group 0x0002 elements only.
+
+    Raises
+    ------
+    ValueError
+        If an element outside group 0x0002 is given or set; the message names its tag.
+    TypeError
+        If the argument is not a dict or Dataset.
+    """
+
+    def __init__(self, *args: Dataset | MutableMapping[BaseTag, _DatasetValue], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        FileMetaDataset.validate(self._dict)
+
+    @staticmethod
+    def validate(init_value: Any) -> None:
+        """Raise if `init_value` is not a dict/Dataset of group 0x0002 elements only."""
+        if init_value is None:
+            return
+        if not isinstance(init_value, (Dataset, dict)):
+            raise TypeError(f"Argument must be a dict or Dataset, not {type(init_value)}")
+        non_group2 = [str(Tag(tag)) for tag in init_value.keys() if Tag(tag).group != 2]
+        if non_group2:
+            raise ValueError(
+                "File meta datasets may only contain group 2 elements but the following "
+                f"elements are present: {', '.join(non_group2)}"
+            )
+
+    def __setitem__(self, key: slice | TagType, value: _DatasetValue) -> None:
+        tag = value.tag if isinstance(value.tag, BaseTag) else Tag(value.tag)
+        if tag.group != 2:
+            raise ValueError(
+                f"Only group 2 data elements are allowed in a FileMetaDataset, not {tag}"
+            )
+        super().__setitem__(key, value)
+
+    @property
+    def _tsyntax_encoding(self) -> tuple[bool, bool] | tuple[None, None]:
+        """``(implicit VR, little endian)`` of a public Transfer Syntax UID, else (None, None)."""
+        syntax = self.get("TransferSyntaxUID", None)
+        if not syntax or getattr(syntax, "is_private", False):
+            return (None, None)
+        if not getattr(syntax, "is_transfer_syntax", False):
+            return (None, None)
+        return (syntax.is_implicit_VR, syntax.is_little_endian)
+
+
+def validate_file_meta(file_meta: FileMetaDataset, enforce_standard: bool = True) -> None:
+    """Check that `file_meta` holds only group 2 and, if `enforce_standard`, the Type 1 elements.
+
+    Missing (0002,0001), (0002,0012) and (0002,0013) are added; missing or
+    empty (0002,0002), (0002,0003) or (0002,0010) raise AttributeError.
+    """
+    for elem in file_meta.elements():
+        if elem.tag.group != 0x0002:
+            raise ValueError(
+                "Only File Meta Information group (0002,eeee) elements may be present in "
+                f"'file_meta', not {elem.tag}"
+            )
+    if not enforce_standard:
+        return
+    from dcmcore import __version__
+
+    if "FileMetaInformationVersion" not in file_meta or file_meta[0x00020001].is_empty:
+        file_meta.FileMetaInformationVersion = b"\x00\x01"
+    if "ImplementationClassUID" not in file_meta or file_meta[0x00020012].is_empty:
+        from dcmcore import uid
+
+        file_meta.ImplementationClassUID = getattr(
+            uid, "DCMCORE_IMPLEMENTATION_UID", "1.2.826.0.1.3680043.10.1467.1"
+        )
+    if "ImplementationVersionName" not in file_meta:
+        file_meta.ImplementationVersionName = f"DCMCORE {__version__}"[:16]
+    missing = [
+        f"{Tag(tag)} {_entry(tag).name if _entry(tag) else ''}"
+        for tag in (0x00020002, 0x00020003, 0x00020010)
+        if tag not in file_meta or file_meta[tag].is_empty
+    ]
+    if missing:
+        raise AttributeError(
+            "Required File Meta Information elements are either missing or have an "
+            f"empty value: {', '.join(missing)}"
+        )

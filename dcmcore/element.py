@@ -1,0 +1,785 @@
+"""Data elements: :class:`DataElement`, :class:`RawDataElement` and raw conversion.
+
+A :class:`RawDataElement` is what the reader produces: the tag, the VR as
+found in the file (``None`` for implicit VR), and the undecoded value bytes.
+It becomes a :class:`DataElement` the first time it is accessed, through
+:func:`convert_raw_data_element`, which resolves the VR, decodes the value
+and stores the result back in the dataset.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import warnings
+from collections.abc import Callable, MutableSequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from dcmcore import config
+from dcmcore.errors import (
+    BytesLengthException,
+    DcmcoreWarning,
+    InvalidDicomError,
+    TruncatedDataError,
+)
+from dcmcore.tag import BaseTag, Tag
+from dcmcore.vr import AMBIGUOUS_VR, BYTES_VR, CHARSET_VR, DEFAULT_CHARSET_VR, STR_VR, TEXT_VR
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dcmcore.dataset import Dataset
+
+__all__ = [
+    "DataElement",
+    "RawDataElement",
+    "convert_raw_data_element",
+    "empty_value_for_VR",
+]
+
+# --------------------------------------------------------------------------
+# Dependencies written by other modules, with minimal fallbacks so that the
+# data model imports (and degrades gracefully) while they are being written.
+# --------------------------------------------------------------------------
+try:
+    from dcmcore.dictionary import entry as _entry
+    from dcmcore.dictionary import keyword_for_tag as _keyword_for_tag
+    from dcmcore.dictionary import private_entry as _private_entry
+    from dcmcore.dictionary import tag_for_keyword as _tag_for_keyword
+except ImportError:  # pragma: no cover - only while dcmcore.dictionary is missing
+
+    def _entry(tag: int) -> Any:
+        return None
+
+    def _keyword_for_tag(tag: int) -> str:
+        return ""
+
+    def _private_entry(tag: int, private_creator: str) -> Any:
+        return None
+
+    def _tag_for_keyword(keyword: str) -> int | None:
+        return None
+
+
+from dcmcore.values import DS, IS, MultiValue, PersonName
+
+try:
+    from dcmcore.uid import UID
+except ImportError:  # pragma: no cover - only while dcmcore.uid is missing
+
+    class UID(str):  # type: ignore[no-redef]
+        @property
+        def name(self) -> str:
+            return str(self)
+
+
+def _converters() -> Any:
+    """Return dcmcore.converters (imported on first use)."""
+    import dcmcore.converters as module
+
+    return module
+
+
+def empty_value_for_VR(VR: str | None, raw: bool = False) -> Any:
+    """Return the value of an empty element with `VR` (pydicom's function).
+
+    Parameters
+    ----------
+    VR : str or None
+        The element's VR.
+    raw : bool, optional
+        True for the empty value of a raw element (bytes).
+    """
+    try:
+        return _converters().empty_value_for_VR(VR, raw)
+    except ImportError:  # pragma: no cover - converters not written yet
+        if VR == "SQ":
+            return b"" if raw else []
+        if VR == "PN":
+            return b"" if raw else PersonName("")
+        if VR in STR_VR - {"DS", "IS"}:
+            return b"" if raw else ""
+        return None
+
+
+def _validate(vr: str, value: Any, mode: int) -> None:
+    if mode == config.IGNORE:
+        return
+    try:
+        validate = _converters().validate_value
+    except (ImportError, AttributeError):  # pragma: no cover - converters not written yet
+        return
+    validate(vr, value, mode)
+
+
+#: VRs whose str or bytes values are never split on a backslash.
+_NO_SPLIT_VR = TEXT_VR - {"UR"} | BYTES_VR | {"US or SS or OW", "US or OW", "OB or OW"}
+#: VRs whose long values are summarised when printed.
+_LONG_VALUE_VR = {"LT", "UC", "UT"} | BYTES_VR | AMBIGUOUS_VR
+#: VRs that may hold an io.BufferedIOBase value.
+_BUFFERABLE_VR = (BYTES_VR | {"OB or OW"}) - {"UN"}
+#: LUT Descriptor tags: the first value is always unsigned, whatever the VR.
+_LUT_DESCRIPTOR_TAGS = frozenset({0x00281101, 0x00281102, 0x00281103, 0x00283002})
+_PIXEL_DATA_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
+_UNDEFINED_LENGTH = 0xFFFFFFFF
+
+
+class RawDataElement(NamedTuple):
+    """An element as read from the file, value still encoded.
+
+    ``value is None`` with `value_tell` set means a deferred value, read from
+    the dataset's source the first time the element is accessed. A raw
+    ``SQ`` holds the undecoded sequence bytes, items included.
+    """
+
+    tag: BaseTag
+    VR: str | None
+    length: int
+    value: bytes | None
+    value_tell: int | None
+    is_implicit_VR: bool
+    is_little_endian: bool
+    is_raw: bool = True
+    is_undefined_length: bool = False
+
+
+class DataElement:
+    """A DICOM data element: tag, VR and value.
+
+    Parameters
+    ----------
+    tag : int, str or tuple of int
+        The element's tag in any form accepted by :func:`~dcmcore.tag.Tag`.
+    VR : str
+        The element's two-letter Value Representation.
+    value : Any
+        The value; converted to the type used for `VR` (``PersonName`` for
+        PN, ``DSfloat`` for DS, ``IS``, ``UID``, ``MultiValue`` for several
+        values or a backslash-separated string) unless `already_converted`.
+    file_value_tell : int, optional
+        Offset of the value in the file it was read from.
+    is_undefined_length : bool, optional
+        True if the element's length was undefined (0xFFFFFFFF) in the file.
+    already_converted : bool, optional
+        True to store `value` as given, without conversion or validation.
+    validation_mode : int, optional
+        How invalid values are handled; the default is
+        ``config.settings.writing_validation_mode`` (as pydicom documents).
+
+    Examples
+    --------
+    >>> DataElement(0x00100010, "PN", "Doe^John")
+    (0010,0010) Patient's Name                      PN: 'Doe^John'
+    """
+
+    __slots__ = (
+        "tag",
+        "VR",
+        "_value",
+        "file_tell",
+        "is_undefined_length",
+        "private_creator",
+        "validation_mode",
+    )
+
+    descripWidth = 35
+    maxBytesToDisplay = 16
+    showVR = True
+    is_raw = False
+
+    def __init__(
+        self,
+        tag: int | str | tuple[int, int],
+        VR: str,
+        value: Any,
+        file_value_tell: int | None = None,
+        is_undefined_length: bool = False,
+        already_converted: bool = False,
+        validation_mode: int | None = None,
+    ) -> None:
+        if validation_mode is None:
+            validation_mode = config.settings.writing_validation_mode
+        self.tag = tag if type(tag) is BaseTag else Tag(tag)
+        self.VR = VR
+        self.validation_mode = validation_mode
+        self.file_tell = file_value_tell
+        self.is_undefined_length = is_undefined_length
+        self.private_creator: str | None = None
+        if already_converted:
+            self._value = value
+        else:
+            self.value = value
+
+    # ------------------------------------------------------------------ value
+    @property
+    def value(self) -> Any:
+        """The element's value; setting it converts and validates it for the VR."""
+        return self._value
+
+    @value.setter
+    def value(self, val: Any) -> None:
+        if isinstance(val, io.BufferedIOBase):
+            if self.VR not in _BUFFERABLE_VR:
+                raise ValueError(
+                    f"Elements with a VR of '{self.VR}' cannot be used with buffered "
+                    f"values, supported VRs are: {', '.join(sorted(_BUFFERABLE_VR - AMBIGUOUS_VR))}"
+                )
+            self._value = val
+            return
+        if self.VR not in _NO_SPLIT_VR:
+            if isinstance(val, str):
+                if "\\" in val:
+                    val = val.split("\\")
+            elif isinstance(val, bytes) and b"\\" in val:
+                val = val.split(b"\\")
+        self._value = self._convert_value(val)
+
+    def _convert_value(self, val: Any) -> Any:
+        if self.tag in _PIXEL_DATA_TAGS and type(val).__name__ == "ndarray":
+            raise TypeError(
+                f"The value for {self.tag} '{self.name}' should be set using 'bytes' not "
+                "'numpy.ndarray'. See the Dataset.set_pixel_data() method for an "
+                "alternative that supports ndarrays."
+            )
+        if self.VR == "SQ":
+            from dcmcore.sequence import Sequence
+
+            if isinstance(val, Sequence):
+                return val
+            return Sequence(val)
+        if not hasattr(val, "append"):
+            return self._convert(val)
+        if len(val) == 1:
+            return self._convert(val[0])
+        if self.tag in _LUT_DESCRIPTOR_TAGS and val:
+            _validate("US", val[0], self.validation_mode)
+            for item in val[1:]:
+                _validate(self.VR, item, self.validation_mode)
+            return MultiValue(_identity, val)
+        return MultiValue(self._convert, val)
+
+    def _convert(self, val: Any) -> Any:
+        """Convert one value to the type used for the element's VR."""
+        vr = self.VR
+        mode = self.validation_mode
+        if isinstance(val, bytes) and vr in DEFAULT_CHARSET_VR:
+            val = val.decode("ascii", errors="replace")
+        if vr == "PN":
+            if val is None or isinstance(val, PersonName):
+                return val
+            return PersonName(val, validation_mode=mode)
+        if vr == "DS":
+            return DS(val, False, mode)
+        if vr == "IS":
+            return IS(val, mode)
+        if vr == "UI":
+            if val is None:
+                return None
+            _validate(vr, val, mode)
+            return val if isinstance(val, UID) else UID(val)
+        if vr == "AT":
+            if val is None or val == "":
+                return val
+            return val if type(val) is BaseTag else Tag(val)
+        if vr in ("DA", "DT", "TM") and config.settings.datetime_conversion:
+            _validate(vr, val, mode)
+            if isinstance(val, str) and val:
+                import dcmcore.values as values
+
+                return getattr(values, vr)(val)
+            return val
+        _validate(vr, val, mode)
+        return val
+
+    def validate(self, value: Any) -> None:
+        """Validate `value` for this element's VR using its validation mode."""
+        _validate(self.VR, value, self.validation_mode)
+
+    @property
+    def VM(self) -> int:
+        """The value multiplicity (SQ elements always have VM 1)."""
+        if self.VR == "SQ":
+            return 1
+        value = self._value
+        if value is None:
+            return 0
+        if isinstance(value, (str, bytes, bytearray, PersonName)):
+            return 1 if value else 0
+        if isinstance(value, io.BufferedIOBase):
+            return 1
+        try:
+            return len(value)
+        except TypeError:
+            return 1
+
+    @property
+    def is_buffered(self) -> bool:
+        """True if the value is a buffered file-like object."""
+        return isinstance(self._value, io.BufferedIOBase)
+
+    @property
+    def is_empty(self) -> bool:
+        """True if the element has no value."""
+        if self.VR == "SQ":
+            return not self._value
+        return self.VM == 0
+
+    @property
+    def empty_value(self) -> Any:
+        """The value an empty element of this VR has."""
+        return empty_value_for_VR(self.VR)
+
+    def clear(self) -> None:
+        """Set the value to the empty value for the VR."""
+        self._value = self.empty_value
+
+    # --------------------------------------------------------- description
+    @property
+    def name(self) -> str:
+        """The element's name from the dictionary.
+
+        ``[name]`` for known private elements, ``'Private Creator'`` or
+        ``'Private tag data'`` for other private ones, ``'Group Length'`` for
+        unknown ``(gggg,0000)`` tags, else ``''``.
+        """
+        tag = self.tag
+        if tag & 0x10000:
+            if self.private_creator:
+                found = _private_entry(tag, self.private_creator)
+                if found is not None:
+                    return f"[{found.name}]"
+            elif tag & 0xFF00 == 0:
+                return "Private Creator"
+            return "Private tag data"
+        found = _entry(tag)
+        if found is not None:
+            return found.name
+        if tag & 0xFFFF == 0:
+            return "Group Length"
+        return ""
+
+    def description(self) -> str:
+        """Return the element's name (pydicom 2 compatible)."""
+        return self.name
+
+    @property
+    def keyword(self) -> str:
+        """The element's keyword, ``''`` for private and unknown elements."""
+        if self.tag & 0x10000:
+            return ""
+        return _keyword_for_tag(self.tag)
+
+    @property
+    def is_private(self) -> bool:
+        """True if the element's tag is private."""
+        return self.tag.is_private
+
+    @property
+    def is_retired(self) -> bool:
+        """True if the dictionary marks the element as retired."""
+        if self.tag & 0x10000:
+            return False
+        found = _entry(self.tag)
+        return bool(found is not None and found.is_retired)
+
+    @property
+    def repval(self) -> str:
+        """A short text form of the value, long values summarised."""
+        value = self._value
+        if isinstance(value, io.BufferedIOBase):
+            return repr(value)
+        if self.VR in _LONG_VALUE_VR:
+            try:
+                length = len(value)
+            except TypeError:
+                pass
+            else:
+                if length > self.maxBytesToDisplay:
+                    return f"Array of {length} elements"
+        vm = self.VM
+        if vm > self.maxBytesToDisplay:
+            return f"Array of {vm} elements"
+        if isinstance(value, UID):
+            return value.name
+        return repr(value)
+
+    # ------------------------------------------------------------ protocol
+    def __getitem__(self, key: int) -> Any:
+        try:
+            return self._value[key]
+        except TypeError:
+            raise TypeError("DataElement value is unscriptable (not a Sequence)") from None
+
+    def __eq__(self, other: Any) -> Any:
+        if other is self:
+            return True
+        if isinstance(other, self.__class__):
+            if self.tag != other.tag or self.VR != other.VR:
+                return False
+            mine, theirs = self._value, other._value
+            numpy = sys.modules.get("numpy")
+            if numpy is not None and isinstance(mine, numpy.ndarray):
+                return bool(
+                    isinstance(theirs, numpy.ndarray)
+                    and mine.shape == theirs.shape
+                    and numpy.allclose(mine, theirs)
+                )
+            return bool(mine == theirs)
+        return NotImplemented
+
+    def __ne__(self, other: Any) -> Any:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        value = self.repval or ""
+        name = f"{self.name[: self.descripWidth]:<{self.descripWidth}}"
+        if self.showVR:
+            return f"{self.tag} {name} {self.VR}: {value}"
+        return f"{self.tag} {name} {value}"
+
+    __repr__ = __str__
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return (_rebuild_element, (self.__class__, self._state()))
+
+    def _state(self) -> tuple[Any, ...]:
+        return (
+            self.tag,
+            self.VR,
+            self._value,
+            self.file_tell,
+            self.is_undefined_length,
+            self.private_creator,
+            self.validation_mode,
+        )
+
+    # ---------------------------------------------------------------- JSON
+    def to_json_dict(
+        self,
+        bulk_data_element_handler: Callable[[DataElement], str] | None,
+        bulk_data_threshold: int,
+    ) -> dict[str, Any]:
+        """Return the element as a DICOM JSON Model dict (Part 18, Annex F).
+
+        Delegates to :func:`dcmcore.io.json.element_to_json_dict`.
+        """
+        from dcmcore.io import json as dicom_json
+
+        return dicom_json.element_to_json_dict(
+            self, bulk_data_element_handler, bulk_data_threshold
+        )
+
+    def to_json(
+        self,
+        bulk_data_threshold: int = 1024,
+        bulk_data_element_handler: Callable[[DataElement], str] | None = None,
+        dump_handler: Callable[[dict[str, Any]], str] | None = None,
+    ) -> str:
+        """Return the element as a DICOM JSON string."""
+        import json
+
+        data = self.to_json_dict(bulk_data_element_handler, bulk_data_threshold)
+        if dump_handler is None:
+            return json.dumps(data, sort_keys=True)
+        return dump_handler(data)
+
+    @classmethod
+    def from_json(
+        cls,
+        dataset_class: type[Dataset],
+        tag: str,
+        vr: str,
+        value: Any,
+        value_key: str | None,
+        bulk_data_uri_handler: Callable[..., Any] | None = None,
+    ) -> DataElement:
+        """Return an element from a DICOM JSON Model attribute.
+
+        Delegates to :func:`dcmcore.io.json.element_from_json`.
+        """
+        from dcmcore.io import json as dicom_json
+
+        return dicom_json.element_from_json(
+            cls, dataset_class, tag, vr, value, value_key, bulk_data_uri_handler
+        )
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _rebuild_element(cls: type[DataElement], state: tuple[Any, ...]) -> DataElement:
+    elem = cls.__new__(cls)
+    (
+        elem.tag,
+        elem.VR,
+        elem._value,
+        elem.file_tell,
+        elem.is_undefined_length,
+        elem.private_creator,
+        elem.validation_mode,
+    ) = state
+    return elem
+
+
+# --------------------------------------------------------------------------
+# Raw element conversion
+# --------------------------------------------------------------------------
+def _private_creator_of(tag: BaseTag, ds: Dataset | None) -> str | None:
+    """The private creator string reserving the block of private `tag`, if any."""
+    if ds is None or not tag & 0xFF00:
+        return None
+    creator_tag = BaseTag((tag & 0xFFFF0000) | ((tag & 0xFF00) >> 8))
+    if creator_tag not in ds._dict:
+        return None
+    value = ds[creator_tag].value
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, MutableSequence) and value:  # a backslash in a creator value
+        return "\\".join(str(v) for v in value)
+    return None
+
+
+def _private_vr(tag: BaseTag, ds: Dataset | None) -> str:
+    if 0x0010 <= tag & 0xFFFF <= 0x00FF:
+        return "LO"
+    creator = _private_creator_of(tag, ds)
+    if creator:
+        found = _private_entry(tag, creator)
+        if found is not None and found.VR:
+            return found.VR
+    return "UN"
+
+
+def _ancestors(ds: Dataset | None) -> Any:
+    depth = 0
+    while ds is not None and depth < 1000:
+        yield ds
+        ds = ds.parent_dataset
+        depth += 1
+
+
+def _pixel_representation(ds: Dataset | None) -> int:
+    for item in _ancestors(ds):
+        if 0x00280103 in item._dict:
+            value = item[0x00280103].value
+            if value is not None and value != b"":
+                if isinstance(value, bytes):
+                    return int(b"\x01" in value)
+                try:
+                    return int(value)
+                except (TypeError, ValueError):
+                    return 0
+    return 0
+
+
+def _int_element(ds: Dataset | None, tag: int) -> int | None:
+    for item in _ancestors(ds):
+        if tag in item._dict:
+            value = item[tag].value
+            try:
+                return int(value[0] if isinstance(value, MutableSequence) else value)
+            except (TypeError, ValueError, IndexError):
+                return None
+    return None
+
+
+def _resolve_ambiguous(vr: str, raw: RawDataElement, ds: Dataset | None) -> str:
+    """Pick the concrete VR for an ambiguous one from the dataset's context."""
+    tag = raw.tag
+    undefined = raw.length == _UNDEFINED_LENGTH or raw.is_undefined_length
+    if tag == 0x7FE00010:
+        if undefined:
+            return "OB"
+        if raw.is_implicit_VR:
+            return "OW"
+        bits = _int_element(ds, 0x00280100)
+        return "OW" if bits is not None and bits > 8 else "OB"
+    if vr == "US or SS":
+        return "SS" if _pixel_representation(ds) == 1 else "US"
+    if vr == "US or OW":
+        # LUT Data: US when the LUT Descriptor says a single entry
+        first = _int_element(ds, 0x00283002)
+        return "US" if first == 1 else "OW"
+    if vr == "US or SS or OW":
+        return "OW"
+    if vr == "OB or OW":
+        if raw.is_implicit_VR or (tag >> 16) & 0xFF00 == 0x6000:
+            return "OW"
+        bits = _int_element(ds, 0x54001004)  # Waveform Bits Allocated
+        return "OW" if bits is not None and bits > 8 else "OB"
+    return vr
+
+
+def _resolve_vr(raw: RawDataElement, ds: Dataset | None) -> tuple[str, RawDataElement]:
+    """Return the VR to use for `raw`, and `raw` adjusted when the VR changed."""
+    tag = raw.tag
+    vr = raw.VR
+    is_private = tag & 0x10000
+    if vr is None:
+        found = None if is_private else _entry(tag)
+        if found is not None:
+            vr = found.VR
+        elif is_private:
+            vr = _private_vr(tag, ds)
+        elif tag & 0xFFFF == 0:
+            vr = "UL"
+        else:
+            msg = f"VR lookup failed for the raw element with tag {tag}"
+            if config.settings.reading_validation_mode == config.RAISE:
+                raise KeyError(msg)
+            vr = "UN"
+            if config.settings.reading_validation_mode == config.WARN:
+                warnings.warn(f"{msg} - setting VR to 'UN'", DcmcoreWarning, stacklevel=4)
+    elif vr == "UN":
+        undefined = raw.length == _UNDEFINED_LENGTH or raw.is_undefined_length
+        if is_private:
+            vr = _private_vr(tag, ds)
+        elif undefined or raw.value is None or len(raw.value) < 0xFFFF:
+            found = _entry(tag)
+            if found is not None and found.VR:
+                vr = found.VR
+        if vr == "UN" and undefined:
+            vr = "SQ"  # undefined length UN: a sequence in implicit VR little endian
+        if vr == "SQ":
+            raw = raw._replace(is_implicit_VR=True, is_little_endian=True)
+    if vr in AMBIGUOUS_VR:
+        vr = _resolve_ambiguous(vr, raw, ds)
+    return str(vr), raw
+
+
+def _read_deferred(raw: RawDataElement, ds: Dataset | None) -> bytes:
+    """Read the value of a deferred `raw` element from its dataset's source."""
+    tag = raw.tag
+    if raw.value_tell is None:
+        raise InvalidDicomError("Deferred element has no value offset", tag=tag)
+    if raw.length == _UNDEFINED_LENGTH or raw.is_undefined_length:
+        raise InvalidDicomError(
+            "Cannot read a deferred element of undefined length", tag=tag, offset=raw.value_tell
+        )
+    source, timestamp = (None, None) if ds is None else ds._deferred_source()
+    if source is None:
+        raise InvalidDicomError(
+            "Deferred element cannot be read: the dataset has no source file or buffer",
+            tag=tag,
+            offset=raw.value_tell,
+        )
+    offset, length = raw.value_tell, raw.length
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source[offset : offset + length])
+    elif isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        try:
+            stat = os.stat(path)
+        except OSError as exc:
+            raise InvalidDicomError(
+                f"Deferred read failed: cannot access {path!r} ({exc})", tag=tag, offset=offset
+            ) from exc
+        if timestamp is not None and stat.st_mtime != timestamp:
+            raise InvalidDicomError(
+                f"Deferred read failed: {path!r} was modified after the dataset was read",
+                tag=tag,
+                offset=offset,
+            )
+        with open(path, "rb") as fp:
+            fp.seek(offset)
+            data = fp.read(length)
+    else:
+        if getattr(source, "closed", False):
+            raise InvalidDicomError(
+                "Deferred read failed: the buffer the dataset was read from is closed",
+                tag=tag,
+                offset=offset,
+            )
+        position = source.tell()
+        try:
+            source.seek(offset)
+            data = source.read(length)
+        finally:
+            source.seek(position)
+    if len(data) != length:
+        raise TruncatedDataError(
+            f"Deferred read got {len(data)} of {length} bytes", tag=tag, offset=offset
+        )
+    return data
+
+
+def convert_raw_data_element(
+    raw: RawDataElement,
+    encoding: str | list[str] | None = None,
+    ds: Dataset | None = None,
+) -> DataElement:
+    """Return the :class:`DataElement` decoded from `raw`.
+
+    Parameters
+    ----------
+    raw : RawDataElement
+        The raw element.
+    encoding : str or list of str, optional
+        The Python encodings for text values; when None, those of `ds`
+        (its own or inherited Specific Character Set) are used.
+    ds : Dataset, optional
+        The dataset `raw` belongs to: used to resolve private and ambiguous
+        VRs, to read deferred values from its source, and as the parent of
+        sequence items.
+
+    Returns
+    -------
+    DataElement
+    """
+    tag = raw.tag
+    if type(tag) is not BaseTag:
+        raw = raw._replace(tag=BaseTag(tag))
+        tag = raw.tag
+    vr, raw = _resolve_vr(raw, ds)
+    undefined = raw.length == _UNDEFINED_LENGTH or raw.is_undefined_length
+    if raw.value is None and raw.length not in (0, _UNDEFINED_LENGTH):
+        raw = raw._replace(value=_read_deferred(raw, ds))
+
+    if vr == "SQ":
+        from dcmcore.sequence import Sequence
+
+        if not raw.value:
+            value: Any = Sequence()
+        else:
+            from dcmcore.io.reader import parse_sequence
+
+            raw = raw._replace(VR="SQ")
+            value = parse_sequence(raw, parent=ds)
+        value.is_undefined_length = undefined
+        if ds is not None:
+            value.parent_dataset = ds
+        elem = DataElement(tag, vr, value, raw.value_tell, undefined, already_converted=True)
+    else:
+        data = raw.value
+        if not data:
+            value = empty_value_for_VR(vr)
+        else:
+            if encoding is None and vr in CHARSET_VR:
+                encoding = ds._character_set if ds is not None else None
+            if isinstance(encoding, str):
+                encoding = [encoding]
+            try:
+                value = _converters().decode_value(
+                    vr,
+                    data,
+                    little_endian=raw.is_little_endian,
+                    encodings=encoding,
+                    tag=tag,
+                )
+            except BytesLengthException as exc:
+                raise BytesLengthException(
+                    f"{exc} This occurred while trying to parse {tag} according to VR '{vr}'."
+                ) from exc
+            if tag in _LUT_DESCRIPTOR_TAGS and isinstance(value, MutableSequence) and value:
+                first = value[0]
+                if isinstance(first, int) and first < 0:
+                    value[0] = first + 65536
+        elem = DataElement(tag, vr, value, raw.value_tell, undefined, already_converted=True)
+    if tag & 0x10000 and tag & 0xFF00:
+        elem.private_creator = _private_creator_of(tag, ds)
+    return elem
