@@ -1,0 +1,847 @@
+"""Byte-level parsing of encoded data sets: element headers, items and sequences.
+
+Everything here works on an in-memory buffer (``bytes`` or ``mmap``) and
+returns :class:`~dcmcore.element.RawDataElement` objects whose values are
+the undecoded bytes. Sequences are not parsed when found: an ``SQ`` element's
+value is a :class:`SequenceBytes` (a ``bytes`` subclass holding the encoded
+items) and :func:`parse_sequence` splits it into lazily loaded item datasets
+when the data model first needs it.
+
+Bad input raises :class:`~dcmcore.errors.TruncatedDataError` or
+:class:`~dcmcore.errors.MalformedDataError` naming the byte offset and the
+tag. Truncation and a few soft problems only warn (and the data read so far is
+kept) unless ``config.settings.reading_validation_mode`` is ``RAISE``;
+lengths that cannot be right (beyond the data and at least 2**31) always raise.
+No scan recurses: nested undefined-length structures are walked with an
+explicit stack whose depth is limited by :data:`MAX_SEQUENCE_DEPTH`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Collection
+from struct import Struct
+from typing import Any, NamedTuple
+
+from dcmcore import config
+from dcmcore.errors import DcmcoreWarning, InvalidDicomError, MalformedDataError, TruncatedDataError
+from dcmcore.tag import BaseTag
+from dcmcore.vr import EXPLICIT_VR_LENGTH_32, VR
+
+try:
+    from dcmcore.element import RawDataElement
+except ImportError:  # pragma: no cover - only while the data model is being written
+
+    class RawDataElement(NamedTuple):  # type: ignore[no-redef]
+        tag: BaseTag
+        VR: str | None
+        length: int
+        value: Any
+        value_tell: int
+        is_implicit_VR: bool
+        is_little_endian: bool
+        is_raw: bool = True
+        is_undefined_length: bool = False
+
+
+__all__ = [
+    "MAX_SEQUENCE_DEPTH",
+    "SequenceBytes",
+    "parse_sequence",
+    "read_elements",
+    "find_sequence_end",
+    "looks_implicit",
+    "problem",
+]
+
+ITEM = 0xFFFEE000
+ITEM_DELIM = 0xFFFEE00D
+SEQ_DELIM = 0xFFFEE0DD
+UNDEFINED = 0xFFFFFFFF
+CHARSET_TAG = 0x00080005
+#: Lengths at or above this that run past the data are corrupt, never truncation.
+ABSURD_LENGTH = 0x80000000
+#: Deepest sequence nesting read; deeper data raises MalformedDataError.
+MAX_SEQUENCE_DEPTH = 200
+
+_VR_NAMES: dict[bytes, str] = {v.value.encode(): v.value for v in VR if len(v.value) == 2}
+_LONG_VRS = frozenset(k for k, v in _VR_NAMES.items() if v in EXPLICIT_VR_LENGTH_32)
+_PIXEL_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
+
+_HEADERS = {
+    True: (Struct("<HHL").unpack_from, Struct("<HH2sH").unpack_from, Struct("<L").unpack_from),
+    False: (Struct(">HHL").unpack_from, Struct(">HH2sH").unpack_from, Struct(">L").unpack_from),
+}
+_ITEM_BYTES = {True: b"\xfe\xff\x00\xe0", False: b"\xff\xfe\xe0\x00"}
+_SEQ_DELIM_BYTES = {True: b"\xfe\xff\xdd\xe0", False: b"\xff\xfe\xe0\xdd"}
+
+
+class SequenceBytes(bytes):
+    """The encoded items of a sequence, as kept in a raw ``SQ`` element's value.
+
+    A plain ``bytes`` for every purpose; the attributes are a cache the reader
+    fills while scanning so :func:`parse_sequence` need not find the items again.
+
+    Attributes
+    ----------
+    items : list of (int, int, bool) or None
+        For each item: start and end offset of its content in this value and
+        whether the item is encoded with implicit VR. ``None`` when not known yet.
+    depth : int
+        Nesting level of the sequence (1 for a sequence in the top-level data set).
+    truncated : bool
+        True when the data ended inside this value (lenient reads only).
+    """
+
+    items: list[tuple[int, int, bool]] | None
+    depth: int
+    truncated: bool
+
+
+def _seq_bytes(
+    data: Any, items: Any = None, depth: int = 1, truncated: bool = False
+) -> SequenceBytes:
+    value = SequenceBytes(data)
+    value.items = items
+    value.depth = depth
+    value.truncated = truncated
+    return value
+
+
+def problem(exc: InvalidDicomError, *, always: bool = False, stacklevel: int = 3) -> None:
+    """Raise `exc`, or warn with its message when the read is lenient.
+
+    Parameters
+    ----------
+    exc : InvalidDicomError
+        The error describing the problem (with offset and tag in its message).
+    always : bool
+        Raise whatever the validation mode.
+    stacklevel : int
+        Passed to :func:`warnings.warn`.
+    """
+    mode = config.settings.reading_validation_mode
+    if always or mode == config.RAISE:
+        raise exc
+    if mode == config.WARN:
+        warnings.warn(str(exc), DcmcoreWarning, stacklevel=stacklevel)
+
+
+def looks_implicit(buf: Any, pos: int, end: int) -> bool:
+    """Return True when the element at `pos` does not start with a valid explicit VR.
+
+    Used to detect implicit VR items inside explicit VR data, as PS3.5
+    section 6.2.2 allows for undefined length sequences and UN values.
+    """
+    if pos + 6 > end:
+        return False
+    a = buf[pos + 4]
+    b = buf[pos + 5]
+    return not (0x41 <= a <= 0x5A and 0x41 <= b <= 0x5A)
+
+
+def _too_long(
+    length: int, pos: int, end: int, avail: int, tag: int, what: str, base: int = 0
+) -> InvalidDicomError:
+    """The error for a `what` of `length` bytes at `pos` that does not fit before `end`.
+
+    Running past the available data (`avail`) is truncation, unless the length is
+    absurd; running past an enclosing item or sequence that the data does cover
+    is corruption.
+    """
+    if pos + length > avail:
+        if length >= ABSURD_LENGTH:
+            return MalformedDataError(
+                f"{what} length 0x{length:08X} is larger than the {max(avail - pos, 0)} bytes left",
+                offset=base + pos,
+                tag=tag,
+            )
+        return TruncatedDataError(
+            f"data ends {pos + length - avail} bytes before the end of the {what} (length {length})",
+            offset=base + pos,
+            tag=tag,
+        )
+    return MalformedDataError(
+        f"{what} length {length} runs {pos + length - end} bytes past the end of its "
+        "enclosing item or sequence",
+        offset=base + pos,
+        tag=tag,
+    )
+
+
+def find_sequence_end(
+    buf: Any,
+    pos: int,
+    end: int,
+    little: bool,
+    *,
+    implicit: bool,
+    detect: bool = True,
+    tag: int = 0,
+    depth: int = 1,
+    base: int = 0,
+) -> tuple[list[tuple[int, int, bool]], int, int, bool]:
+    """Walk an undefined-length sequence (or encapsulated value) without parsing values.
+
+    Parameters
+    ----------
+    buf : bytes-like
+        The encoded data; offsets are positions in it.
+    pos : int
+        First byte of the sequence's value (just after the element header).
+    end : int
+        Limit of the data that may belong to the sequence.
+    little : bool
+        Byte order.
+    implicit : bool
+        VR encoding of the data set holding the sequence.
+    detect : bool
+        Detect implicit VR items in explicit VR data (PS3.5 6.2.2).
+    tag : int
+        The sequence's tag (for messages).
+    depth : int
+        Nesting level of this sequence.
+    base : int
+        Offset of ``buf[0]`` in the file (for messages).
+
+    Returns
+    -------
+    items : list of (int, int, bool)
+        The first-level items: content start, content end, implicit VR.
+    content_end : int
+        Position of the sequence delimiter (end of the value).
+    after : int
+        Position just after the sequence delimiter.
+    truncated : bool
+        True when the data ended first (only returned in lenient reads).
+
+    Raises
+    ------
+    TruncatedDataError, MalformedDataError
+        On bad structure; truncation only in the ``RAISE`` validation mode.
+    """
+    unpack_tl, unpack_ex, unpack_len = _HEADERS[little]
+    long_vrs = _LONG_VRS
+    avail = len(buf)
+    data_end = min(end, avail)
+    items: list[tuple[int, int, bool]] = []
+    # enclosing frames: (in_item, implicit, item_start, tag of the sequence being walked)
+    stack: list[tuple[bool, bool, int, int]] = []
+    in_item = False
+    cur_implicit = implicit
+    item_start = 0
+    seq_tag = tag
+    first_in_seq = True
+    seq_start = pos
+    seq_delim_bytes = _SEQ_DELIM_BYTES[little]
+
+    def cut_off() -> tuple[list[tuple[int, int, bool]], int, int, bool]:
+        # keep the partial first-level item being read when the data ends
+        if in_item and len(stack) == 1:
+            items.append((item_start, data_end, cur_implicit))
+        elif len(stack) >= 2:
+            items.append((stack[1][2], data_end, stack[1][1]))
+        return items, data_end, data_end, True
+
+    while True:
+        if pos + 8 > data_end:
+            problem(
+                _too_long(8, pos, end, avail, seq_tag, "item" if in_item else "sequence", base),
+                stacklevel=4,
+            )
+            return cut_off()
+        if not in_item:
+            group, elem, length = unpack_tl(buf, pos)
+            t = group << 16 | elem
+            if t == ITEM:
+                first_in_seq = False
+                if length == UNDEFINED:
+                    if depth + len(stack) // 2 >= MAX_SEQUENCE_DEPTH:
+                        raise MalformedDataError(
+                            f"sequences nested deeper than {MAX_SEQUENCE_DEPTH} levels",
+                            offset=base + pos,
+                            tag=seq_tag,
+                        )
+                    stack.append((False, cur_implicit, 0, seq_tag))
+                    pos += 8
+                    item_start = pos
+                    if detect and not cur_implicit and looks_implicit(buf, pos, data_end):
+                        cur_implicit = True
+                    in_item = True
+                    continue
+                stop = pos + 8 + length
+                if stop > data_end:
+                    exc = _too_long(length, pos + 8, end, avail, ITEM, "item", base)
+                    problem(exc, always=isinstance(exc, MalformedDataError), stacklevel=4)
+                    if not stack:
+                        items.append((pos + 8, data_end, cur_implicit))
+                    return cut_off() if stack else (items, data_end, data_end, True)
+                if not stack:
+                    item_implicit = cur_implicit or (detect and looks_implicit(buf, pos + 8, stop))
+                    items.append((pos + 8, stop, item_implicit))
+                pos = stop
+            elif t == SEQ_DELIM:
+                content_end = pos
+                pos += 8
+                if not stack:
+                    return items, content_end, pos, False
+                in_item, cur_implicit, item_start, seq_tag = stack.pop()
+            elif first_in_seq:
+                # not item structured (e.g. an undefined length text value): find the delimiter
+                found = buf.find(seq_delim_bytes, pos, data_end)
+                while found != -1 and (found - seq_start) % 2:
+                    found = buf.find(seq_delim_bytes, found + 1, data_end)
+                if found == -1 or found + 8 > data_end:
+                    problem(
+                        TruncatedDataError(
+                            "no sequence delimiter found for the undefined length value",
+                            offset=base + seq_start,
+                            tag=seq_tag,
+                        ),
+                        stacklevel=4,
+                    )
+                    return cut_off()
+                pos = found + 8
+                if not stack:
+                    return items, found, pos, False
+                in_item, cur_implicit, item_start, seq_tag = stack.pop()
+            else:
+                raise MalformedDataError(
+                    f"expected an item or sequence delimiter, found ({group:04X},{elem:04X})",
+                    offset=base + pos,
+                    tag=seq_tag,
+                )
+        else:
+            if cur_implicit:
+                group, elem, length = unpack_tl(buf, pos)
+                hdr = 8
+                vr = None
+            else:
+                group, elem, vr, length = unpack_ex(buf, pos)
+                if group == 0xFFFE:
+                    length = unpack_len(buf, pos + 4)[0]
+                    hdr = 8
+                elif vr in long_vrs:
+                    if pos + 12 > data_end:
+                        problem(
+                            _too_long(
+                                12, pos, end, avail, group << 16 | elem, "element header", base
+                            ),
+                            stacklevel=4,
+                        )
+                        return cut_off()
+                    length = unpack_len(buf, pos + 8)[0]
+                    hdr = 12
+                else:
+                    hdr = 8
+            t = group << 16 | elem
+            if t == ITEM_DELIM:
+                if len(stack) == 1:
+                    items.append((item_start, pos, cur_implicit))
+                pos += 8
+                in_item, cur_implicit, item_start, seq_tag = stack.pop()
+                continue
+            if group == 0xFFFE:
+                raise MalformedDataError(
+                    "unexpected item or delimiter inside an item", offset=base + pos, tag=t
+                )
+            if length == UNDEFINED:
+                if depth + len(stack) // 2 >= MAX_SEQUENCE_DEPTH:
+                    raise MalformedDataError(
+                        f"sequences nested deeper than {MAX_SEQUENCE_DEPTH} levels",
+                        offset=base + pos,
+                        tag=t,
+                    )
+                stack.append((True, cur_implicit, item_start, seq_tag))
+                pos += hdr
+                seq_tag = t
+                seq_start = pos
+                first_in_seq = True
+                in_item = False
+                if vr == b"UN":
+                    cur_implicit = True
+                continue
+            nxt = pos + hdr + length
+            if nxt > data_end:
+                exc = _too_long(length, pos + hdr, end, avail, t, "element value", base)
+                problem(exc, always=isinstance(exc, MalformedDataError), stacklevel=4)
+                return cut_off()
+            pos = nxt
+
+
+def read_elements(
+    buf: Any,
+    pos: int,
+    end: int,
+    implicit: bool,
+    little: bool,
+    *,
+    base: int = 0,
+    depth: int = 0,
+    stop_when: Callable[[int], bool] | None = None,
+    only: Collection[int] | None = None,
+    defer_size: int | None = None,
+    context: str = "data set",
+) -> tuple[dict[BaseTag, RawDataElement], int, bool]:
+    """Parse the elements in ``buf[pos:end]`` into raw data elements.
+
+    Parameters
+    ----------
+    buf : bytes or mmap
+        The encoded data.
+    pos, end : int
+        The range holding the elements (an item's content or a data set).
+    implicit, little : bool
+        The encoding.
+    base : int
+        Offset of ``buf[0]`` in the file; added to every ``value_tell``.
+    depth : int
+        Nesting level of this data set (0 for the top level).
+    stop_when : callable, optional
+        ``stop_when(tag)`` true stops before that element.
+    only : collection of int, optional
+        Keep only these tags (and Specific Character Set).
+    defer_size : int, optional
+        Values longer than this many bytes get ``value=None`` (read later).
+    context : str
+        What is being read, for messages.
+
+    Returns
+    -------
+    elements : dict
+        Tag to :class:`RawDataElement`, in file order.
+    pos : int
+        Where reading stopped.
+    truncated : bool
+        True when the data ended early (lenient reads only).
+    """
+    unpack_tl, unpack_ex, unpack_len = _HEADERS[little]
+    names = _VR_NAMES
+    long_vrs = _LONG_VRS
+    new = tuple.__new__
+    RDE = RawDataElement
+    BT = BaseTag
+    item_bytes = _ITEM_BYTES[little]
+    pixel_tags = _PIXEL_TAGS
+    avail = len(buf)
+    data_end = min(end, avail)
+    elements: dict[BaseTag, RawDataElement] = {}
+    child_depth = depth + 1
+    mv = None
+    while pos < data_end:
+        if pos + 8 > data_end:
+            problem(_too_long(8, pos, end, avail, None, f"element header in the {context}", base))
+            return elements, data_end, True
+        if implicit:
+            group, elem, length = unpack_tl(buf, pos)
+            if stop_when is not None and stop_when(group << 16 | elem):
+                return elements, pos, False
+            vr = None
+            hdr = 8
+        else:
+            group, elem, raw_vr, length = unpack_ex(buf, pos)
+            if stop_when is not None and stop_when(group << 16 | elem):
+                return elements, pos, False
+            vr = names.get(raw_vr)
+            if group == 0xFFFE:
+                vr = None
+                length = unpack_len(buf, pos + 4)[0]
+                hdr = 8
+            elif vr is None:
+                vr, length, hdr = _unknown_vr(
+                    buf, pos, raw_vr, length, group << 16 | elem, base, little
+                )
+            elif raw_vr in long_vrs:
+                if pos + 12 > data_end:
+                    problem(
+                        _too_long(12, pos, end, avail, group << 16 | elem, "element header", base)
+                    )
+                    return elements, data_end, True
+                length = unpack_len(buf, pos + 8)[0]
+                hdr = 12
+            else:
+                hdr = 8
+        tag = group << 16 | elem
+        if group == 0xFFFE:
+            what = {ITEM_DELIM: "item delimiter", SEQ_DELIM: "sequence delimiter", ITEM: "item"}
+            problem(
+                MalformedDataError(
+                    f"unexpected {what.get(tag, 'delimiter group tag')} in the {context}",
+                    offset=base + pos,
+                    tag=tag,
+                ),
+            )
+            return elements, pos, False
+        vpos = pos + hdr
+        if length == UNDEFINED:
+            value, after, seq_vr, cut, un_seq = _undefined_value(
+                buf, pos, vpos, end, tag, vr, implicit, little, base, child_depth
+            )
+            if only is None or tag in only or tag == CHARSET_TAG:
+                elements[BT(tag)] = new(
+                    RDE,
+                    (BT(tag), seq_vr, UNDEFINED, value, base + vpos,
+                     implicit or un_seq, little or un_seq, True, True),
+                )  # fmt: skip
+            if cut:
+                return elements, data_end, True
+            pos = after
+            continue
+        nxt = vpos + length
+        cut = False
+        if nxt > data_end:
+            exc = _too_long(length, vpos, end, avail, tag, "element value", base)
+            problem(exc, always=isinstance(exc, MalformedDataError))
+            nxt = data_end
+            cut = True
+        if only is not None and tag not in only and tag != CHARSET_TAG:
+            pos = nxt
+            if cut:
+                return elements, data_end, True
+            continue
+        if defer_size is not None and length > defer_size and tag != CHARSET_TAG and not cut:
+            value = None
+        elif vr == "SQ" or (
+            vr is None
+            and length >= 8
+            and buf[vpos : vpos + 4] == item_bytes
+            and tag not in pixel_tags
+        ):
+            if mv is None:
+                mv = memoryview(buf)
+            value = _seq_bytes(mv[vpos:nxt], None, child_depth, cut)
+        elif length:
+            value = buf[vpos:nxt]
+        else:
+            value = b""
+        elements[BT(tag)] = new(
+            RDE, (BT(tag), vr, length, value, base + vpos, implicit, little, True, False)
+        )
+        if cut:
+            return elements, data_end, True
+        pos = nxt
+    return elements, pos, False
+
+
+def _unknown_vr(
+    buf: Any, pos: int, raw_vr: bytes, length16: int, tag: int, base: int, little: bool
+) -> tuple[str | None, int, int]:
+    """Handle an explicit VR element whose VR bytes are not a known VR."""
+    if 0x41 <= raw_vr[0] <= 0x5A and 0x41 <= raw_vr[1] <= 0x5A:
+        # Well-formed but unknown (e.g. "ZZ"): assume a 2-byte length and read as UN
+        problem(
+            MalformedDataError(
+                f"unknown VR {raw_vr.decode('ascii')!r}, read as UN with a 2-byte length",
+                offset=base + pos,
+                tag=tag,
+            ),
+            stacklevel=4,
+        )
+        return "UN", length16, 8
+    # Not a VR at all: the writer switched to implicit VR for this element
+    problem(
+        MalformedDataError(
+            f"invalid VR bytes 0x{raw_vr.hex().upper()} in explicit VR data, assuming implicit VR",
+            offset=base + pos,
+            tag=tag,
+        ),
+        stacklevel=4,
+    )
+    length = _HEADERS[little][2](buf, pos + 4)[0]
+    return None, length, 8
+
+
+def _is_sequence(tag: int, vr: str | None, buf: Any, vpos: int, little: bool) -> bool:
+    """Whether an undefined-length element of `tag` and `vr` holds a sequence."""
+    if vr == "SQ":
+        return True
+    if vr == "UN":
+        return tag not in _PIXEL_TAGS
+    if vr is not None or tag in _PIXEL_TAGS:
+        return False
+    if not tag >> 16 & 1:
+        try:
+            from dcmcore.dictionary import entry
+        except ImportError:  # pragma: no cover - dictionary missing
+            entry = None
+        found = entry(tag) if entry is not None else None
+        if found is not None:
+            return found.VR == "SQ"
+    # private or unknown: a sequence when the value starts with an item
+    return buf[vpos : vpos + 4] == _ITEM_BYTES[little]
+
+
+def _undefined_value(
+    buf: Any,
+    pos: int,
+    vpos: int,
+    end: int,
+    tag: int,
+    vr: str | None,
+    implicit: bool,
+    little: bool,
+    base: int,
+    depth: int,
+) -> tuple[bytes, int, str | None, bool, bool]:
+    """Read an undefined-length value: a sequence, encapsulated pixel data or a delimited value.
+
+    Returns the value, the position after the delimiter, the VR, whether the data
+    ended first, and whether it is a UN value read as an implicit VR LE sequence.
+    """
+    if _is_sequence(tag, vr, buf, vpos, little):
+        # UN with undefined length holds implicit VR little endian items (PS3.5 6.2.2)
+        un = vr == "UN"
+        items, content_end, after, cut = find_sequence_end(
+            buf,
+            vpos,
+            end,
+            True if un else little,
+            implicit=implicit or un,
+            detect=not implicit,
+            tag=tag,
+            depth=depth,
+            base=base,
+        )
+        value = _seq_bytes(memoryview(buf)[vpos:content_end], _shift(items, vpos), depth, cut)
+        return value, after, "SQ", cut, un
+    if vr is not None and vr not in ("OB", "OW", "UN") and tag not in _PIXEL_TAGS:
+        problem(
+            MalformedDataError(f"undefined length on a {vr} element", offset=base + pos, tag=tag),
+            stacklevel=4,
+        )
+    # encapsulated pixel data (or any delimited value): the item stream up to the delimiter
+    _, content_end, after, cut = find_sequence_end(
+        buf, vpos, end, little, implicit=implicit, detect=False, tag=tag, depth=depth, base=base
+    )
+    return buf[vpos:content_end], after, vr, cut, False
+
+
+def _shift(items: list[tuple[int, int, bool]], offset: int) -> list[tuple[int, int, bool]]:
+    return [(s - offset, e - offset, i) for s, e, i in items]
+
+
+class _ItemLoader:
+    """Parses one sequence item's elements on first access (called by the data model)."""
+
+    __slots__ = ("buf", "start", "end", "implicit", "little", "base", "depth")
+
+    def __init__(
+        self, buf: bytes, start: int, end: int, implicit: bool, little: bool, base: int, depth: int
+    ) -> None:
+        self.buf = buf
+        self.start = start
+        self.end = end
+        self.implicit = implicit
+        self.little = little
+        self.base = base
+        self.depth = depth
+
+    def __call__(self) -> dict[BaseTag, RawDataElement]:
+        elements, _, _ = read_elements(
+            self.buf,
+            self.start,
+            self.end,
+            self.implicit,
+            self.little,
+            base=self.base,
+            depth=self.depth,
+            context="sequence item",
+        )
+        return elements
+
+
+def split_items(raw: RawDataElement) -> list[tuple[int, int, bool]]:
+    """Return the items of a raw sequence value as (content start, content end, implicit VR).
+
+    Offsets are positions in ``raw.value``. Uses the reader's cached item list
+    when the value is a :class:`SequenceBytes` that has one.
+    """
+    value = raw.value
+    items = getattr(value, "items", None)
+    if items is not None:
+        return items
+    little = raw.is_little_endian
+    implicit = raw.is_implicit_VR
+    if raw.VR == "UN":  # a UN value holding a sequence: implicit VR little endian
+        implicit = little = True
+    depth = getattr(value, "depth", 1)
+    base = raw.value_tell or 0
+    tag = int(raw.tag)
+    n = len(value)
+    unpack_tl = _HEADERS[little][0]
+    items = []
+    pos = 0
+    while pos < n:
+        if pos + 8 > n:
+            problem(
+                TruncatedDataError(
+                    "sequence ends inside an item header", offset=base + pos, tag=tag
+                )
+            )
+            break
+        group, elem, length = unpack_tl(value, pos)
+        t = group << 16 | elem
+        if t == SEQ_DELIM:  # some writers put the delimiter inside a defined length
+            break
+        if t != ITEM:
+            raise MalformedDataError(
+                f"expected an item in the sequence, found ({group:04X},{elem:04X})",
+                offset=base + pos,
+                tag=tag,
+            )
+        start = pos + 8
+        if length == UNDEFINED:
+            item_implicit = implicit or looks_implicit(value, start, n)
+            content_end, after = _item_end(value, start, n, item_implicit, little, tag, depth, base)
+            items.append((start, content_end, item_implicit))
+            pos = after
+            continue
+        stop = start + length
+        if stop > n:
+            problem(TruncatedDataError(
+                f"item length {length} runs {stop - n} bytes past the end of the sequence",
+                offset=base + start, tag=tag,
+            ), always=length >= ABSURD_LENGTH)  # fmt: skip
+            items.append((start, n, implicit or looks_implicit(value, start, n)))
+            break
+        items.append((start, stop, implicit or looks_implicit(value, start, stop)))
+        pos = stop
+    return items
+
+
+def _item_end(
+    value: Any, pos: int, n: int, implicit: bool, little: bool, tag: int, depth: int, base: int
+) -> tuple[int, int]:
+    """Find the end of one undefined-length item whose content starts at `pos`.
+
+    Returns the position of its item delimiter and the position after it (both
+    ``n`` when the data ends first, in lenient reads).
+    """
+    unpack_tl, unpack_ex, unpack_len = _HEADERS[little]
+    long_vrs = _LONG_VRS
+    while True:
+        if pos + 8 > n:
+            problem(
+                TruncatedDataError(
+                    "data ends inside an undefined length item", offset=base + pos, tag=tag
+                )
+            )
+            return n, n
+        vr = None
+        if implicit:
+            group, elem, length = unpack_tl(value, pos)
+            hdr = 8
+        else:
+            group, elem, vr, length = unpack_ex(value, pos)
+            if group == 0xFFFE:
+                length = unpack_len(value, pos + 4)[0]
+                hdr = 8
+            elif vr in long_vrs:
+                if pos + 12 > n:
+                    problem(
+                        TruncatedDataError(
+                            "data ends inside an element header", offset=base + pos, tag=tag
+                        )
+                    )
+                    return n, n
+                length = unpack_len(value, pos + 8)[0]
+                hdr = 12
+            else:
+                hdr = 8
+        t = group << 16 | elem
+        if t == ITEM_DELIM:
+            return pos, pos + 8
+        if group == 0xFFFE:
+            raise MalformedDataError(
+                "unexpected item or delimiter inside an item", offset=base + pos, tag=t
+            )
+        if length == UNDEFINED:
+            un = vr == b"UN"
+            _, _, after, cut = find_sequence_end(
+                value,
+                pos + hdr,
+                n,
+                True if un else little,
+                implicit=implicit or un,
+                detect=not implicit,
+                tag=t,
+                depth=depth + 1,
+                base=base,
+            )
+            if cut:
+                return n, n
+            pos = after
+            continue
+        nxt = pos + hdr + length
+        if nxt > n:
+            exc = _too_long(length, pos + hdr, n, n, t, "element value", base)
+            problem(exc, always=isinstance(exc, MalformedDataError))
+            return n, n
+        pos = nxt
+
+
+def parse_sequence(
+    raw: RawDataElement,
+    *,
+    parent: Any = None,
+    encoding: str | list[str] | None = None,
+) -> Any:
+    """Split a raw ``SQ`` element's value into a Sequence of lazily parsed item datasets.
+
+    Parameters
+    ----------
+    raw : RawDataElement
+        The raw sequence element; its value holds the encoded items (without
+        the sequence delimiter for undefined lengths).
+    parent : Dataset, optional
+        The data set holding the sequence; items inherit its character set
+        and deferred-read source.
+    encoding : str or list of str, optional
+        A character set to record as the items' original one (normally None:
+        inherited from `parent`).
+
+    Returns
+    -------
+    Sequence
+        One :class:`~dcmcore.dataset.Dataset` per item, each parsed on first
+        access through ``Dataset._from_loader``.
+
+    Raises
+    ------
+    TruncatedDataError, MalformedDataError
+        When the items are malformed (truncation only warns in lenient reads).
+    """
+    from dcmcore.dataset import Dataset
+    from dcmcore.sequence import Sequence
+
+    value = raw.value
+    if value is None:
+        raise ValueError("parse_sequence needs the value of a deferred element to be read first")
+    if not isinstance(value, bytes):
+        raw = raw._replace(value=bytes(value))
+        value = raw.value
+    depth = getattr(value, "depth", 1)
+    if depth > MAX_SEQUENCE_DEPTH:
+        raise MalformedDataError(
+            f"sequences nested deeper than {MAX_SEQUENCE_DEPTH} levels",
+            offset=raw.value_tell,
+            tag=int(raw.tag),
+        )
+    little = raw.is_little_endian or raw.VR == "UN"
+    base = raw.value_tell or 0
+    datasets = []
+    from_loader = Dataset._from_loader
+    for start, stop, item_implicit in split_items(raw):
+        datasets.append(
+            from_loader(
+                _ItemLoader(value, start, stop, item_implicit, little, base, depth),
+                parent=parent,
+                is_implicit_VR=item_implicit,
+                is_little_endian=little,
+                encoding=encoding,
+                source=None,
+            )
+        )
+    seq = Sequence(datasets)
+    seq.is_undefined_length = bool(raw.is_undefined_length)
+    return seq
