@@ -85,7 +85,7 @@ python_encoding: dict[str, str] = {
 
 #: Terms that forbid code extensions (PS3.3 Table C.12-5, PS3.5 6.1.2.5.4 d).
 STAND_ALONE_ENCODINGS = frozenset({"ISO_IR 192", "GBK", "GB18030"})
-_STAND_ALONE_CODECS = frozenset({"utf_8", "gb18030", "gbk"})
+_STAND_ALONE_CODECS = frozenset(codecs.lookup(c).name for c in ("UTF8", "GB18030", "GBK"))
 
 ESC = 0x1B
 _ESC = b"\x1b"
