@@ -1,0 +1,491 @@
+"""Encode a dataset into DICOM bytes (the body of a Part 10 file, or a bare dataset).
+
+The encoder appends bytes chunks to a list instead of writing to a stream:
+large values (pixel data) are referenced, never copied, until the caller joins
+or writes the chunks, and lengths that are only known once their content is
+encoded (group lengths, defined-length sequences and items) are filled in later
+through small ``bytearray`` placeholders kept in the same list.
+
+Raw elements read in the same encoding as the one being written are copied as
+they are; the others are converted to :class:`~dcmcore.element.DataElement`
+and encoded with :func:`dcmcore.converters.encode_value`.
+"""
+
+from __future__ import annotations
+
+import array
+import struct
+import sys
+from typing import Any
+
+from dcmcore.errors import WriteError
+from dcmcore.vr import EXPLICIT_VR_LENGTH_32
+
+__all__ = ["Encoding", "encode_dataset", "encode_element", "swap_bytes", "resolve_ambiguous_vr"]
+
+_UNDEFINED = 0xFFFFFFFF
+
+_LE_SHORT = struct.Struct("<HH2sH").pack  # explicit VR, 2-byte length
+_LE_LONG = struct.Struct("<HH2sHL").pack  # explicit VR, reserved + 4-byte length
+_LE_IMPL = struct.Struct("<HHL").pack  # implicit VR
+_BE_SHORT = struct.Struct(">HH2sH").pack
+_BE_LONG = struct.Struct(">HH2sHL").pack
+_BE_IMPL = struct.Struct(">HHL").pack
+_LE_UL = struct.Struct("<L").pack
+_BE_UL = struct.Struct(">L").pack
+
+#: VRs whose byte values hold words that change with the byte order, and the word size.
+SWAP_SIZE = {"OW": 2, "OF": 4, "OL": 4, "OD": 8, "OV": 8}
+_ARRAY_CODE = {2: "H", 4: "I" if array.array("I").itemsize == 4 else "L", 8: "Q"}
+
+#: VR bytes (explicit VR) of every VR; unknown strings are checked at use.
+_VR_BYTES = {
+    vr: vr.encode("ascii")
+    for vr in (
+        "AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC "
+        "UI UL UN UR US UT UV"
+    ).split()
+}
+_LONG_VR = frozenset(EXPLICIT_VR_LENGTH_32)
+_BYTES_VALUE_VR = frozenset({"OB", "OD", "OF", "OL", "OV", "OW", "UN"})
+#: VRs padded with a space (text); the others are padded with a NUL byte.
+_SPACE_PADDED = frozenset(
+    {"AE", "AS", "CS", "DA", "DS", "DT", "IS", "LO", "LT", "PN", "SH", "ST", "TM", "UC", "UR",
+     "UT"}
+)
+
+_ITEM_LE = b"\xfe\xff\x00\xe0"
+_ITEM_BE = b"\xff\xfe\xe0\x00"
+_ITEM_DELIM_LE = b"\xfe\xff\x0d\xe0\x00\x00\x00\x00"
+_ITEM_DELIM_BE = b"\xff\xfe\xe0\x0d\x00\x00\x00\x00"
+_SEQ_DELIM_LE = b"\xfe\xff\xdd\xe0\x00\x00\x00\x00"
+_SEQ_DELIM_BE = b"\xff\xfe\xe0\xdd\x00\x00\x00\x00"
+
+
+class Encoding:
+    """The target encoding of one write, with its pre-bound header packers.
+
+    Parameters
+    ----------
+    implicit_vr : bool
+        Write implicit VR (no VR field in element headers).
+    little_endian : bool
+        Byte order of lengths and binary values.
+    """
+
+    __slots__ = ("implicit_vr", "little_endian", "short", "long", "impl", "ul", "item",
+                 "item_delim", "seq_delim", "key")
+
+    def __init__(self, implicit_vr: bool, little_endian: bool) -> None:
+        self.implicit_vr = implicit_vr
+        self.little_endian = little_endian
+        self.key = (implicit_vr, little_endian)
+        if little_endian:
+            self.short, self.long, self.impl, self.ul = _LE_SHORT, _LE_LONG, _LE_IMPL, _LE_UL
+            self.item, self.item_delim, self.seq_delim = _ITEM_LE, _ITEM_DELIM_LE, _SEQ_DELIM_LE
+        else:
+            self.short, self.long, self.impl, self.ul = _BE_SHORT, _BE_LONG, _BE_IMPL, _BE_UL
+            self.item, self.item_delim, self.seq_delim = _ITEM_BE, _ITEM_DELIM_BE, _SEQ_DELIM_BE
+
+
+def swap_bytes(value: bytes, size: int) -> bytes:
+    """Return `value` with the byte order of each `size`-byte word reversed.
+
+    A trailing partial word (a malformed value) is kept as it is.
+    """
+    if size < 2 or not value:
+        return value
+    whole = len(value) - len(value) % size
+    arr = array.array(_ARRAY_CODE[size])
+    arr.frombytes(bytes(value[:whole]))
+    arr.byteswap()
+    return arr.tobytes() + bytes(value[whole:])
+
+
+def _chunks_len(chunks: list, start: int) -> int:
+    return sum(map(len, chunks[start:]))
+
+
+def _header(enc: Encoding, tag: int, vr: str, length: int, chunks: list) -> None:
+    """Append the header of an element with a known final length (or undefined)."""
+    if enc.implicit_vr:
+        chunks.append(enc.impl(tag >> 16, tag & 0xFFFF, length))
+        return
+    vrb = _VR_BYTES.get(vr)
+    if vrb is None:
+        raise WriteError(f"Cannot write the VR {vr!r} of element {_tagstr(tag)} in explicit VR")
+    if vr in _LONG_VR:
+        chunks.append(enc.long(tag >> 16, tag & 0xFFFF, vrb, 0, length))
+    elif length > 0xFFFF:
+        # Part 5, 6.2.2 note: a value too long for a 2-byte length is written as UN
+        chunks.append(enc.long(tag >> 16, tag & 0xFFFF, b"UN", 0, length))
+    else:
+        chunks.append(enc.short(tag >> 16, tag & 0xFFFF, vrb, length))
+
+
+def _tagstr(tag: int) -> str:
+    return f"({tag >> 16:04X},{tag & 0xFFFF:04X})"
+
+
+def _dictionary_vr(tag: int) -> str:
+    """The dictionary VR of `tag`, 'UN' when unknown (only used for rare cases)."""
+    if tag & 0xFFFF == 0:
+        return "UL"
+    try:
+        from dcmcore import dictionary
+
+        found = dictionary.entry(tag)
+    except Exception:  # noqa: BLE001 - dictionary not available: fall back to UN
+        found = None
+    return found.VR if found is not None else "UN"
+
+
+def _pad(value: bytes, vr: str | None, tag: int) -> bytes:
+    if vr is None or vr == "UN":
+        vr = _dictionary_vr(tag)
+    return bytes(value) + (b" " if vr in _SPACE_PADDED else b"\x00")
+
+
+def resolve_ambiguous_vr(vr: str, tag: int, ds: Any, value: Any) -> str:
+    """Choose the VR to write for an element whose VR is ambiguous (``'US or SS'`` ...).
+
+    Follows Part 5 (Pixel Representation decides US/SS, Bits Allocated OB/OW,
+    and LUT data is OW); the data model normally resolves these already.
+    """
+    if vr == "OB or OW":
+        bits = _ds_int(ds, 0x00280100)
+        return "OB" if bits is not None and bits <= 8 and tag == 0x7FE00010 else "OW"
+    if vr in ("US or SS", "US or SS or OW"):
+        if vr == "US or SS or OW" and (tag >> 16 == 0x0028 and (tag & 0xFFFF) in (0x1201, 0x1202,
+                                                                               0x1203, 0x3006)):
+            return "OW"
+        rep = _ds_int(ds, 0x00280103)
+        if rep is None:
+            values = value if isinstance(value, (list, tuple)) else [value]
+            return "SS" if any(isinstance(v, int) and v < 0 for v in values) else "US"
+        return "SS" if rep == 1 else "US"
+    if vr == "US or OW":
+        return "US"
+    return vr
+
+
+def _ds_int(ds: Any, tag: int) -> int | None:
+    if ds is None:
+        return None
+    try:
+        elem = ds.get(tag)
+        value = elem.value if elem is not None else None
+        return int(value) if value not in (None, b"", "") else None
+    except Exception:  # noqa: BLE001 - best effort context lookup
+        return None
+
+
+class _Context:
+    """Per-write state shared by nested datasets."""
+
+    __slots__ = ("enc", "key", "encode_value", "convert_encodings", "depth", "pixel_undefined",
+                 "default_encodings")
+
+    def __init__(self, enc: Encoding, pixel_undefined: bool | None = None) -> None:
+        from dcmcore import charset, converters
+
+        self.enc = enc
+        self.key = enc.key
+        self.encode_value = converters.encode_value
+        self.convert_encodings = charset.convert_encodings
+        self.default_encodings = list(charset.convert_encodings(None))
+        self.depth = 0
+        # top-level Pixel Data: undefined length follows the transfer syntax when known
+        self.pixel_undefined = pixel_undefined
+
+
+def _dataset_encodings(ctx: _Context, ds: Any, parent: list[str] | None) -> list[str] | None:
+    """The character encodings of `ds`: its own Specific Character Set, else the parent's."""
+    raw = ds._dict.get(0x00080005)
+    if raw is None:
+        return parent
+    value = ds[0x00080005].value
+    if not value:
+        return parent
+    return ctx.convert_encodings(value)
+
+
+def _same_charset(ds: Any, encodings: list[str] | None, ctx: _Context) -> bool:
+    """True if `ds` is still in the character set its raw elements were read in."""
+    original = getattr(ds, "original_character_set", None)
+    if original is None:
+        return True
+    if isinstance(original, str):
+        original = ctx.convert_encodings(original)
+    return list(original or ctx.default_encodings) == list(encodings or ctx.default_encodings)
+
+
+def encode_dataset(
+    ds: Any,
+    enc: Encoding,
+    chunks: list,
+    parent_encodings: list[str] | None = None,
+    *,
+    ctx: _Context | None = None,
+    skip_groups: tuple[int, ...] = (),
+) -> None:
+    """Append the encoding of every element of `ds`, in tag order, to `chunks`.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset (or sequence item) to encode.
+    enc : Encoding
+        The target encoding.
+    chunks : list
+        Receives bytes-like chunks; join them to get the encoded dataset.
+    parent_encodings : list of str, optional
+        Character encodings inherited from the enclosing dataset.
+    skip_groups : tuple of int
+        Groups not to write.
+
+    Raises
+    ------
+    WriteError
+        If an element cannot be written; the message names the element's tag.
+    """
+    if ctx is None:
+        ctx = _Context(enc)
+    encodings = _dataset_encodings(ctx, ds, parent_encodings)
+    same_charset = _same_charset(ds, encodings, ctx)
+    elements = ds._dict
+    key = ctx.key
+    implicit = enc.implicit_vr
+    impl = enc.impl
+    short = enc.short
+    long_ = enc.long
+    read_little = getattr(ds, "read_little_endian", None)
+    group_start = -1  # index in chunks just after the current group length element
+    group_ph: bytearray | None = None
+    group = -1
+    tag = 0
+    try:
+        for tag in sorted(elements):
+            if tag >> 16 != group:
+                if group_ph is not None:
+                    group_ph[:] = enc.ul(_chunks_len(chunks, group_start))
+                    group_ph = None
+                group = tag >> 16
+                if group in skip_groups:
+                    continue
+            elif group in skip_groups:
+                continue
+            elem = elements[tag]
+            if tag & 0xFFFF == 0:
+                # group length: always recomputed
+                _header(enc, tag, "UL", 4, chunks)
+                group_ph = bytearray(4)
+                chunks.append(group_ph)
+                group_start = len(chunks)
+                continue
+            if type(elem) is not tuple and isinstance(elem, tuple):  # RawDataElement
+                value = elem.value
+                vr = elem.VR
+                if (
+                    same_charset
+                    and value is not None
+                    and (elem.is_implicit_VR, elem.is_little_endian) == key
+                    and (implicit or vr is not None)
+                    and (implicit or len(vr) == 2)
+                ):
+                    length = elem.length
+                    undefined = length == _UNDEFINED or elem.is_undefined_length
+                    if undefined:
+                        if implicit:
+                            chunks.append(impl(tag >> 16, tag & 0xFFFF, _UNDEFINED))
+                        else:
+                            chunks.append(long_(tag >> 16, tag & 0xFFFF, _VR_BYTES.get(vr, b"UN"),
+                                                0, _UNDEFINED))
+                        chunks.append(value)
+                        chunks.append(enc.seq_delim)
+                        continue
+                    n = len(value)
+                    if n & 1:
+                        value = _pad(value, vr, tag)
+                        n += 1
+                    if implicit:
+                        chunks.append(impl(tag >> 16, tag & 0xFFFF, n))
+                    elif vr in _LONG_VR:
+                        chunks.append(long_(tag >> 16, tag & 0xFFFF, _VR_BYTES.get(vr, b"UN"), 0, n))
+                    elif n > 0xFFFF:
+                        chunks.append(long_(tag >> 16, tag & 0xFFFF, b"UN", 0, n))
+                    else:
+                        vrb = _VR_BYTES.get(vr)
+                        if vrb is None:
+                            raise WriteError(f"Cannot write the VR {vr!r} in explicit VR")
+                        chunks.append(short(tag >> 16, tag & 0xFFFF, vrb, n))
+                    chunks.append(value)
+                    continue
+                _encode_raw_converted(ctx, ds, elem, chunks, encodings, same_charset)
+                continue
+            encode_element(elem, enc, chunks, encodings, ds=ds, ctx=ctx,
+                           source_little=read_little)
+        if group_ph is not None:
+            group_ph[:] = enc.ul(_chunks_len(chunks, group_start))
+    except WriteError as exc:
+        if _tagstr(tag) not in str(exc):
+            raise WriteError(f"{_tagstr(tag)}: {exc}") from exc.__cause__
+        raise
+    except (ValueError, TypeError, OverflowError, UnicodeError, struct.error,
+            AttributeError, LookupError) as exc:
+        raise WriteError(f"Cannot encode element {_tagstr(tag)}: {exc}") from exc
+
+
+def _encode_raw_converted(
+    ctx: _Context, ds: Any, raw: Any, chunks: list, encodings: list[str] | None,
+    same_charset: bool,
+) -> None:
+    """Write a raw element read in another encoding (or charset) than the target."""
+    enc = ctx.enc
+    if raw.value is None:
+        # deferred value: let the data model load and convert it
+        encode_element(ds[raw.tag], enc, chunks, encodings, ds=ds, ctx=ctx,
+                       source_little=raw.is_little_endian)
+        return
+    from dcmcore.element import convert_raw_data_element
+
+    elem = convert_raw_data_element(raw, encodings, ds)
+    vr = elem.VR
+    undefined = raw.length == _UNDEFINED or raw.is_undefined_length
+    if (
+        same_charset
+        and raw.is_little_endian == enc.little_endian
+        and vr != "SQ"
+        and not undefined
+        and len(vr) == 2
+    ):
+        # only the VR field changes: keep the value bytes as they were read
+        value = raw.value
+        if len(value) & 1:
+            value = _pad(value, vr, raw.tag)
+        _header(enc, raw.tag, vr, len(value), chunks)
+        chunks.append(value)
+        return
+    encode_element(elem, enc, chunks, encodings, ds=ds, ctx=ctx,
+                   source_little=raw.is_little_endian)
+
+
+def encode_element(
+    elem: Any,
+    enc: Encoding,
+    chunks: list,
+    encodings: list[str] | None,
+    *,
+    ds: Any = None,
+    ctx: _Context | None = None,
+    source_little: bool | None = None,
+) -> None:
+    """Append the encoding of one (converted) data element to `chunks`.
+
+    Parameters
+    ----------
+    elem : DataElement
+        The element; raw elements must be converted first.
+    enc : Encoding
+        The target encoding.
+    chunks : list
+        Receives the bytes chunks.
+    encodings : list of str or None
+        Character encodings for text values.
+    ds : Dataset, optional
+        The dataset holding `elem` (context for ambiguous VRs).
+    source_little : bool, optional
+        Byte order the element's OW/OF/OD/OL/OV bytes are held in (the dataset's
+        original byte order); they are swapped when it differs from the target.
+    """
+    if ctx is None:
+        ctx = _Context(enc)
+    tag = elem.tag
+    vr = elem.VR
+    value = elem.value
+    if vr is None or len(vr) != 2:
+        vr = resolve_ambiguous_vr(vr or _dictionary_vr(tag), tag, ds, value)
+    if vr == "SQ":
+        _encode_sequence(elem, enc, chunks, encodings, ctx)
+        return
+    undefined = getattr(elem, "is_undefined_length", False)
+    if tag == 0x7FE00010 and ctx.depth == 0 and ctx.pixel_undefined is not None:
+        undefined = ctx.pixel_undefined
+    if hasattr(value, "read"):  # a buffered value (file-like)
+        pos = value.tell() if hasattr(value, "tell") else None
+        data = value.read()
+        if pos is not None and hasattr(value, "seek"):
+            value.seek(pos)
+        value = data
+    if value is None or (not isinstance(value, (bytes, bytearray, memoryview)) and value == ""):
+        data = b""
+    elif vr in _BYTES_VALUE_VR and isinstance(value, (bytes, bytearray, memoryview)):
+        data = value
+        if undefined and vr != "UN":
+            # encapsulated data: the value already holds the items
+            item = enc.item
+            if bytes(data[:4]) != item:
+                raise WriteError(
+                    f"The value of {_tagstr(tag)} has an undefined length but does not hold "
+                    "encapsulated items: encapsulate the frames first"
+                )
+            _header(enc, tag, vr, _UNDEFINED, chunks)
+            chunks.append(data)
+            chunks.append(enc.seq_delim)
+            return
+        size = SWAP_SIZE.get(vr)
+        if size and source_little is not None and source_little != enc.little_endian:
+            data = swap_bytes(data, size)
+        if len(data) & 1:
+            data = bytes(data) + b"\x00"
+    elif vr in _BYTES_VALUE_VR and isinstance(value, (list, tuple)) and vr != "UN":
+        # a list of numbers for OW/OF/... (as pydicom allows for some elements)
+        data = ctx.encode_value(vr, value, little_endian=enc.little_endian, encodings=encodings)
+    else:
+        data = ctx.encode_value(vr, value, little_endian=enc.little_endian, encodings=encodings)
+        if len(data) & 1:
+            data = data + (b" " if vr in _SPACE_PADDED else b"\x00")
+    _header(enc, tag, vr, len(data), chunks)
+    chunks.append(data)
+
+
+def _encode_sequence(
+    elem: Any, enc: Encoding, chunks: list, encodings: list[str] | None, ctx: _Context
+) -> None:
+    tag = elem.tag
+    undefined = bool(getattr(elem, "is_undefined_length", False))
+    if enc.implicit_vr:
+        chunks.append(enc.impl(tag >> 16, tag & 0xFFFF, _UNDEFINED))
+    else:
+        chunks.append(enc.long(tag >> 16, tag & 0xFFFF, b"SQ", 0, _UNDEFINED))
+    header_index = len(chunks) - 1
+    start = len(chunks)
+    items = elem.value or ()
+    if ctx.depth > 200:
+        raise WriteError(f"Sequence {_tagstr(tag)} is nested more than 200 levels deep")
+    ctx.depth += 1
+    try:
+        for item in items:
+            chunks.append(enc.item)
+            ph = bytearray(enc.ul(_UNDEFINED))
+            chunks.append(ph)
+            item_start = len(chunks)
+            encode_dataset(item, enc, chunks, encodings, ctx=ctx)
+            if getattr(item, "is_undefined_length_sequence_item", False):
+                chunks.append(enc.item_delim)
+            else:
+                ph[:] = enc.ul(_chunks_len(chunks, item_start))
+    finally:
+        ctx.depth -= 1
+    if undefined:
+        chunks.append(enc.seq_delim)
+    else:
+        length = _chunks_len(chunks, start)
+        if enc.implicit_vr:
+            chunks[header_index] = enc.impl(tag >> 16, tag & 0xFFFF, length)
+        else:
+            chunks[header_index] = enc.long(tag >> 16, tag & 0xFFFF, b"SQ", 0, length)
+
+
+if sys.byteorder not in ("little", "big"):  # pragma: no cover
+    raise ImportError("unsupported platform byte order")

@@ -1,0 +1,486 @@
+"""The DICOM JSON Model (Part 18, Annex F): datasets to and from JSON.
+
+Output follows pydicom 3's ``to_json_dict`` exactly (it is tested against it):
+``{"GGGGEEEE": {"vr": VR, "Value": [...]}}`` with PN values as component
+groups, AT values as 8-digit hex strings, IS/SS/US/... as JSON integers, DS/FL/FD
+as JSON numbers, binary VRs as base64 ``InlineBinary`` (or a ``BulkDataURI`` from
+a handler, above a size threshold), sequences as lists of datasets; elements
+with an empty value keep only their ``vr``.
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+import json
+import logging
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from dcmcore.errors import DcmcoreWarning
+
+__all__ = [
+    "to_json_dict",
+    "to_json",
+    "from_json",
+    "element_to_json_dict",
+    "element_to_json",
+    "element_from_json",
+    "JSON_VALUE_KEYS",
+]
+
+logger = logging.getLogger("dcmcore")
+
+#: The keys that carry an element's value, in the order they are looked for.
+JSON_VALUE_KEYS = ("Value", "InlineBinary", "BulkDataURI")
+
+# binary VRs (and ambiguous ones that may be binary) go to InlineBinary / BulkDataURI
+_BINARY_VR = frozenset(
+    {"OB", "OD", "OF", "OL", "OV", "OW", "UN", "US or SS or OW", "US or OW", "OB or OW"}
+)
+_INT_VR = frozenset({"IS", "SL", "SS", "SV", "UL", "US", "UV", "US or SS"})
+_FLOAT_VR = frozenset({"DS", "FD", "FL"})
+
+BulkDataElementHandler = Callable[[Any], str]
+BulkDataURIHandler = Callable[..., Any]
+
+
+# ---------------------------------------------------------------------------
+# to JSON
+
+
+def _is_empty(elem: Any) -> bool:
+    empty = getattr(elem, "is_empty", None)
+    if empty is not None:
+        return bool(empty)
+    value = elem.value
+    if value is None:
+        return True
+    if isinstance(value, (str, bytes, bytearray, list, tuple)):
+        return len(value) == 0
+    try:
+        return len(value) == 0
+    except TypeError:
+        return False
+
+
+def _values(elem: Any) -> list:
+    """The element's values as a list (VM 1 values wrapped)."""
+    value = elem.value
+    if isinstance(value, (str, bytes, bytearray)) or not hasattr(value, "__iter__"):
+        return [value]
+    return list(value)
+
+
+def _pn_components(value: Any) -> list[str]:
+    comps = getattr(value, "components", None)
+    if comps is None:
+        comps = str(value).split("=")
+    return list(comps)
+
+
+def element_to_json_dict(
+    elem: Any,
+    bulk_data_element_handler: BulkDataElementHandler | None,
+    bulk_data_threshold: int,
+) -> dict[str, Any]:
+    """Return the DICOM JSON Model dict of one data element.
+
+    Parameters
+    ----------
+    elem : DataElement
+        A converted element.
+    bulk_data_element_handler : callable or None
+        Called with the element for binary values longer than the threshold;
+        returns the ``BulkDataURI``.
+    bulk_data_threshold : int
+        Length of the base64 text above which the handler is used.
+
+    Returns
+    -------
+    dict
+    """
+    vr = str(elem.VR)
+    out: dict[str, Any] = {"vr": vr}
+    if vr in _BINARY_VR:
+        if not _is_empty(elem):
+            value = elem.value
+            if bulk_data_element_handler is not None and len(value) > (
+                (bulk_data_threshold // 4) * 3
+            ):
+                out["BulkDataURI"] = bulk_data_element_handler(elem)
+            else:
+                out["InlineBinary"] = base64.b64encode(bytes(value)).decode("ascii")
+        return out
+    if vr == "SQ":
+        out["Value"] = [
+            to_json_dict(item, bulk_data_threshold, bulk_data_element_handler)
+            for item in (elem.value or ())
+        ]
+        return out
+    if _is_empty(elem):
+        return out
+    values = _values(elem)
+    if vr == "PN":
+        groups = []
+        for v in values:
+            comps = _pn_components(v)
+            group = {"Alphabetic": comps[0] if comps else ""}
+            if len(comps) > 1:
+                group["Ideographic"] = comps[1]
+            if len(comps) > 2:
+                group["Phonetic"] = comps[2]
+            groups.append(group)
+        out["Value"] = groups
+    elif vr == "AT":
+        out["Value"] = [format(int(v), "08X") for v in values]
+    elif vr in _INT_VR:
+        out["Value"] = [int(v) if v is not None else _empty_value(vr) for v in values]
+    elif vr in _FLOAT_VR:
+        out["Value"] = [float(v) if v is not None else _empty_value(vr) for v in values]
+    else:
+        out["Value"] = values
+    return out
+
+
+def element_to_json(
+    elem: Any,
+    bulk_data_threshold: int = 1024,
+    bulk_data_element_handler: BulkDataElementHandler | None = None,
+    dump_handler: Callable[[dict[str, Any]], str] | None = None,
+) -> str:
+    """Return the DICOM JSON text of one data element (see :func:`element_to_json_dict`)."""
+    data = element_to_json_dict(elem, bulk_data_element_handler, bulk_data_threshold)
+    return (dump_handler or _dumps)(data)
+
+
+def _dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True)
+
+
+def to_json_dict(
+    ds: Any,
+    bulk_data_threshold: int = 1024,
+    bulk_data_element_handler: BulkDataElementHandler | None = None,
+    suppress_invalid_tags: bool = False,
+) -> dict[str, Any]:
+    """Return the DICOM JSON Model dict of a dataset (Part 18, Annex F).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset (its file meta is not included).
+    bulk_data_threshold : int
+        Length of base64 text above which a binary value is given as a
+        ``BulkDataURI`` (only when `bulk_data_element_handler` is given).
+    bulk_data_element_handler : callable, optional
+        Takes a data element, returns its ``BulkDataURI``; also used in sequences.
+    suppress_invalid_tags : bool
+        Log and leave out elements whose value cannot be converted, instead of raising.
+
+    Returns
+    -------
+    dict
+        Keyed by 8-digit upper-case hex tags, in tag order.
+    """
+    out: dict[str, Any] = {}
+    if suppress_invalid_tags:
+        from dcmcore import config
+
+        ctx: Any = config.override(reading_validation_mode=config.RAISE)
+    else:
+        ctx = None
+    if ctx is not None:
+        ctx.__enter__()
+    try:
+        for tag in sorted(ds._dict):
+            key = f"{tag:08X}"
+            try:
+                out[key] = element_to_json_dict(
+                    ds[tag], bulk_data_element_handler, bulk_data_threshold
+                )
+            except Exception as exc:
+                if not suppress_invalid_tags:
+                    logger.error(f"Error while processing tag {key}")
+                    raise
+                logger.warning(f"Error while processing tag {key}: {exc}")
+    finally:
+        if ctx is not None:
+            ctx.__exit__(None, None, None)
+    return out
+
+
+def to_json(
+    ds: Any,
+    bulk_data_threshold: int = 1024,
+    bulk_data_element_handler: BulkDataElementHandler | None = None,
+    dump_handler: Callable[[dict[str, Any]], str] | None = None,
+    suppress_invalid_tags: bool = False,
+) -> str:
+    """Return the DICOM JSON text of a dataset.
+
+    Parameters are those of :func:`to_json_dict`, plus `dump_handler`, which
+    turns the dict into text (default: :func:`json.dumps` with sorted keys).
+    """
+    data = to_json_dict(ds, bulk_data_threshold, bulk_data_element_handler,
+                        suppress_invalid_tags)
+    return (dump_handler or _dumps)(data)
+
+
+# ---------------------------------------------------------------------------
+# from JSON
+
+
+def _wrap_uri_handler(handler: BulkDataURIHandler | None) -> Callable[[str, str, str], Any] | None:
+    """Accept handlers taking ``(uri)`` as well as ``(tag, vr, uri)``."""
+    if handler is None:
+        return None
+    try:
+        nparams = len(inspect.signature(handler).parameters)
+    except (TypeError, ValueError):
+        nparams = 3
+    if nparams == 1:
+        return lambda tag, vr, uri: handler(uri)
+    return handler
+
+
+def _empty_value(vr: str) -> Any:
+    from dcmcore.converters import empty_value_for_VR
+
+    return empty_value_for_VR(vr)
+
+
+def _pn_from_json(value: Any, tag: str) -> str:
+    if not isinstance(value, dict):
+        warnings.warn(
+            f"Value of data element '{tag}' with VR Person Name (PN) is not formatted "
+            "correctly",
+            DcmcoreWarning,
+            stacklevel=4,
+        )
+        return value
+    if "Phonetic" in value:
+        comps = ["", "", ""]
+    elif "Ideographic" in value:
+        comps = ["", ""]
+    else:
+        comps = [""]
+    comps[0] = value.get("Alphabetic", "")
+    if "Ideographic" in value:
+        comps[1] = value["Ideographic"]
+    if "Phonetic" in value:
+        comps[2] = value["Phonetic"]
+    return "=".join(comps)
+
+
+def _one_value(dataset_class: type, tag: str, vr: str, value: Any, handler: Any) -> Any:
+    if vr == "SQ":
+        if value is not None and not isinstance(value, dict):
+            raise TypeError(f"Sequence item of data element '{tag}' must be an object")
+        return _dataset_from_dict(dataset_class, value or {}, handler, parent_tag=tag)
+    if value is None:
+        return _empty_value(vr)
+    if vr == "PN":
+        return _pn_from_json(value, tag)
+    if vr == "AT":
+        try:
+            return int(value, 16)
+        except (TypeError, ValueError):
+            warnings.warn(
+                f"Invalid value '{value}' for AT element - ignoring it", DcmcoreWarning,
+                stacklevel=4,
+            )
+            return None
+    return value
+
+
+def _to_number(value: Any, vr: str) -> Any:
+    kind: type | None = int if vr in _INT_VR else float if vr in _FLOAT_VR else None
+    if kind is None or value is None:
+        return value
+    if isinstance(value, list):
+        return [kind(v) if v is not None else _empty_value(vr) for v in value]
+    return kind(value)
+
+
+def _element_value(
+    dataset_class: type, tag: str, vr: str, value: Any, value_key: str | None, handler: Any
+) -> Any:
+    if value_key is None:
+        return _empty_value(vr)
+    if value_key == "Value":
+        if not isinstance(value, list):
+            raise TypeError(f"'Value' of data element '{tag}' must be a list")
+        if not value:
+            return _empty_value(vr)
+        values = [_one_value(dataset_class, tag, vr, v, handler) for v in value]
+        if vr == "SQ":
+            return values
+        result: Any = values[0] if len(values) == 1 else values
+        return _to_number(result, vr)
+    # Part 18 Table F.3.1-1 gives a string; its F.4 example a list of one string
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if value_key == "InlineBinary":
+        if not isinstance(value, str):
+            raise TypeError(
+                f"Invalid attribute value for data element '{tag}' - the value for "
+                f"'InlineBinary' must be str, not {type(value).__name__}"
+            )
+        return base64.b64decode(value)
+    if value_key == "BulkDataURI":
+        if not isinstance(value, str):
+            raise TypeError(
+                f"Invalid attribute value for data element '{tag}' - the value for "
+                f"'BulkDataURI' must be str, not {type(value).__name__}"
+            )
+        if handler is None:
+            warnings.warn(
+                f"No bulk data URI handler provided for retrieval of value of data element "
+                f"'{tag}'",
+                DcmcoreWarning,
+                stacklevel=3,
+            )
+            return _empty_value(vr)
+        return handler(tag, vr, value)
+    raise ValueError(f"Unknown attribute name '{value_key}' for tag {tag}")
+
+
+def element_from_json(
+    element_class: type | None,
+    dataset_class: type,
+    tag: str,
+    vr: str,
+    value: Any,
+    value_key: str | None,
+    bulk_data_uri_handler: BulkDataURIHandler | None = None,
+) -> Any:
+    """Create a :class:`~dcmcore.element.DataElement` from its JSON parts.
+
+    Parameters
+    ----------
+    element_class : type or None
+        Class of the element created (default :class:`~dcmcore.element.DataElement`).
+    dataset_class : type
+        Class of the sequence items.
+    tag : str
+        The tag as 8 hex digits.
+    vr : str
+        The element's VR.
+    value : Any
+        The value of the `value_key` entry.
+    value_key : str or None
+        ``"Value"``, ``"InlineBinary"``, ``"BulkDataURI"`` or None (empty value).
+    bulk_data_uri_handler : callable, optional
+        ``(tag, vr, uri) -> value`` or ``(uri) -> value``; without it bulk data
+        elements get an empty value (with a warning).
+
+    Returns
+    -------
+    DataElement
+
+    Raises
+    ------
+    ValueError
+        If the element cannot be created from the value.
+    """
+    handler = _wrap_uri_handler(bulk_data_uri_handler)
+    return _element(dataset_class, tag, vr, value, value_key, handler, element_class)
+
+
+def _element(dataset_class: type, tag: str, vr: str, value: Any, value_key: str | None,
+             handler: Any, element_class: type | None = None) -> Any:
+    from dcmcore.tag import Tag
+
+    if element_class is None:
+        from dcmcore.element import DataElement as element_class
+
+    elem_value = _element_value(dataset_class, tag, vr, value, value_key, handler)
+    try:
+        int_tag = Tag(tag)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValueError(f"Invalid tag '{tag}' in DICOM JSON") from exc
+    if vr == "UN" and isinstance(elem_value, bytes):
+        # a value of an unknown VR: decode it if the dictionary knows the tag
+        known = _known_un(int_tag, elem_value)
+        if known is not None:
+            return known
+    try:
+        return element_class(int_tag, vr, elem_value)
+    except Exception as exc:
+        raise ValueError(
+            f"Data element '{tag}' could not be loaded from JSON: {elem_value!r}"
+        ) from exc
+
+
+def _known_un(tag: int, value: bytes) -> Any:
+    from dcmcore import dictionary
+
+    try:
+        entry = dictionary.entry(tag)
+    except Exception:  # noqa: BLE001 - no dictionary: keep UN
+        return None
+    if entry is None or entry.VR in ("UN", "SQ") or " or " in entry.VR:
+        return None
+    from dcmcore.element import RawDataElement, convert_raw_data_element
+
+    raw = RawDataElement(tag, None, len(value), value, 0, True, True)
+    try:
+        return convert_raw_data_element(raw, None, None)
+    except Exception:  # noqa: BLE001 - keep the bytes as UN
+        return None
+
+
+def _dataset_from_dict(dataset_class: type, data: dict, handler: Any,
+                       parent_tag: str | None = None) -> Any:
+    ds = dataset_class()
+    for key, mapping in data.items():
+        if not isinstance(mapping, dict) or "vr" not in mapping:
+            where = f"Data element '{parent_tag}'" if parent_tag else f"Data element '{key}'"
+            raise KeyError(f"{where} must have key 'vr'")
+        vr = mapping["vr"]
+        value_key = next((k for k in JSON_VALUE_KEYS if k in mapping), None)
+        value = mapping[value_key] if value_key is not None else [""]
+        ds.add(_element(dataset_class, key, vr, value, value_key, handler))
+    return ds
+
+
+def from_json(
+    json_dataset: dict[str, Any] | str | bytes | bytearray,
+    bulk_data_uri_handler: BulkDataURIHandler | None = None,
+    *,
+    dataset_class: type | None = None,
+) -> Any:
+    """Create a dataset from DICOM JSON (Part 18, Annex F).
+
+    Parameters
+    ----------
+    json_dataset : dict, str or bytes
+        The JSON text, or its already parsed dict.
+    bulk_data_uri_handler : callable, optional
+        ``(tag, vr, uri) -> value`` or ``(uri) -> value`` to fetch ``BulkDataURI``
+        values; without it those elements get an empty value (with a warning).
+    dataset_class : type, optional
+        Class of the result and its sequence items (default :class:`Dataset`).
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    KeyError
+        If an element has no ``vr``.
+    TypeError, ValueError
+        If a value does not have the type the model requires.
+    """
+    if dataset_class is None:
+        from dcmcore.dataset import Dataset
+
+        dataset_class = Dataset
+    if isinstance(json_dataset, (str, bytes, bytearray)):
+        json_dataset = json.loads(json_dataset)
+    if not isinstance(json_dataset, dict):
+        raise TypeError("A DICOM JSON dataset must be a JSON object")
+    return _dataset_from_dict(dataset_class, json_dataset, _wrap_uri_handler(bulk_data_uri_handler))
