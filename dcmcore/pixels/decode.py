@@ -164,8 +164,13 @@ def _target_dtype(mod: PixelModule) -> np.dtype:
 def _conform_decoded(out: Any, mod: PixelModule, index: int) -> tuple[np.ndarray, dict]:
     """Turn a plugin's result into a (rows, columns, samples) array of the module dtype."""
     overrides: dict[str, Any] = {}
-    if isinstance(out, tuple) and len(out) == 2 and isinstance(out[1], dict):
-        out, overrides = out
+    if isinstance(out, tuple) and len(out) == 2:
+        # codecs.DecodedFrame(array, photometric_interpretation) or (array, dict)
+        out, extra = out
+        if isinstance(extra, str):
+            overrides = {"photometric_interpretation": extra.strip()}
+        elif isinstance(extra, dict):
+            overrides = dict(extra)
     rows, cols, spp = mod.rows, mod.columns, mod.samples_per_pixel
     target = np.dtype(_target_dtype(mod).str.lstrip("<>=|"))  # native byte order
     if isinstance(out, (bytes, bytearray, memoryview)):

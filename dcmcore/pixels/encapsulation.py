@@ -318,15 +318,20 @@ def get_frame(
 # ---- writing ------------------------------------------------------------------------
 
 def fragment_frame(frame: bytes, nr_fragments: int = 1) -> Iterator[bytes]:
-    """Split `frame` into `nr_fragments` even-length fragments (the last padded)."""
+    """Split `frame` into `nr_fragments` fragments of even length.
+
+    The first ``nr_fragments - 1`` fragments have the same (even) size, the last one
+    holds the rest, padded with a null byte when odd.
+    """
     length = len(frame)
-    if nr_fragments < 1 or nr_fragments > max(1, length / 2):
+    if nr_fragments < 1 or nr_fragments > (length + 1) / 2:
         raise ValueError("Too many fragments requested (the minimum fragment size is 2 bytes)")
-    size = -(-length // nr_fragments)
+    size = length // nr_fragments
     size += size % 2
-    for start in range(0, length, size):
-        chunk = frame[start : start + size]
-        yield bytes(chunk) + (b"\x00" if len(chunk) % 2 else b"")
+    for i in range(nr_fragments - 1):
+        yield bytes(frame[i * size : (i + 1) * size])
+    last = bytes(frame[(nr_fragments - 1) * size :])
+    yield last + b"\x00" * (len(last) % 2)
 
 
 def itemize_fragment(fragment: bytes) -> bytes:

@@ -37,6 +37,9 @@ def get_encoders(ts_uid: str, plugin: str = "") -> list[Any]:
 
 
 def _accepted(encoder: Any, options: dict[str, Any]) -> dict[str, Any]:
+    accepted = getattr(encoder, "accepted_options", None)
+    if accepted is not None:
+        return accepted(options)
     declared = getattr(encoder, "options", None)
     if not declared or not options:
         return options

@@ -58,6 +58,9 @@ def _decode_one(
 
 def _accepted(decoder: Any, options: dict[str, Any]) -> dict[str, Any]:
     """Pass a plugin only the options it declares (all of them if it declares none)."""
+    accepted = getattr(decoder, "accepted_options", None)
+    if accepted is not None:
+        return accepted(options)
     declared = getattr(decoder, "options", None)
     if not declared or not options:
         return options
@@ -132,8 +135,10 @@ def decode_frames(
     if own:
         if all(getattr(d, "thread_safe", False) for d in decoders):
             executor = cf.ThreadPoolExecutor(max_workers=workers)
-        else:
+        elif all(getattr(d, "process_safe", True) for d in decoders):
             executor = cf.ProcessPoolExecutor(max_workers=workers)
+        else:
+            return decode_chunk(decoders, frames, info, options)
     parts = workers or getattr(executor, "_max_workers", None) or os.cpu_count() or 1
     try:
         futures = [
