@@ -3,22 +3,81 @@
 Plugin authors use :class:`Decoder`, :class:`Encoder`, :class:`FrameInfo`,
 :class:`DecodedFrame` and the :data:`hookimpl` marker (see docs/plugins.md).
 The pixel pipeline uses the selection API (:func:`decoders_for`,
-:func:`decode_with_fallback`, ...).  Importing this package never loads a
-plugin: entry points are read on first codec use.
+:func:`decode_with_fallback`, ...).  Configuration lives in
+:mod:`dcmcore.codecs.config`.  Importing this package never loads a plugin:
+entry points are read on first codec use.
 """
 
 from __future__ import annotations
 
+from dcmcore.codecs import config
 from dcmcore.codecs.base import Codec, DecodedFrame, Decoder, Encoder, FrameInfo
 from dcmcore.codecs.hookspecs import PROJECT_NAME, hookimpl, hookspec
+from dcmcore.codecs.manager import (
+    ENTRY_POINT_GROUP,
+    CodecInfo,
+    PluginInfo,
+    all_decoders,
+    all_encoders,
+    available_decoders,
+    available_encoders,
+    block,
+    list_plugins,
+    register,
+    reload,
+    unblock,
+    unregister,
+)
+from dcmcore.codecs.providers import KNOWN_PROVIDERS, known_providers
+from dcmcore.codecs.report import CodecEntry, OrderReport, SyntaxReport, effective_order
+from dcmcore.codecs.selection import (
+    BatchDecodeResult,
+    DecodeResult,
+    EncodeResult,
+    decode_batch_with_fallback,
+    decode_frame,
+    decode_with_fallback,
+    decoders_for,
+    encode_with_fallback,
+    encoders_for,
+)
 
 __all__ = [
+    "ENTRY_POINT_GROUP",
+    "KNOWN_PROVIDERS",
     "PROJECT_NAME",
+    "BatchDecodeResult",
     "Codec",
+    "CodecEntry",
+    "CodecInfo",
+    "DecodeResult",
     "DecodedFrame",
     "Decoder",
+    "EncodeResult",
     "Encoder",
     "FrameInfo",
+    "OrderReport",
+    "PluginInfo",
+    "SyntaxReport",
+    "all_decoders",
+    "all_encoders",
+    "available_decoders",
+    "available_encoders",
+    "block",
+    "config",
+    "decode_batch_with_fallback",
+    "decode_frame",
+    "decode_with_fallback",
+    "decoders_for",
+    "effective_order",
+    "encode_with_fallback",
+    "encoders_for",
     "hookimpl",
     "hookspec",
+    "known_providers",
+    "list_plugins",
+    "register",
+    "reload",
+    "unblock",
+    "unregister",
 ]

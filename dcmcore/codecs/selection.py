@@ -1,0 +1,392 @@
+"""Choosing codecs for a transfer syntax and running them with fallback.
+
+Selection, for a transfer syntax:
+
+- an explicit ``plugin="name"`` in the call wins: only that codec is used (no
+  fallback), even if disabled by configuration; an unknown name, a codec that
+  does not handle the syntax, or an unavailable one raise
+  :class:`~dcmcore.errors.PluginError` saying why;
+- otherwise the configured order (see :mod:`dcmcore.codecs.config`), then the
+  remaining codecs by priority (higher first, ties by name).  Disabled and
+  unavailable codecs are left out.
+
+The runners try each selected codec in turn; a failing one hands over to the
+next.  When all fail, :class:`~dcmcore.errors.CodecError` lists every codec
+tried and why; when none can run, :class:`~dcmcore.errors.NoPluginError` names
+the distributions that would provide one.  Options a codec does not declare in
+its ``options`` are dropped for it (a call may carry options for several codecs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from dcmcore.codecs import config as _config
+from dcmcore.codecs.base import Codec, DecodedFrame, Decoder, Encoder, FrameInfo
+from dcmcore.codecs.manager import registry
+from dcmcore.codecs.providers import known_providers, resolve_uid, syntax_name
+from dcmcore.errors import CodecError, NoPluginError, PluginError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy
+
+__all__ = [
+    "decoders_for",
+    "encoders_for",
+    "decode_with_fallback",
+    "decode_batch_with_fallback",
+    "encode_with_fallback",
+    "decode_frame",
+    "DecodeResult",
+    "BatchDecodeResult",
+    "EncodeResult",
+    "Plan",
+    "plan",
+]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The codecs selected for one request, and the ones left out with why."""
+
+    kind: str
+    ts_uid: str
+    codecs: tuple[Codec, ...]
+    skipped: tuple[tuple[str, str], ...] = ()  # (name, reason)
+    order_source: str = "priority"
+    explicit: str = ""
+
+
+def _matches(codec: Codec, name: str) -> bool:
+    return name in (codec.name, codec.plugin, codec.provided_by)
+
+
+def _position_key(codec: Codec) -> tuple[int, str]:
+    return (-int(codec.priority), codec.name)
+
+
+def _explicit(kind: str, ts_uid: str, name: str, all_codecs: Sequence[Codec]) -> Plan:
+    by_name = [c for c in all_codecs if c.name == name]
+    if not by_name:  # a plugin or distribution name picks its codec for this syntax
+        by_name = [c for c in all_codecs if _matches(c, name) and ts_uid in c.transfer_syntaxes]
+    if not by_name:
+        known = ", ".join(sorted({c.name for c in all_codecs})) or "none installed"
+        raise PluginError(f"no {kind} named {name!r} (known {kind}s: {known})")
+    handling = [c for c in by_name if ts_uid in c.transfer_syntaxes]
+    if not handling:
+        codec = by_name[0]
+        handles = ", ".join(codec.transfer_syntaxes) or "nothing"
+        raise PluginError(
+            f"the {kind} {codec.name!r} does not handle {syntax_name(ts_uid)} ({ts_uid}); "
+            f"it handles {handles}"
+        )
+    codec = handling[0]
+    reason = registry.unavailable_reason(codec)
+    if reason is not None:
+        origin = f" from {codec.provided_by}" if codec.provided_by else ""
+        raise PluginError(f"the {kind} {codec.name!r}{origin} is unavailable: {reason}")
+    return Plan(kind, ts_uid, (codec,), (), f"call ({kind[:-2]}ing plugin={name!r})", name)
+
+
+def plan(kind: str, ts_uid: str, plugin: str = "") -> Plan:
+    """Select the codecs of `kind` (``"decoder"`` or ``"encoder"``) for `ts_uid`.
+
+    See the module docstring for the rules; raises PluginError only for an
+    explicit `plugin`.
+    """
+    ts_uid = resolve_uid(ts_uid)
+    snap = registry.snapshot()
+    all_codecs: Sequence[Codec] = snap.decoders if kind == "decoder" else snap.encoders
+    if plugin:
+        return _explicit(kind, ts_uid, plugin, all_codecs)
+    candidates = sorted((c for c in all_codecs if ts_uid in c.transfer_syntaxes),
+                        key=_position_key)
+    configured = _config.order_for(ts_uid)
+    ordered: list[Codec] = []
+    source = "priority"
+    if configured is not None:
+        names, source = configured
+        for name in names:
+            for c in candidates:
+                if c not in ordered and _matches(c, name):
+                    ordered.append(c)
+    ordered.extend(c for c in candidates if c not in ordered)
+    usable: list[Codec] = []
+    skipped: list[tuple[str, str]] = []
+    for c in ordered:
+        disabled, why = _config.disabled_state((c.name, c.plugin, c.provided_by))
+        if disabled:
+            skipped.append((c.name, f"disabled by {why}"))
+            continue
+        reason = registry.unavailable_reason(c)
+        if reason is not None:
+            skipped.append((c.name, f"unavailable: {reason}"))
+            continue
+        usable.append(c)
+    return Plan(kind, ts_uid, tuple(usable), tuple(skipped), source)
+
+
+def decoders_for(ts_uid: str, plugin: str = "") -> list[Decoder]:
+    """Return the usable decoders for `ts_uid`, first to try first (may be empty).
+
+    Parameters
+    ----------
+    ts_uid : str
+        Transfer syntax UID (or keyword).
+    plugin : str, optional
+        Explicit decoder name: only that decoder is returned.
+
+    Raises
+    ------
+    PluginError
+        `plugin` is unknown, does not handle `ts_uid`, or is unavailable.
+    """
+    return list(plan("decoder", ts_uid, plugin).codecs)  # type: ignore[arg-type]
+
+
+def encoders_for(ts_uid: str, plugin: str = "") -> list[Encoder]:
+    """Return the usable encoders for `ts_uid`, first to try first (see :func:`decoders_for`)."""
+    return list(plan("encoder", ts_uid, plugin).codecs)  # type: ignore[arg-type]
+
+
+def no_plugin_error(p: Plan) -> NoPluginError:
+    """Build the error raised when nothing can handle the request `p`."""
+    what = f"{syntax_name(p.ts_uid)} ({p.ts_uid})"
+    verb = "decode" if p.kind == "decoder" else "encode"
+    parts = [f"no {p.kind} is available to {verb} {what}"]
+    if p.skipped:
+        parts.append("installed but not used: " + "; ".join(f"{n!r} {r}" for n, r in p.skipped))
+    providers = known_providers(p.ts_uid)
+    if providers:
+        parts.append("install one of: " + ", ".join(providers))
+    else:
+        parts.append("no known distribution provides one")
+    err = NoPluginError("; ".join(parts))
+    err.ts_uid = p.ts_uid  # type: ignore[attr-defined]
+    err.providers = providers  # type: ignore[attr-defined]
+    return err
+
+
+def _codec_error(p: Plan, failures: list[tuple[str, str]]) -> CodecError:
+    verb = "decode" if p.kind == "decoder" else "encode"
+    lines = [f"unable to {verb} {syntax_name(p.ts_uid)} ({p.ts_uid}); tried:"]
+    lines += [f"  {name!r}: {why}" for name, why in failures]
+    if p.skipped:
+        lines.append("not tried:")
+        lines += [f"  {name!r}: {why}" for name, why in p.skipped]
+    err = CodecError("\n".join(lines))
+    err.failures = failures  # type: ignore[attr-defined]
+    return err
+
+
+def _ts_of(info: FrameInfo) -> str:
+    if not info.transfer_syntax_uid:
+        raise PluginError("FrameInfo.transfer_syntax_uid is empty: cannot select a codec")
+    return info.transfer_syntax_uid
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _unpack(result: Any, info: FrameInfo) -> tuple[numpy.ndarray, str]:
+    import numpy
+
+    if isinstance(result, DecodedFrame):
+        arr, pi = result
+    else:
+        arr, pi = result, info.photometric_interpretation
+    if not isinstance(arr, numpy.ndarray):
+        raise TypeError(f"returned {type(arr).__name__}, not a numpy array")
+    return arr, str(pi)
+
+
+class DecodeResult(tuple):
+    """``(array, decoder)`` from :func:`decode_with_fallback`.
+
+    Also carries ``photometric_interpretation`` (colour space of ``array``,
+    differs from the input's when the decoder converted it) and ``failures``
+    (``[(name, reason)]`` of decoders that failed before this one).
+    """
+
+    def __new__(cls, array: numpy.ndarray, decoder: Decoder, photometric_interpretation: str = "",
+                failures: Sequence[tuple[str, str]] = ()) -> DecodeResult:
+        self = super().__new__(cls, (array, decoder))
+        self.photometric_interpretation = photometric_interpretation
+        self.failures = list(failures)
+        return self
+
+    @property
+    def array(self) -> numpy.ndarray:
+        return self[0]
+
+    @property
+    def decoder(self) -> Decoder:
+        return self[1]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self[0], self[1], self.photometric_interpretation, self.failures))
+
+
+class BatchDecodeResult(tuple):
+    """``(arrays, decoder)`` from :func:`decode_batch_with_fallback`.
+
+    ``photometric_interpretations`` has one entry per array; ``failures`` as in
+    :class:`DecodeResult`.
+    """
+
+    def __new__(cls, arrays: list[numpy.ndarray], decoder: Decoder,
+                photometric_interpretations: Sequence[str] = (),
+                failures: Sequence[tuple[str, str]] = ()) -> BatchDecodeResult:
+        self = super().__new__(cls, (arrays, decoder))
+        self.photometric_interpretations = list(photometric_interpretations)
+        self.failures = list(failures)
+        return self
+
+    @property
+    def arrays(self) -> list[numpy.ndarray]:
+        return self[0]
+
+    @property
+    def decoder(self) -> Decoder:
+        return self[1]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self[0], self[1], self.photometric_interpretations, self.failures))
+
+
+class EncodeResult(tuple):
+    """``(data, encoder)`` from :func:`encode_with_fallback`; ``failures`` as above."""
+
+    def __new__(cls, data: bytes, encoder: Encoder,
+                failures: Sequence[tuple[str, str]] = ()) -> EncodeResult:
+        self = super().__new__(cls, (data, encoder))
+        self.failures = list(failures)
+        return self
+
+    @property
+    def data(self) -> bytes:
+        return self[0]
+
+    @property
+    def encoder(self) -> Encoder:
+        return self[1]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self[0], self[1], self.failures))
+
+
+@dataclass
+class _Run:
+    plan: Plan
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _start(kind: str, info: FrameInfo, plugin: str) -> _Run:
+    p = plan(kind, _ts_of(info), plugin)
+    if not p.codecs:
+        raise no_plugin_error(p)
+    return _Run(p)
+
+
+def decode_with_fallback(
+    data: bytes, info: FrameInfo, plugin: str = "", **options: Any
+) -> DecodeResult:
+    """Decode one frame with the first selected decoder that succeeds.
+
+    Parameters
+    ----------
+    data : bytes
+        The encoded frame.
+    info : FrameInfo
+        Its description; ``info.transfer_syntax_uid`` selects the decoders.
+    plugin : str, optional
+        Use only this decoder.
+    **options
+        Decoder options; each decoder gets those it declares.
+
+    Returns
+    -------
+    DecodeResult
+        ``(array, decoder)`` with ``.photometric_interpretation`` and ``.failures``.
+
+    Raises
+    ------
+    NoPluginError
+        No decoder can run for the syntax (names the providing distributions).
+    PluginError
+        `plugin` is unknown or unavailable.
+    CodecError
+        Every selected decoder failed (lists each one and why).
+    """
+    run = _start("decoder", info, plugin)
+    for dec in run.plan.codecs:
+        assert isinstance(dec, Decoder)
+        try:
+            arr, pi = _unpack(dec.decode(data, info, **dec.accepted_options(options)), info)
+        except Exception as exc:
+            run.failures.append((dec.name, _describe(exc)))
+            continue
+        return DecodeResult(arr, dec, pi, run.failures)
+    raise _codec_error(run.plan, run.failures)
+
+
+decode_frame = decode_with_fallback
+
+
+def decode_batch_with_fallback(
+    frames: Sequence[bytes], info: FrameInfo, plugin: str = "", **options: Any
+) -> BatchDecodeResult:
+    """Decode many frames with one decoder's batch call, falling back as a whole.
+
+    Each decoder gets every frame through ``decode_batch`` (frame by frame for
+    decoders without native batch support).  Same errors as
+    :func:`decode_with_fallback`.
+    """
+    run = _start("decoder", info, plugin)
+    frames = list(frames)
+    for dec in run.plan.codecs:
+        assert isinstance(dec, Decoder)
+        try:
+            results = list(dec.decode_batch(frames, info, **dec.accepted_options(options)))
+            if len(results) != len(frames):
+                raise ValueError(f"returned {len(results)} arrays for {len(frames)} frames")
+            unpacked = [_unpack(r, info) for r in results]
+        except Exception as exc:
+            run.failures.append((dec.name, _describe(exc)))
+            continue
+        return BatchDecodeResult([a for a, _ in unpacked], dec, [p for _, p in unpacked],
+                                 run.failures)
+    raise _codec_error(run.plan, run.failures)
+
+
+def encode_with_fallback(
+    arr: numpy.ndarray, info: FrameInfo, plugin: str = "", **options: Any
+) -> EncodeResult:
+    """Encode one frame with the first selected encoder that succeeds.
+
+    ``info.transfer_syntax_uid`` is the target syntax.  Same errors as
+    :func:`decode_with_fallback`.
+
+    Returns
+    -------
+    EncodeResult
+        ``(data, encoder)`` with ``.failures``.
+    """
+    run = _start("encoder", info, plugin)
+    for enc in run.plan.codecs:
+        assert isinstance(enc, Encoder)
+        try:
+            data = enc.encode(arr, info, **enc.accepted_options(options))
+            if isinstance(data, (bytearray, memoryview)):
+                data = bytes(data)
+            if not isinstance(data, bytes):
+                raise TypeError(f"returned {type(data).__name__}, not bytes")
+        except Exception as exc:
+            run.failures.append((enc.name, _describe(exc)))
+            continue
+        return EncodeResult(data, enc, run.failures)
+    raise _codec_error(run.plan, run.failures)
