@@ -1,0 +1,420 @@
+"""The DICOM data dictionary, private dictionaries and UID registry.
+
+The tables live in generated modules (``_edition``, ``_data``, ``_uids``, ``_private``; see
+``tools/gen_dictionary.py``) as tab-separated text, so importing this package only
+loads a few string constants. Each table is parsed into dicts the first time it is
+used; after that every lookup is a dict access.
+
+Public lookups (:func:`entry`, ``dictionary_*``) cover PS3.6 data elements, PS3.7
+command elements (group 0000) and the masked entries of the standard: repeating groups
+``(50xx,eeee)``, ``(60xx,eeee)``, ``(7Fxx,eeee)`` and masks such as ``(0020,31xx)``,
+``(1000,xxx0)`` and ``(1010,xxxx)``. :func:`entry` also knows the group length rule:
+any ``(gggg,0000)`` not in the dictionary is ``UL``/``1`` "Group Length".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+from dcmcore.dictionary._edition import EDITION
+
+__all__ = [
+    "EDITION",
+    "DictEntry",
+    "UIDInfo",
+    "entry",
+    "tag_for_keyword",
+    "keyword_for_tag",
+    "dictionary_VR",
+    "dictionary_VM",
+    "dictionary_description",
+    "dictionary_is_retired",
+    "dictionary_keyword",
+    "dictionary_has_tag",
+    "repeater_has_tag",
+    "repeater_has_keyword",
+    "private_entry",
+    "private_dictionary_VR",
+    "private_dictionary_VM",
+    "private_dictionary_description",
+    "private_creators",
+    "uid_info",
+    "uid_for_keyword",
+    "iter_uids",
+]
+
+
+class DictEntry(NamedTuple):
+    """One data dictionary entry."""
+
+    VR: str
+    """Value representation; may be a choice such as ``'US or SS'`` or ``'OB or OW'``."""
+    VM: str
+    """Value multiplicity, e.g. ``'1'``, ``'1-n'``, ``'2-2n'``."""
+    name: str
+    """The element's name (description)."""
+    is_retired: bool
+    keyword: str
+    """The element's keyword; ``''`` for private elements and group lengths."""
+
+
+class UIDInfo(NamedTuple):
+    """One UID registry entry."""
+
+    name: str
+    type: str
+    info: str
+    is_retired: bool
+    keyword: str
+
+
+GROUP_LENGTH_ENTRY = DictEntry("UL", "1", "Group Length", False, "")
+
+# Lazily built tables. Building twice from two threads is harmless (same content),
+# so no lock: each table is bound in one assignment after it is complete.
+_public_table: dict[int, DictEntry] | None = None
+_keywords: dict[str, int] | None = None
+_repeaters: list[tuple[int, dict[int, DictEntry]]] | None = None
+_repeater_keywords: frozenset[str] | None = None
+_uid_table: dict[str, UIDInfo] | None = None
+_uid_keywords: dict[str, str] | None = None
+_private_tables: dict[str, _PrivateTable] = {}
+
+
+def _load_public() -> dict[int, DictEntry]:
+    global _public_table, _keywords
+    from dcmcore.dictionary._data import PUBLIC
+
+    table: dict[int, DictEntry] = {}
+    keywords: dict[str, int] = {}
+    for line in PUBLIC.split("\n"):
+        tag, vr, vm, name, retired, keyword = line.split("\t")
+        value = int(tag, 16)
+        table[value] = DictEntry(vr, vm, name, retired == "R", keyword)
+        if keyword:
+            keywords[keyword] = value
+    _keywords = keywords
+    _public_table = table
+    return table
+
+
+def _load_repeaters() -> list[tuple[int, dict[int, DictEntry]]]:
+    global _repeaters, _repeater_keywords
+    from dcmcore.dictionary._data import REPEATERS
+
+    # Group the masks by which bits they fix, so a lookup is one dict access per
+    # distinct bit pattern (a handful) rather than one test per mask.
+    by_bits: dict[int, dict[int, DictEntry]] = {}
+    keywords = set()
+    for line in REPEATERS.split("\n"):
+        mask, vr, vm, name, retired, keyword = line.split("\t")
+        bits = int("".join("0" if c == "x" else "F" for c in mask), 16)
+        value = int(mask.replace("x", "0"), 16)
+        by_bits.setdefault(bits, {})[value] = DictEntry(vr, vm, name, retired == "R", keyword)
+        keywords.add(keyword)
+    # Most specific patterns (most fixed bits) first.
+    ordered = sorted(by_bits.items(), key=lambda kv: -bin(kv[0]).count("1"))
+    _repeater_keywords = frozenset(keywords)
+    _repeaters = ordered
+    return ordered
+
+
+def _as_int(tag: Any) -> int:
+    if isinstance(tag, int):
+        return int(tag)
+    from dcmcore.tag import Tag
+
+    return int(Tag(tag))
+
+
+def _repeater_entry(tag: int) -> DictEntry | None:
+    if (tag >> 16) & 1:  # private group: never a repeating-group element
+        return None
+    masks = _repeaters if _repeaters is not None else _load_repeaters()
+    for bits, table in masks:
+        found = table.get(tag & bits)
+        if found is not None:
+            return found
+    return None
+
+
+def _lookup(tag: int) -> DictEntry | None:
+    table = _public_table if _public_table is not None else _load_public()
+    found = table.get(tag)
+    if found is None:
+        found = _repeater_entry(tag)
+    return found
+
+
+def entry(tag: int) -> DictEntry | None:
+    """Return the public dictionary entry for `tag`, or ``None`` when unknown.
+
+    Parameters
+    ----------
+    tag : int
+        The tag as an int (a :class:`~dcmcore.tag.BaseTag` works too; other forms
+        accepted by :func:`~dcmcore.tag.Tag` are converted).
+
+    Returns
+    -------
+    DictEntry or None
+        Exact entries first, then repeating-group/masked entries, then the group
+        length rule: ``(gggg,0000)`` gives ``DictEntry('UL', '1', 'Group Length',
+        False, '')``. Private tags other than group lengths give ``None``: use
+        :func:`private_entry` for those.
+    """
+    if type(tag) is not int:
+        tag = _as_int(tag)
+    table = _public_table if _public_table is not None else _load_public()
+    found = table.get(tag)
+    if found is not None:
+        return found
+    found = _repeater_entry(tag)
+    if found is None and not tag & 0xFFFF:
+        return GROUP_LENGTH_ENTRY
+    return found
+
+
+def tag_for_keyword(keyword: str) -> int | None:
+    """Return the tag for a public element `keyword`, or ``None`` if it is not one.
+
+    Repeating-group keywords (e.g. ``'OverlayRows'``) have no single tag and give
+    ``None``, as in pydicom.
+    """
+    keywords = _keywords
+    if keywords is None:
+        _load_public()
+        keywords = _keywords
+    return keywords.get(keyword)  # type: ignore[union-attr]
+
+
+def keyword_for_tag(tag: Any) -> str:
+    """Return the keyword of `tag`, or ``''`` when it is unknown (or a group length)."""
+    try:
+        found = _lookup(_as_int(tag))
+    except (TypeError, ValueError, OverflowError):
+        return ""
+    return found.keyword if found is not None else ""
+
+
+def _require(tag: Any) -> DictEntry:
+    value = _as_int(tag)
+    found = _lookup(value)
+    if found is None:
+        raise KeyError(
+            f"Tag ({value >> 16:04X},{value & 0xFFFF:04X}) not found in DICOM dictionary"
+        )
+    return found
+
+
+def dictionary_VR(tag: Any) -> str:
+    """Return the VR of public `tag` (repeating groups included).
+
+    Raises
+    ------
+    KeyError
+        If `tag` is not in the public dictionary (group lengths included, as in pydicom).
+    """
+    return _require(tag).VR
+
+
+def dictionary_VM(tag: Any) -> str:
+    """Return the VM of public `tag`; ``KeyError`` when unknown."""
+    return _require(tag).VM
+
+
+def dictionary_description(tag: Any) -> str:
+    """Return the name of public `tag`; ``KeyError`` when unknown."""
+    return _require(tag).name
+
+
+def dictionary_is_retired(tag: Any) -> bool:
+    """Return whether public `tag` is retired; ``KeyError`` when unknown."""
+    return _require(tag).is_retired
+
+
+def dictionary_keyword(tag: Any) -> str:
+    """Return the keyword of public `tag`; ``KeyError`` when unknown."""
+    return _require(tag).keyword
+
+
+def dictionary_has_tag(tag: Any) -> bool:
+    """Return whether `tag` has its own (non-masked) entry in the public dictionary.
+
+    As in pydicom, repeating-group elements such as ``(6002,0010)`` give ``False``;
+    see :func:`repeater_has_tag`.
+    """
+    try:
+        value = _as_int(tag)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    table = _public_table if _public_table is not None else _load_public()
+    return value in table
+
+
+def repeater_has_tag(tag: Any) -> bool:
+    """Return whether `tag` matches a repeating-group or masked public entry."""
+    try:
+        return _repeater_entry(_as_int(tag)) is not None
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def repeater_has_keyword(keyword: str) -> bool:
+    """Return whether `keyword` belongs to a repeating-group or masked public entry."""
+    if _repeater_keywords is None:
+        _load_repeaters()
+    return keyword in _repeater_keywords  # type: ignore[operator]
+
+
+# --- private dictionaries -------------------------------------------------------------
+
+
+class _PrivateTable:
+    """One creator's private elements, keyed four ways (most specific first)."""
+
+    __slots__ = ("exact", "any_block", "any_group_byte", "any_offset")
+
+    def __init__(self, text: str) -> None:
+        self.exact: dict[int, DictEntry] = {}
+        self.any_block: dict[int, DictEntry] = {}  # ggggxxee -> (gggg << 16) | ee
+        self.any_group_byte: dict[int, DictEntry] = {}  # ggxxxxee -> (gg << 16) | ee
+        self.any_offset: dict[int, DictEntry] = {}  # ggggbbxx -> (gggg << 16) | bb
+        if not text:
+            return
+        for line in text.split("\n"):
+            key, vr, vm, name, retired = line.split("\t")
+            item = DictEntry(vr, vm, name, retired == "R", "")
+            if "x" not in key:
+                self.exact[int(key, 16)] = item
+            elif key[4:6] == "xx" and key[2:4] != "xx":
+                self.any_block[(int(key[:4], 16) << 16) | int(key[6:], 16)] = item
+            elif key[2:6] == "xxxx":
+                self.any_group_byte[(int(key[:2], 16) << 16) | int(key[6:], 16)] = item
+            elif key[6:] == "xx":
+                self.any_offset[(int(key[:4], 16) << 16) | int(key[4:6], 16)] = item
+
+    def get(self, tag: int) -> DictEntry | None:
+        found = self.exact.get(tag)
+        if found is not None:
+            return found
+        group = tag >> 16
+        offset = tag & 0xFF
+        found = self.any_block.get((group << 16) | offset)
+        if found is not None:
+            return found
+        found = self.any_group_byte.get(((group >> 8) << 16) | offset)
+        if found is not None:
+            return found
+        return self.any_offset.get((group << 16) | ((tag >> 8) & 0xFF))
+
+
+def _private_table(creator: str) -> _PrivateTable | None:
+    table = _private_tables.get(creator)
+    if table is not None:
+        return table
+    from dcmcore.dictionary._private import PRIVATE
+
+    text = PRIVATE.get(creator)
+    if text is None:
+        stripped = creator.strip(" \x00")
+        text = PRIVATE.get(stripped)
+        if text is None:
+            return None
+        creator = stripped
+    table = _PrivateTable(text)
+    _private_tables[creator] = table
+    return table
+
+
+def private_entry(tag: int, private_creator: str) -> DictEntry | None:
+    """Return the private dictionary entry for `tag` reserved by `private_creator`.
+
+    Parameters
+    ----------
+    tag : int
+        The private element's tag, e.g. ``0x00191012`` (block ``0x10``).
+    private_creator : str
+        The value of the private creator element reserving the tag's block.
+
+    Returns
+    -------
+    DictEntry or None
+        Entries are looked up by exact tag, then block-independent
+        ``(gggg,xxee)``, then ``(ggxx,xxee)``, then ``(gggg,bbxx)``. The keyword of
+        a private entry is ``''``. ``None`` when creator or tag is unknown.
+    """
+    if not isinstance(private_creator, str):
+        return None
+    table = _private_table(private_creator)
+    if table is None:
+        return None
+    return table.get(_as_int(tag))
+
+
+def _require_private(tag: Any, private_creator: str) -> DictEntry:
+    found = private_entry(tag, private_creator)
+    if found is None:
+        raise KeyError(f"Tag {tag!r} not in private dictionary for creator {private_creator!r}")
+    return found
+
+
+def private_dictionary_VR(tag: Any, private_creator: str) -> str:
+    """Return the VR of a private element; ``KeyError`` when unknown."""
+    return _require_private(tag, private_creator).VR
+
+
+def private_dictionary_VM(tag: Any, private_creator: str) -> str:
+    """Return the VM of a private element; ``KeyError`` when unknown."""
+    return _require_private(tag, private_creator).VM
+
+
+def private_dictionary_description(tag: Any, private_creator: str) -> str:
+    """Return the name of a private element; ``KeyError`` when unknown."""
+    return _require_private(tag, private_creator).name
+
+
+def private_creators() -> list[str]:
+    """Return the private creator names that have a private dictionary."""
+    from dcmcore.dictionary._private import PRIVATE
+
+    return list(PRIVATE)
+
+
+# --- UID registry ---------------------------------------------------------------------
+
+
+def _load_uids() -> dict[str, UIDInfo]:
+    global _uid_table, _uid_keywords
+    from dcmcore.dictionary._uids import UIDS
+
+    table: dict[str, UIDInfo] = {}
+    keywords: dict[str, str] = {}
+    for line in UIDS.split("\n"):
+        uid, name, typ, info, retired, keyword = line.split("\t")
+        table[uid] = UIDInfo(name, typ, info, retired == "R", keyword)
+        if keyword:
+            keywords[keyword] = uid
+    _uid_keywords = keywords
+    _uid_table = table
+    return table
+
+
+def uid_info(uid: str) -> UIDInfo | None:
+    """Return the UID registry entry for `uid`, or ``None`` when it is not registered."""
+    table = _uid_table if _uid_table is not None else _load_uids()
+    return table.get(str(uid))
+
+
+def uid_for_keyword(keyword: str) -> str | None:
+    """Return the UID registered under `keyword` (e.g. ``'CTImageStorage'``), or ``None``."""
+    if _uid_keywords is None:
+        _load_uids()
+    return _uid_keywords.get(keyword)  # type: ignore[union-attr]
+
+
+def iter_uids() -> Iterator[tuple[str, UIDInfo]]:
+    """Iterate over ``(uid, UIDInfo)`` for every registered UID, in registry order."""
+    table = _uid_table if _uid_table is not None else _load_uids()
+    return iter(list(table.items()))
