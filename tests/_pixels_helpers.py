@@ -2,12 +2,49 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 pydicom = pytest.importorskip("pydicom")
 from pydicom.dataset import Dataset, FileMetaDataset  # noqa: E402
 from pydicom.uid import ExplicitVRBigEndian, ExplicitVRLittleEndian  # noqa: E402
+
+TEST_FILES = Path(pydicom.__file__).parent / "data" / "test_files"
+
+
+def corpus_file(name: str) -> str:
+    """Path of a file of pydicom's bundled corpus (never downloads)."""
+    path = TEST_FILES / name
+    if not path.exists():
+        pytest.skip(f"{name} is not in the local pydicom corpus")
+    return str(path)
+
+
+def write_file(ds, tsyntax: str | None = None) -> bytes:
+    """Part 10 bytes of a pydicom dataset; `tsyntax` patches a UID pydicom doesn't know.
+
+    The file is written as JPEG-LS Lossless (a 22-byte UID, encapsulated) and the UID
+    replaced by `tsyntax`, which must encode to the same padded length.
+    """
+    import io
+
+    if tsyntax is None:
+        buf = io.BytesIO()
+        ds.save_as(buf, enforce_file_format=True)
+        return buf.getvalue()
+    stand_in = "1.2.840.10008.1.2.4.80"
+    padded = tsyntax + "\x00" * (len(tsyntax) % 2)
+    assert len(padded) == len(stand_in)
+    original = ds.file_meta.TransferSyntaxUID
+    ds.file_meta.TransferSyntaxUID = stand_in
+    try:
+        buf = io.BytesIO()
+        ds.save_as(buf, enforce_file_format=True)
+    finally:
+        ds.file_meta.TransferSyntaxUID = original
+    return buf.getvalue().replace(stand_in.encode(), padded.encode(), 1)
 
 
 def native_length(rows, cols, spp, ba, frames, pi):

@@ -110,10 +110,11 @@ def test_huge_length_field_does_not_allocate():
 
 def test_pydicom_generated_frames_agree_on_corpus_files():
     from pydicom import dcmread
-    from pydicom.data import get_testdata_file
+
+    from tests._pixels_helpers import corpus_file
 
     for name in ("MR_small_RLE.dcm", "SC_rgb_rle_2frame.dcm", "JPEG2000.dcm", "rtdose_rle.dcm"):
-        ds = dcmread(get_testdata_file(name))
+        ds = dcmread(corpus_file(name))
         n = int(ds.get("NumberOfFrames", 1) or 1)
         ours = list(enc.generate_frames(ds.PixelData, number_of_frames=n))
         ref = list(pd_encaps.generate_frames(ds.PixelData, number_of_frames=n))

@@ -1,0 +1,320 @@
+"""The seed's pixel API: set_pixel_data, compress/decompress (deflate), overlays, waveforms,
+reading frames from files."""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+
+import numpy as np
+import pytest
+
+from tests._pixels_helpers import assert_same_array, corpus_file, make_ds, write_file
+
+pydicom = pytest.importorskip("pydicom")
+
+import dcmcore.pixels as px  # noqa: E402
+from dcmcore.errors import PixelDataError  # noqa: E402
+from dcmcore.pixels.deflate_frames import DEFLATED_IMAGE_FRAME  # noqa: E402
+
+EXPLICIT_LE = "1.2.840.10008.1.2.1"
+
+
+def _dcm_dataset():
+    dataset = pytest.importorskip("dcmcore.dataset")
+    ds = dataset.Dataset()
+    ds.file_meta = dataset.FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = EXPLICIT_LE
+    ds.SOPInstanceUID = "1.2.3"
+    return ds
+
+
+# ---- set_pixel_data ------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape,pi,dtype,bs", [
+    ((4, 5), "MONOCHROME2", np.uint8, 8),
+    ((3, 4, 5), "MONOCHROME1", np.int16, 12),
+    ((4, 6, 3), "RGB", np.uint8, 8),
+    ((2, 4, 6, 3), "YBR_FULL", np.uint16, 16),
+    ((2, 4, 6, 3), "YBR_FULL_422", np.uint8, 8),
+    ((3, 5), "PALETTE COLOR", np.int8, 7),
+])
+def test_set_pixel_data_round_trips_and_updates_module(shape, pi, dtype, bs):
+    ds = _dcm_dataset()
+    ds.NumberOfFrames = 9
+    ds.PlanarConfiguration = 1
+    rng = np.random.default_rng(1)
+    info = np.iinfo(dtype)
+    lo = max(info.min, -(2 ** (bs - 1))) if info.min < 0 else 0
+    hi = min(info.max, 2 ** (bs - 1) - 1) if info.min < 0 else 2**bs - 1
+    arr = rng.integers(lo, hi, size=shape, endpoint=True).astype(dtype)
+    if pi == "YBR_FULL_422":  # sub-sampling keeps the first chroma of each pair
+        arr[..., 1::2, 1:] = arr[..., 0::2, 1:]
+    px.set_pixel_data(ds, arr, pi, bs, generate_instance_uid=True)
+    assert ds.SOPInstanceUID != "1.2.3"
+    assert ds.file_meta.MediaStorageSOPInstanceUID == ds.SOPInstanceUID
+    assert ds.BitsAllocated == np.dtype(dtype).itemsize * 8
+    assert ds.BitsStored == bs and ds.HighBit == bs - 1
+    assert ds.PixelRepresentation == (np.dtype(dtype).kind == "i")
+    assert ds.PhotometricInterpretation == pi
+    spp = 3 if arr.ndim == 4 or (arr.ndim == 3 and pi not in ("MONOCHROME1", "MONOCHROME2",
+                                                               "PALETTE COLOR")) else 1
+    assert ds.SamplesPerPixel == spp
+    assert ("PlanarConfiguration" in ds) == (spp == 3)
+    multi = (arr.ndim == 3 and spp == 1) or arr.ndim == 4
+    assert ("NumberOfFrames" in ds) == multi
+    assert len(ds.PixelData) % 2 == 0
+    assert ds["PixelData"].VR == ("OB" if np.dtype(dtype).itemsize == 1 else "OW")
+    got = px.pixel_array(ds, raw=True)
+    assert_same_array(arr, got)
+
+
+def test_set_pixel_data_matches_pydicom_bytes():
+    arr = np.arange(2 * 4 * 6 * 3, dtype=np.uint8).reshape(2, 4, 6, 3)
+    ref = make_ds()
+    ref.set_pixel_data(arr, "YBR_FULL_422", 8)
+    ds = _dcm_dataset()
+    px.set_pixel_data(ds, arr, "YBR_FULL_422", 8)
+    assert bytes(ds.PixelData) == bytes(ref.PixelData)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(arr=np.zeros((2, 2), np.float32), pi="MONOCHROME2", bs=8), "dtype"),
+    (dict(arr=np.zeros((2, 2), np.uint8), pi="CMYK", bs=8), "photometric"),
+    (dict(arr=np.zeros((2, 2, 2, 2, 2), np.uint8), pi="MONOCHROME2", bs=8), "dimensions"),
+    (dict(arr=np.zeros((2, 2, 4), np.uint8), pi="RGB", bs=8), "shape"),
+    (dict(arr=np.zeros((2, 2), np.uint8), pi="MONOCHROME2", bs=9), "bits_stored"),
+    (dict(arr=np.full((2, 2), 200, np.uint8), pi="MONOCHROME2", bs=7), "range"),
+])
+def test_set_pixel_data_rejects_bad_input_without_changing_dataset(kwargs, match):
+    ds = _dcm_dataset()
+    with pytest.raises(ValueError, match=match):
+        px.set_pixel_data(ds, kwargs["arr"], kwargs["pi"], kwargs["bs"])
+    assert "PixelData" not in ds and "Rows" not in ds
+
+
+def test_set_pixel_data_refuses_big_endian():
+    ds = _dcm_dataset()
+    ds.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.2"
+    with pytest.raises(NotImplementedError):
+        px.set_pixel_data(ds, np.zeros((2, 2), np.uint8), "MONOCHROME2", 8)
+
+
+# ---- compress / decompress with the builtin deflate codec ----------------------------
+
+@pytest.mark.parametrize("ba,spp,pc,frames,bs,pr", [
+    (8, 1, 0, 1, 8, 0), (16, 1, 0, 3, 12, 1), (8, 3, 0, 2, 8, 0), (8, 3, 1, 2, 8, 0),
+    (32, 1, 0, 2, 32, 0), (1, 1, 0, 3, 1, 0),
+])
+@pytest.mark.parametrize("ext", [False, True])
+def test_compress_deflate_round_trip_and_decompress(ba, spp, pc, frames, bs, pr, ext):
+    ds = make_ds(rows=5, cols=6, spp=spp, ba=ba, bs=bs, pr=pr, pc=pc, frames=frames,
+                 seed=ba)
+    original = px.pixel_array(ds)
+    uid = ds.SOPInstanceUID
+    px.compress(ds, DEFLATED_IMAGE_FRAME, encapsulate_ext=ext)
+    assert ds.file_meta.TransferSyntaxUID == DEFLATED_IMAGE_FRAME
+    assert ds["PixelData"].is_undefined_length and ds["PixelData"].VR == "OB"
+    assert ds.SOPInstanceUID != uid
+    assert ("ExtendedOffsetTable" in ds) == ext
+    assert_same_array(original, px.pixel_array(ds))
+    for i in range(frames):
+        assert_same_array(original[i] if frames > 1 else original, px.pixel_array(ds, index=i))
+    px.decompress(ds)
+    assert ds.file_meta.TransferSyntaxUID == EXPLICIT_LE
+    assert not ds["PixelData"].is_undefined_length
+    assert "ExtendedOffsetTable" not in ds
+    if spp == 3:
+        assert ds.PlanarConfiguration == 0
+    assert_same_array(original, px.pixel_array(ds))
+    # and pydicom reads the decompressed dataset the same way
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert_same_array(original, pydicom.pixels.pixel_array(ds))
+
+
+def test_compress_from_array_uses_the_array():
+    ds = make_ds(rows=4, cols=4, ba=16, frames=2)
+    arr = np.arange(32, dtype=np.uint16).reshape(2, 4, 4)
+    px.compress(ds, DEFLATED_IMAGE_FRAME, arr)
+    assert_same_array(arr, px.pixel_array(ds))
+
+
+def test_compress_refuses_compressed_source_and_native_target():
+    ds = make_ds(rows=4, cols=4, ba=8)
+    with pytest.raises(ValueError):
+        px.compress(ds, EXPLICIT_LE)
+    px.compress(ds, DEFLATED_IMAGE_FRAME)
+    with pytest.raises(ValueError, match="uncompressed"):
+        px.compress(ds, DEFLATED_IMAGE_FRAME)
+
+
+def test_decompress_refuses_native():
+    with pytest.raises(ValueError, match="already uncompressed"):
+        px.decompress(make_ds())
+
+
+def test_unknown_plugin_name_is_an_error():
+    ds = make_ds(rows=4, cols=4, ba=8)
+    px.compress(ds, DEFLATED_IMAGE_FRAME)
+    with pytest.raises(Exception, match="nope"):
+        px.pixel_array(ds, decoding_plugin="nope")
+
+
+# ---- bad Image Pixel module values ---------------------------------------------------
+
+@pytest.mark.parametrize("keyword,value,match", [
+    ("Rows", 0, r"\(0028,0010\) 'Rows'"),
+    ("Columns", 70000, r"\(0028,0011\) 'Columns'"),
+    ("Rows", None, r"\(0028,0010\) 'Rows'"),
+    ("BitsAllocated", 12, r"\(0028,0100\) 'Bits Allocated'"),
+    ("BitsAllocated", 24, r"\(0028,0100\) 'Bits Allocated'"),
+    ("BitsStored", 17, r"\(0028,0101\) 'Bits Stored'"),
+    ("BitsStored", 0, r"\(0028,0101\) 'Bits Stored'"),
+    ("SamplesPerPixel", 2, r"\(0028,0002\) 'Samples per Pixel'"),
+    ("PixelRepresentation", 2, r"\(0028,0103\) 'Pixel Representation'"),
+    ("PhotometricInterpretation", "FOO", r"\(0028,0004\) 'Photometric Interpretation'"),
+    ("NumberOfFrames", -2, r"\(0028,0008\) 'Number of Frames'"),
+    ("NumberOfFrames", 2**40, r"\(0028,0008\) 'Number of Frames'"),
+])
+def test_bad_module_values_raise_naming_the_element(keyword, value, match):
+    ds = make_ds(rows=4, cols=4, ba=16)
+    if value is None:
+        del ds[keyword]
+    else:
+        setattr(ds, keyword, value)
+    with pytest.raises((PixelDataError, AttributeError), match=match):
+        px.pixel_array(ds)
+
+
+def test_missing_element_is_also_attribute_error():
+    ds = make_ds()
+    del ds.BitsStored
+    with pytest.raises(AttributeError):
+        px.pixel_array(ds)
+
+
+def test_huge_frame_count_refused_before_allocating_for_encapsulated_data():
+    ds = make_ds(rows=4, cols=4, ba=8)
+    px.compress(ds, DEFLATED_IMAGE_FRAME)
+    ds.Rows = ds.Columns = 65535
+    ds.NumberOfFrames = 2**31 - 1
+    with pytest.raises(PixelDataError):
+        px.pixel_array(ds)
+    ds.NumberOfFrames = 1
+    with pytest.raises(PixelDataError, match="limit"):
+        px.pixel_array(ds, max_decoded_bytes=1000)
+
+
+# ---- frames read from files ------------------------------------------------------------
+
+class CountingFile(io.BytesIO):
+    """A file counting the bytes handed out by read()."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def read(self, n=-1):
+        out = super().read(n)
+        self.bytes_read += len(out)
+        return out
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_iter_pixels_reads_one_frame_at_a_time(compressed):
+    frames = 20
+    ds = make_ds(rows=64, cols=64, ba=16, frames=frames)
+    original = px.pixel_array(ds)
+    if compressed:
+        px.compress(ds, DEFLATED_IMAGE_FRAME)
+    raw = write_file(ds, DEFLATED_IMAGE_FRAME if compressed else None)
+    f = CountingFile(raw)
+    it = px.iter_pixels(f)
+    first = next(it)
+    assert_same_array(original[0], first)
+    frame_bytes = 64 * 64 * 2
+    assert f.bytes_read < 2 * frame_bytes  # not the other 19 frames
+    rest = list(it)
+    assert len(rest) == frames - 1
+    assert_same_array(original[-1], rest[-1])
+
+    f = CountingFile(raw)
+    one = px.pixel_array(f, index=13)
+    assert_same_array(original[13], one)
+    assert f.bytes_read < 2 * frame_bytes
+    assert f.tell() == 0  # position restored
+
+
+def test_pixel_array_from_path_and_indices(tmp_path):
+    ds = make_ds(rows=8, cols=8, spp=3, ba=8, frames=4, pc=1)
+    path = tmp_path / "x.dcm"
+    ds.save_as(path, enforce_file_format=True)
+    original = px.pixel_array(ds)
+    assert_same_array(original, px.pixel_array(path))
+    assert_same_array(original, px.pixel_array(os.fspath(path)))
+    got = list(px.iter_pixels(path, indices=[3, 1]))
+    assert_same_array(original[3], got[0])
+    assert_same_array(original[1], got[1])
+
+
+def test_file_with_sequences_before_pixel_data_is_walked():
+    ds = make_ds(rows=4, cols=4, ba=8, frames=2)
+    from pydicom.dataset import Dataset
+    from pydicom.sequence import Sequence
+
+    inner = Dataset()
+    inner.PatientName = "A^B"
+    inner.ReferencedSOPInstanceUID = "1.2"
+    ds.ReferencedImageSequence = Sequence([inner, Dataset()])
+    for implicit in (False, True):
+        buf = io.BytesIO()
+        if implicit:
+            ds.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2"
+        ds.save_as(buf, enforce_file_format=True)
+        raw = buf.getvalue()
+        assert_same_array(px.pixel_array(ds), px.pixel_array(io.BytesIO(raw)))
+
+
+def test_corpus_files_read_from_path_match_pydicom():
+    for name in ("MR_small.dcm", "rtdose.dcm", "SC_rgb_small_odd.dcm", "liver_1frame.dcm",
+                 "MR_small_bigendian.dcm", "SC_ybr_full_422_uncompressed.dcm",
+                 "SC_rgb_small_odd_big_endian.dcm", "rtdose_expb.dcm", "MR_small_implicit.dcm"):
+        path = corpus_file(name)
+        ref = pydicom.dcmread(path).pixel_array
+        assert_same_array(ref, px.pixel_array(path))
+        n = ref.shape[0] if pydicom.dcmread(path).get("NumberOfFrames", 1) > 1 else 1
+        if n > 1:
+            assert_same_array(ref[n - 1], px.pixel_array(path, index=n - 1))
+
+
+# ---- overlays and waveforms ------------------------------------------------------------
+
+def test_overlay_array_matches_pydicom():
+    ds = pydicom.dcmread(corpus_file("examples_overlay.dcm"))
+    ref = ds.overlay_array(0x6000)
+    assert_same_array(ref, px.overlay_array(ds, 0x6000))
+
+
+def test_multi_frame_overlay_and_bad_group():
+    ds = make_ds()
+    bits = np.random.default_rng(3).integers(0, 2, size=(3, 5, 7), dtype=np.uint8)
+    ds.add_new(0x60020010, "US", 5)
+    ds.add_new(0x60020011, "US", 7)
+    ds.add_new(0x60020015, "IS", 3)
+    ds.add_new(0x60020100, "US", 1)
+    ds.add_new(0x60023000, "OW", px.pack_bits(bits))
+    assert_same_array(ds.overlay_array(0x6002), px.overlay_array(ds, 0x6002))
+    np.testing.assert_array_equal(px.overlay_array(ds, 0x6002), bits)
+    with pytest.raises(ValueError):
+        px.overlay_array(ds, 0x5000)
+    with pytest.raises(AttributeError):
+        px.overlay_array(ds, 0x6004)
+
+
+def test_waveform_array_matches_pydicom():
+    ds = pydicom.dcmread(corpus_file("waveform_ecg.dcm"))
+    for index in range(len(ds.WaveformSequence)):
+        ref = ds.waveform_array(index)
+        assert_same_array(ref, px.waveform_array(ds, index))
