@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from dcmcore.errors import CodecError, DcmcoreWarning, NoPluginError, PixelDataError
+from dcmcore.errors import CodecError, DcmcoreWarning, PixelDataError
 from dcmcore.pixels import encapsulation as enc
 from dcmcore.pixels.colour import convert_colour_space
 from dcmcore.pixels.frame_info import PixelModule
@@ -99,49 +99,50 @@ class DecodeOptions:
 
 # ---- decoder selection ----------------------------------------------------------------
 
-_BUILTINS_REGISTERED = False
+def register_builtins() -> bool:
+    """Register the builtin 'deflate' plugin with the codecs registry if it is missing.
 
-
-def _register_builtins(codecs: Any) -> None:
-    """Make the builtin 'deflate' plugin known to the codecs registry (once)."""
-    global _BUILTINS_REGISTERED
-    if _BUILTINS_REGISTERED:
-        return
-    _BUILTINS_REGISTERED = True
-    register = getattr(codecs, "register_builtin", None)
-    if register is None:
-        return
-    from dcmcore.pixels import deflate_frames
+    Returns True when it is (now) registered. Called lazily on first codec use so that
+    importing dcmcore stays cheap; safe to call repeatedly and from several threads.
+    """
+    from dcmcore import codecs
+    from dcmcore.errors import PluginError
+    from dcmcore.pixels.deflate_frames import PLUGIN_NAME, DeflatePlugin
 
     try:
-        register(deflate_frames)
-    except Exception as exc:  # noqa: BLE001 - never break decoding of other syntaxes
-        warnings.warn(f"Could not register the builtin 'deflate' codec: {exc}", DcmcoreWarning,
-                      stacklevel=2)
+        if any(p.name == PLUGIN_NAME for p in codecs.list_plugins()):
+            return True
+        codecs.register(DeflatePlugin, name=PLUGIN_NAME, distribution="dcmcore")
+    except PluginError as exc:
+        if "taken" in str(exc) or "already" in str(exc):
+            return True
+        warnings.warn(f"Could not register the builtin 'deflate' codec: {exc}",
+                      DcmcoreWarning, stacklevel=3)
+        return False
+    return True
+
+
+_registered = False
+
+
+def _select(kind: str, ts_uid: str, plugin: str) -> list[Any]:
+    """Codecs of `kind` for `ts_uid` from the registry; NoPluginError when none."""
+    global _registered
+    from dcmcore.codecs import selection
+
+    if not _registered:
+        _registered = register_builtins()
+    p = selection.plan(kind, ts_uid, plugin)
+    if not p.codecs and not plugin and register_builtins():
+        p = selection.plan(kind, ts_uid, plugin)
+    if not p.codecs:
+        raise selection.no_plugin_error(p)
+    return list(p.codecs)
 
 
 def get_decoders(ts_uid: str, plugin: str = "") -> list[Any]:
-    """Return the decoders for `ts_uid` in selection order (explicit `plugin` only)."""
-    from dcmcore.pixels.deflate_frames import DEFLATED_IMAGE_FRAME, decoders
-
-    try:
-        from dcmcore import codecs
-        select = codecs.decoders_for
-    except (ImportError, AttributeError):
-        codecs = None
-    if codecs is None:
-        if ts_uid == DEFLATED_IMAGE_FRAME and plugin in ("", "deflate"):
-            return decoders()
-        raise NoPluginError(f"No decoding plugin is available for '{ts_uid}'"
-                            + (f" named '{plugin}'" if plugin else ""))
-    _register_builtins(codecs)
-    found = list(select(ts_uid, plugin=plugin) if plugin else select(ts_uid))
-    if not found and ts_uid == DEFLATED_IMAGE_FRAME and plugin in ("", "deflate"):
-        found = decoders()
-    if not found:
-        raise NoPluginError(f"No decoding plugin is available for '{ts_uid}'"
-                            + (f" named '{plugin}'" if plugin else ""))
-    return found
+    """Return the decoders for `ts_uid` in selection order (only `plugin` if named)."""
+    return _select("decoder", ts_uid, plugin)
 
 
 # ---- shaping ------------------------------------------------------------------------

@@ -106,3 +106,26 @@ def decoders() -> list[Any]:
 def encoders() -> list[Any]:
     """The builtin encoders of this module."""
     return [DeflateEncoder()]
+
+
+class DeflatePlugin:
+    """The hook implementations registered with ``dcmcore.codecs`` as plugin "deflate"."""
+
+    try:
+        from dcmcore.codecs import hookimpl as _hookimpl
+    except ImportError:  # pragma: no cover
+        def _hookimpl(f):  # type: ignore[no-redef]
+            return f
+
+    @staticmethod
+    @_hookimpl
+    def dcmcore_decoders() -> list[Any]:
+        return decoders()
+
+    @staticmethod
+    @_hookimpl
+    def dcmcore_encoders() -> list[Any]:
+        return encoders()
+
+
+PLUGIN_NAME = "deflate"

@@ -7,33 +7,17 @@ from typing import Any
 
 import numpy as np
 
-from dcmcore.errors import CodecError, NoPluginError
+from dcmcore.errors import CodecError
 from dcmcore.pixels.frame_info import PixelModule
 
 __all__ = ["get_encoders", "encode_frames"]
 
 
 def get_encoders(ts_uid: str, plugin: str = "") -> list[Any]:
-    """Return the encoders for `ts_uid` in selection order."""
-    from dcmcore.pixels.deflate_frames import DEFLATED_IMAGE_FRAME, encoders
+    """Return the encoders for `ts_uid` in selection order (only `plugin` if named)."""
+    from dcmcore.pixels.decode import _select
 
-    try:
-        from dcmcore import codecs
-        select = codecs.encoders_for
-    except (ImportError, AttributeError):
-        codecs = None
-    found: list[Any] = []
-    if codecs is not None:
-        from dcmcore.pixels.decode import _register_builtins
-
-        _register_builtins(codecs)
-        found = list(select(ts_uid, plugin=plugin) if plugin else select(ts_uid))
-    if not found and ts_uid == DEFLATED_IMAGE_FRAME and plugin in ("", "deflate"):
-        found = encoders()
-    if not found:
-        raise NoPluginError(f"No encoding plugin is available for '{ts_uid}'"
-                            + (f" named '{plugin}'" if plugin else ""))
-    return found
+    return _select("encoder", ts_uid, plugin)
 
 
 def _accepted(encoder: Any, options: dict[str, Any]) -> dict[str, Any]:
