@@ -138,6 +138,11 @@ class Dataset:
             elements = args[0]._dict
         else:
             elements = args[0]
+            if not hasattr(elements, "values"):
+                raise TypeError(
+                    f"Dataset() takes a Dataset or a mapping of tags to elements, not "
+                    f"{type(elements).__name__}"
+                )
             for elem in elements.values():
                 if isinstance(elem, DataElement) and elem.VR == "SQ":
                     if isinstance(elem._value, Sequence):

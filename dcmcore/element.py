@@ -442,7 +442,9 @@ class DataElement:
     __repr__ = __str__
 
     def __reduce_ex__(self, protocol: Any) -> Any:
-        return (_rebuild_element, (self.__class__, self._state()))
+        # state applied after the new object is memoised: a MultiValue holding
+        # this element's bound _convert refers back to it
+        return (_new_element, (self.__class__,), self._state())
 
     def _state(self) -> tuple[Any, ...]:
         return (
@@ -454,6 +456,17 @@ class DataElement:
             self.private_creator,
             self.validation_mode,
         )
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        (
+            self.tag,
+            self.VR,
+            self._value,
+            self.file_tell,
+            self.is_undefined_length,
+            self.private_creator,
+            self.validation_mode,
+        ) = state
 
     # ---------------------------------------------------------------- JSON
     def to_json_dict(
@@ -510,18 +523,8 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def _rebuild_element(cls: type[DataElement], state: tuple[Any, ...]) -> DataElement:
-    elem = cls.__new__(cls)
-    (
-        elem.tag,
-        elem.VR,
-        elem._value,
-        elem.file_tell,
-        elem.is_undefined_length,
-        elem.private_creator,
-        elem.validation_mode,
-    ) = state
-    return elem
+def _new_element(cls: type[DataElement]) -> DataElement:
+    return cls.__new__(cls)
 
 
 # --------------------------------------------------------------------------
