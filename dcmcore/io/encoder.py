@@ -203,6 +203,8 @@ def _dataset_encodings(ctx: _Context, ds: Any, parent: list[str] | None) -> list
     """The character encodings of `ds`: its own Specific Character Set, else the parent's."""
     raw = ds._dict.get(0x00080005)
     if raw is None:
+        if parent is None and getattr(ds, "parent_dataset", None) is not None:
+            return list(ds._character_set)
         return parent
     value = ds[0x00080005].value
     if not value:
@@ -259,7 +261,7 @@ def encode_dataset(
     impl = enc.impl
     short = enc.short
     long_ = enc.long
-    read_little = getattr(ds, "read_little_endian", None)
+    read_little = getattr(ds, "original_encoding", (None, None))[1]
     group_start = -1  # index in chunks just after the current group length element
     group_ph: bytearray | None = None
     group = -1

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any, BinaryIO
 
 from dcmcore.errors import WriteError
-from dcmcore.io.encoder import Encoding, encode_dataset, encode_element
+from dcmcore.io.encoder import Encoding, encode_dataset
 
 __all__ = [
     "dcmwrite",
@@ -69,9 +69,31 @@ def _ts_info(uid: str | None) -> Any:
     """The registry entry of `uid`, or None when unknown or not a transfer syntax."""
     if not uid:
         return None
-    from dcmcore import transfer_syntax
+    uid = str(uid).strip("\0 ")
+    try:
+        from dcmcore import transfer_syntax
+    except ImportError:  # registry not there yet: minimal private stand-in
+        return _SHIM_TS.get(uid)
+    return transfer_syntax.get(uid)
 
-    return transfer_syntax.get(str(uid).strip("\0 "))
+
+class _ShimTS:
+    def __init__(self, uid: str, name: str, implicit: bool, little: bool, deflated: bool,
+                 encapsulated: bool) -> None:
+        self.uid, self.name, self.implicit_vr, self.little_endian = uid, name, implicit, little
+        self.deflated, self.encapsulated, self.private = deflated, encapsulated, False
+
+
+_SHIM_TS = {
+    u: _ShimTS(u, n, i, le, d, e)
+    for u, n, i, le, d, e in [
+        ("1.2.840.10008.1.2", "Implicit VR Little Endian", True, True, False, False),
+        ("1.2.840.10008.1.2.1", "Explicit VR Little Endian", False, True, False, False),
+        ("1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian", False, True, True,
+         False),
+        ("1.2.840.10008.1.2.2", "Explicit VR Big Endian", False, False, False, False),
+    ]
+}
 
 
 def _is_known_non_ts(uid: str) -> bool:
@@ -118,7 +140,7 @@ def determine_encoding(
         fallback = args
     else:
         ds_enc = (getattr(ds, "is_implicit_VR", None), getattr(ds, "is_little_endian", None))
-        orig = (getattr(ds, "read_implicit_vr", None), getattr(ds, "read_little_endian", None))
+        orig = tuple(getattr(ds, "original_encoding", (None, None)))
         if None not in ds_enc:
             fallback = ds_enc
         elif None not in orig:
@@ -161,47 +183,50 @@ def determine_encoding(
 # file meta
 
 
-def _meta_elements(ds: Any, file_meta: Any, enforce: bool, encoding: tuple[bool, bool]) -> dict:
-    """The file meta elements to write: tag -> element, or -> (VR, value) for additions."""
-    meta: dict[int, Any] = {}
+def _meta_elements(ds: Any, file_meta: Any, enforce: bool, encoding: tuple[bool, bool]) -> Any:
+    """The file meta to write: a shallow copy of `file_meta` with the additions enforced."""
+    from dcmcore.dataset import FileMetaDataset
+    from dcmcore.element import DataElement
+    from dcmcore.tag import BaseTag
+
+    meta = FileMetaDataset()
     if file_meta is not None:
-        for tag in file_meta._dict:
+        for tag, elem in file_meta._dict.items():
             if tag >> 16 != 2:
                 raise WriteError(
                     f"Only File Meta Information group (0002,eeee) elements may be present in "
                     f"'file_meta', found ({tag >> 16:04X},{tag & 0xFFFF:04X})"
                 )
-            meta[tag] = file_meta[tag]
+            meta._dict[tag] = elem
     if not enforce:
         return meta
 
     def value_of(tag: int) -> Any:
-        elem = meta.get(tag)
-        if elem is None:
-            return None
-        value = elem[1] if isinstance(elem, tuple) else elem.value
-        return value if value not in ("", b"", None) else None
+        return _get_value(meta, tag)
+
+    def put(tag: int, vr: str, value: Any) -> None:
+        meta._dict[BaseTag(tag)] = DataElement(tag, vr, value)
 
     if value_of(_META_TS) is None:
-        from dcmcore import uid
-
-        meta[_META_TS] = ("UI", {
-            (True, True): uid.ImplicitVRLittleEndian,
-            (False, True): uid.ExplicitVRLittleEndian,
-            (False, False): uid.ExplicitVRBigEndian,
+        put(_META_TS, "UI", {
+            (True, True): "1.2.840.10008.1.2",  # Implicit VR Little Endian
+            (False, True): "1.2.840.10008.1.2.1",  # Explicit VR Little Endian
+            (False, False): "1.2.840.10008.1.2.2",  # Explicit VR Big Endian
         }[encoding])
     ds_class = _get_value(ds, 0x00080016)
-    if value_of(_META_SOP_CLASS) is None or (ds_class and ds_class != value_of(_META_SOP_CLASS)):
-        meta[_META_SOP_CLASS] = ("UI", ds_class)
+    meta_class = value_of(_META_SOP_CLASS)
+    if meta_class is None or (ds_class and ds_class != meta_class):
+        put(_META_SOP_CLASS, "UI", ds_class)
     ds_inst = _get_value(ds, 0x00080018)
-    if value_of(_META_SOP_INSTANCE) is None or (ds_inst and ds_inst != value_of(_META_SOP_INSTANCE)):
-        meta[_META_SOP_INSTANCE] = ("UI", ds_inst)
+    meta_inst = value_of(_META_SOP_INSTANCE)
+    if meta_inst is None or (ds_inst and ds_inst != meta_inst):
+        put(_META_SOP_INSTANCE, "UI", ds_inst)
     if value_of(_META_VERSION) is None:
-        meta[_META_VERSION] = ("OB", b"\x00\x01")
+        put(_META_VERSION, "OB", b"\x00\x01")
     if value_of(_META_IMPL_UID) is None:
-        meta[_META_IMPL_UID] = ("UI", IMPLEMENTATION_CLASS_UID)
-    if _META_IMPL_NAME not in meta:
-        meta[_META_IMPL_NAME] = ("SH", IMPLEMENTATION_VERSION_NAME)
+        put(_META_IMPL_UID, "UI", IMPLEMENTATION_CLASS_UID)
+    if _META_IMPL_NAME not in meta._dict:
+        put(_META_IMPL_NAME, "SH", IMPLEMENTATION_VERSION_NAME)
     missing = [
         f"({t >> 16:04X},{t & 0xFFFF:04X}) {name}"
         for t, name in (
@@ -216,7 +241,8 @@ def _meta_elements(ds: Any, file_meta: Any, enforce: bool, encoding: tuple[bool,
             "Missing required File Meta Information elements (or they have no value): "
             + ", ".join(missing)
         )
-    meta.setdefault(0x00020000, ("UL", 0))
+    if 0x00020000 not in meta._dict:
+        put(0x00020000, "UL", 0)  # the value is computed when encoding
     return meta
 
 
@@ -231,33 +257,10 @@ def _get_value(ds: Any, tag: int) -> Any:
     return value if value not in ("", b"", None) else None
 
 
-class _Plain:
-    """A minimal element for file meta values added by the writer."""
-
-    __slots__ = ("tag", "VR", "value", "is_undefined_length")
-
-    def __init__(self, tag: int, vr: str, value: Any) -> None:
-        self.tag, self.VR, self.value, self.is_undefined_length = tag, vr, value, False
-
-
-def _encode_meta(meta: dict) -> list:
+def _encode_meta(meta: Any) -> list:
     """Encode file meta elements (explicit VR little endian, group length recomputed)."""
-    enc = Encoding(False, True)
     chunks: list = []
-    items = sorted(meta.items())
-    if not items:
-        return chunks
-    for tag, elem in items:
-        if tag == 0x00020000:
-            continue
-        if isinstance(elem, tuple) and not hasattr(elem, "is_raw"):
-            elem = _Plain(tag, elem[0], elem[1])
-        encode_element(elem, enc, chunks, None)
-    if 0x00020000 in meta:
-        length = sum(map(len, chunks))
-        head: list = []
-        encode_element(_Plain(0x00020000, "UL", length), enc, head, None)
-        chunks[:0] = head
+    encode_dataset(meta, Encoding(False, True), chunks)
     return chunks
 
 
@@ -344,14 +347,14 @@ def encode_file(
     if enforce_file_format:
         if not preamble:
             preamble = b"\x00" * 128
-        ts_uid = meta[_META_TS][1] if isinstance(meta[_META_TS], tuple) else ts_uid
+        ts_uid = meta[_META_TS].value
     ts = _ts_info(ts_uid) if not force_encoding else None
 
     chunks: list = []
     if preamble:
         chunks.append(bytes(preamble))
         chunks.append(b"DICM")
-    if meta:
+    if meta._dict:
         chunks.extend(_encode_meta(meta))
 
     from dcmcore.io.encoder import _Context
