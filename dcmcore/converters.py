@@ -183,16 +183,69 @@ def _dec_datetime(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> 
     ctor = _make_lenient(vr, _DATETIME_CTOR[vr], tag)
     if len(items) == 1:
         return ctor(items[0])
-    return MultiValue(ctor, items)
+    return _multi(_DATETIME_CTOR[vr], [ctor(item) for item in items])
+
+
+def _multi(ctor: Callable[[Any], Any], converted: list[Any]) -> MultiValue[Any]:
+    # items already converted: build without calling the constructor again
+    mv: MultiValue[Any] = MultiValue(_identity, converted)
+    mv._constructor = ctor
+    return mv
+
+
+def _ds_fast(item: str) -> Any:
+    item = item.strip()
+    if not item:
+        return item
+    value = float.__new__(DSfloat, item)  # ValueError for a malformed item
+    value.original_string = item
+    value.auto_format = False
+    return value
+
+
+def _is_fast(item: str) -> Any:
+    item = item.strip()
+    digits = item[1:] if item[:1] in ("-", "+") else item
+    if not (digits.isascii() and digits.isdigit() and len(item) <= 12):
+        raise ValueError(item)
+    value = int.__new__(IS, item)
+    value.original_string = item
+    return value
 
 
 def _dec_DS(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
-    cls = DSdecimal if config.settings.use_DS_decimal else DSfloat
-    return _split(raw.decode(default_encoding).strip(), _make_lenient(vr, cls, tag))
+    text = raw.decode(default_encoding).strip()
+    settings = config.settings
+    cls = DSdecimal if settings.use_DS_decimal else DSfloat
+    if cls is DSfloat and settings.reading_validation_mode != config.RAISE:
+        items = text.rstrip(" \x00").split("\\")
+        try:
+            if len(items) == 1:
+                return _ds_fast(items[0])
+            return _multi(DSfloat, [_ds_fast(item) for item in items])
+        except ValueError:
+            pass  # a malformed item: the lenient path below warns about it
+    lenient = _make_lenient(vr, cls, tag)
+    items = text.rstrip(" \x00").split("\\")
+    if len(items) == 1:
+        return lenient(items[0])
+    return _multi(cls, [lenient(item) for item in items])
 
 
 def _dec_IS(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
-    return _split(raw.decode(default_encoding), _make_lenient(vr, IS, tag))
+    text = raw.decode(default_encoding)
+    items = text.rstrip(" \x00").split("\\")
+    if config.settings.reading_validation_mode != config.RAISE:
+        try:
+            if len(items) == 1:
+                return _is_fast(items[0])
+            return _multi(IS, [_is_fast(item) for item in items])
+        except ValueError:
+            pass  # not a plain integer: the full IS rules below
+    lenient = _make_lenient(vr, IS, tag)
+    if len(items) == 1:
+        return lenient(items[0])
+    return _multi(IS, [lenient(item) for item in items])
 
 
 def _check_text(vr: str, item: str, tag: int | None) -> None:
