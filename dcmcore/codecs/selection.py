@@ -96,8 +96,8 @@ def plan(kind: str, ts_uid: str, plugin: str = "") -> Plan:
     See the module docstring for the rules; raises PluginError only for an
     explicit `plugin`.
     """
+    snap = registry.snapshot()  # first: plugins may register the syntax named by keyword
     ts_uid = resolve_uid(ts_uid)
-    snap = registry.snapshot()
     all_codecs: Sequence[Codec] = snap.decoders if kind == "decoder" else snap.encoders
     if plugin:
         return _explicit(kind, ts_uid, plugin, all_codecs)
