@@ -1,0 +1,543 @@
+"""RLE Lossless (DICOM Part 5, Annex G) in numpy, with no dcmcore import.
+
+An RLE frame is a 64-byte header (16 little-endian uint32: the segment count,
+then 15 segment offsets, the first being 64) followed by the segments. There is
+one segment per byte plane of each sample, most significant byte first, so a
+16-bit RGB frame has six segments: R MSB, R LSB, G MSB, G LSB, B MSB, B LSB.
+Each segment is a PackBits stream (header byte ``n`` 0..127: copy the next
+``n + 1`` bytes; ``n`` -127..-1: repeat the next byte ``1 - n`` times; -128: no
+operation), encoded row by row and padded to an even length.
+
+Decoding is sequential by nature: one PackBits header tells where the next one
+is. The only Python loop here walks the run headers (one step per run, never
+per byte); the bytes themselves are produced by a single ``numpy.repeat`` per
+segment. Encoding finds the runs of every row of every byte plane at once with
+numpy and needs no Python loop over rows or runs.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+
+import numpy as np
+
+__all__ = [
+    "RLEError",
+    "RLEWarning",
+    "decode_frame",
+    "decode_segment",
+    "encode_frame",
+    "encode_segment",
+    "parse_header",
+    "MAX_SEGMENTS",
+]
+
+MAX_SEGMENTS = 15
+_HEADER_LENGTH = 64
+_BITS = (8, 16, 32, 64)
+
+# Distance from a PackBits header byte to the next header byte.
+_STEP_BYTES = bytes(h + 2 if h < 128 else (1 if h == 128 else 2) for h in range(256))
+# Header search tuning (see _header_positions): below these sizes a plain walk wins.
+_PROBE = 2048
+_FAST_WALK_RUNS = 3000
+_FAST_WALK_BYTES = 16384
+_JUMP_LEVELS = 4
+_SCRATCH_MAX_BYTES = 16 << 20
+_local = threading.local()
+
+
+class RLEError(ValueError):
+    """RLE data or parameters are invalid (a ``ValueError``)."""
+
+
+class RLEWarning(UserWarning):
+    """Non-conformant RLE data that could still be decoded."""
+
+
+def _check_params(rows: int, columns: int, samples_per_pixel: int, bits_allocated: int) -> int:
+    """Validate the frame parameters and return the number of segments."""
+    for name, value in (("rows", rows), ("columns", columns)):
+        if not isinstance(value, (int, np.integer)) or value < 1:
+            raise RLEError(f"RLE: {name} must be a positive integer, got {value!r}")
+    if samples_per_pixel not in (1, 3):
+        raise RLEError(f"RLE: samples per pixel must be 1 or 3, got {samples_per_pixel!r}")
+    if bits_allocated not in _BITS:
+        raise RLEError(
+            f"RLE: bits allocated must be one of 8, 16, 32 or 64, got {bits_allocated!r}"
+        )
+    return samples_per_pixel * (bits_allocated // 8)
+
+
+def parse_header(data: bytes | bytearray | memoryview) -> list[int]:
+    """Return the segment offsets of an RLE frame.
+
+    Parameters
+    ----------
+    data : bytes-like
+        The whole encoded frame (at least its 64-byte header).
+
+    Returns
+    -------
+    list of int
+        One offset per segment, each relative to the start of the frame.
+
+    Raises
+    ------
+    RLEError
+        If the frame is shorter than its header, the segment count is 0 or
+        above 15, or an offset points inside the header, beyond the end of the
+        frame, or before the previous segment's offset.
+    """
+    if len(data) < _HEADER_LENGTH:
+        raise RLEError(
+            f"RLE: the frame is {len(data)} bytes long, shorter than the 64-byte RLE header"
+        )
+    header = np.frombuffer(data, dtype="<u4", count=16).tolist()
+    count = header[0]
+    if not 1 <= count <= MAX_SEGMENTS:
+        raise RLEError(
+            f"RLE: the header gives {count} segments (at byte offset 0); "
+            f"between 1 and {MAX_SEGMENTS} are allowed"
+        )
+    offsets = header[1 : count + 1]
+    previous = _HEADER_LENGTH
+    for index, offset in enumerate(offsets):
+        if offset < previous or offset > len(data):
+            raise RLEError(
+                f"RLE: segment {index + 1} offset {offset} (header byte offset {4 + 4 * index}) "
+                f"is out of range: it must lie between {previous} and the frame length "
+                f"{len(data)} and not before the previous segment"
+            )
+        previous = offset
+    return offsets
+
+
+def _chase(steps: bytes, start: int, end: int, out: list[int]) -> None:
+    """Append to `out` the header offsets of the PackBits stream in [start, end)."""
+    pos = start
+    append = out.append
+    while pos < end:
+        append(pos)
+        pos += steps[pos]
+
+
+def _scratch(name: str, size: int, dtype: type) -> np.ndarray:
+    """Return a reusable per-thread work array of `size` items (contents undefined).
+
+    Large temporaries freshly allocated on every frame cost more in page
+    faults than the numpy work done in them; reusing them roughly halves the
+    decoding time. Arrays above ``_SCRATCH_MAX_BYTES`` are not kept.
+    """
+    buffer = getattr(_local, name, None)
+    if buffer is None or buffer.size < size:
+        buffer = np.empty(size, dtype=dtype)
+        if buffer.nbytes <= _SCRATCH_MAX_BYTES:
+            setattr(_local, name, buffer)
+    return buffer[:size]
+
+
+def _header_positions(data: bytes, offsets: list[int], ends: list[int]) -> np.ndarray:
+    """Return the offsets of every PackBits header of every segment of a frame.
+
+    Finding headers is sequential: each header says where the next one is. A
+    plain Python walk costs one loop step per run. When the data has many
+    short runs, a table ``jump[i]`` = offset of the header ``2**_JUMP_LEVELS``
+    runs after a header at ``i`` is built with numpy (by repeated squaring of
+    the one-step table), the Python walk then takes that many runs per step,
+    and the headers in between are filled in with vectorised gathers. Each
+    segment's chain is clipped to its end, where the next segment starts, so
+    one walk covers all segments.
+    """
+    steps = data.translate(_STEP_BYTES)
+    size = len(data)
+    total = size - offsets[0]
+    # Cheap estimate of the number of runs: walk the first segment's start.
+    probe: list[int] = []
+    probe_end = min(ends[0], offsets[0] + _PROBE)
+    _chase(steps, offsets[0], probe_end, probe)
+    estimated_runs = len(probe) * total / max(probe_end - offsets[0], 1)
+    if estimated_runs < _FAST_WALK_RUNS or total < _FAST_WALK_BYTES:
+        found: list[int] = []
+        for start, end in zip(offsets, ends, strict=True):
+            _chase(steps, start, end, found)
+        return np.array(found, dtype=np.intp)
+
+    # one[i]: the header after a header at i; one[size] = size is the sink.
+    one = _scratch("one", size + 1, np.int32)
+    np.add(_arange(size + 1), 0, out=one)
+    np.add(one[:size], np.frombuffer(steps, dtype=np.uint8), out=one[:size])
+    for end in ends:
+        tail = one[max(end - 129, 0) : end]
+        np.minimum(tail, end, out=tail)
+    ping = _scratch("ping", size + 1, np.int32)
+    pong = _scratch("pong", size + 1, np.int32)
+    np.take(one, one, out=ping, mode="wrap")
+    for _ in range(_JUMP_LEVELS - 1):
+        np.take(ping, ping, out=pong, mode="wrap")
+        ping, pong = pong, ping
+    table = memoryview(ping).cast("B").cast("i")
+    sampled: list[int] = []
+    append = sampled.append
+    pos = offsets[0]
+    while pos < size:
+        append(pos)
+        pos = table[pos]
+    chain = np.empty((1 << _JUMP_LEVELS, len(sampled)), dtype=np.int32)
+    chain[0] = sampled
+    for m in range(1, 1 << _JUMP_LEVELS):
+        np.take(one, chain[m - 1], out=chain[m], mode="wrap")
+    positions = chain.T.ravel()
+    return positions[positions < size].astype(np.intp)
+
+
+def _arange(size: int) -> np.ndarray:
+    """Return ``np.arange(size, dtype=int32)`` from a cached read-only array."""
+    cached = getattr(_local, "arange", None)
+    if cached is None or cached.size < size:
+        cached = np.arange(size, dtype=np.int32)
+        cached.flags.writeable = False
+        if cached.nbytes <= _SCRATCH_MAX_BYTES:
+            _local.arange = cached
+    return cached[:size]
+
+
+def _decode_segments(
+    data: bytes, offsets: list[int], expected: int, first_index: int = 0
+) -> np.ndarray:
+    """Decode every segment of a frame; return shape (segments, expected) uint8."""
+    size = len(data)
+    ends = [*offsets[1:], size]
+    starts = _header_positions(data, offsets, ends)
+    src = np.frombuffer(data, dtype=np.uint8)
+    nseg = len(offsets)
+    # first[s]: index in `starts` of segment s's first header (sorted order).
+    first = np.searchsorted(starts, offsets).tolist() + [starts.size]
+    headers = src[starts].astype(np.intp)
+    literal = headers < 128
+    replicate = headers > 128
+    # Dense arithmetic rather than boolean indexing (masks over random data
+    # are several times slower). Only the last run of a segment can reach
+    # past the segment's end; those are fixed one by one below.
+    runs = np.where(literal, headers + 1, np.where(replicate, 257 - headers, 0))
+    for index in range(nseg):
+        last = first[index + 1] - 1
+        if last < first[index]:
+            continue
+        head = int(starts[last])
+        room = ends[index] - head - 1  # bytes after the last header
+        if literal[last]:
+            runs[last] = min(int(runs[last]), room)
+        elif replicate[last] and room < 1:
+            runs[last] = 0
+            replicate[last] = False
+    cumulative = np.concatenate(([0], np.cumsum(runs)))
+    totals = np.diff(cumulative[first]).tolist()
+
+    # One repeat count per source byte: 0 for headers, padding and bytes
+    # before the first segment, the run length for a replicate value, 1 for
+    # a literal byte. starts + 1 may be the next header: it is reset to 0
+    # after, and the extra slot absorbs starts + 1 == size.
+    counts = _scratch("counts", size + 1, np.intp)
+    counts.fill(1)
+    counts[starts + 1] = np.where(replicate, runs, 1)
+    counts[starts] = 0
+    counts[: offsets[0]] = 0
+    counts = counts[:size]
+    for index, total in enumerate(totals):
+        if total < expected:
+            raise RLEError(
+                f"RLE: segment {first_index + index + 1} (byte offset {offsets[index]}) decodes "
+                f"to {total} bytes, fewer than the {expected} expected (rows x columns)"
+            )
+        if total > expected:
+            warnings.warn(
+                f"RLE: segment {first_index + index + 1} decodes to {total} bytes, more than "
+                f"the {expected} expected (non-conformant padding); the excess is discarded",
+                RLEWarning,
+                stacklevel=4,
+            )
+            # Keep only the runs needed and shorten the last one, so nothing
+            # beyond `expected` bytes per segment is ever allocated.
+            mine = np.arange(first[index], first[index + 1])
+            ends_in = np.cumsum(runs[mine])
+            last = int(np.searchsorted(ends_in, expected))
+            keep = expected - (int(ends_in[last]) - int(runs[mine[last]]))
+            head = int(starts[mine[last]])
+            counts[head + 1 : ends[index]] = 0
+            if literal[mine[last]]:
+                counts[head + 1 : head + 1 + keep] = 1
+            else:
+                counts[head + 1] = keep
+    return np.repeat(src, counts).reshape(nseg, expected)
+
+
+def decode_segment(segment: bytes, expected: int) -> np.ndarray:
+    """Decode one PackBits segment to `expected` bytes.
+
+    Parameters
+    ----------
+    segment : bytes
+        The encoded segment.
+    expected : int
+        The number of decoded bytes wanted (rows x columns).
+
+    Returns
+    -------
+    numpy.ndarray
+        uint8 array of length `expected`.
+
+    Raises
+    ------
+    RLEError
+        If the segment decodes to fewer than `expected` bytes.
+
+    Warns
+    -----
+    RLEWarning
+        If it decodes to more (the excess is dropped, as pydicom does).
+    """
+    if expected < 1:
+        raise RLEError(f"RLE: the expected decoded length must be positive, got {expected}")
+    data = bytes(segment)
+    if not data:
+        raise RLEError(f"RLE: the segment is empty; {expected} decoded bytes were expected")
+    return _decode_segments(data, [0], expected)[0]
+
+
+def decode_frame(
+    data: bytes | bytearray | memoryview,
+    rows: int,
+    columns: int,
+    samples_per_pixel: int,
+    bits_allocated: int,
+    *,
+    segment_order: str = ">",
+) -> np.ndarray:
+    """Decode one RLE Lossless frame.
+
+    Parameters
+    ----------
+    data : bytes-like
+        The encoded frame: 64-byte header then the segments.
+    rows, columns : int
+        The frame size.
+    samples_per_pixel : int
+        1 or 3.
+    bits_allocated : int
+        8, 16, 32 or 64.
+    segment_order : str, optional
+        ``">"`` (the standard: most significant byte first) or ``"<"`` for
+        non-conformant data whose segments run least significant first.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(rows, columns)`` for one sample, ``(rows, columns, samples)``
+        otherwise (interleaved); native-endian unsigned integers of
+        `bits_allocated` bits.
+
+    Raises
+    ------
+    RLEError
+        If the parameters are invalid, the segment count differs from
+        ``samples_per_pixel * bits_allocated / 8``, an offset is out of range,
+        or a segment decodes to fewer than ``rows * columns`` bytes.
+    """
+    nr_segments = _check_params(rows, columns, samples_per_pixel, bits_allocated)
+    if segment_order not in (">", "<"):
+        raise RLEError(f"RLE: segment order must be '>' or '<', got {segment_order!r}")
+    view = memoryview(data).cast("B")
+    offsets = parse_header(view)
+    if len(offsets) != nr_segments:
+        raise RLEError(
+            f"RLE: the header gives {len(offsets)} segments but {samples_per_pixel} samples "
+            f"per pixel x {bits_allocated // 8} bytes per sample need {nr_segments}"
+        )
+    nbytes = bits_allocated // 8
+    pixels = rows * columns
+    decoded = _decode_segments(bytes(view), offsets, pixels)
+    # (S * B, pixels) with the most significant byte first -> (pixels, S, B) native.
+    # Assemble each sample from its byte planes (most significant first) with
+    # shifts: faster than a strided byte-level interleave.
+    dtype = np.dtype(f"=u{nbytes}")
+    planes = decoded.reshape(samples_per_pixel, nbytes, rows, columns)
+    if segment_order == "<":
+        planes = planes[:, ::-1]
+    samples = []
+    for sample in range(samples_per_pixel):
+        value = planes[sample, 0].astype(dtype)
+        for byte in range(1, nbytes):
+            value <<= 8
+            value |= planes[sample, byte]
+        samples.append(value)
+    if samples_per_pixel == 1:
+        return samples[0]
+    return np.stack(samples, axis=-1)
+
+
+def _segments_from_planes(planes: np.ndarray) -> list[bytes]:
+    """PackBits-encode every row of `planes` (shape (P, R, C), uint8).
+
+    Returns one even-length segment per plane. Runs never cross rows. Runs of
+    two or more equal bytes become replicate runs (split every 128 bytes);
+    everything else is gathered into literal runs of at most 128 bytes.
+    """
+    nplanes, rows, columns = planes.shape
+    flat = planes.reshape(-1)
+    n = flat.size
+    # same[i]: byte i equals byte i - 1 of the same row
+    same = np.empty(n, dtype=bool)
+    same[0] = False
+    np.equal(flat[1:], flat[:-1], out=same[1:])
+    same.reshape(-1, columns)[:, 0] = False
+
+    run_starts = np.flatnonzero(~same)
+    run_len = np.diff(run_starts, append=n)
+    rep = run_len > 1
+    row_start = run_starts % columns == 0
+    # Units: every replicate run, and every literal stretch (consecutive
+    # single-byte runs of one row) starting at a row start or after a replicate.
+    prev_rep = np.empty_like(rep)
+    prev_rep[0] = True
+    prev_rep[1:] = rep[:-1]
+    unit_mask = rep | row_start | prev_rep
+    unit_starts = run_starts[unit_mask]
+    unit_rep = rep[unit_mask]
+    unit_len = np.diff(unit_starts, append=n)
+
+    # Split units into chunks of at most 128 bytes.
+    nchunks = (unit_len + 127) >> 7
+    total_chunks = int(nchunks.sum())
+    if total_chunks == unit_starts.size:
+        chunk_starts = unit_starts
+        chunk_len = unit_len
+        chunk_rep = unit_rep
+    else:
+        first = np.cumsum(nchunks) - nchunks
+        within = np.arange(total_chunks) - np.repeat(first, nchunks)
+        chunk_starts = np.repeat(unit_starts, nchunks) + (within << 7)
+        chunk_len = np.minimum(np.repeat(unit_len, nchunks) - (within << 7), 128)
+        chunk_rep = np.repeat(unit_rep, nchunks)
+
+    # Header byte of each chunk; a 1-byte tail of a replicate run is a literal.
+    headers = np.where(chunk_rep, 257 - chunk_len, chunk_len - 1)
+    headers[chunk_rep & (chunk_len == 1)] = 0
+    # Bytes kept from the source: literal bytes and the first byte of each
+    # replicate chunk.
+    keep = ~same
+    keep[chunk_starts] = True
+    kept = flat[keep]
+    out_len_chunk = np.where(chunk_rep, 2, chunk_len + 1)
+    out_end = np.cumsum(out_len_chunk)
+    header_pos = out_end - out_len_chunk
+    out = np.empty(int(out_end[-1]) if out_end.size else 0, dtype=np.uint8)
+    is_body = np.ones(out.size, dtype=bool)
+    is_body[header_pos] = False
+    out[header_pos] = headers
+    out[is_body] = kept
+
+    # Cut per plane and pad each segment to even length.
+    plane_size = rows * columns
+    plane_of_chunk = chunk_starts // plane_size
+    # Every plane has at least one chunk, so each bound indexes a real chunk.
+    bounds = np.searchsorted(plane_of_chunk, np.arange(1, nplanes))
+    cuts = [0, *header_pos[bounds].tolist(), out.size]
+    segments = []
+    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+        seg = out[a:b].tobytes()
+        if len(seg) % 2:
+            seg += b"\x00"
+        segments.append(seg)
+    return segments
+
+
+def encode_segment(plane: np.ndarray) -> bytes:
+    """PackBits-encode one byte plane (shape (rows, columns), uint8), row by row.
+
+    Returns
+    -------
+    bytes
+        The segment, padded to an even length.
+    """
+    plane = np.ascontiguousarray(plane, dtype=np.uint8)
+    if plane.ndim != 2 or not plane.size:
+        raise RLEError(f"RLE: a byte plane must be a non-empty 2-D array, got {plane.shape}")
+    return _segments_from_planes(plane[np.newaxis])[0]
+
+
+def encode_frame(
+    arr: np.ndarray,
+    rows: int | None = None,
+    columns: int | None = None,
+    samples_per_pixel: int | None = None,
+    bits_allocated: int | None = None,
+) -> bytes:
+    """Encode one frame as RLE Lossless.
+
+    Parameters
+    ----------
+    arr : numpy.ndarray
+        Shape ``(rows, columns)`` or ``(rows, columns, samples)`` (interleaved).
+        Integer data of any sign or byte order; its values are stored modulo
+        ``2**bits_allocated`` (two's complement for signed data).
+    rows, columns, samples_per_pixel, bits_allocated : int, optional
+        Checked against `arr` when given; taken from it otherwise
+        (`bits_allocated` defaults to the item size in bits).
+
+    Returns
+    -------
+    bytes
+        The encoded frame: header then one even-length segment per byte plane,
+        most significant byte first, sample after sample.
+
+    Raises
+    ------
+    RLEError
+        If the array and parameters disagree, or if more than 15 segments
+        would be needed (e.g. 64 bits with 3 samples needs 24).
+    """
+    arr = np.asarray(arr)
+    if arr.dtype.kind not in "uib":
+        raise RLEError(f"RLE: integer pixel data expected, got dtype {arr.dtype}")
+    if arr.ndim == 2:
+        arr = arr[..., np.newaxis]
+    if arr.ndim != 3:
+        raise RLEError(f"RLE: expected a (rows, columns[, samples]) array, got shape {arr.shape}")
+    r, c, s = arr.shape
+    rows = r if rows is None else rows
+    columns = c if columns is None else columns
+    samples_per_pixel = s if samples_per_pixel is None else samples_per_pixel
+    if bits_allocated is None:
+        bits_allocated = max(8, arr.dtype.itemsize * 8)
+    nr_segments = _check_params(rows, columns, samples_per_pixel, bits_allocated)
+    if (r, c, s) != (rows, columns, samples_per_pixel):
+        raise RLEError(
+            f"RLE: array shape {arr.shape} does not match rows {rows}, columns {columns}, "
+            f"samples {samples_per_pixel}"
+        )
+    if nr_segments > MAX_SEGMENTS:
+        raise RLEError(
+            f"RLE: {samples_per_pixel} samples x {bits_allocated // 8} bytes need "
+            f"{nr_segments} segments; the RLE header allows at most {MAX_SEGMENTS}"
+        )
+    nbytes = bits_allocated // 8
+    if arr.dtype.itemsize > nbytes:
+        raise RLEError(
+            f"RLE: dtype {arr.dtype} does not fit in {bits_allocated} bits allocated"
+        )
+    # Widen to the allocated size (sign-extending signed data) in big-endian
+    # order, so byte 0 of each sample is the most significant.
+    target = np.dtype(f">{'i' if arr.dtype.kind == 'i' else 'u'}{nbytes}")
+    big = arr.astype(target, copy=False)
+    # (R, C, S, B) -> (S, B, R, C): one plane per segment, MSB first.
+    planes = big.view(np.uint8).reshape(r, c, s, nbytes).transpose(2, 3, 0, 1)
+    planes = np.ascontiguousarray(planes).reshape(nr_segments, r, c)
+    segments = _segments_from_planes(planes)
+
+    header = np.zeros(16, dtype="<u4")
+    header[0] = nr_segments
+    lengths = np.array([len(seg) for seg in segments], dtype=np.int64)
+    header[1 : nr_segments + 1] = _HEADER_LENGTH + np.cumsum(lengths) - lengths
+    return header.tobytes() + b"".join(segments)
