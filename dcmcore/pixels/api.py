@@ -428,7 +428,9 @@ def compress(
         data, props = decode(src, None, DecodeOptions(raw=True, correct_unused_bits=False,
                                                       allow_excess_frames=False))
         mod = mod.with_(photometric_interpretation=props["photometric_interpretation"])
-        frames = _frames_from_array(np.asarray(data), mod.with_(planar_configuration=0))
+        data = np.asarray(data)
+        data = data.astype(data.dtype.newbyteorder("="), copy=False)
+        frames = _frames_from_array(data, mod.with_(planar_configuration=0))
     else:
         mod = validate_module(module_from_dataset(ds, tsyntax=EXPLICIT_VR_LE))
         frames = _frames_from_array(np.asarray(arr), mod)
