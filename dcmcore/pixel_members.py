@@ -1,0 +1,197 @@
+"""The pixel members of :class:`~dcmcore.dataset.Dataset`, thin delegates to :mod:`dcmcore.pixels`.
+
+``dcmcore.pixels`` is imported only when one of them is used.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from dcmcore.element import DataElement
+from dcmcore.tag import BaseTag
+
+__all__ = ["PixelMembers"]
+
+# Image Pixel elements whose change invalidates a cached pixel array
+_PIXEL_ID_TAGS = (
+    0x00020010, 0x00280002, 0x00280004, 0x00280006, 0x00280008, 0x00280010, 0x00280011,
+    0x00280100, 0x00280101, 0x00280103, 0x7FE00001, 0x7FE00008, 0x7FE00009, 0x7FE00010,
+)  # fmt: skip
+
+
+def _deprecated(message: str) -> None:
+    warnings.warn(message, DeprecationWarning, stacklevel=3)
+
+
+class PixelMembers:
+    """Mixin of :class:`~dcmcore.dataset.Dataset`: pixel_array, compress, decompress, ..."""
+
+    _pixel_array: Any = None
+    _dict: Any
+
+    def _reset_pixel_cache(self) -> None:
+        d = self.__dict__
+        if d.get("_pixel_array") is not None or d.get("_pixel_id"):
+            d["_pixel_array"] = None
+            d["_pixel_id"] = {}
+
+    def _pixel_ids(self) -> dict[int, int]:
+        elements = self._dict
+        ids = {}
+        for tag in _PIXEL_ID_TAGS:
+            elem = elements.get(tag)  # type: ignore[call-overload]
+            if elem is not None:
+                ids[tag] = id(elem.value) if isinstance(elem, DataElement) else id(elem)
+        meta = self.__dict__.get("file_meta")
+        if meta is not None and 0x00020010 in meta._dict:
+            ids[0x00020010] = id(meta._dict[BaseTag(0x00020010)])
+        return ids
+
+    @property
+    def pixel_array(self) -> Any:
+        """The pixel data as a numpy array (decoded by :func:`dcmcore.pixels.pixel_array`).
+
+        Options come from :meth:`pixel_array_options`; the array is cached
+        until a pixel-related element changes.
+        """
+        from dcmcore import pixels
+
+        d = self.__dict__
+        ids = self._pixel_ids()
+        if d.get("_pixel_array") is None or d.get("_pixel_id") != ids:
+            d["_pixel_array"] = pixels.pixel_array(self, **d.get("_pixel_array_opts", {}))
+            d["_pixel_id"] = self._pixel_ids()
+        return d["_pixel_array"]
+
+    def pixel_array_options(
+        self,
+        *,
+        index: int | None = None,
+        raw: bool = False,
+        decoding_plugin: str = "",
+        use_v2_backend: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """Set the decoding options used by :attr:`pixel_array`.
+
+        Delegates to ``dcmcore.pixels.pixel_array_options(ds, **options)``
+        when it exists (it may validate and return the options to store).
+        """
+        from dcmcore import pixels
+
+        if use_v2_backend:
+            _deprecated("'use_v2_backend' is ignored: dcmcore has a single pixel backend")
+        options: dict[str, Any] = {"index": index, "raw": raw, **kwargs}
+        if decoding_plugin:
+            options["decoding_plugin"] = decoding_plugin.lower()
+        handler = getattr(pixels, "pixel_array_options", None)
+        if handler is not None:
+            result = handler(self, **options)
+            if isinstance(result, dict):
+                options = result
+        self.__dict__["_pixel_array_opts"] = options
+        self.__dict__["_pixel_array"] = None
+        self.__dict__["_pixel_id"] = {}
+
+    def convert_pixel_data(self, handler_name: str = "") -> None:
+        """Deprecated: decode the pixel data into the :attr:`pixel_array` cache."""
+        _deprecated(
+            f"'{type(self).__name__}.convert_pixel_data()' is deprecated and will be "
+            "removed in v4.0, use 'pixel_array_options()' instead"
+        )
+        if handler_name:
+            opts = dict(self.__dict__.get("_pixel_array_opts", {}))
+            opts["decoding_plugin"] = handler_name.lower()
+            self.__dict__["_pixel_array_opts"] = opts
+        self.__dict__["_pixel_array"] = None
+        self.pixel_array  # noqa: B018
+
+    def decompress(
+        self,
+        handler_name: str = "",
+        *,
+        as_rgb: bool = True,
+        generate_instance_uid: bool = True,
+        decoding_plugin: str = "",
+        **kwargs: Any,
+    ) -> None:
+        """Decompress the pixel data in place (see :func:`dcmcore.pixels.decompress`)."""
+        from dcmcore import pixels
+
+        if handler_name:
+            _deprecated("'handler_name' is deprecated, use 'decoding_plugin' instead")
+            decoding_plugin = decoding_plugin or handler_name
+        if decoding_plugin:
+            kwargs["decoding_plugin"] = decoding_plugin
+        pixels.decompress(
+            self, as_rgb=as_rgb, generate_instance_uid=generate_instance_uid, **kwargs
+        )
+        self._reset_pixel_cache()
+
+    def compress(
+        self,
+        transfer_syntax_uid: str,
+        arr: Any = None,
+        encoding_plugin: str = "",
+        encapsulate_ext: bool = False,
+        *,
+        generate_instance_uid: bool = True,
+        jls_error: int | None = None,
+        j2k_cr: list[float] | None = None,
+        j2k_psnr: list[float] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Compress the pixel data in place (see :func:`dcmcore.pixels.compress`)."""
+        from dcmcore import pixels
+
+        pixels.compress(
+            self,
+            transfer_syntax_uid,
+            arr,
+            encoding_plugin=encoding_plugin,
+            encapsulate_ext=encapsulate_ext,
+            generate_instance_uid=generate_instance_uid,
+            jls_error=jls_error,
+            j2k_cr=j2k_cr,
+            j2k_psnr=j2k_psnr,
+            **kwargs,
+        )
+        self._reset_pixel_cache()
+
+    def set_pixel_data(
+        self,
+        arr: Any,
+        photometric_interpretation: str,
+        bits_stored: int,
+        *,
+        generate_instance_uid: bool = True,
+    ) -> None:
+        """Set Pixel Data and the Image Pixel elements from `arr` (see ``dcmcore.pixels``)."""
+        from dcmcore import pixels
+
+        pixels.set_pixel_data(
+            self,
+            arr,
+            photometric_interpretation,
+            bits_stored,
+            generate_instance_uid=generate_instance_uid,
+        )
+        self._reset_pixel_cache()
+
+    def overlay_array(self, group: int) -> Any:
+        """Return the Overlay Data of `group` (0x6000-0x60FF) as a numpy array."""
+        if not 0x6000 <= group <= 0x60FF:
+            raise ValueError(
+                "The group part of the 'Overlay Data' element tag must be between "
+                "0x6000 and 0x60FF (inclusive)"
+            )
+        from dcmcore import pixels
+
+        return pixels.overlay_array(self, group)
+
+    def waveform_array(self, index: int) -> Any:
+        """Return multiplex group `index` of the Waveform Sequence as a numpy array."""
+        from dcmcore import pixels
+
+        return pixels.waveform_array(self, index)
