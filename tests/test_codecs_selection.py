@@ -14,7 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "plugins"))
 
 import dcmcore_dummy_codecs as dummy  # noqa: E402
-from codecs_testing import RLE, codecs_clean, frame_info  # noqa: E402, F401
+from codecs_testing import RLE, codecs_clean_fixture, frame_info  # noqa: E402, F401
 
 from dcmcore import codecs  # noqa: E402
 from dcmcore.codecs import config, hookimpl  # noqa: E402

@@ -206,24 +206,41 @@ class FileConfig:
 
 
 _file_lock = threading.Lock()
-_found: dict[Path, Path | None] = {}
 _parsed: dict[Path, tuple[tuple[int, int], FileConfig]] = {}
 
 
 def reload_file() -> None:
     """Forget the cached config-file location and contents (re-read on next use)."""
     with _file_lock:
-        _found.clear()
+        _tool_table.clear()
         _parsed.clear()
 
 
-def _has_tool_table(path: Path) -> bool:
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+_tool_table: dict[Path, tuple[tuple[int, int], bool]] = {}
+
+
+def _has_tool_table(path: Path, stamp: tuple[int, int]) -> bool:
+    with _file_lock:
+        cached = _tool_table.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
+        found = isinstance(data.get("tool"), dict) and "dcmcore" in data["tool"]
     except (OSError, tomllib.TOMLDecodeError):
-        return False
-    return isinstance(data.get("tool"), dict) and "dcmcore" in data["tool"]
+        found = False
+    with _file_lock:
+        _tool_table[path] = (stamp, found)
+    return found
 
 
 def config_file() -> Path | None:
@@ -231,7 +248,8 @@ def config_file() -> Path | None:
 
     ``DCMCORE_CONFIG`` names it explicitly; otherwise the nearest directory from
     the current one upward holding ``dcmcore.toml``, or a ``pyproject.toml``
-    with a ``[tool.dcmcore]`` table.
+    with a ``[tool.dcmcore]`` table.  Looked up on every use (a few ``stat``
+    calls), so a file created later is seen.
     """
     explicit = os.environ.get(ENV_CONFIG, "").strip()
     if explicit:
@@ -240,22 +258,15 @@ def config_file() -> Path | None:
         cwd = Path.cwd()
     except OSError:
         return None
-    with _file_lock:
-        if cwd in _found:
-            return _found[cwd]
-    result = None
     for folder in (cwd, *cwd.parents):
         candidate = folder / "dcmcore.toml"
         if candidate.is_file():
-            result = candidate
-            break
+            return candidate
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and _has_tool_table(candidate):
-            result = candidate
-            break
-    with _file_lock:
-        _found[cwd] = result
-    return result
+        stamp = _stamp(candidate)
+        if stamp is not None and _has_tool_table(candidate, stamp):
+            return candidate
+    return None
 
 
 def _warn(message: str) -> None:
@@ -318,13 +329,11 @@ def file_config() -> FileConfig:
     path = config_file()
     if path is None:
         return FileConfig()
-    try:
-        st = path.stat()
-    except OSError:
+    stamp = _stamp(path)
+    if stamp is None:
         if os.environ.get(ENV_CONFIG, "").strip():
             _warn(f"{ENV_CONFIG} names {path}, which does not exist; ignored")
         return FileConfig()
-    stamp = (st.st_mtime_ns, st.st_size)
     with _file_lock:
         cached = _parsed.get(path)
     if cached is not None and cached[0] == stamp:
@@ -350,8 +359,11 @@ def _env_syntax_order(ts_uid: str) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
-def order_for(ts_uid: str) -> tuple[tuple[str, ...], str] | None:
-    """Return ``(names, source)`` of the configured order for `ts_uid`, or None."""
+def order_for(ts_uid: str, fc: FileConfig | None = None) -> tuple[tuple[str, ...], str] | None:
+    """Return ``(names, source)`` of the configured order for `ts_uid`, or None.
+
+    `fc` is the already read :func:`file_config` (read here when None).
+    """
     for scope in reversed(_scopes.get()):
         if scope.order is not None and scope.ts in (None, ts_uid):
             what = f" for {scope.ts}" if scope.ts else ""
@@ -368,7 +380,7 @@ def order_for(ts_uid: str) -> tuple[tuple[str, ...], str] | None:
         return env[1], f"env {env[0]}"
     if os.environ.get(ENV_ORDER, "").strip():
         return _names(os.environ[ENV_ORDER]), f"env {ENV_ORDER}"
-    fc = file_config()
+    fc = file_config() if fc is None else fc
     if ts_uid in fc.order_by_syntax:
         return fc.order_by_syntax[ts_uid], fc.where(f"order_by_syntax.\"{ts_uid}\"")
     if fc.order is not None:
@@ -376,7 +388,7 @@ def order_for(ts_uid: str) -> tuple[tuple[str, ...], str] | None:
     return None
 
 
-def disabled_state(names: Iterable[str]) -> tuple[bool, str]:
+def disabled_state(names: Iterable[str], fc: FileConfig | None = None) -> tuple[bool, str]:
     """Return ``(disabled, source)`` for a codec known by any of `names`.
 
     `names` are the codec's name, plugin name and distribution; the highest
@@ -397,7 +409,7 @@ def disabled_state(names: Iterable[str]) -> tuple[bool, str]:
     env = set(_names(os.environ.get(ENV_DISABLED, "")))
     if env.intersection(names):
         return True, f"env {ENV_DISABLED}"
-    fc = file_config()
+    fc = file_config() if fc is None else fc
     if set(fc.disabled).intersection(names):
         return True, fc.where("disabled")
     return False, ""

@@ -103,7 +103,8 @@ def plan(kind: str, ts_uid: str, plugin: str = "") -> Plan:
         return _explicit(kind, ts_uid, plugin, all_codecs)
     candidates = sorted((c for c in all_codecs if ts_uid in c.transfer_syntaxes),
                         key=_position_key)
-    configured = _config.order_for(ts_uid)
+    fc = _config.file_config()  # read once per plan
+    configured = _config.order_for(ts_uid, fc)
     ordered: list[Codec] = []
     source = "priority"
     if configured is not None:
@@ -116,7 +117,7 @@ def plan(kind: str, ts_uid: str, plugin: str = "") -> Plan:
     usable: list[Codec] = []
     skipped: list[tuple[str, str]] = []
     for c in ordered:
-        disabled, why = _config.disabled_state((c.name, c.plugin, c.provided_by))
+        disabled, why = _config.disabled_state((c.name, c.plugin, c.provided_by), fc)
         if disabled:
             skipped.append((c.name, f"disabled by {why}"))
             continue

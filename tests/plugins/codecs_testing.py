@@ -23,8 +23,8 @@ def frame_info(ts: str = RLE, samples: int = 1, pi: str = "MONOCHROME2") -> Fram
                      transfer_syntax_uid=ts)
 
 
-@pytest.fixture
-def codecs_clean(monkeypatch, tmp_path):
+@pytest.fixture(name="codecs_clean")
+def codecs_clean_fixture(monkeypatch, tmp_path):
     """No DCMCORE_* variables, no config file, no autoloaded plugins, empty registry."""
     for var in list(os.environ):
         if var.startswith("DCMCORE_"):
