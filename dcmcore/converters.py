@@ -403,6 +403,8 @@ def decode_value(
     """
     if not raw:
         return empty_value_for_VR(vr)
+    if type(raw) is not bytes:
+        raw = bytes(raw)  # bytearray / memoryview from a buffer
     try:
         decoder = _DECODERS[vr]
     except KeyError:

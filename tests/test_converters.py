@@ -394,3 +394,57 @@ def test_validate_value_modes_and_lists():
     with config.override(writing_validation_mode=config.RAISE):
         with pytest.raises(InvalidValueError):
             validate_value("AE", "x" * 17, None)
+
+
+# ---------------------------------------------------------------------------
+# robustness
+
+_VRS = ["AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO", "LT", "OB", "OD",
+        "OF", "OL", "OV", "OW", "PN", "SH", "SL", "SS", "ST", "SV", "TM", "UC", "UI", "UL",
+        "UN", "UR", "US", "UT", "UV"]
+_ENCODINGS = [["iso8859"], ["iso8859", "iso2022_jp"], ["shift_jis", "iso2022_jp", "iso2022_jp_2"],
+              ["iso8859", "euc_kr"], ["UTF8"], ["latin_1", "iso_ir_126"], ["iso8859", "iso_ir_58"],
+              ["GB18030"]]
+_ALPHABET = b"0123456789.+-eE \\^=\x1b$()BJDCAI-FG\x00\xff\x80\xa1\xb1:"
+
+
+def _fuzz_cases(seed, count):
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(count):
+        raw = bytes(rng.choice(_ALPHABET) for _ in range(rng.randint(1, 24)))
+        yield rng.choice(_VRS), raw, rng.choice(_ENCODINGS)
+
+
+def _touch(value):
+    str(value), repr(value)
+    items = value if isinstance(value, MultiValue) else [value]
+    for item in items:
+        if isinstance(item, PersonName):
+            assert isinstance(item.components, tuple)
+
+
+@pytest.mark.parametrize("datetime_conversion", [False, True])
+def test_random_bytes_never_crash_in_lenient_mode(datetime_conversion):
+    with config.override(datetime_conversion=datetime_conversion):
+        for vr, raw, encodings in _fuzz_cases(5, 3000):
+            value = decode_value(vr, raw, little_endian=True, encodings=encodings, tag=0x10)
+            _touch(value)
+
+
+def test_random_bytes_raise_only_dcmcore_errors_in_strict_mode():
+    from dcmcore.errors import DcmcoreError
+
+    with config.override(reading_validation_mode=config.RAISE, strict_charset=True,
+                         datetime_conversion=True):
+        for vr, raw, encodings in _fuzz_cases(7, 3000):
+            try:
+                _touch(decode_value(vr, raw, little_endian=True, encodings=encodings, tag=0x10))
+            except DcmcoreError:
+                pass
+
+
+def test_buffer_types_are_accepted():
+    assert decode_value("US", memoryview(b"\x01\x00"), little_endian=True, encodings=None) == 1
+    assert decode_value("CS", bytearray(b"AB"), little_endian=True, encodings=None) == "AB"
