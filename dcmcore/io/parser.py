@@ -77,35 +77,24 @@ _SEQ_DELIM_BYTES = {True: b"\xfe\xff\xdd\xe0", False: b"\xff\xfe\xe0\xdd"}
 
 
 class SequenceBytes(bytes):
-    """The encoded items of a sequence, as kept in a raw ``SQ`` element's value.
+    """The encoded items of a top-level undefined-length sequence, as the reader keeps it.
 
-    A plain ``bytes`` for every purpose; the attributes are a cache the reader
-    fills while scanning so :func:`parse_sequence` need not find the items again.
+    A plain ``bytes`` for every purpose; the attributes are a cache filled by
+    the walk that found the sequence's end, so neither :func:`parse_sequence`
+    nor the parsing of an item has to walk the same headers again.
 
     Attributes
     ----------
-    items : list of (int, int, bool) or None
-        For each item: start and end offset of its content in this value and
-        whether the item is encoded with implicit VR. ``None`` when not known yet.
-    depth : int
-        Nesting level of the sequence (1 for a sequence in the top-level data set).
-    truncated : bool
-        True when the data ended inside this value (lenient reads only).
+    items : list of (int, int, bool)
+        For each item: start and end of its content in this value and whether
+        the item is encoded with implicit VR.
+    ends : dict of int to (int, int)
+        For each undefined-length value directly inside an item: value start
+        to (value end, position after its delimiter), in this value.
     """
 
-    items: list[tuple[int, int, bool]] | None
-    depth: int
-    truncated: bool
-
-
-def _seq_bytes(
-    data: Any, items: Any = None, depth: int = 1, truncated: bool = False
-) -> SequenceBytes:
-    value = SequenceBytes(data)
-    value.items = items
-    value.depth = depth
-    value.truncated = truncated
-    return value
+    items: list[tuple[int, int, bool]]
+    ends: dict[int, tuple[int, int]]
 
 
 def problem(exc: InvalidDicomError, *, always: bool = False, stacklevel: int = 3) -> None:
@@ -169,6 +158,24 @@ def _too_long(
     )
 
 
+def _cut_off(
+    items: list[tuple[int, int, bool]],
+    stack: list[tuple[bool, bool, int, int, int]],
+    in_item: bool,
+    item_start: int,
+    cur_implicit: bool,
+    data_end: int,
+    origin: int,
+) -> tuple[list[tuple[int, int, bool]], int, int, bool]:
+    """Result of a sequence walk cut short by the end of the data (lenient reads)."""
+    # keep the partial first-level item being read
+    if in_item and len(stack) == 1:
+        items.append((item_start - origin, data_end - origin, cur_implicit))
+    elif len(stack) >= 2:
+        items.append((stack[1][2] - origin, data_end - origin, stack[1][1]))
+    return items, data_end, data_end, True
+
+
 def find_sequence_end(
     buf: Any,
     pos: int,
@@ -180,6 +187,8 @@ def find_sequence_end(
     tag: int = 0,
     depth: int = 1,
     base: int = 0,
+    origin: int = 0,
+    ends: dict[int, tuple[int, int]] | None = None,
 ) -> tuple[list[tuple[int, int, bool]], int, int, bool]:
     """Walk an undefined-length sequence (or encapsulated value) without parsing values.
 
@@ -203,6 +212,12 @@ def find_sequence_end(
         Nesting level of this sequence.
     base : int
         Offset of ``buf[0]`` in the file (for messages).
+    origin : int
+        Subtracted from the positions recorded in `items` and `ends`.
+    ends : dict, optional
+        Filled with ``value start -> (value end, position after delimiter)``
+        for the undefined-length values directly inside first-level items,
+        so parsing those items later needs no walk.
 
     Returns
     -------
@@ -226,7 +241,7 @@ def find_sequence_end(
     data_end = min(end, avail)
     items: list[tuple[int, int, bool]] = []
     # enclosing frames: (in_item, implicit, item_start, tag of the sequence being walked)
-    stack: list[tuple[bool, bool, int, int]] = []
+    stack: list[tuple[bool, bool, int, int, int]] = []
     in_item = False
     cur_implicit = implicit
     item_start = 0
@@ -235,21 +250,13 @@ def find_sequence_end(
     seq_start = pos
     seq_delim_bytes = _SEQ_DELIM_BYTES[little]
 
-    def cut_off() -> tuple[list[tuple[int, int, bool]], int, int, bool]:
-        # keep the partial first-level item being read when the data ends
-        if in_item and len(stack) == 1:
-            items.append((item_start, data_end, cur_implicit))
-        elif len(stack) >= 2:
-            items.append((stack[1][2], data_end, stack[1][1]))
-        return items, data_end, data_end, True
-
     while True:
         if pos + 8 > data_end:
             problem(
                 _too_long(8, pos, end, avail, seq_tag, "item" if in_item else "sequence", base),
                 stacklevel=4,
             )
-            return cut_off()
+            return _cut_off(items, stack, in_item, item_start, cur_implicit, data_end, origin)
         if not in_item:
             group, elem, length = unpack_tl(buf, pos)
             t = group << 16 | elem
@@ -262,7 +269,7 @@ def find_sequence_end(
                             offset=base + pos,
                             tag=seq_tag,
                         )
-                    stack.append((False, cur_implicit, 0, seq_tag))
+                    stack.append((False, cur_implicit, 0, seq_tag, seq_start))
                     pos += 8
                     item_start = pos
                     if detect and not cur_implicit and looks_implicit(buf, pos, data_end):
@@ -274,18 +281,24 @@ def find_sequence_end(
                     exc = _too_long(length, pos + 8, end, avail, ITEM, "item", base)
                     problem(exc, always=isinstance(exc, MalformedDataError), stacklevel=4)
                     if not stack:
-                        items.append((pos + 8, data_end, cur_implicit))
-                    return cut_off() if stack else (items, data_end, data_end, True)
+                        items.append((pos + 8 - origin, data_end - origin, cur_implicit))
+                    return (
+                        _cut_off(items, stack, in_item, item_start, cur_implicit, data_end, origin)
+                        if stack
+                        else (items, data_end, data_end, True)
+                    )
                 if not stack:
                     item_implicit = cur_implicit or (detect and looks_implicit(buf, pos + 8, stop))
-                    items.append((pos + 8, stop, item_implicit))
+                    items.append((pos + 8 - origin, stop - origin, item_implicit))
                 pos = stop
             elif t == SEQ_DELIM:
                 content_end = pos
                 pos += 8
                 if not stack:
                     return items, content_end, pos, False
-                in_item, cur_implicit, item_start, seq_tag = stack.pop()
+                if ends is not None and len(stack) == 2:
+                    ends[seq_start - origin] = (content_end - origin, pos - origin)
+                in_item, cur_implicit, item_start, seq_tag, seq_start = stack.pop()
             elif first_in_seq:
                 # not item structured (e.g. an undefined length text value): find the delimiter
                 found = buf.find(seq_delim_bytes, pos, data_end)
@@ -300,11 +313,15 @@ def find_sequence_end(
                         ),
                         stacklevel=4,
                     )
-                    return cut_off()
+                    return _cut_off(
+                        items, stack, in_item, item_start, cur_implicit, data_end, origin
+                    )
                 pos = found + 8
                 if not stack:
                     return items, found, pos, False
-                in_item, cur_implicit, item_start, seq_tag = stack.pop()
+                if ends is not None and len(stack) == 2:
+                    ends[seq_start - origin] = (found - origin, pos - origin)
+                in_item, cur_implicit, item_start, seq_tag, seq_start = stack.pop()
             else:
                 raise MalformedDataError(
                     f"expected an item or sequence delimiter, found ({group:04X},{elem:04X})",
@@ -329,7 +346,9 @@ def find_sequence_end(
                             ),
                             stacklevel=4,
                         )
-                        return cut_off()
+                        return _cut_off(
+                            items, stack, in_item, item_start, cur_implicit, data_end, origin
+                        )
                     length = unpack_len(buf, pos + 8)[0]
                     hdr = 12
                 else:
@@ -337,9 +356,9 @@ def find_sequence_end(
             t = group << 16 | elem
             if t == ITEM_DELIM:
                 if len(stack) == 1:
-                    items.append((item_start, pos, cur_implicit))
+                    items.append((item_start - origin, pos - origin, cur_implicit))
                 pos += 8
-                in_item, cur_implicit, item_start, seq_tag = stack.pop()
+                in_item, cur_implicit, item_start, seq_tag, seq_start = stack.pop()
                 continue
             if group == 0xFFFE:
                 raise MalformedDataError(
@@ -352,7 +371,7 @@ def find_sequence_end(
                         offset=base + pos,
                         tag=t,
                     )
-                stack.append((True, cur_implicit, item_start, seq_tag))
+                stack.append((True, cur_implicit, item_start, seq_tag, seq_start))
                 pos += hdr
                 seq_tag = t
                 seq_start = pos
@@ -365,7 +384,7 @@ def find_sequence_end(
             if nxt > data_end:
                 exc = _too_long(length, pos + hdr, end, avail, t, "element value", base)
                 problem(exc, always=isinstance(exc, MalformedDataError), stacklevel=4)
-                return cut_off()
+                return _cut_off(items, stack, in_item, item_start, cur_implicit, data_end, origin)
             pos = nxt
 
 
@@ -421,13 +440,11 @@ def read_elements(
     new = tuple.__new__
     RDE = RawDataElement
     BT = BaseTag
-    item_bytes = _ITEM_BYTES[little]
-    pixel_tags = _PIXEL_TAGS
     avail = len(buf)
     data_end = min(end, avail)
     elements: dict[BaseTag, RawDataElement] = {}
     child_depth = depth + 1
-    mv = None
+    ends = getattr(buf, "ends", None)
     while pos < data_end:
         if pos + 8 > data_end:
             problem(_too_long(8, pos, end, avail, None, f"element header in the {context}", base))
@@ -475,7 +492,7 @@ def read_elements(
         vpos = pos + hdr
         if length == UNDEFINED:
             value, after, seq_vr, cut, un_seq = _undefined_value(
-                buf, pos, vpos, end, tag, vr, implicit, little, base, child_depth
+                buf, pos, vpos, end, tag, vr, implicit, little, base, child_depth, ends
             )
             if only is None or tag in only or tag == CHARSET_TAG:
                 elements[BT(tag)] = new(
@@ -501,15 +518,6 @@ def read_elements(
             continue
         if defer_size is not None and length > defer_size and tag != CHARSET_TAG and not cut:
             value = None
-        elif vr == "SQ" or (
-            vr is None
-            and length >= 8
-            and buf[vpos : vpos + 4] == item_bytes
-            and tag not in pixel_tags
-        ):
-            if mv is None:
-                mv = memoryview(buf)
-            value = _seq_bytes(mv[vpos:nxt], None, child_depth, cut)
         elif length:
             value = buf[vpos:nxt]
         else:
@@ -582,42 +590,41 @@ def _undefined_value(
     little: bool,
     base: int,
     depth: int,
+    ends: dict[int, tuple[int, int]] | None,
 ) -> tuple[bytes, int, str | None, bool, bool]:
     """Read an undefined-length value: a sequence, encapsulated pixel data or a delimited value.
 
     Returns the value, the position after the delimiter, the VR, whether the data
     ended first, and whether it is a UN value read as an implicit VR LE sequence.
     """
-    if _is_sequence(tag, vr, buf, vpos, little):
-        # UN with undefined length holds implicit VR little endian items (PS3.5 6.2.2)
-        un = vr == "UN"
-        items, content_end, after, cut = find_sequence_end(
-            buf,
-            vpos,
-            end,
-            True if un else little,
-            implicit=implicit or un,
-            detect=not implicit,
-            tag=tag,
-            depth=depth,
-            base=base,
-        )
-        value = _seq_bytes(memoryview(buf)[vpos:content_end], _shift(items, vpos), depth, cut)
-        return value, after, "SQ", cut, un
-    if vr is not None and vr not in ("OB", "OW", "UN") and tag not in _PIXEL_TAGS:
+    is_seq = _is_sequence(tag, vr, buf, vpos, little)
+    # UN with undefined length holds implicit VR little endian items (PS3.5 6.2.2)
+    un = is_seq and vr == "UN"
+    if not is_seq and vr is not None and vr not in ("OB", "OW", "UN") and tag not in _PIXEL_TAGS:
         problem(
             MalformedDataError(f"undefined length on a {vr} element", offset=base + pos, tag=tag),
             stacklevel=4,
         )
-    # encapsulated pixel data (or any delimited value): the item stream up to the delimiter
+    if ends is not None:
+        known = ends.get(vpos)
+        if known is not None:  # found by the walk that read the enclosing sequence
+            return buf[vpos : known[0]], known[1], "SQ" if is_seq else vr, False, un
+    if is_seq and depth == 1:
+        # a top-level sequence: keep its item list and inner value ends for later
+        found: dict[int, tuple[int, int]] = {}
+        items, content_end, after, cut = find_sequence_end(
+            buf, vpos, end, True if un else little, implicit=implicit or un, detect=not implicit,
+            tag=tag, depth=depth, base=base, origin=vpos, ends=found,
+        )  # fmt: skip
+        value = SequenceBytes(memoryview(buf)[vpos:content_end])
+        value.items = items
+        value.ends = found
+        return value, after, "SQ", cut, un
     _, content_end, after, cut = find_sequence_end(
-        buf, vpos, end, little, implicit=implicit, detect=False, tag=tag, depth=depth, base=base
-    )
-    return buf[vpos:content_end], after, vr, cut, False
-
-
-def _shift(items: list[tuple[int, int, bool]], offset: int) -> list[tuple[int, int, bool]]:
-    return [(s - offset, e - offset, i) for s, e, i in items]
+        buf, vpos, end, True if un else little, implicit=implicit or un,
+        detect=is_seq and not implicit, tag=tag, depth=depth, base=base,
+    )  # fmt: skip
+    return buf[vpos:content_end], after, "SQ" if is_seq else vr, cut, un
 
 
 class _ItemLoader:
@@ -650,7 +657,7 @@ class _ItemLoader:
         return elements
 
 
-def split_items(raw: RawDataElement) -> list[tuple[int, int, bool]]:
+def split_items(raw: RawDataElement, depth: int = 1) -> list[tuple[int, int, bool]]:
     """Return the items of a raw sequence value as (content start, content end, implicit VR).
 
     Offsets are positions in ``raw.value``. Uses the reader's cached item list
@@ -664,7 +671,6 @@ def split_items(raw: RawDataElement) -> list[tuple[int, int, bool]]:
     implicit = raw.is_implicit_VR
     if raw.VR == "UN":  # a UN value holding a sequence: implicit VR little endian
         implicit = little = True
-    depth = getattr(value, "depth", 1)
     base = raw.value_tell or 0
     tag = int(raw.tag)
     n = len(value)
@@ -780,6 +786,18 @@ def _item_end(
         pos = nxt
 
 
+def _depth_of(ds: Any) -> int:
+    """How many sequences enclose `ds` (0 for a top-level data set), up to the limit."""
+    depth = 0
+    while ds is not None and depth <= MAX_SEQUENCE_DEPTH:
+        seq = getattr(ds, "parent_seq", None)
+        if seq is None:
+            break
+        ds = getattr(seq, "parent_dataset", None)
+        depth += 1
+    return depth
+
+
 def parse_sequence(
     raw: RawDataElement,
     *,
@@ -820,7 +838,7 @@ def parse_sequence(
     if not isinstance(value, bytes):
         raw = raw._replace(value=bytes(value))
         value = raw.value
-    depth = getattr(value, "depth", 1)
+    depth = _depth_of(parent) + 1
     if depth > MAX_SEQUENCE_DEPTH:
         raise MalformedDataError(
             f"sequences nested deeper than {MAX_SEQUENCE_DEPTH} levels",
@@ -831,7 +849,7 @@ def parse_sequence(
     base = raw.value_tell or 0
     datasets = []
     from_loader = Dataset._from_loader
-    for start, stop, item_implicit in split_items(raw):
+    for start, stop, item_implicit in split_items(raw, depth):
         datasets.append(
             from_loader(
                 _ItemLoader(value, start, stop, item_implicit, little, base, depth),
