@@ -214,6 +214,10 @@ def _dataset_encodings(ctx: _Context, ds: Any, parent: list[str] | None) -> list
 
 def _same_charset(ds: Any, encodings: list[str] | None, ctx: _Context) -> bool:
     """True if `ds` is still in the character set its raw elements were read in."""
+    if getattr(ds, "parent_dataset", None) is not None and not ds.__dict__.get("_read_charset"):
+        # a sequence item whose read character set was not recorded: its raw
+        # elements are decoded with its current (own or inherited) character set
+        return True
     original = getattr(ds, "original_character_set", None)
     if original is None:
         return True
@@ -344,14 +348,18 @@ def _encode_raw_converted(
 ) -> None:
     """Write a raw element read in another encoding (or charset) than the target."""
     enc = ctx.enc
-    if raw.value is None:
-        # deferred value: let the data model load and convert it
-        encode_element(ds[raw.tag], enc, chunks, encodings, ds=ds, ctx=ctx,
-                       source_little=raw.is_little_endian)
-        return
     from dcmcore.element import convert_raw_data_element
 
-    elem = convert_raw_data_element(raw, encodings, ds)
+    # decode with the character set the value was read in, encode with the current one
+    original = None if same_charset else getattr(ds, "original_character_set", None)
+    if isinstance(original, str):
+        original = [original]
+    elem = convert_raw_data_element(raw, original, ds)
+    if raw.value is None:
+        # deferred value: now loaded by the conversion
+        encode_element(elem, enc, chunks, encodings, ds=ds, ctx=ctx,
+                       source_little=raw.is_little_endian)
+        return
     vr = elem.VR
     undefined = raw.length == _UNDEFINED or raw.is_undefined_length
     if (
