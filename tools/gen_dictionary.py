@@ -73,6 +73,11 @@ def _header(edition: str, pydicom_version: str, what: str) -> str:
     )
 
 
+def _normalise_vr(vr: str) -> str:
+    # The private source spells one VR choice "OB_OW"; dcmcore spells choices "OB or OW".
+    return " or ".join(vr.split("_")) if "_" in vr else vr
+
+
 def _retired(flag: str) -> str:
     return "R" if flag.strip().lower().startswith("retired") else ""
 
@@ -118,6 +123,7 @@ def build_private() -> dict[str, str]:
         entries = private_dictionaries[creator]
         for key in sorted(entries):
             vr, vm, name, retired = entries[key]
+            vr = _normalise_vr(vr)
             _check(key, vr, vm, name)
             if not re.fullmatch(r"[0-9A-Fa-fx]{8}", key):
                 raise ValueError(f"bad private key {key!r} for {creator!r}")

@@ -73,7 +73,7 @@ GROUP_LENGTH_ENTRY = DictEntry("UL", "1", "Group Length", False, "")
 
 # Lazily built tables. Building twice from two threads is harmless (same content),
 # so no lock: each table is bound in one assignment after it is complete.
-_public_table: dict[int, DictEntry] | None = None
+_public_table: dict[int, DictEntry | str] | None = None
 _keywords: dict[str, int] | None = None
 _repeaters: list[tuple[int, dict[int, DictEntry]]] | None = None
 _repeater_keywords: frozenset[str] | None = None
@@ -82,21 +82,38 @@ _uid_keywords: dict[str, str] | None = None
 _private_tables: dict[str, _PrivateTable] = {}
 
 
-def _load_public() -> dict[int, DictEntry]:
-    global _public_table, _keywords
+def _load_public() -> dict[int, DictEntry | str]:
+    """Index the public table by tag; each line is parsed into a DictEntry when first used."""
+    global _public_table
     from dcmcore.dictionary._data import PUBLIC
 
-    table: dict[int, DictEntry] = {}
-    keywords: dict[str, int] = {}
-    for line in PUBLIC.split("\n"):
-        tag, vr, vm, name, retired, keyword = line.split("\t")
-        value = int(tag, 16)
-        table[value] = DictEntry(vr, vm, name, retired == "R", keyword)
-        if keyword:
-            keywords[keyword] = value
-    _keywords = keywords
+    lines = PUBLIC.split("\n")
+    table: dict[int, DictEntry | str] = dict(zip([int(line[:8], 16) for line in lines], lines))
     _public_table = table
     return table
+
+
+def _public_get(tag: int) -> DictEntry | None:
+    table = _public_table if _public_table is not None else _load_public()
+    found = table.get(tag)
+    if found.__class__ is str:
+        _, vr, vm, name, retired, keyword = found.split("\t")  # type: ignore[union-attr]
+        found = DictEntry(vr, vm, name, retired == "R", keyword)
+        table[tag] = found  # same value for every thread: a racing rebuild is harmless
+    return found  # type: ignore[return-value]
+
+
+def _load_keywords() -> dict[str, int]:
+    global _keywords
+    from dcmcore.dictionary._data import PUBLIC
+
+    keywords = {}
+    for line in PUBLIC.split("\n"):
+        keyword = line[line.rindex("\t") + 1 :]
+        if keyword:
+            keywords[keyword] = int(line[:8], 16)
+    _keywords = keywords
+    return keywords
 
 
 def _load_repeaters() -> list[tuple[int, dict[int, DictEntry]]]:
@@ -140,8 +157,7 @@ def _repeater_entry(tag: int) -> DictEntry | None:
 
 
 def _lookup(tag: int) -> DictEntry | None:
-    table = _public_table if _public_table is not None else _load_public()
-    found = table.get(tag)
+    found = _public_get(tag)
     if found is None:
         found = _repeater_entry(tag)
     return found
@@ -166,8 +182,7 @@ def entry(tag: int) -> DictEntry | None:
     """
     if type(tag) is not int:
         tag = _as_int(tag)
-    table = _public_table if _public_table is not None else _load_public()
-    found = table.get(tag)
+    found = _public_get(tag)
     if found is not None:
         return found
     found = _repeater_entry(tag)
@@ -182,11 +197,8 @@ def tag_for_keyword(keyword: str) -> int | None:
     Repeating-group keywords (e.g. ``'OverlayRows'``) have no single tag and give
     ``None``, as in pydicom.
     """
-    keywords = _keywords
-    if keywords is None:
-        _load_public()
-        keywords = _keywords
-    return keywords.get(keyword)  # type: ignore[union-attr]
+    keywords = _keywords if _keywords is not None else _load_keywords()
+    return keywords.get(keyword)
 
 
 def keyword_for_tag(tag: Any) -> str:
