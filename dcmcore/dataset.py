@@ -58,6 +58,32 @@ _PIXEL_ID_TAGS = (
 )  # fmt: skip
 
 _encodings_cache: dict[Any, list[str]] = {}
+#: keyword -> tag (None for names that are not keywords), filled on first use
+_keyword_tags: dict[str, int | None] = {}
+_MISSING = object()
+
+
+def _keyword_tag(name: str) -> int | None:
+    """``dictionary.tag_for_keyword`` cached for attribute names."""
+    try:
+        return _keyword_tags[name]
+    except KeyError:
+        pass
+    tag = _tag_for_keyword(name)
+    if len(_keyword_tags) < 20000:
+        _keyword_tags[name] = None if tag is None else BaseTag(tag)
+    return tag
+
+
+def _key_tag(key: Any) -> BaseTag:
+    """The tag for a Dataset key: keyword fast path, then any form :func:`Tag` accepts."""
+    if key.__class__ is str:
+        tag = _keyword_tags.get(key, _MISSING)
+        if tag is _MISSING:
+            tag = _keyword_tag(key)
+        if tag is not None:
+            return tag  # type: ignore[return-value]
+    return Tag(key)
 
 
 def _convert_encodings(value: Any) -> list[str]:
@@ -83,10 +109,6 @@ def _convert_encodings(value: Any) -> list[str]:
 
 def _behaviour(name: str) -> str:
     return str(getattr(config, name, "WARN")).upper()
-
-
-def _deprecated(message: str) -> None:
-    warnings.warn(message, DeprecationWarning, stacklevel=3)
 
 
 class Dataset(EncodingMembers, PixelMembers):
@@ -211,13 +233,15 @@ class Dataset(EncodingMembers, PixelMembers):
             d["_dict"] = elements
             d.pop("_loader", None)
             return elements
-        tag = _tag_for_keyword(name)
+        tag = _keyword_tags.get(name, _MISSING)
+        if tag is _MISSING:
+            tag = _keyword_tag(name)
         if tag is not None:
             elem = self._dict.get(tag)
             if elem is not None:
                 if elem.__class__ is DataElement:
                     return elem._value
-                return self[BaseTag(tag)].value
+                return self[tag].value
         # re-raises the original error of a property that raised AttributeError
         return object.__getattribute__(self, name)
 
@@ -228,7 +252,7 @@ class Dataset(EncodingMembers, PixelMembers):
             else:
                 object.__setattr__(self, name, value)
             return
-        tag = _tag_for_keyword(name)
+        tag = _keyword_tag(name)
         if tag is not None:
             tag = BaseTag(tag)
             elem = self._dict.get(tag)
@@ -254,7 +278,7 @@ class Dataset(EncodingMembers, PixelMembers):
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
-        tag = _tag_for_keyword(name)
+        tag = _keyword_tag(name)
         if tag is not None and tag in self._dict:
             del self[BaseTag(tag)]
         elif name in self.__dict__:
@@ -332,20 +356,24 @@ class Dataset(EncodingMembers, PixelMembers):
 
     # ------------------------------------------------------------- mapping
     def __getitem__(self, key: slice | TagType) -> Any:
-        if key.__class__ is BaseTag:
-            tag = key
-        elif isinstance(key, slice):
-            return self._dataset_slice(key)
+        cls = key.__class__
+        if cls is BaseTag or cls is int:
+            try:
+                elem = self._dict[key]  # type: ignore[index]
+            except KeyError:
+                raise KeyError(Tag(key)) from None
+        elif cls is slice:
+            return self._dataset_slice(key)  # type: ignore[arg-type]
         else:
             try:
-                tag = Tag(key)
+                key = _key_tag(key)
             except Exception as exc:
                 raise KeyError(f"'{key}'") from exc
-        elem = self._dict[tag]
+            elem = self._dict[key]
         if elem.__class__ is DataElement or isinstance(elem, DataElement):
             return elem
         elem = convert_raw_data_element(elem, None, self)
-        self._dict[tag] = elem
+        self._dict[key] = elem  # type: ignore[index]
         return elem
 
     def get_item(self, key: slice | TagType, *, keep_deferred: bool = False) -> Any:
@@ -406,8 +434,10 @@ class Dataset(EncodingMembers, PixelMembers):
                 self._reset_pixel_cache()
 
     def __contains__(self, name: Any) -> bool:
+        if name.__class__ is int and 0 <= name <= 0xFFFFFFFF:
+            return name in self._dict
         try:
-            return Tag(name) in self._dict
+            return _key_tag(name) in self._dict
         except Exception as exc:
             msg = (
                 f"Invalid value '{name}' used with the 'in' operator: must be an element "
@@ -493,7 +523,7 @@ class Dataset(EncodingMembers, PixelMembers):
         pydicom raises KeyError when `name` is a valid keyword whose element
         is absent; dcmcore returns None, as pydicom documents.
         """
-        tag = _tag_for_keyword(name)
+        tag = _keyword_tag(name)
         if tag is None or tag not in self._dict:
             return None
         return self[BaseTag(tag)]
