@@ -180,11 +180,14 @@ def entry(tag: int) -> DictEntry | None:
         False, '')``. Private tags other than group lengths give ``None``: use
         :func:`private_entry` for those.
     """
-    if type(tag) is not int:
-        tag = _as_int(tag)
-    found = _public_get(tag)
+    if tag.__class__ is not int:
+        tag = int(tag) if isinstance(tag, int) else _as_int(tag)
+    table = _public_table if _public_table is not None else _load_public()
+    found = table.get(tag)
     if found is not None:
-        return found
+        if found.__class__ is str:
+            return _public_get(tag)
+        return found  # type: ignore[return-value]
     found = _repeater_entry(tag)
     if found is None and not tag & 0xFFFF:
         return GROUP_LENGTH_ENTRY
