@@ -22,11 +22,12 @@ from typing import Any
 
 from dcmcore import config
 from dcmcore.dataset_io import EncodingMembers
+from dcmcore.dictionary import entry as _entry
+from dcmcore.dictionary import keyword_for_tag as _keyword_for_tag
+from dcmcore.dictionary import tag_for_keyword as _tag_for_keyword
 from dcmcore.element import (
     DataElement,
     RawDataElement,
-    _entry,
-    _tag_for_keyword,
     convert_raw_data_element,
 )
 from dcmcore.errors import DcmcoreWarning
@@ -297,8 +298,6 @@ class Dataset(EncodingMembers, PixelMembers):
         *filters : str
             Keep only keywords containing one of these (case-insensitive).
         """
-        from dcmcore.element import _keyword_for_tag
-
         names = [_keyword_for_tag(tag) for tag in self._dict if not tag & 0x10000]
         names = [name for name in names if name]
         if filters:

@@ -24,7 +24,7 @@ from dcmcore.errors import (
     TruncatedDataError,
 )
 from dcmcore.tag import BaseTag, Tag
-from dcmcore.vr import AMBIGUOUS_VR, BYTES_VR, CHARSET_VR, DEFAULT_CHARSET_VR, STR_VR, TEXT_VR
+from dcmcore.vr import AMBIGUOUS_VR, BYTES_VR, CHARSET_VR, DEFAULT_CHARSET_VR, TEXT_VR
 
 if TYPE_CHECKING:  # pragma: no cover
     from dcmcore.dataset import Dataset
@@ -36,47 +36,14 @@ __all__ = [
     "empty_value_for_VR",
 ]
 
-# --------------------------------------------------------------------------
-# Dependencies written by other modules, with minimal fallbacks so that the
-# data model imports (and degrades gracefully) while they are being written.
-# --------------------------------------------------------------------------
-try:
-    from dcmcore.dictionary import entry as _entry
-    from dcmcore.dictionary import keyword_for_tag as _keyword_for_tag
-    from dcmcore.dictionary import private_entry as _private_entry
-    from dcmcore.dictionary import tag_for_keyword as _tag_for_keyword
-except ImportError:  # pragma: no cover - only while dcmcore.dictionary is missing
-
-    def _entry(tag: int) -> Any:
-        return None
-
-    def _keyword_for_tag(tag: int) -> str:
-        return ""
-
-    def _private_entry(tag: int, private_creator: str) -> Any:
-        return None
-
-    def _tag_for_keyword(keyword: str) -> int | None:
-        return None
-
-
+from dcmcore.converters import decode_value as _decode_value
+from dcmcore.converters import empty_value_for_VR as _empty_value_for_VR
+from dcmcore.converters import validate_value as _validate_value
+from dcmcore.dictionary import entry as _entry
+from dcmcore.dictionary import keyword_for_tag as _keyword_for_tag
+from dcmcore.dictionary import private_entry as _private_entry
+from dcmcore.uid import UID
 from dcmcore.values import DS, IS, MultiValue, PersonName
-
-try:
-    from dcmcore.uid import UID
-except ImportError:  # pragma: no cover - only while dcmcore.uid is missing
-
-    class UID(str):  # type: ignore[no-redef]
-        @property
-        def name(self) -> str:
-            return str(self)
-
-
-def _converters() -> Any:
-    """Return dcmcore.converters (imported on first use)."""
-    import dcmcore.converters as module
-
-    return module
 
 
 def empty_value_for_VR(VR: str | None, raw: bool = False) -> Any:
@@ -89,26 +56,12 @@ def empty_value_for_VR(VR: str | None, raw: bool = False) -> Any:
     raw : bool, optional
         True for the empty value of a raw element (bytes).
     """
-    try:
-        return _converters().empty_value_for_VR(VR, raw)
-    except ImportError:  # pragma: no cover - converters not written yet
-        if VR == "SQ":
-            return b"" if raw else []
-        if VR == "PN":
-            return b"" if raw else PersonName("")
-        if VR in STR_VR - {"DS", "IS"}:
-            return b"" if raw else ""
-        return None
+    return _empty_value_for_VR(VR, raw)
 
 
 def _validate(vr: str, value: Any, mode: int) -> None:
-    if mode == config.IGNORE:
-        return
-    try:
-        validate = _converters().validate_value
-    except (ImportError, AttributeError):  # pragma: no cover - converters not written yet
-        return
-    validate(vr, value, mode)
+    if mode != config.IGNORE:
+        _validate_value(vr, value, mode)
 
 
 #: VRs whose str or bytes values are never split on a backslash.
@@ -767,7 +720,7 @@ def convert_raw_data_element(
             if isinstance(encoding, str):
                 encoding = [encoding]
             try:
-                value = _converters().decode_value(
+                value = _decode_value(
                     vr,
                     data,
                     little_endian=raw.is_little_endian,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dcmcore.element import DataElement, _private_entry
+from dcmcore.dictionary import private_entry as _private_entry
+from dcmcore.element import DataElement
 from dcmcore.tag import BaseTag
 
 if TYPE_CHECKING:  # pragma: no cover

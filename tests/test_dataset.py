@@ -604,13 +604,18 @@ class _FakePixels:
 
 
 def test_pixel_members_delegate_to_dcmcore_pixels(monkeypatch: pytest.MonkeyPatch) -> None:
-    import dcmcore.pixels as pixels
+    import sys
+    import types
+
+    import dcmcore
 
     fake = _FakePixels()
+    pixels = types.ModuleType("dcmcore.pixels")  # stands in for the real dcmcore.pixels
     for name in ("pixel_array", "decompress", "compress", "set_pixel_data", "overlay_array",
                  "waveform_array"):
-        monkeypatch.setattr(pixels, name, fake._record(name), raising=False)
-    monkeypatch.setattr(pixels, "pixel_array_options", None, raising=False)
+        setattr(pixels, name, fake._record(name))
+    monkeypatch.setitem(sys.modules, "dcmcore.pixels", pixels)
+    monkeypatch.setattr(dcmcore, "pixels", pixels, raising=False)
     ds = Dataset()
     ds.PixelData = b"\x00\x00"
     assert ds.pixel_array == "pixel_array-result"
