@@ -64,6 +64,15 @@ _CHARSET_MULTI_VR = frozenset({"LO", "SH", "UC"})
 _CHARSET_SINGLE_VR = frozenset({"LT", "ST", "UT"})
 
 
+def _setting(name: str) -> Any:
+    """``config.settings.<name>`` without the cost of ``Settings.__getattr__`` (hot path)."""
+    try:
+        local = config._overrides.get()
+        return local[name] if name in local else config.settings._globals[name]
+    except (AttributeError, KeyError):  # config's internals changed: the public way
+        return getattr(config.settings, name)
+
+
 def _tag_text(tag: int | None) -> str:
     return "" if tag is None else f" for tag ({tag >> 16:04X},{tag & 0xFFFF:04X})"
 
@@ -117,7 +126,7 @@ def _split(text: str, ctor: Callable[[str], Any]) -> Any:
 
 
 def _malformed(vr: str, text: str, tag: int | None, exc: Exception) -> str:
-    mode = config.settings.reading_validation_mode
+    mode = _setting("reading_validation_mode")
     msg = f"Invalid {vr} value {text!r}{_tag_text(tag)}: {exc}"
     if mode == config.RAISE:
         raise InvalidValueError(msg) from exc
@@ -176,7 +185,7 @@ _DATETIME_CTOR = {"DA": _da, "DT": _dt, "TM": _tm}
 
 
 def _dec_datetime(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
-    if not config.settings.datetime_conversion:
+    if not _setting("datetime_conversion"):
         return _dec_string(raw, le, encs, tag, vr)
     text = raw.decode(default_encoding)
     items = text.split("\\")
@@ -215,9 +224,8 @@ def _is_fast(item: str) -> Any:
 
 def _dec_DS(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
     text = raw.decode(default_encoding).strip()
-    settings = config.settings
-    cls = DSdecimal if settings.use_DS_decimal else DSfloat
-    if cls is DSfloat and settings.reading_validation_mode != config.RAISE:
+    cls = DSdecimal if _setting("use_DS_decimal") else DSfloat
+    if cls is DSfloat and _setting("reading_validation_mode") != config.RAISE:
         items = text.rstrip(" \x00").split("\\")
         try:
             if len(items) == 1:
@@ -235,7 +243,7 @@ def _dec_DS(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
 def _dec_IS(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
     text = raw.decode(default_encoding)
     items = text.rstrip(" \x00").split("\\")
-    if config.settings.reading_validation_mode != config.RAISE:
+    if _setting("reading_validation_mode") != config.RAISE:
         try:
             if len(items) == 1:
                 return _is_fast(items[0])
@@ -251,7 +259,7 @@ def _dec_IS(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
 def _check_text(vr: str, item: str, tag: int | None) -> None:
     limit = MAX_VALUE_LEN.get(vr)
     if limit is not None and len(item) > limit:
-        mode = config.settings.reading_validation_mode
+        mode = _setting("reading_validation_mode")
         if mode != config.IGNORE:
             _validate_one(vr, item, mode, tag=tag)
 
@@ -294,7 +302,7 @@ def _bad_length(vr: str, raw: bytes, size: int, tag: int | None) -> bytes:
         f"Expected total bytes to be an even multiple of bytes per value{_tag_text(tag)}: "
         f"value length {len(raw)} is not a multiple of {size} for VR {vr}"
     )
-    mode = config.settings.reading_validation_mode
+    mode = _setting("reading_validation_mode")
     if mode == config.RAISE:
         raise BytesLengthException(msg)
     if mode == config.WARN:
@@ -433,7 +441,7 @@ def _ascii(text: str, vr: str) -> bytes:
         return text.encode(default_encoding)
     except UnicodeEncodeError as exc:
         msg = f"Value {text!r} of VR {vr} has characters outside the default repertoire"
-        if config.settings.writing_validation_mode == config.RAISE:
+        if _setting("writing_validation_mode") == config.RAISE:
             raise InvalidValueError(msg) from exc
         warnings.warn(msg + " - replacing them", DcmcoreWarning, stacklevel=4)
         return text.encode(default_encoding, errors="replace")
@@ -441,7 +449,7 @@ def _ascii(text: str, vr: str) -> bytes:
 
 def _ds_text(item: Any) -> str:
     text = str(item)
-    if len(text) > 16 and config.settings.auto_format_DS and isinstance(item, (float, Decimal)):
+    if len(text) > 16 and _setting("auto_format_DS") and isinstance(item, (float, Decimal)):
         return format_number_as_ds(item)
     return text
 
@@ -554,7 +562,7 @@ def validate_value(vr: str, value: Any, validation_mode: int | None) -> None:
         uses ``config.settings.writing_validation_mode``.
     """
     if validation_mode is None:
-        validation_mode = config.settings.writing_validation_mode
+        validation_mode = _setting("writing_validation_mode")
     if validation_mode == config.IGNORE or value is None:
         return
     if vr in _BYTES_VR:

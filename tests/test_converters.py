@@ -448,3 +448,12 @@ def test_random_bytes_raise_only_dcmcore_errors_in_strict_mode():
 def test_buffer_types_are_accepted():
     assert decode_value("US", memoryview(b"\x01\x00"), little_endian=True, encodings=None) == 1
     assert decode_value("CS", bytearray(b"AB"), little_endian=True, encodings=None) == "AB"
+
+
+def test_global_settings_are_read_at_use_time():
+    try:
+        config.settings.use_DS_decimal = True
+        assert type(decode_value("DS", b"1.5", little_endian=True, encodings=None)) is DSdecimal
+    finally:
+        config.settings.use_DS_decimal = False
+    assert type(decode_value("DS", b"1.5", little_endian=True, encodings=None)) is DSfloat
