@@ -46,6 +46,17 @@ HEAD = [
 ]
 
 
+HEAD_HU = [
+    (2000.0, 0, 0, 0.69, 0.92, 0),
+    (-960.0, 0, -0.0184, 0.6624, 0.874, 0),
+    (-30.0, 0.22, 0, 0.11, 0.31, -18),
+    (-30.0, -0.22, 0, 0.16, 0.41, 18),
+    (20.0, 0, 0.35, 0.21, 0.25, 0),
+    (20.0, 0, 0.1, 0.046, 0.046, 0),
+    (20.0, -0.08, -0.605, 0.046, 0.023, 0),
+]
+
+
 def base_dataset(sop_class: str, modality: str, seed: str) -> Dataset:
     ds = Dataset()
     ds.SpecificCharacterSet = "ISO_IR 100"
@@ -113,7 +124,8 @@ def make_ct() -> None:
     ds.RescaleType = "HU"
     ds.WindowCenter = "40"
     ds.WindowWidth = "400"
-    hu = phantom(128, HEAD) * 1000.0 - 1000.0  # air -1000, brain ~0, skull ~+1000
+    # background air at -1000 HU; skull +1000, brain +40, ventricles +10, lesions +60 HU
+    hu = phantom(128, HEAD_HU) - 1000.0
     noise = np.random.default_rng(7).normal(0.0, 6.0, hu.shape)
     stored = np.round(hu + noise + 1024.0).astype("<i2")
     finish(ds, stored, "ct.dcm")
