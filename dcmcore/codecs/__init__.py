@@ -34,12 +34,15 @@ from dcmcore.codecs.selection import (
     BatchDecodeResult,
     DecodeResult,
     EncodeResult,
+    Plan,
     decode_batch_with_fallback,
     decode_frame,
     decode_with_fallback,
     decoders_for,
     encode_with_fallback,
     encoders_for,
+    no_plugin_error,
+    plan,
 )
 
 __all__ = [
@@ -57,6 +60,7 @@ __all__ = [
     "Encoder",
     "FrameInfo",
     "OrderReport",
+    "Plan",
     "PluginInfo",
     "SyntaxReport",
     "all_decoders",
@@ -76,6 +80,8 @@ __all__ = [
     "hookspec",
     "known_providers",
     "list_plugins",
+    "no_plugin_error",
+    "plan",
     "register",
     "reload",
     "unblock",

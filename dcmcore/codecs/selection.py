@@ -44,6 +44,7 @@ __all__ = [
     "EncodeResult",
     "Plan",
     "plan",
+    "no_plugin_error",
 ]
 
 
