@@ -16,7 +16,7 @@ import codecs
 import re
 import warnings
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from dcmcore import config
 from dcmcore.errors import CharsetError, DcmcoreWarning
@@ -30,6 +30,8 @@ __all__ = [
     "TEXT_VR_DELIMS",
     "PN_DELIMS",
     "STAND_ALONE_ENCODINGS",
+    "decode_string",
+    "decode_element",
 ]
 
 #: Python codec used when no character set is given (ISO-IR 6; high bytes read as Latin-1).
@@ -543,3 +545,41 @@ def _encode_extended(
     if g0_changed:
         out += _return_escape(first)
     return bytes(out)
+
+
+#: pydicom's older name of :func:`decode_bytes`.
+decode_string = decode_bytes
+
+_CHARSET_VRS = frozenset({"LO", "LT", "PN", "SH", "ST", "UC", "UT"})
+
+
+def decode_element(elem: Any, dicom_character_set: str | Sequence[str] | None) -> None:
+    """Decode a data element's byte value(s) in place, as pydicom's ``decode_element``.
+
+    Parameters
+    ----------
+    elem : DataElement
+        An element whose value may still be ``bytes`` (or a ``PersonName``
+        made from bytes) for a VR affected by Specific Character Set.
+    dicom_character_set : str, list of str or None
+        The (0008,0005) value to decode with.
+    """
+    value = elem.value
+    if value is None or value == "" or value == b"" or elem.VR not in _CHARSET_VRS:
+        return
+    encodings = convert_encodings(dicom_character_set or ["ISO_IR 6"])
+    multi = isinstance(value, (list, tuple)) or hasattr(value, "_list")
+    items = list(value) if multi else [value]
+    if elem.VR == "PN":
+        from dcmcore.values import PersonName
+
+        out = [
+            (item if isinstance(item, PersonName) else PersonName(item)).decode(encodings)
+            for item in items
+        ]
+    else:
+        out = [
+            decode_bytes(item, encodings, TEXT_VR_DELIMS) if isinstance(item, bytes) else item
+            for item in items
+        ]
+    elem.value = out if multi else out[0]

@@ -328,3 +328,26 @@ def test_unencodable_character_warns_and_is_replaced():
 def test_unencodable_character_raises_in_strict_mode():
     with config.override(strict_charset=True), pytest.raises(CharsetError):
         encode_string("Δ", ["latin_1"])
+
+
+class _Elem:
+    def __init__(self, vr, value):
+        self.VR, self.value = vr, value
+
+
+def test_decode_element_decodes_bytes_values_in_place_like_pydicom():
+    from dcmcore.charset import decode_element
+    from dcmcore.values import PersonName
+
+    pn = _Elem("PN", PersonName(b"Buc^J\xe9r\xf4me"))
+    decode_element(pn, "ISO_IR 100")
+    assert str(pn.value) == "Buc^Jérôme"
+    lo = _Elem("LO", [b"J\xe9r\xf4me", "kept"])
+    decode_element(lo, ["ISO_IR 100"])
+    assert lo.value == ["Jérôme", "kept"]
+    cs = _Elem("CS", b"ABC")
+    decode_element(cs, "ISO_IR 100")
+    assert cs.value == b"ABC"
+    empty = _Elem("LO", "")
+    decode_element(empty, None)
+    assert empty.value == ""
