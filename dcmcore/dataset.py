@@ -24,6 +24,7 @@ from dcmcore import config
 from dcmcore.dataset_io import EncodingMembers
 from dcmcore.dictionary import entry as _entry
 from dcmcore.dictionary import keyword_for_tag as _keyword_for_tag
+from dcmcore.dictionary import repeater_has_keyword as _repeater_has_keyword
 from dcmcore.dictionary import tag_for_keyword as _tag_for_keyword
 from dcmcore.element import (
     DataElement,
@@ -266,6 +267,11 @@ class Dataset(EncodingMembers, PixelMembers):
                 elem.value = value
             self[tag] = elem
             return
+        if _repeater_has_keyword(name):
+            raise ValueError(
+                f"'{name}' is a DICOM repeating group element and must be added using "
+                "the add() or add_new() methods."
+            )
         if _RE_CAMEL_CASE.fullmatch(name):
             msg = (
                 f"Camel case attribute '{name}' used which is not in the element "

@@ -39,6 +39,7 @@ __all__ = [
 from dcmcore.converters import decode_value as _decode_value
 from dcmcore.converters import empty_value_for_VR as _empty_value_for_VR
 from dcmcore.converters import validate_value as _validate_value
+from dcmcore.dictionary import dictionary_has_tag as _dictionary_has_tag
 from dcmcore.dictionary import entry as _entry
 from dcmcore.dictionary import keyword_for_tag as _keyword_for_tag
 from dcmcore.dictionary import private_entry as _private_entry
@@ -316,8 +317,9 @@ class DataElement:
 
     @property
     def keyword(self) -> str:
-        """The element's keyword, ``''`` for private and unknown elements."""
-        if self.tag & 0x10000:
+        """The element's keyword; ``''`` for private, unknown and (as in pydicom)
+        repeating-group elements."""
+        if self.tag & 0x10000 or not _dictionary_has_tag(self.tag):
             return ""
         return _keyword_for_tag(self.tag)
 
@@ -328,8 +330,8 @@ class DataElement:
 
     @property
     def is_retired(self) -> bool:
-        """True if the dictionary marks the element as retired."""
-        if self.tag & 0x10000:
+        """True if the dictionary marks the element as retired (own entries only, as pydicom)."""
+        if self.tag & 0x10000 or not _dictionary_has_tag(self.tag):
             return False
         found = _entry(self.tag)
         return bool(found is not None and found.is_retired)

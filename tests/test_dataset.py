@@ -666,3 +666,37 @@ def test_sequence_value_assigned_as_list_is_wrapped() -> None:
     assert isinstance(ds.ReferencedImageSequence, Sequence)
     ds.ReferencedImageSequence.append(Dataset())
     assert len(ds.ReferencedImageSequence) == 1
+
+
+@pytest.mark.parametrize(
+    "keyword, value",
+    [
+        ("PatientName", None), ("PatientName", ""), ("Rows", None), ("SliceThickness", None),
+        ("SliceThickness", ""), ("SmallestImagePixelValue", 5), ("PixelData", b"\x00\x01"),
+        ("LUTDescriptor", [256, 0, 16]), ("ImageType", []),
+        ("ImagePositionPatient", [1.5, 2, "3.25"]), ("InstanceNumber", 5),
+        ("InstanceNumber", "05"), ("SOPClassUID", "1.2.840.10008.5.1.4.1.1.2"),
+        ("SOPInstanceUID", "1.2.3.4.5"), ("StudyDate", "20240101"), ("PatientAge", "030Y"),
+        ("FrameIncrementPointer", 0x00181063), ("SpecificCharacterSet", ["", "ISO 2022 IR 87"]),
+        ("WindowCenter", ["40", "400"]), ("RescaleSlope", 1.0), ("ExposureTime", "100"),
+        ("FloatPixelData", b"\0" * 4), ("PatientName", ["A^B", "C^D"]), ("ContentSequence", []),
+        ("RedPaletteColorLookupTableData", b"\0\1"), ("ImageComments", "x" * 2000),
+        ("SeriesDescription", "a\\b"),
+    ],
+)
+def test_setting_by_keyword_matches_pydicom(keyword: str, value: Any) -> None:
+    ours, theirs = Dataset(), pydicom.Dataset()
+    setattr(ours, keyword, value)
+    setattr(theirs, keyword, value)
+    assert str(ours) == str(theirs)
+    assert repr(getattr(ours, keyword)) == repr(getattr(theirs, keyword))
+    assert ours[keyword].VM == theirs[keyword].VM
+
+
+def test_repeating_group_keyword_must_be_added_with_add_new() -> None:
+    ds = Dataset()
+    with pytest.raises(ValueError, match="repeating group"):
+        ds.OverlayOrigin = [1, 1]
+    ds.add_new(0x60020050, "SS", [1, 1])
+    assert ds[0x60020050].name == "Overlay Origin"
+    assert ds[0x60020050].keyword == "" == pydicom.DataElement(0x60020050, "SS", [1, 1]).keyword
