@@ -52,10 +52,18 @@ def _text(value):
     return str(value)
 
 
+try:
+    from dcmcore.uid import UID as _UID  # noqa: F401
+
+    _TYPE_ALIASES = {"list": "MultiValue"}
+except ImportError:  # dcmcore.uid not written yet: UI values are str
+    _TYPE_ALIASES = {"list": "MultiValue", "UID": "str"}
+
+
 def _type_name(value):
+    # pydicom returns a list for several binary numbers, dcmcore a MultiValue
     name = type(value).__name__
-    # dcmcore.uid may not exist yet; list (pydicom numbers) == MultiValue (dcmcore)
-    return {"UID": "str", "list": "MultiValue"}.get(name, name)
+    return _TYPE_ALIASES.get(name, name)
 
 
 def _walk(ds, encodings, out):
