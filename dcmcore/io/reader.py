@@ -15,7 +15,7 @@ import os
 import re
 import zlib
 from collections.abc import Iterable
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO
 
 from dcmcore import config
 from dcmcore.errors import InvalidDicomError, MalformedDataError, TruncatedDataError
@@ -249,30 +249,13 @@ def _guess_encoding(data: Any, pos: int) -> tuple[bool, bool]:
     return False, group < 1024
 
 
-class _ShimSyntax(NamedTuple):
-    implicit_vr: bool
-    little_endian: bool
-    deflated: bool
-
-
-# Used only while dcmcore.transfer_syntax is not available.
-_SHIM_SYNTAXES = {
-    "1.2.840.10008.1.2": _ShimSyntax(True, True, False),
-    "1.2.840.10008.1.2.1": _ShimSyntax(False, True, False),
-    "1.2.840.10008.1.2.1.99": _ShimSyntax(False, True, True),
-    "1.2.840.10008.1.2.2": _ShimSyntax(False, False, False),
-}
-
-
 def _encoding_for(uid: str | None, data: Any, pos: int) -> tuple[bool, bool, bool]:
     """(implicit VR, little endian, deflated) for the data set at `pos`."""
     if not uid:
         implicit, little = _guess_encoding(data, pos)
         return implicit, little, False
-    try:
-        from dcmcore.transfer_syntax import get as get_syntax
-    except ImportError:  # pragma: no cover - shim while the registry is missing
-        get_syntax = _SHIM_SYNTAXES.get
+    from dcmcore.transfer_syntax import get as get_syntax
+
     ts = get_syntax(uid)
     if ts is None:
         # unknown syntaxes are explicit VR little endian (PS3.5 A.4 for encapsulated ones)
