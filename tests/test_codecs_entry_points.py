@@ -241,3 +241,14 @@ def test_pip_installed_plugin_project_is_found(tmp_path):
     assert out["plugins"]["piptest"][:4] == ["piptest-dcmcore", "1.2.3", "entry point", "loaded"]
     assert out["by_name_piptest"] == ["piptest", 99]
     assert out["imported_at_import"] == []
+
+
+def test_module_main_prints_effective_order(site, tmp_path):
+    env = {"PYTHONPATH": str(site), **{k: v for k, v in __import__("os").environ.items()
+                                        if not k.startswith(("DCMCORE_", "PYTHONPATH"))}}
+    proc = subprocess.run([sys.executable, "-m", "dcmcore.codecs", "RLELossless"], cwd=tmp_path,
+                          env={**env, "DCMCORE_PLUGIN_ORDER": "acme"}, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "acme (acme-dcmcore 1.2.3) [entry point, loaded]" in proc.stdout
+    assert "1. acme (acme-dcmcore) [used; placed by order from env DCMCORE_PLUGIN_ORDER]" in proc.stdout

@@ -273,3 +273,16 @@ def test_effective_order_reports_order_and_sources():
 def test_effective_order_for_uncovered_syntax_names_providers():
     report = codecs.effective_order(JLS)
     assert report[JLS].decoders == () and "dcmcore-jpegls" in str(report)
+
+
+def test_selected_decoder_and_frame_info_run_in_a_process_pool():
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    codecs.register(plugin_of(dummy.ConstDecoder("c", value=6)), name="p")
+    (dec,) = codecs.decoders_for(RLE)
+    ctx = multiprocessing.get_context("spawn")  # a fresh process: everything must pickle
+    with ProcessPoolExecutor(1, mp_context=ctx, initializer=sys.path.insert,
+                             initargs=(0, str(Path(__file__).parent / "plugins"))) as pool:
+        arr = pool.submit(dec.decode, b"", frame_info(), scale=2).result(timeout=60)
+    assert arr.shape == (2, 3) and (arr == 12).all()
