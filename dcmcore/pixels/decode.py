@@ -21,7 +21,8 @@ from dcmcore.pixels import encapsulation as enc
 from dcmcore.pixels.colour import convert_colour_space
 from dcmcore.pixels.frame_info import PixelModule
 from dcmcore.pixels.native import frame_span, unpack_native
-from dcmcore.pixels.parallel import decode_chunk, decode_frames
+from dcmcore.pixels.parallel import decode_chunk, decode_into
+from dcmcore.pixels.shaping import conform_decoded, target_dtype
 from dcmcore.pixels.validation import check_decoded_size, check_native_length
 
 __all__ = ["PixelSource", "DecodeOptions", "decode", "iter_decode", "get_decoders"]
@@ -158,49 +159,6 @@ def _reshape(flat: np.ndarray, mod: PixelModule, n_frames: int, as_frame: bool) 
     return np.moveaxis(arr, -3, -1)
 
 
-def _target_dtype(mod: PixelModule) -> np.dtype:
-    return mod.dtype.newbyteorder("=") if mod.little_endian else mod.dtype
-
-
-def _conform_decoded(out: Any, mod: PixelModule, index: int) -> tuple[np.ndarray, dict]:
-    """Turn a plugin's result into a (rows, columns, samples) array of the module dtype."""
-    overrides: dict[str, Any] = {}
-    if isinstance(out, tuple) and len(out) == 2:
-        # codecs.DecodedFrame(array, photometric_interpretation) or (array, dict)
-        out, extra = out
-        if isinstance(extra, str):
-            overrides = {"photometric_interpretation": extra.strip()}
-        elif isinstance(extra, dict):
-            overrides = dict(extra)
-    rows, cols, spp = mod.rows, mod.columns, mod.samples_per_pixel
-    target = np.dtype(_target_dtype(mod).str.lstrip("<>=|"))  # native byte order
-    if isinstance(out, (bytes, bytearray, memoryview)):
-        itemsize = 1 if mod.bits_allocated == 1 else mod.bits_allocated // 8
-        out = np.frombuffer(out, dtype=target.newbyteorder("<"),
-                            count=min(len(out) // itemsize, rows * cols * spp))
-    arr = np.asarray(out)
-    size = rows * cols * spp
-    if arr.size != size:
-        raise CodecError(
-            f"The decoded frame {index} has {arr.size} values, {size} expected for "
-            f"{rows} x {cols} x {spp}"
-        )
-    if arr.ndim == 1:
-        if spp > 1 and overrides.get("planar_configuration", mod.planar_configuration) == 1:
-            arr = np.moveaxis(arr.reshape(spp, rows, cols), 0, -1)
-        else:
-            arr = arr.reshape(rows, cols, spp)
-    else:
-        arr = arr.reshape(rows, cols, spp)
-    if arr.dtype != target:
-        if arr.dtype.kind in "ui" and target.kind in "ui" and arr.dtype.itemsize == \
-                target.itemsize:
-            arr = arr.view(target.newbyteorder(arr.dtype.byteorder)).astype(target, copy=False)
-        else:
-            arr = arr.astype(target)
-    return arr, overrides
-
-
 def _post_process(
     arr: np.ndarray, mod: PixelModule, pi: str, opts: DecodeOptions, native: bool
 ) -> tuple[np.ndarray, dict[str, Any]]:
@@ -298,32 +256,48 @@ def _frame_pieces(src: PixelSource) -> list[list[tuple[int, int]]]:
 
 def _decode_encapsulated(
     src: PixelSource, indices: list[int], opts: DecodeOptions, spans: list
-) -> list[tuple[np.ndarray, dict[str, Any]]]:
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Decode frames `indices` into one (n, rows, columns, samples) array."""
     mod = src.module
     decoders = get_decoders(mod.transfer_syntax_uid, opts.decoding_plugin)
     info = mod.frame_info()
     frames = [enc.read_frame(src.read_at, spans[i]) for i in indices]
-    decoded = decode_frames(decoders, frames, info, opts.plugin_options,
+    out = np.empty((len(indices), mod.rows, mod.columns, mod.samples_per_pixel),
+                   dtype=target_dtype(mod))
+    if len(indices) == 1:
+        res = decode_chunk(decoders, frames, info, opts.plugin_options, indices[0])[0]
+        out[0], extra = conform_decoded(res, mod, indices[0])
+        return out, [extra]
+    overrides = decode_into(decoders, frames, info, mod, out, opts.plugin_options,
                             workers=opts.workers, executor=opts.executor)
-    out = []
-    for i, res in zip(indices, decoded):
-        arr, overrides = _conform_decoded(res, mod, i)
-        out.append((arr, overrides))
-    return out
+    return out, overrides
 
 
-def _finish_frames(frames: list[tuple[np.ndarray, dict]], mod: PixelModule,
+def _excess_frames(src: PixelSource, spans: list, opts: DecodeOptions) -> list[np.ndarray]:
+    """Frames found beyond Number of Frames that decode to a whole frame (pydicom's rule)."""
+    mod = src.module
+    decoders = get_decoders(mod.transfer_syntax_uid, opts.decoding_plugin)
+    info = mod.frame_info()
+    found = []
+    for i in range(mod.number_of_frames, len(spans)):
+        try:
+            res = decode_chunk(decoders, [enc.read_frame(src.read_at, spans[i])], info,
+                               opts.plugin_options, i)[0]
+            found.append(conform_decoded(res, mod, i)[0])
+        except (CodecError, ValueError):
+            continue
+    return found
+
+
+def _finish_frames(arr: np.ndarray, overrides: list[dict[str, Any]], mod: PixelModule,
                    opts: DecodeOptions, as_frame: bool) -> tuple[np.ndarray, dict[str, Any]]:
+    """Apply the common post-processing to decoded (n, rows, columns, samples) frames."""
     pi = mod.photometric_interpretation
-    overrides = frames[0][1] if frames else {}
-    pi = overrides.get("photometric_interpretation", pi)
-    n = len(frames)
+    if overrides:
+        pi = overrides[0].get("photometric_interpretation", pi)
+    n = arr.shape[0]
     if as_frame or n == 1:
-        arr = frames[0][0]
-    else:
-        arr = np.empty((n, *frames[0][0].shape), dtype=frames[0][0].dtype)
-        for i, (a, _) in enumerate(frames):
-            arr[i] = a
+        arr = arr[0]
     if mod.samples_per_pixel == 1:
         arr = arr.reshape(arr.shape[:-1])
     arr, changes = _post_process(arr, mod, pi, opts, native=False)
@@ -342,27 +316,30 @@ def _encapsulated(src: PixelSource, index: int | None, opts: DecodeOptions
                 f"({len(spans)} found in the encapsulated (7FE0,0010) 'Pixel Data')"
             )
         check_decoded_size(mod, 1, opts.max_decoded_bytes)
-        frames = _decode_encapsulated(src, [index], opts, spans)
-        return _finish_frames(frames, mod, opts, as_frame=True)
+        arr, overrides = _decode_encapsulated(src, [index], opts, spans)
+        return _finish_frames(arr, overrides, mod, opts, as_frame=True)
     if len(spans) < nf:
         raise PixelDataError(
             f"Only {len(spans)} frames found in the encapsulated (7FE0,0010) 'Pixel Data',"
             f" (0028,0008) 'Number of Frames' is {nf}"
         )
-    n = len(spans) if opts.allow_excess_frames else nf
-    check_decoded_size(mod, n, opts.max_decoded_bytes)
-    frames = _decode_encapsulated(src, list(range(n)), opts, spans)
-    if n > nf:
-        frames = frames[:nf] + [f for f in frames[nf:] if f[0].shape == frames[0][0].shape]
-        warnings.warn(
-            f"{len(frames)} frames have been found in the encapsulated pixel data, which is"
-            f" larger than the given (0028,0008) 'Number of Frames' value of {nf}. The "
-            "returned data will include these extra frames and if it's correct then you "
-            "should update 'Number of Frames' accordingly, otherwise pass "
-            f"'allow_excess_frames=False' to return only the first {nf} frames.",
-            DcmcoreWarning, stacklevel=3,
-        )
-    return _finish_frames(frames, mod, opts, as_frame=False)
+    check_decoded_size(mod, len(spans) if opts.allow_excess_frames else nf,
+                       opts.max_decoded_bytes)
+    arr, overrides = _decode_encapsulated(src, list(range(nf)), opts, spans)
+    if opts.allow_excess_frames and len(spans) > nf:
+        extra = _excess_frames(src, spans, opts)
+        if extra:
+            arr = np.concatenate([arr, np.stack(extra)])
+            overrides += [{}] * len(extra)
+            warnings.warn(
+                f"{arr.shape[0]} frames have been found in the encapsulated pixel data, "
+                f"which is larger than the given (0028,0008) 'Number of Frames' value of {nf}."
+                " The returned data will include these extra frames and if it's correct then"
+                " you should update 'Number of Frames' accordingly, otherwise pass "
+                f"'allow_excess_frames=False' to return only the first {nf} frames.",
+                DcmcoreWarning, stacklevel=3,
+            )
+    return _finish_frames(arr, overrides, mod, opts, as_frame=False)
 
 
 # ---- entry points ---------------------------------------------------------------------
@@ -407,4 +384,5 @@ def iter_decode(
             state_info = mod.frame_info()
         frame = enc.read_frame(src.read_at, spans[i])
         res = decode_chunk(decoders, [frame], state_info, opts.plugin_options, i)[0]
-        yield _finish_frames([_conform_decoded(res, mod, i)], mod, opts, as_frame=True)
+        arr, extra = conform_decoded(res, mod, i)
+        yield _finish_frames(arr[None], [extra], mod, opts, as_frame=True)

@@ -1,0 +1,110 @@
+"""Parallel frame decoding gives exactly the sequential result."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+
+import numpy as np
+import pytest
+
+from tests._pixels_helpers import assert_same_array, make_ds
+
+pytest.importorskip("pydicom")
+
+import dcmcore.pixels as px  # noqa: E402
+from dcmcore.pixels import parallel  # noqa: E402
+from dcmcore.pixels.deflate_frames import DEFLATED_IMAGE_FRAME  # noqa: E402
+
+RLE = "1.2.840.10008.1.2.5"
+
+
+def _multiframe(tsyntax, frames=7, spp=1, ba=16, bs=12, pr=1):
+    ds = make_ds(rows=16, cols=24, spp=spp, ba=ba, bs=bs, pr=pr, frames=frames, seed=frames)
+    original = px.pixel_array(ds)
+    px.compress(ds, tsyntax)
+    return ds, original
+
+
+def test_threads_match_sequential_for_thread_safe_decoder():
+    ds, original = _multiframe(DEFLATED_IMAGE_FRAME)
+    seq = px.pixel_array(ds)
+    assert_same_array(original, seq)
+    for workers in (2, 3, 0):
+        assert_same_array(seq, px.pixel_array(ds, workers=workers))
+
+
+def test_processes_match_sequential_for_gil_holding_decoder():
+    pytest.importorskip("dcmcore_rle")
+    ds, original = _multiframe(RLE, spp=3, ba=8, bs=8, pr=0)
+    seq = px.pixel_array(ds)
+    assert_same_array(original, seq)
+    assert_same_array(seq, px.pixel_array(ds, workers=2))
+
+
+def test_user_executors_match_sequential():
+    ds, original = _multiframe(DEFLATED_IMAGE_FRAME, frames=5)
+    with cf.ThreadPoolExecutor(2) as ex:
+        assert_same_array(original, px.pixel_array(ds, executor=ex))
+    with cf.ProcessPoolExecutor(2) as ex:
+        assert_same_array(original, px.pixel_array(ds, executor=ex))
+
+
+def test_thread_unsafe_decoder_is_never_run_in_threads(monkeypatch):
+    calls = []
+
+    class Fake:
+        name = "fake"
+        thread_safe = False
+        process_safe = False
+        supports_batch = False
+
+        def decode(self, data, info, **options):
+            calls.append(data)
+            return np.frombuffer(data, np.uint8).reshape(1, 2)
+
+    mod = px.api.dataset_source(make_ds(rows=1, cols=2, ba=8)).module
+    info = mod.frame_info()
+    out = np.empty((4, 1, 2, 1), np.uint8)
+    frames = [bytes([i, i]) for i in range(4)]
+    monkeypatch.setattr(parallel.cf, "ThreadPoolExecutor", None)  # would fail if used
+    monkeypatch.setattr(parallel.cf, "ProcessPoolExecutor", None)
+    parallel.decode_into([Fake()], frames, info, mod, out, workers=4)
+    assert calls == frames
+    assert out[:, 0, 0, 0].tolist() == [0, 1, 2, 3]
+
+
+def test_failing_decoder_hands_over_and_batch_is_used():
+    class Bad:
+        name = "bad"
+        supports_batch = False
+
+        def decode(self, data, info, **options):
+            raise RuntimeError("boom")
+
+    class Batch:
+        name = "batch"
+        supports_batch = True
+
+        def __init__(self):
+            self.batches = self.singles = 0
+
+        def decode(self, data, info, **options):
+            self.singles += 1
+            return np.frombuffer(data, np.uint8)
+
+        def decode_batch(self, frames, info, **options):
+            self.batches += 1
+            return [np.frombuffer(f, np.uint8) for f in frames]
+
+    info = px.api.dataset_source(make_ds(rows=1, cols=2, ba=8)).module.frame_info()
+    frames = [b"ab", b"cd", b"ef"]
+    second = Batch()
+    out = parallel.decode_chunk([Bad(), second], frames, info, {})
+    assert [bytes(o) for o in out] == frames
+    assert (second.batches, second.singles) == (0, 3)  # fell back frame by frame
+    first = Batch()
+    out = parallel.decode_chunk([first, Bad()], frames, info, {})
+    assert [bytes(o) for o in out] == frames
+    assert (first.batches, first.singles) == (1, 0)  # all frames in one call
+    with pytest.raises(parallel.FrameDecodeError, match="bad: RuntimeError: boom"):
+        parallel.decode_chunk([Bad()], frames, info, {})
