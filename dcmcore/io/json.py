@@ -67,10 +67,12 @@ def _is_empty(elem: Any) -> bool:
 
 def _values(elem: Any) -> list:
     """The element's values as a list (VM 1 values wrapped)."""
+    from dcmcore.values import MultiValue
+
     value = elem.value
-    if isinstance(value, (str, bytes, bytearray)) or not hasattr(value, "__iter__"):
-        return [value]
-    return list(value)
+    if isinstance(value, (list, tuple, MultiValue)):
+        return list(value)
+    return [value]
 
 
 def _pn_components(value: Any) -> list[str]:
@@ -406,8 +408,12 @@ def _element(dataset_class: type, tag: str, vr: str, value: Any, value_key: str 
         known = _known_un(int_tag, elem_value)
         if known is not None:
             return known
+    from dcmcore import config
+
     try:
-        return element_class(int_tag, vr, elem_value)
+        # JSON is input data: validated as values read from a file are
+        return element_class(int_tag, vr, elem_value,
+                             validation_mode=config.settings.reading_validation_mode)
     except Exception as exc:
         raise ValueError(
             f"Data element '{tag}' could not be loaded from JSON: {elem_value!r}"
