@@ -148,3 +148,15 @@ def test_selection_snapshot_is_consistent_across_threads():
             results = list(pool.map(
                 lambda _: codecs.decode_with_fallback(b"", frame_info())[1].name, range(50)))
     assert results == ["dummy"] * 50
+
+
+def test_hook_failure_is_warned_once_not_at_every_recollection():
+    import dcmcore_broken_hook
+
+    codecs.register(dcmcore_broken_hook)
+    with pytest.warns(DcmcoreWarning):
+        codecs.decoders_for(RLE)
+    codecs.register(dummy)  # invalidates the snapshot: hooks are called again
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [d.name for d in codecs.decoders_for(RLE)] == ["dummy"]

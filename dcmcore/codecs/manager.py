@@ -103,8 +103,25 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+_warned: set[str] = set()
+
+
 def _warn(message: str) -> None:
+    # once per message per process (hook failures would repeat at every re-collection)
+    if message in _warned:
+        return
+    _warned.add(message)
     warnings.warn(message, DcmcoreWarning, stacklevel=3)
+
+
+def _dist_of(ep: metadata.EntryPoint) -> tuple[str, str]:
+    dist = getattr(ep, "dist", None)
+    if dist is None:
+        return "", ""
+    try:
+        return str(dist.metadata["Name"] or dist.name or ""), str(dist.version or "")
+    except Exception:  # unreadable METADATA: still load the plugin
+        return "", ""
 
 
 class _Registry:
@@ -157,9 +174,7 @@ class _Registry:
             if ep.name in seen:  # same distribution visible twice on sys.path
                 continue
             seen.add(ep.name)
-            dist = getattr(ep, "dist", None)
-            dist_name = (dist.metadata["Name"] or dist.name) if dist is not None else ""
-            version = dist.version if dist is not None else ""
+            dist_name, version = _dist_of(ep)
             record = _Record(ep.name, dist_name or "", version or "", "entry point")
             if ep.name in self._records:  # registered at run time under that name
                 continue
@@ -365,6 +380,7 @@ class _Registry:
             ]
             self._pm = self._new_pm()
             self._records = {}
+            _warned.clear()
             self._autoloaded = False
             self._invalidate()
             if keep_runtime:
