@@ -17,12 +17,29 @@ from pydicom.uid import ExplicitVRBigEndian, ExplicitVRLittleEndian  # noqa: E40
 import dcmcore.pixels as px  # noqa: E402
 from dcmcore.errors import PixelDataError  # noqa: E402
 
+try:
+    import dcmcore
+    from dcmcore.io.reader import dcmread as _dcmread  # noqa: F401
+except ImportError:  # reader not there
+    dcmcore = None
+
 
 def _both(ds, **opts):
+    """pydicom's array for `ds`, and dcmcore's, checked three ways to be the same.
+
+    dcmcore decodes the same in-memory dataset, the Part 10 bytes read with
+    dcmcore.dcmread, and the bytes as a file (frames read on demand).
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ref = pydicom.pixels.pixel_array(ds, **opts)
         got = px.pixel_array(ds, **opts)
+        raw = _to_file(ds)
+        from_file = px.pixel_array(io.BytesIO(raw), **opts)
+        if dcmcore is not None:
+            ours = dcmcore.dcmread(io.BytesIO(raw))
+            assert_same_array(got, px.pixel_array(ours, **opts))
+    assert_same_array(got, from_file)
     return ref, got
 
 
