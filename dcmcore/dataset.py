@@ -13,6 +13,8 @@ back. Sequence items read from a file are *lazy*: see :meth:`Dataset._from_loade
 from __future__ import annotations
 
 import copy as _copy
+import io
+import os
 import re
 import warnings
 import weakref
@@ -222,6 +224,12 @@ class Dataset(EncodingMembers, PixelMembers):
             d["_read_charset"] = encoding
         if parent is not None:
             d["_parent_ref"] = weakref.ref(parent)
+            # snapshots used if the parent is garbage collected before the item is used
+            d["_parent_encoding"] = parent._character_set
+            if source is None:
+                source, timestamp = parent._deferred_source()
+                if timestamp is not None:
+                    d["_source_timestamp"] = timestamp
         if source is not None:
             d["_source"] = source
         return ds
@@ -349,7 +357,7 @@ class Dataset(EncodingMembers, PixelMembers):
         while ds is not None and depth < 10000:
             d = ds.__dict__
             if "_source" in d:
-                return d["_source"], d.get("timestamp")
+                return d["_source"], d.get("_source_timestamp", d.get("timestamp"))
             filename, buffer = d.get("filename"), d.get("buffer")
             if buffer is not None and not getattr(buffer, "closed", False):
                 return buffer, None
@@ -807,6 +815,13 @@ class Dataset(EncodingMembers, PixelMembers):
         state = dict(self.__dict__)
         for name in ("_parent_seq_ref", "_parent_ref", "_private_blocks", "_loader"):
             state.pop(name, None)
+        source = state.get("_source")
+        if isinstance(source, memoryview):
+            state["_source"] = source.tobytes()
+        elif source is not None and not isinstance(
+            source, (str, bytes, bytearray, os.PathLike, io.BytesIO)
+        ):
+            del state["_source"]  # an open file object: deferred values can no longer be read
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:

@@ -700,3 +700,35 @@ def test_repeating_group_keyword_must_be_added_with_add_new() -> None:
     ds.add_new(0x60020050, "SS", [1, 1])
     assert ds[0x60020050].name == "Overlay Origin"
     assert ds[0x60020050].keyword == "" == pydicom.DataElement(0x60020050, "SS", [1, 1]).keyword
+
+
+def test_lazy_item_keeps_charset_and_source_after_its_parent_is_gone(tmp_path: Any) -> None:
+    path = os.path.join(str(tmp_path), "src.bin")
+    with open(path, "wb") as fp:
+        fp.write(b"....\xe9t")
+    parent = FileDataset(path, {})
+    parent.SpecificCharacterSet = "ISO_IR 100"
+    raw = RawDataElement(BaseTag(0x00100020), "LO", 2, None, 4, False, True)
+    item = Dataset._from_loader(
+        lambda: {raw.tag: raw}, parent=parent, is_implicit_VR=False, is_little_endian=True
+    )
+    del parent
+    import gc
+
+    gc.collect()
+    assert item.parent_dataset is None
+    assert item.PatientID == "ét"
+
+
+def test_dataset_read_from_file_pickles_with_lazy_and_deferred_elements() -> None:
+    if not _has("dcmcore.io.reader", "dcmread"):
+        pytest.skip("dcmcore.io.reader not written yet")
+    from pydicom.data import get_testdata_file
+
+    from dcmcore.io.reader import dcmread
+
+    path = get_testdata_file("rtplan.dcm")
+    ds = dcmread(path, defer_size=16)
+    again = pickle.loads(pickle.dumps(ds))
+    assert str(again) == str(ds) == str(pydicom.dcmread(path, defer_size=16))
+    assert again.filename == ds.filename
