@@ -124,3 +124,19 @@ def test_setting_a_private_element_records_its_creator() -> None:
     ds.add_new(0x00291008, "CS", "IMAGE NUM 4")
     assert ds[0x00291008].private_creator == "SIEMENS CSA HEADER"
     assert ds[0x00291008].name == "[CSA Image Header Type]"
+
+
+def test_private_creator_next_to_a_group_length_is_named_private_creator() -> None:
+    """pydicom takes (0019,0000) as the creator of (0019,0010) and names it 'Private tag
+    data'; the creator of a private block is (gggg,00xx) for elements (gggg,xx00-xxFF)
+    only, so dcmcore names it 'Private Creator' (the one text difference on pydicom's
+    charset test files)."""
+    ds = Dataset()
+    ds.add_new(0x00190000, "UL", 10)
+    ds.add_new(0x00190010, "LO", "AGFA")
+    assert ds[0x00190010].private_creator is None
+    assert ds[0x00190010].name == "Private Creator"
+    theirs = pydicom.Dataset()
+    theirs.add_new(0x00190000, "UL", 10)
+    theirs.add_new(0x00190010, "LO", "AGFA")
+    assert theirs[0x00190010].name == "Private tag data"
