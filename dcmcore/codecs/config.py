@@ -8,8 +8,8 @@ Sources, highest first:
 3. the runtime API: :func:`set_order`, :func:`disable`, :func:`enable`,
    :func:`set_autoload`;
 4. environment variables: ``DCMCORE_PLUGIN_ORDER="rle,pylibjpeg"``,
-   ``DCMCORE_PLUGIN_ORDER_<KEYWORD or UID with _>`` (e.g.
-   ``DCMCORE_PLUGIN_ORDER_RLELossless``), ``DCMCORE_DISABLED_PLUGINS="a,b"``,
+   ``DCMCORE_PLUGIN_ORDER_<Keyword, KEYWORD or UID with _>`` (e.g.
+   ``DCMCORE_PLUGIN_ORDER_RLELossless``, ``..._RLELOSSLESS``, ``..._1_2_840_10008_1_2_5``), ``DCMCORE_DISABLED_PLUGINS="a,b"``,
    ``DCMCORE_BLOCKED_PLUGINS``, ``DCMCORE_DISABLE_PLUGIN_AUTOLOAD=1``;
 5. a config file: ``DCMCORE_CONFIG=<path>``, else the nearest ``dcmcore.toml``
    or ``pyproject.toml`` with a ``[tool.dcmcore]`` table in the current
@@ -255,18 +255,25 @@ def config_file() -> Path | None:
     if explicit:
         return Path(explicit)
     try:
-        cwd = Path.cwd()
+        folder = os.getcwd()
     except OSError:
         return None
-    for folder in (cwd, *cwd.parents):
-        candidate = folder / "dcmcore.toml"
-        if candidate.is_file():
-            return candidate
-        candidate = folder / "pyproject.toml"
-        stamp = _stamp(candidate)
-        if stamp is not None and _has_tool_table(candidate, stamp):
-            return candidate
-    return None
+    while True:  # os.path rather than pathlib: this runs at every codec selection
+        candidate = os.path.join(folder, "dcmcore.toml")
+        if os.path.isfile(candidate):
+            return Path(candidate)
+        candidate = os.path.join(folder, "pyproject.toml")
+        try:
+            st = os.stat(candidate)
+        except OSError:
+            pass
+        else:
+            if _has_tool_table(Path(candidate), (st.st_mtime_ns, st.st_size)):
+                return Path(candidate)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 def _warn(message: str) -> None:
@@ -348,14 +355,15 @@ def file_config() -> FileConfig:
 
 
 def _env_syntax_order(ts_uid: str) -> tuple[str, tuple[str, ...]] | None:
-    prefix = ENV_ORDER + "_"
-    wanted = {ts_uid.replace(".", "_").lower()}
+    # exact lookups (no scan of os.environ: this runs at every codec selection)
     keyword = syntax_keyword(ts_uid)
-    if keyword:
-        wanted.add(keyword.lower())
-    for var in sorted(os.environ):
-        if var.upper().startswith(prefix) and var[len(prefix):].lower() in wanted:
-            return var, _names(os.environ[var])
+    suffixes = [keyword, keyword.upper()] if keyword else []
+    suffixes.append(ts_uid.replace(".", "_"))
+    for suffix in suffixes:
+        var = f"{ENV_ORDER}_{suffix}"
+        value = os.environ.get(var)
+        if value is not None and value.strip():
+            return var, _names(value)
     return None
 
 
