@@ -469,7 +469,7 @@ class Dataset(EncodingMembers, PixelMembers):
         return False
 
     def __iter__(self) -> Iterator[DataElement]:
-        for tag in sorted(self._dict):
+        for tag in sorted(self._dict, key=int):
             yield self[tag]
 
     def __len__(self) -> int:
@@ -511,7 +511,7 @@ class Dataset(EncodingMembers, PixelMembers):
 
     def elements(self) -> Iterator[DataElement | RawDataElement]:
         """Yield this level's elements in tag order, raw ones unconverted."""
-        for tag in sorted(self._dict):
+        for tag in sorted(self._dict, key=int):
             yield self.get_item(tag)
 
     def get(self, key: str | int | tuple[int, int] | BaseTag, default: Any = None) -> Any:
@@ -606,9 +606,11 @@ class Dataset(EncodingMembers, PixelMembers):
 
     # --------------------------------------------------------------- slices
     def _slice_tags(self, start: Any, stop: Any, step: int | None) -> list[BaseTag]:
-        all_tags = sorted(self._dict)
-        lo = 0 if start is None else bisect_left(all_tags, int(_slice_bound(start)))
-        hi = len(all_tags) if stop is None else bisect_left(all_tags, int(_slice_bound(stop)))
+        # sort and bisect plain ints: BaseTag's comparisons run in Python
+        all_tags = sorted(self._dict, key=int)
+        values = [int(tag) for tag in all_tags]
+        lo = 0 if start is None else bisect_left(values, _slice_bound(start))
+        hi = len(all_tags) if stop is None else bisect_left(values, _slice_bound(stop))
         return all_tags[lo:hi:step]
 
     def _dataset_slice(self, key: slice) -> Dataset:
@@ -621,6 +623,13 @@ class Dataset(EncodingMembers, PixelMembers):
         d["_is_little_endian"] = self._is_little_endian
         if self._parent_ref is not None:
             d["_parent_ref"] = self._parent_ref
+        # the slice decodes its raw elements as this dataset would
+        d["_parent_encoding"] = self._character_set
+        source, timestamp = self._deferred_source()
+        if source is not None:
+            d["_source"] = source
+            if timestamp is not None:
+                d["_source_timestamp"] = timestamp
         return ds
 
     def group_dataset(self, group: int) -> Dataset:
@@ -646,7 +655,7 @@ class Dataset(EncodingMembers, PixelMembers):
         recursive : bool, optional
             Recurse into sequence items (default True).
         """
-        for tag in sorted(self._dict):
+        for tag in sorted(self._dict, key=int):
             with tag_in_exception(tag):
                 elem = self[tag]
                 callback(self, elem)
@@ -849,7 +858,7 @@ class Dataset(EncodingMembers, PixelMembers):
 
 def _slice_bound(value: Any) -> int:
     if isinstance(value, int):
-        return value
+        return int(value)
     return int(Tag(value))
 
 

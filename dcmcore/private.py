@@ -98,8 +98,7 @@ def _check_group(group: int, private_creator: str | None = None) -> None:
 
 
 def _creator_elements(ds: Dataset, group: int) -> list[DataElement]:
-    start = (group << 16) | 0x0010
-    return [ds[tag] for tag in sorted(ds._dict) if start <= tag < start + 0xF0]
+    return [ds[tag] for tag in ds._slice_tags((group << 16) | 0x0010, (group << 16) | 0x0100, None)]
 
 
 def private_block(

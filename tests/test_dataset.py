@@ -732,3 +732,12 @@ def test_dataset_read_from_file_pickles_with_lazy_and_deferred_elements() -> Non
     again = pickle.loads(pickle.dumps(ds))
     assert str(again) == str(ds) == str(pydicom.dcmread(path, defer_size=16))
     assert again.filename == ds.filename
+
+
+def test_slice_decodes_raw_text_with_the_datasets_character_set() -> None:
+    ds = Dataset()
+    ds.SpecificCharacterSet = "ISO_IR 100"
+    ds[0x00100020] = RawDataElement(BaseTag(0x00100020), "LO", 2, b"\xe9t", 0, False, True)
+    part = ds[0x00100000:0x00110000]
+    assert isinstance(part.get_item(0x00100020), RawDataElement)
+    assert part.PatientID == "ét"
