@@ -109,17 +109,10 @@ def test_little_endian_segment_order_option():
     assert np.array_equal(decode_frame(swapped, 1, 2, 1, 16, segment_order="<"), arr)
 
 
-@pytest.fixture
-def jump_path(monkeypatch):
-    """Force the numpy jump-table header search even on small data."""
-    monkeypatch.setattr(rle, "_FAST_WALK_RUNS", 0)
-    monkeypatch.setattr(rle, "_FAST_WALK_BYTES", 0)
-    monkeypatch.setattr(rle, "_PROBE", 16)
-
-
-@pytest.mark.parametrize("levels", [1, 2, 4])
+@pytest.mark.parametrize("levels", [0, 1, 2, 4])
 @pytest.mark.parametrize(("bits", "samples"), [(8, 1), (16, 1), (16, 3), (32, 1), (64, 1)])
-def test_jump_table_header_search_matches_plain_walk(jump_path, monkeypatch, levels, bits, samples):
+def test_jump_table_header_search_matches_plain_walk(monkeypatch, levels, bits, samples):
+    # Force the numpy jump-table header search (levels > 0) even on small data.
     monkeypatch.setattr(rle, "_JUMP_LEVELS", levels)
     rng = np.random.default_rng(levels * 10 + bits)
     shape = (23, 67) + ((samples,) if samples > 1 else ())
@@ -127,6 +120,15 @@ def test_jump_table_header_search_matches_plain_walk(jump_path, monkeypatch, lev
     arr = np.repeat(noise.ravel(), rng.integers(1, 9, noise.size))[: noise.size]
     arr = arr.reshape(shape).astype(f"u{bits // 8}")
     assert np.array_equal(decode_frame(encode_frame(arr), *shape[:2], samples, bits), arr)
+
+
+def test_cost_model_picks_the_jump_table_for_dense_runs_and_the_walk_for_sparse():
+    dense = encode_frame(np.random.default_rng(2).integers(0, 2, (256, 256), dtype=np.uint8))
+    sparse = encode_frame(np.zeros((256, 256), dtype=np.uint8))
+    for data, deep in ((dense, True), (sparse, False)):
+        offsets = parse_header(data)
+        steps = data.translate(rle._STEP_BYTES)
+        assert (rle._jump_levels(steps, offsets, [*offsets[1:], len(data)]) > 0) is deep
 
 
 def test_large_realistic_frame_takes_the_jump_path_and_round_trips():

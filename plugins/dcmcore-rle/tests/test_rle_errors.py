@@ -83,7 +83,7 @@ def test_excess_inside_the_last_needed_run_is_cut():
 
 def test_huge_replicate_stream_never_allocates_beyond_the_frame(monkeypatch):
     # 1 MB of replicate headers would decode to 64 MB; only rows*columns are kept.
-    monkeypatch.setattr(rle, "_FAST_WALK_RUNS", 0)
+    monkeypatch.setattr(rle, "_JUMP_LEVELS", 3)
     data = _frame(bytes([129, 3]) * (1 << 19))
     with pytest.warns(RLEWarning):
         out = decode_frame(data, 4, 4, 1, 8)

@@ -40,10 +40,18 @@ _BITS = (8, 16, 32, 64)
 # Distance from a PackBits header byte to the next header byte.
 _STEP_BYTES = bytes(h + 2 if h < 128 else (1 if h == 128 else 2) for h in range(256))
 # Header search tuning (see _header_positions): below these sizes a plain walk wins.
-_PROBE = 2048
-_FAST_WALK_RUNS = 3000
-_FAST_WALK_BYTES = 16384
-_JUMP_LEVELS = 4
+# Decoded length of the run a header byte starts, and the repeat count of the
+# byte after it (the value of a replicate run, or a literal's first byte).
+_RUN_LENGTH = np.array([h + 1 if h < 128 else (257 - h if h > 128 else 0) for h in range(256)])
+_AFTER_HEADER = np.array([257 - h if h > 128 else 1 for h in range(256)], dtype=np.intp)
+_PROBE = 256  # bytes walked per probe window
+_JUMP_LEVELS: int | None = None  # force a depth (tests); None: use the cost model
+# Cost model (nanoseconds): one Python walk step, one element of a numpy
+# gather, the fixed overhead of a small numpy call and of the jump-table set-up.
+_WALK_NS = 45.0
+_GATHER_NS = 0.7
+_TAKE_FIXED_NS = 4000.0
+_JUMP_FIXED_NS = 60000.0
 _SCRATCH_MAX_BYTES = 16 << 20
 _local = threading.local()
 
@@ -138,12 +146,44 @@ def _scratch(name: str, size: int, dtype: type) -> np.ndarray:
     return buffer[:size]
 
 
+def _jump_levels(steps: bytes, offsets: list[int], ends: list[int]) -> int:
+    """Choose how many table doublings to do before walking (0: plain walk).
+
+    The run density is estimated by walking a few short windows spread over
+    the segments (a walk started off a header falls into step within a few
+    runs); then the cheaper of the plain walk and each jump-table depth is
+    picked with a cost model measured on numpy 2 / CPython 3.11.
+    """
+    if _JUMP_LEVELS is not None:
+        return _JUMP_LEVELS
+    total = ends[-1] - offsets[0]
+    probed = 0
+    found: list[int] = []
+    for start, end in zip(offsets, ends, strict=True):
+        for anchor in (start, (start + end) // 2):
+            stop = min(end, anchor + _PROBE)
+            _chase(steps, anchor, stop, found)
+            probed += stop - anchor
+    runs = len(found) * total / max(probed, 1)
+    best, best_cost = 0, runs * _WALK_NS
+    for levels in range(1, 7):
+        cost = (
+            _JUMP_FIXED_NS
+            + levels * total * _GATHER_NS
+            + runs * _WALK_NS / (1 << levels)
+            + (1 << levels) * (_TAKE_FIXED_NS + runs * _GATHER_NS / (1 << levels))
+        )
+        if cost < best_cost:
+            best, best_cost = levels, cost
+    return best
+
+
 def _header_positions(data: bytes, offsets: list[int], ends: list[int]) -> np.ndarray:
     """Return the offsets of every PackBits header of every segment of a frame.
 
     Finding headers is sequential: each header says where the next one is. A
     plain Python walk costs one loop step per run. When the data has many
-    short runs, a table ``jump[i]`` = offset of the header ``2**_JUMP_LEVELS``
+    short runs, a table ``jump[i]`` = offset of the header ``2**levels``
     runs after a header at ``i`` is built with numpy (by repeated squaring of
     the one-step table), the Python walk then takes that many runs per step,
     and the headers in between are filled in with vectorised gathers. Each
@@ -152,13 +192,8 @@ def _header_positions(data: bytes, offsets: list[int], ends: list[int]) -> np.nd
     """
     steps = data.translate(_STEP_BYTES)
     size = len(data)
-    total = size - offsets[0]
-    # Cheap estimate of the number of runs: walk the first segment's start.
-    probe: list[int] = []
-    probe_end = min(ends[0], offsets[0] + _PROBE)
-    _chase(steps, offsets[0], probe_end, probe)
-    estimated_runs = len(probe) * total / max(probe_end - offsets[0], 1)
-    if estimated_runs < _FAST_WALK_RUNS or total < _FAST_WALK_BYTES:
+    levels = _jump_levels(steps, offsets, ends)
+    if not levels:
         found: list[int] = []
         for start, end in zip(offsets, ends, strict=True):
             _chase(steps, start, end, found)
@@ -166,15 +201,15 @@ def _header_positions(data: bytes, offsets: list[int], ends: list[int]) -> np.nd
 
     # one[i]: the header after a header at i; one[size] = size is the sink.
     one = _scratch("one", size + 1, np.int32)
-    np.add(_arange(size + 1), 0, out=one)
-    np.add(one[:size], np.frombuffer(steps, dtype=np.uint8), out=one[:size])
+    np.add(_arange(size), np.frombuffer(steps, dtype=np.uint8), out=one[:size])
+    one[size] = size
     for end in ends:
         tail = one[max(end - 129, 0) : end]
         np.minimum(tail, end, out=tail)
     ping = _scratch("ping", size + 1, np.int32)
     pong = _scratch("pong", size + 1, np.int32)
     np.take(one, one, out=ping, mode="wrap")
-    for _ in range(_JUMP_LEVELS - 1):
+    for _ in range(levels - 1):
         np.take(ping, ping, out=pong, mode="wrap")
         ping, pong = pong, ping
     table = memoryview(ping).cast("B").cast("i")
@@ -184,9 +219,9 @@ def _header_positions(data: bytes, offsets: list[int], ends: list[int]) -> np.nd
     while pos < size:
         append(pos)
         pos = table[pos]
-    chain = np.empty((1 << _JUMP_LEVELS, len(sampled)), dtype=np.int32)
+    chain = np.empty((1 << levels, len(sampled)), dtype=np.int32)
     chain[0] = sampled
-    for m in range(1, 1 << _JUMP_LEVELS):
+    for m in range(1, 1 << levels):
         np.take(one, chain[m - 1], out=chain[m], mode="wrap")
     positions = chain.T.ravel()
     return positions[positions < size].astype(np.intp)
@@ -214,34 +249,35 @@ def _decode_segments(
     nseg = len(offsets)
     # first[s]: index in `starts` of segment s's first header (sorted order).
     first = np.searchsorted(starts, offsets).tolist() + [starts.size]
-    headers = src[starts].astype(np.intp)
-    literal = headers < 128
-    replicate = headers > 128
-    # Dense arithmetic rather than boolean indexing (masks over random data
-    # are several times slower). Only the last run of a segment can reach
-    # past the segment's end; those are fixed one by one below.
-    runs = np.where(literal, headers + 1, np.where(replicate, 257 - headers, 0))
+    headers = src[starts]
+    # Table look-ups rather than boolean indexing (masks over random data are
+    # several times slower). Only the last run of a segment can reach past the
+    # segment's end; those are fixed one by one below.
+    runs = _RUN_LENGTH.take(headers)
+    after = _AFTER_HEADER.take(headers)
     for index in range(nseg):
         last = first[index + 1] - 1
         if last < first[index]:
             continue
         head = int(starts[last])
         room = ends[index] - head - 1  # bytes after the last header
-        if literal[last]:
+        header = int(headers[last])
+        if header < 128:
             runs[last] = min(int(runs[last]), room)
-        elif replicate[last] and room < 1:
+        elif header > 128 and room < 1:
             runs[last] = 0
-            replicate[last] = False
     cumulative = np.concatenate(([0], np.cumsum(runs)))
     totals = np.diff(cumulative[first]).tolist()
 
     # One repeat count per source byte: 0 for headers, padding and bytes
     # before the first segment, the run length for a replicate value, 1 for
     # a literal byte. starts + 1 may be the next header: it is reset to 0
-    # after, and the extra slot absorbs starts + 1 == size.
+    # after, and the extra slot absorbs starts + 1 == size. A replicate header
+    # whose value byte lies past its segment's end sets the count of the next
+    # header (reset to 0 next) or of the extra slot: harmless.
     counts = _scratch("counts", size + 1, np.intp)
     counts.fill(1)
-    counts[starts + 1] = np.where(replicate, runs, 1)
+    counts[starts + 1] = after
     counts[starts] = 0
     counts[: offsets[0]] = 0
     counts = counts[:size]
@@ -266,7 +302,7 @@ def _decode_segments(
             keep = expected - (int(ends_in[last]) - int(runs[mine[last]]))
             head = int(starts[mine[last]])
             counts[head + 1 : ends[index]] = 0
-            if literal[mine[last]]:
+            if headers[mine[last]] < 128:
                 counts[head + 1 : head + 1 + keep] = 1
             else:
                 counts[head + 1] = keep
