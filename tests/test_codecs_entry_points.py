@@ -211,8 +211,7 @@ def test_import_dcmcore_imports_no_codec_library(tmp_path):
             "PIL", "dcmcore_jpegls", "dcmcore_openjpeg", "dcmcore_gdcm", "dcmcore_pylibjpeg")
     from dcmcore.codecs.manager import registry
     print(json.dumps({"libs": [m for m in libs if m in sys.modules],
-                      "loaded": registry._autoloaded,
-                      "codecs_on_plain_import": None}))
+                      "loaded": registry._autoloaded}))
     '''
     out = run_python(code, cwd=tmp_path)
     assert out["libs"] == [] and out["loaded"] is False
