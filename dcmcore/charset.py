@@ -136,6 +136,10 @@ _CODEC_ELEMENT.pop(codecs.lookup(default_encoding).name)
 _CODEC_ELEMENT[codecs.lookup("latin_1").name] = _ESCAPES[b"\x1b-A"]
 
 
+# ISO 2022 IR 13 as value 1: JIS X 0201 Roman in G0 and Katakana in G1
+_SJIS_VALUE1 = _Element(_G0, b"\x1b(J", "shift_jis")
+
+
 def _warn(msg: str) -> None:
     warnings.warn(msg, DcmcoreWarning, stacklevel=3)
 
@@ -147,7 +151,7 @@ def _strict() -> bool:
 # ----------------------------------------------------------------------------
 # Specific Character Set -> codecs
 
-_MISSPELLED = re.compile(r"^ISO[\s_-]*(2022)?[\s_-]*IR[\s_-]*(\d+)$")
+_MISSPELLED = re.compile(r"^ISO[\s_+-]*(2022)?[\s_+-]*IR[\s_+-]*(\d+)$")
 
 
 def _corrected_term(term: str) -> str | None:
@@ -378,6 +382,12 @@ def _encode_element(text: str, element: _Element | None, codec: str) -> bytes:
         if len(out) != len(text):
             idx = next(i for i, ch in enumerate(text) if len(ch.encode("shift_jis")) != 1)
             raise UnicodeEncodeError(codec, text, idx, idx + 1, "not in JIS X 0201")
+        if element is not _SJIS_VALUE1:
+            # as a code extension only the Katakana half (G1) is designated: the
+            # JIS X 0201 Roman characters that differ from ASCII (yen, overline) can't be used
+            for i, (ch, byte) in enumerate(zip(text, out)):
+                if byte < 0x80 and ord(ch) >= 0x80:
+                    raise UnicodeEncodeError(codec, text, i, i + 1, "not in JIS X 0201 Katakana")
         return out
     return text.encode(element.codec)
 
@@ -414,10 +424,15 @@ def encode_string(value: str, encodings: Sequence[str], delimiters: str = "\r\n\
         encodings = [default_encoding]
     first = encodings[0]
     first_el = _element_for(first)
+    if first_el is not None and first_el.codec == "shift_jis":
+        first_el = _SJIS_VALUE1
+    # with code extensions an empty value 1 is strictly ISO-IR 6 (ASCII); alone it
+    # is read as Latin-1 for leniency, and written so, as pydicom does
+    strict_first = "ascii" if first == default_encoding and len(encodings) > 1 else first
     try:
         if first_el is not None and first_el.codec == "shift_jis":
             return _encode_element(value, first_el, first)
-        return value.encode(first)
+        return value.encode(strict_first)
     except UnicodeEncodeError:
         pass
     except LookupError:
@@ -453,8 +468,12 @@ def _encode_extended(
     first = encodings[0]
     first_el = _element_for(first)
     first_is_sj = first_el is not None and first_el.codec == "shift_jis"
+    if first_is_sj:
+        first_el = _SJIS_VALUE1
     # value 1's own element for encoding; plain codec when it has no escape
     elements = [(None if i == 0 else _element_for(c), c) for i, c in enumerate(encodings)]
+    if first == default_encoding:
+        elements[0] = (None, "ascii")
     if first_is_sj:
         elements[0] = (first_el, first)
 
@@ -469,8 +488,6 @@ def _encode_extended(
         except UnicodeEncodeError:
             continue
         escape = el.escape
-        if el.codec == "shift_jis" and body and body[0] < 0x80:
-            escape = b"\x1b(J"
         tail = _return_escape(first) if el.area == _G0 and el.multibyte else b""
         return escape + body + tail
 

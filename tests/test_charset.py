@@ -351,3 +351,71 @@ def test_decode_element_decodes_bytes_values_in_place_like_pydicom():
     empty = _Elem("LO", "")
     decode_element(empty, None)
     assert empty.value == ""
+
+
+@pytest.mark.parametrize(
+    "term, text, raw",
+    [
+        ("ISO 2022 IR 13", "ﾔﾏﾀﾞ^ﾀﾛｳ", b"\x1b)I\xd4\xcf\xc0\xde^\x1b)I\xc0\xdb\xb3"),
+        ("ISO 2022 IR 100", "Buc^Jérôme", b"\x1b-ABuc^\x1b-AJ\xe9r\xf4me"),
+        ("ISO 2022 IR 101", "Wałęsa", b"\x1b-BWa\xb3\xeasa"),
+        ("ISO 2022 IR 109", "antaŭnomo", b"\x1b-Canta\xfdnomo"),
+        ("ISO 2022 IR 110", "vārds", b"\x1b-Dv\xe0rds"),
+        ("ISO 2022 IR 127", "قباني^لنزار", b"\x1b-G\xe2\xc8\xc7\xe6\xea^\x1b-G\xe4\xe6\xd2\xc7\xd1"),
+        ("ISO 2022 IR 126", "Διονυσιος", b"\x1b-F\xc4\xe9\xef\xed\xf5\xf3\xe9\xef\xf2"),
+        ("ISO 2022 IR 138", "שרון^דבורה", b"\x1b-H\xf9\xf8\xe5\xef^\x1b-H\xe3\xe1\xe5\xf8\xe4"),
+        ("ISO 2022 IR 144", "Люкceмбypг", b"\x1b-L\xbb\xee\xdace\xdc\xd1yp\xd3"),
+        ("ISO 2022 IR 148", "Çavuşoğlu", b"\x1b-M\xc7avu\xfeo\xf0lu"),
+        ("ISO 2022 IR 166", "นามสกุล", b"\x1b-T\xb9\xd2\xc1\xca\xa1\xd8\xc5"),
+    ],
+)
+def test_single_byte_code_extensions_decode_and_encode(term, text, raw):
+    from dcmcore.values import PersonName
+
+    encodings = convert_encodings(["", term])
+    assert decode_bytes(b"ASCII+" + raw, encodings, PN_DELIMS) == "ASCII+" + text
+    encoded = PersonName("ASCII+" + text).encode(encodings)
+    assert decode_bytes(encoded, encodings, PN_DELIMS) == "ASCII+" + text
+    # every group with non-ASCII characters designates its G1 set again after the delimiter
+    groups = ("ASCII+" + text).split("^")
+    assert encoded.count(raw[:3]) == sum(not g.isascii() for g in groups)
+
+
+def test_missing_escape_after_delimiter_falls_back_to_value_one():
+    encodings = convert_encodings(["", "ISO 2022 IR 13"])
+    raw = b"ASCII+\x1b)I\xd4\xcf\xc0\xde^\xc0\xdb\xb3"
+    assert decode_bytes(raw, encodings, PN_DELIMS) == "ASCII+ﾔﾏﾀﾞ^ÀÛ³"
+
+
+def test_japanese_jis_x_0212_and_0208_mixed_in_one_group():
+    from dcmcore.values import PersonName
+
+    encodings = convert_encodings(["ISO 2022 IR 6", "ISO 2022 IR 87", "ISO 2022 IR 159"])
+    encoded = PersonName("Mori^Ogai=森^鷗外=もり^おうがい").encode(encodings)
+    assert encoded == (
+        b"Mori^Ogai=\x1b$B?9\x1b(B^\x1b$(Dl?\x1b$B30\x1b(B=\x1b$B$b$j\x1b(B^"
+        b"\x1b$B$*$&$,$$\x1b(B"
+    )
+
+
+def test_japanese_value_one_ir_13_needs_no_escape_for_its_own_katakana():
+    encodings = ["shift_jis", "iso2022_jp", "iso2022_jp_2"]
+    encoded = encode_string("あaｱア齩", encodings)
+    assert encoded == b'\x1b$B$"\x1b(Ja\xb1\x1b$B%"\x1b$(DmN\x1b(J'
+    assert decode_bytes(encoded, encodings) == "あaｱア齩"
+
+
+def test_misspelling_with_plus_sign_is_corrected():
+    with pytest.warns(DcmcoreWarning, match=r"ISO_2022_IR\+126"):
+        assert convert_encodings(["ISO 2022 IR 100", "ISO_2022_IR+126"]) == [
+            "latin_1", "iso_ir_126"
+        ]
+
+
+def test_multi_valued_text_with_different_extensions_per_value():
+    encodings = convert_encodings(["ISO 2022 IR 100", "ISO 2022 IR 144", "ISO 2022 IR 126"])
+    raw = (b"Buc^J\xe9r\xf4me\\\x1b-F\xc4\xe9\xef\xed\xf5\xf3\xe9\xef\xf2\\"
+           b"\x1b-L\xbb\xee\xdace\xdc\xd1yp\xd3")
+    assert decode_bytes(raw, encodings, PN_VALUE_DELIMS).split("\\") == [
+        "Buc^Jérôme", "Διονυσιος", "Люкceмбypг"
+    ]
