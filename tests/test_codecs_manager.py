@@ -160,3 +160,15 @@ def test_hook_failure_is_warned_once_not_at_every_recollection():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert [d.name for d in codecs.decoders_for(RLE)] == ["dummy"]
+
+
+def test_hook_asking_for_codecs_while_loading_does_not_recurse():
+    seen = []
+
+    def reentrant():
+        seen.append(codecs.decoders_for(RLE))  # sees nothing yet, must not recurse
+        return [dummy.ConstDecoder("re")]
+
+    codecs.register(types.SimpleNamespace(dcmcore_decoders=hookimpl(reentrant)), name="re")
+    assert [d.name for d in codecs.decoders_for(RLE)] == ["re"]
+    assert seen == [[]]

@@ -99,6 +99,9 @@ class _Snapshot:
     by_plugin: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
 
 
+_EMPTY_SNAPSHOT = _Snapshot((), (), (), {})
+
+
 def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
@@ -135,6 +138,7 @@ class _Registry:
         self._autoloaded = False
         self._snapshot: _Snapshot | None = None
         self._availability: dict[int, str | None] = {}
+        self._busy = False
         self.generation = 0
 
     @staticmethod
@@ -209,11 +213,18 @@ class _Registry:
         if snap is not None:
             return snap
         with self._lock:
-            if not self._autoloaded:
-                self._load_entry_points()
-            if self._snapshot is None:
-                self._snapshot = self._collect()
-            return self._snapshot
+            if self._busy:  # a plugin's import or hook asked for codecs while loading
+                return _EMPTY_SNAPSHOT
+            self._busy = True
+            try:
+                if not self._autoloaded:
+                    self._load_entry_points()
+                    self._snapshot = None
+                if self._snapshot is None:
+                    self._snapshot = self._collect()
+                return self._snapshot
+            finally:
+                self._busy = False
 
     def _call_hook(self, hook_name: str, plugin_name: str, func: Callable[[], Any]) -> list[Any]:
         record = self._records.setdefault(plugin_name, _Record(plugin_name))
