@@ -91,24 +91,23 @@ def _key_tag(key: Any) -> BaseTag:
 
 
 def _convert_encodings(value: Any) -> list[str]:
-    """``charset.convert_encodings`` with a small cache (called for every text value)."""
-    key = tuple(value) if isinstance(value, list) else value
+    """``charset.convert_encodings`` with a small cache (called for every text value).
+
+    The returned list is shared: callers must not modify it.
+    """
     try:
-        return list(_encodings_cache[key])
+        key = value if isinstance(value, str) else tuple(value)
+        return _encodings_cache[key]
     except (KeyError, TypeError):
-        pass
-    try:
-        from dcmcore.charset import convert_encodings
-    except ImportError:  # pragma: no cover - charset not written yet
-        return [_DEFAULT_ENCODING]
-    result = convert_encodings(value)
-    if len(_encodings_cache) > 256:
-        _encodings_cache.clear()
-    try:
-        _encodings_cache[key] = list(result)
-    except TypeError:
-        pass
-    return list(result)
+        key = None
+    from dcmcore.charset import convert_encodings
+
+    result = list(convert_encodings(value))
+    if key is not None:
+        if len(_encodings_cache) > 256:
+            _encodings_cache.clear()
+        _encodings_cache[key] = result
+    return result
 
 
 def _behaviour(name: str) -> str:
@@ -338,13 +337,22 @@ class Dataset(EncodingMembers, PixelMembers):
 
     @property
     def _character_set(self) -> list[str]:
-        """The Python encodings for text values: own (0008,0005), else inherited."""
+        """The Python encodings for text values: own (0008,0005), else inherited.
+
+        The returned list is shared: do not modify it.
+        """
         elem = self._dict.get(_CHARSET_TAG)
         if elem is not None:
+            memo = self.__dict__.get("_charset_memo")
+            if memo is not None and memo[0] is elem and memo[1] is elem.value:
+                return memo[2]
             if not isinstance(elem, DataElement):
                 elem = self[_CHARSET_TAG]
-            if elem.value:
-                return _convert_encodings(elem.value)
+            value = elem.value
+            if value:
+                result = _convert_encodings(value)
+                self.__dict__["_charset_memo"] = (elem, value, result)
+                return result
         parent = self.parent_dataset
         if parent is not None:
             return parent._character_set
@@ -822,7 +830,7 @@ class Dataset(EncodingMembers, PixelMembers):
     def __getstate__(self) -> dict[str, Any]:
         self._dict  # noqa: B018 - a lazy dataset loads before it is copied or pickled
         state = dict(self.__dict__)
-        for name in ("_parent_seq_ref", "_parent_ref", "_private_blocks", "_loader"):
+        for name in ("_parent_seq_ref", "_parent_ref", "_private_blocks", "_loader", "_charset_memo"):
             state.pop(name, None)
         source = state.get("_source")
         if isinstance(source, memoryview):
