@@ -75,10 +75,15 @@ def test_big_endian_input_encodes_the_same_values():
     assert encode_frame(arr) == encode_frame(arr.astype("<u2"))
 
 
-def test_non_contiguous_input():
-    base = np.random.default_rng(1).integers(0, 65535, (20, 40, 3), dtype=np.uint16)
+@pytest.mark.parametrize("dtype", ["<u2", ">u2", "<i4", ">u8"])
+def test_non_contiguous_input(dtype):
+    base = np.random.default_rng(1).integers(0, 65535, (20, 40, 3)).astype(dtype)
     view = base[::2, ::3]
-    assert np.array_equal(decode_frame(encode_frame(view), 10, 14, 3, 16), view)
+    samples = 3 if view.dtype.itemsize < 8 else 1
+    view = view if samples == 3 else view[..., 0]
+    bits = view.dtype.itemsize * 8
+    out = decode_frame(encode_frame(view), 10, 14, samples, bits)
+    assert np.array_equal(out, view.astype(f"=u{bits // 8}"))
 
 
 def test_encoding_matches_pydicom_segment_sizes_on_noise():

@@ -9,10 +9,18 @@ Each segment is a PackBits stream (header byte ``n`` 0..127: copy the next
 operation), encoded row by row and padded to an even length.
 
 Decoding is sequential by nature: one PackBits header tells where the next one
-is. The only Python loop here walks the run headers (one step per run, never
-per byte); the bytes themselves are produced by a single ``numpy.repeat`` per
-segment. Encoding finds the runs of every row of every byte plane at once with
-numpy and needs no Python loop over rows or runs.
+is. The headers of all segments are found by one walk that is either a plain
+Python loop over runs (never over bytes) or, when runs are short and many, a
+walk over a numpy jump table that skips 2**k runs per step (see
+:func:`_header_positions`); a cost model picks the cheaper. The bytes of all
+segments are then produced by a single ``numpy.repeat``, and byte planes are
+combined into samples with shifts. Encoding finds the runs of every row of
+every byte plane at once with numpy and needs no Python loop over rows or runs.
+
+Performance notes (512x512 16-bit, CPython 3.11, numpy 2): a Python walk step
+costs ~45 ns, a numpy gather ~0.7 ns per element, and fresh multi-megabyte
+temporaries cost more in page faults than the work done in them, hence the
+per-thread scratch arrays. Everything here holds the GIL for most of its time.
 """
 
 from __future__ import annotations
@@ -39,7 +47,6 @@ _BITS = (8, 16, 32, 64)
 
 # Distance from a PackBits header byte to the next header byte.
 _STEP_BYTES = bytes(h + 2 if h < 128 else (1 if h == 128 else 2) for h in range(256))
-# Header search tuning (see _header_positions): below these sizes a plain walk wins.
 # Decoded length of the run a header byte starts, and the repeat count of the
 # byte after it (the value of a replicate run, or a literal's first byte).
 _RUN_LENGTH = np.array([h + 1 if h < 128 else (257 - h if h > 128 else 0) for h in range(256)])
@@ -156,6 +163,8 @@ def _jump_levels(steps: bytes, offsets: list[int], ends: list[int]) -> int:
     """
     if _JUMP_LEVELS is not None:
         return _JUMP_LEVELS
+    if ends[-1] >= 2**31 - 1:
+        return 0  # the jump tables hold int32 offsets
     total = ends[-1] - offsets[0]
     probed = 0
     found: list[int] = []
@@ -292,7 +301,7 @@ def _decode_segments(
                 f"RLE: segment {first_index + index + 1} decodes to {total} bytes, more than "
                 f"the {expected} expected (non-conformant padding); the excess is discarded",
                 RLEWarning,
-                stacklevel=4,
+                stacklevel=3,
             )
             # Keep only the runs needed and shorten the last one, so nothing
             # beyond `expected` bytes per segment is ever allocated.
@@ -566,7 +575,7 @@ def encode_frame(
     # Widen to the allocated size (sign-extending signed data) in big-endian
     # order, so byte 0 of each sample is the most significant.
     target = np.dtype(f">{'i' if arr.dtype.kind == 'i' else 'u'}{nbytes}")
-    big = arr.astype(target, copy=False)
+    big = np.ascontiguousarray(arr, dtype=target)
     # (R, C, S, B) -> (S, B, R, C): one plane per segment, MSB first.
     planes = big.view(np.uint8).reshape(r, c, s, nbytes).transpose(2, 3, 0, 1)
     planes = np.ascontiguousarray(planes).reshape(nr_segments, r, c)
