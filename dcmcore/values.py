@@ -277,6 +277,12 @@ class DSfloat(float):
                     self.original_string = format_number_as_ds(float(self.original_string))
             elif isfinite(self):
                 self.original_string = format_number_as_ds(float(self))
+            elif validation_mode == config.RAISE:
+                raise InvalidValueError(
+                    f"Cannot encode non-finite floats as DICOM decimal strings. Got '{self}'"
+                )
+            elif validation_mode == config.WARN:
+                _warn(f'Value "{self}" is not valid for elements with a VR of DS')
         if validation_mode == config.RAISE and not self.auto_format:
             text = str(self)
             if len(text) > 16:

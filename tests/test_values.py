@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import math
 import pickle
 import random
@@ -447,3 +448,67 @@ def test_is_valid_helpers():
     assert dv.is_valid_da("20240102") and not dv.is_valid_da("2024")
     assert dv.is_valid_dt("2024") and dv.is_valid_tm("1010") and not dv.is_valid_tm("2500")
     assert dv.is_valid_ui("1.2.840.10008.1.2") and not dv.is_valid_ui("1.2.")
+
+
+# ---------------------------------------------------------------------------
+# randomized differential: DS / IS constructors in every validation mode
+
+
+def _outcome(fn):
+    try:
+        value = fn()
+    except OverflowError:
+        return ("OverflowError",)
+    except TypeError:
+        return ("TypeError",)
+    except ValueError:
+        return ("ValueError",)
+    except ArithmeticError as exc:
+        return (type(exc).__name__,)
+    if value is None:
+        return (None,)
+    return (type(value).__name__, str(value), repr(value),
+            getattr(value, "original_string", None), getattr(value, "auto_format", None))
+
+
+def _number_inputs():
+    rng = random.Random(3)
+    inputs = ["1", " 1.5 ", "1e400", "nan", "-inf", "1.23456789012345678", "12345678901234567",
+              "+.5", "1.", "abc", "", "  ", "0x10", "1_000", "1e-400", "\u0663",
+              Decimal("1.5"), Decimal("1.23456789012345678901"), 1.5, 2**31, -(2**31),
+              2**31 - 1]
+    for _ in range(80):
+        inputs += [str(rng.uniform(-1e6, 1e6)), repr(rng.random() * 10 ** rng.randint(-20, 20)),
+                   str(rng.randint(-10**12, 10**12)), rng.uniform(-1, 1) * 10 ** rng.randint(-20, 20),
+                   rng.randint(-2**40, 2**40)]
+    return inputs
+
+
+@pytest.mark.parametrize("mode", [config.IGNORE, config.WARN, config.RAISE])
+def test_ds_and_is_constructors_agree_with_pydicom_on_random_inputs(mode):
+    differences = []
+    for x in _number_inputs():
+        for auto in (False, True):
+            pairs = [(DSfloat, pv.DSfloat, (x, auto, mode)),
+                     (DSdecimal, pv.DSdecimal, (x, auto, mode)),
+                     (DS, pv.DS, (x, auto, mode))]
+            if not auto:
+                pairs.append((IS, pv.IS, (x, mode)))
+            for mine, theirs, args in pairs:
+                if _outcome(functools.partial(mine, *args)) != _outcome(
+                    functools.partial(theirs, *args)
+                ):
+                    differences.append((mine.__name__, auto, x))
+    assert differences == []
+
+
+def test_non_finite_float_with_auto_format_follows_validation_mode():
+    # pydicom raises in every mode; dcmcore auto-formats numbers by default, so it
+    # follows the validation mode instead
+    with pytest.raises(ValueError):
+        DSfloat(math.nan, True, config.RAISE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DcmcoreWarning):
+            DSfloat(math.inf, True, config.WARN)
+    assert str(DSfloat(math.inf, True, config.IGNORE)) == "inf"
