@@ -57,15 +57,14 @@ class DA(_DateTimeBase, datetime.date):
             return None
         val = args[0]
         if isinstance(val, str):
-            if len(val) == 8 and val.isdigit():
-                return super().__new__(cls, int(val[:4]), int(val[4:6]), int(val[6:8]))
-            if len(val) == 10 and val[4] == "." and val[7] == ".":
-                try:
+            try:
+                if len(val) == 8:
+                    return super().__new__(cls, int(val[:4]), int(val[4:6]), int(val[6:8]))
+                if len(val) == 10 and val[4] == "." and val[7] == ".":
+                    # ACR-NEMA style 'YYYY.MM.DD'
                     return super().__new__(cls, int(val[:4]), int(val[5:7]), int(val[8:10]))
-                except ValueError as exc:
-                    raise ValueError(f"Unable to convert '{val}' to 'DA' object") from exc
-            if len(val) == 8:
-                raise ValueError(f"Unable to convert '{val}' to 'DA' object")
+            except ValueError as exc:
+                raise ValueError(f"Unable to convert '{val}' to 'DA' object") from exc
         if isinstance(val, datetime.date):
             return super().__new__(cls, val.year, val.month, val.day)
         try:

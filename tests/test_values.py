@@ -512,3 +512,32 @@ def test_non_finite_float_with_auto_format_follows_validation_mode():
         with pytest.raises(DcmcoreWarning):
             DSfloat(math.inf, True, config.WARN)
     assert str(DSfloat(math.inf, True, config.IGNORE)) == "inf"
+
+
+def _datetime_outcome(fn):
+    try:
+        value = fn()
+    except ValueError:
+        return ("ValueError",)
+    if value is None:
+        return (None,)
+    tz = getattr(value, "tzinfo", None)
+    return (type(value).__name__, str(value), repr(value), value.isoformat(), tz and str(tz))
+
+
+def test_da_dt_tm_agree_with_pydicom_on_random_strings():
+    rng = random.Random(11)
+    alphabet = "0123456789" * 4 + ".+- :"
+    differences = []
+    for _ in range(3000):
+        if rng.random() < 0.5:
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 28)))
+        else:
+            digits = "".join(rng.choice("0123456789") for _ in range(rng.choice(range(2, 16, 2))))
+            text = digits + rng.choice(["", ".", ".1", ".123456", "+0100", "-1130", " "])
+        for mine, theirs in ((DA, pv.DA), (DT, pv.DT), (TM, pv.TM)):
+            if _datetime_outcome(functools.partial(mine, text)) != _datetime_outcome(
+                functools.partial(theirs, text)
+            ):
+                differences.append((mine.__name__, text))
+    assert differences == []
