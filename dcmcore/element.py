@@ -132,7 +132,8 @@ class DataElement:
         "file_tell",
         "is_undefined_length",
         "private_creator",
-        "validation_mode",
+        "_validation_mode",
+        "__dict__",  # allocated only if an attribute outside the slots is set (pydicom allows it)
     )
 
     descripWidth = 35
@@ -150,11 +151,12 @@ class DataElement:
         already_converted: bool = False,
         validation_mode: int | None = None,
     ) -> None:
-        if validation_mode is None:
+        if validation_mode is None and not already_converted:
             validation_mode = config.settings.writing_validation_mode
         self.tag = tag if type(tag) is BaseTag else Tag(tag)
         self.VR = VR
-        self.validation_mode = validation_mode
+        # None: the writing validation mode current when a value is set (read elements)
+        self._validation_mode = validation_mode
         self.file_tell = file_value_tell
         self.is_undefined_length = is_undefined_length
         self.private_creator: str | None = None
@@ -164,6 +166,16 @@ class DataElement:
             self.value = value
 
     # ------------------------------------------------------------------ value
+    @property
+    def validation_mode(self) -> int:
+        """How invalid values set on this element are handled (IGNORE, WARN or RAISE)."""
+        mode = self._validation_mode
+        return config.settings.writing_validation_mode if mode is None else mode
+
+    @validation_mode.setter
+    def validation_mode(self, mode: int | None) -> None:
+        self._validation_mode = mode
+
     @property
     def value(self) -> Any:
         """The element's value; setting it converts and validates it for the VR."""
@@ -409,7 +421,8 @@ class DataElement:
             self.file_tell,
             self.is_undefined_length,
             self.private_creator,
-            self.validation_mode,
+            self._validation_mode,
+            self.__dict__ or None,
         )
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
@@ -420,8 +433,11 @@ class DataElement:
             self.file_tell,
             self.is_undefined_length,
             self.private_creator,
-            self.validation_mode,
+            self._validation_mode,
+            extra,
         ) = state
+        if extra:
+            self.__dict__.update(extra)
 
     # ---------------------------------------------------------------- JSON
     def to_json_dict(

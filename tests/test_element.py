@@ -426,3 +426,21 @@ def test_no_warning_for_valid_elements() -> None:
         warnings.simplefilter("error")
         DataElement(0x00100010, "PN", "Doe^John")
         DataElement(0x00280010, "US", 512)
+
+
+def test_element_accepts_extra_attributes_and_keeps_them_when_pickled() -> None:
+    elem = DataElement(0x00100020, "LO", "ID")
+    elem.showVR = False
+    elem.note = "kept"
+    again = pickle.loads(pickle.dumps(elem))
+    assert again.note == "kept" and str(again) == str(elem)
+    assert "LO" not in str(again)
+
+
+def test_validation_mode_of_read_elements_follows_the_current_setting() -> None:
+    elem = convert_raw_data_element(_raw(0x00100020, "LO", b"ID"))
+    with config.override(writing_validation_mode=config.IGNORE):
+        assert elem.validation_mode == config.IGNORE
+        elem.value = "x" * 100
+    with pytest.raises(InvalidValueError):
+        elem.value = "y" * 100
