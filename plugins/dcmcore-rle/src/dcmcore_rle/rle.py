@@ -210,7 +210,8 @@ def _header_positions(data: bytes, offsets: list[int], ends: list[int]) -> np.nd
 
     # one[i]: the header after a header at i; one[size] = size is the sink.
     one = _scratch("one", size + 1, np.int32)
-    np.add(_arange(size), np.frombuffer(steps, dtype=np.uint8), out=one[:size])
+    one[:size] = np.frombuffer(steps, dtype=np.uint8)
+    one[:size] += _arange(size)  # faster than a mixed-type np.add
     one[size] = size
     for end in ends:
         tail = one[max(end - 129, 0) : end]
@@ -232,8 +233,8 @@ def _header_positions(data: bytes, offsets: list[int], ends: list[int]) -> np.nd
     chain[0] = sampled
     for m in range(1, 1 << levels):
         np.take(one, chain[m - 1], out=chain[m], mode="wrap")
-    positions = chain.T.ravel()
-    return positions[positions < size].astype(np.intp)
+    positions = chain.T.ravel()  # increasing; only the tail can sit on the sink
+    return positions[: int(np.searchsorted(positions, size))].astype(np.intp)
 
 
 def _arange(size: int) -> np.ndarray:
