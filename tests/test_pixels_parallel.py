@@ -64,11 +64,10 @@ def test_thread_unsafe_decoder_is_never_run_in_threads(monkeypatch):
 
     mod = px.api.dataset_source(make_ds(rows=1, cols=2, ba=8)).module
     info = mod.frame_info()
-    out = np.empty((4, 1, 2, 1), np.uint8)
     frames = [bytes([i, i]) for i in range(4)]
     monkeypatch.setattr(parallel.cf, "ThreadPoolExecutor", None)  # would fail if used
     monkeypatch.setattr(parallel.cf, "ProcessPoolExecutor", None)
-    parallel.decode_into([Fake()], frames, info, mod, out, workers=4)
+    out, _ = parallel.decode_frames([Fake()], frames, info, mod, workers=4)
     assert calls == frames
     assert out[:, 0, 0, 0].tolist() == [0, 1, 2, 3]
 

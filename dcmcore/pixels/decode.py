@@ -21,8 +21,8 @@ from dcmcore.pixels import encapsulation as enc
 from dcmcore.pixels.colour import convert_colour_space
 from dcmcore.pixels.frame_info import PixelModule
 from dcmcore.pixels.native import frame_span, unpack_native
-from dcmcore.pixels.parallel import decode_chunk, decode_into
-from dcmcore.pixels.shaping import conform_decoded, target_dtype
+from dcmcore.pixels.parallel import decode_chunk_into, decode_frames
+from dcmcore.pixels.shaping import target_dtype
 from dcmcore.pixels.validation import check_decoded_size, check_native_length
 
 __all__ = ["PixelSource", "DecodeOptions", "decode", "iter_decode", "get_decoders"]
@@ -160,15 +160,12 @@ def _reshape(flat: np.ndarray, mod: PixelModule, n_frames: int, as_frame: bool) 
 
 
 def _post_process(
-    arr: np.ndarray, mod: PixelModule, pi: str, opts: DecodeOptions, native: bool
+    arr: np.ndarray, mod: PixelModule, pi: str, opts: DecodeOptions, native: bool,
+    shifted: bool = False,
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Bits-stored correction, colour conversion, writeability; return (array, changes)."""
     changes: dict[str, Any] = {}
-    if (
-        opts.correct_unused_bits
-        and mod.pixel_keyword == "PixelData"
-        and mod.bits_allocated > mod.bits_stored
-    ):
+    if not shifted and _shift(mod, opts):
         if not arr.flags.writeable:
             if opts.view_only and native:
                 warnings.warn(
@@ -262,15 +259,22 @@ def _decode_encapsulated(
     decoders = get_decoders(mod.transfer_syntax_uid, opts.decoding_plugin)
     info = mod.frame_info()
     frames = [enc.read_frame(src.read_at, spans[i]) for i in indices]
-    out = np.empty((len(indices), mod.rows, mod.columns, mod.samples_per_pixel),
-                   dtype=target_dtype(mod))
+    shift = _shift(mod, opts)
     if len(indices) == 1:
-        res = decode_chunk(decoders, frames, info, opts.plugin_options, indices[0])[0]
-        out[0], extra = conform_decoded(res, mod, indices[0])
-        return out, [extra]
-    overrides = decode_into(decoders, frames, info, mod, out, opts.plugin_options,
-                            workers=opts.workers, executor=opts.executor)
-    return out, overrides
+        out = np.empty((1, mod.rows, mod.columns, mod.samples_per_pixel),
+                       dtype=target_dtype(mod))
+        return out, decode_chunk_into(decoders, frames, info, opts.plugin_options, indices[0], mod,
+                                out, shift)
+    return decode_frames(decoders, frames, info, mod, opts.plugin_options,
+                         workers=opts.workers, executor=opts.executor, shift=shift)
+
+
+def _shift(mod: PixelModule, opts: DecodeOptions) -> int:
+    """Bits to shift for the bits-stored correction (0: none)."""
+    if (opts.correct_unused_bits and mod.pixel_keyword == "PixelData"
+            and mod.bits_allocated > mod.bits_stored):
+        return mod.bits_allocated - mod.bits_stored
+    return 0
 
 
 def _excess_frames(src: PixelSource, spans: list, opts: DecodeOptions) -> list[np.ndarray]:
@@ -281,9 +285,11 @@ def _excess_frames(src: PixelSource, spans: list, opts: DecodeOptions) -> list[n
     found = []
     for i in range(mod.number_of_frames, len(spans)):
         try:
-            res = decode_chunk(decoders, [enc.read_frame(src.read_at, spans[i])], info,
-                               opts.plugin_options, i)[0]
-            found.append(conform_decoded(res, mod, i)[0])
+            out = np.empty((1, mod.rows, mod.columns, mod.samples_per_pixel),
+                           dtype=target_dtype(mod))
+            decode_chunk_into(decoders, [enc.read_frame(src.read_at, spans[i])], info,
+                        opts.plugin_options, i, mod, out, _shift(mod, opts))
+            found.append(out[0])
         except (CodecError, ValueError):
             continue
     return found
@@ -300,7 +306,7 @@ def _finish_frames(arr: np.ndarray, overrides: list[dict[str, Any]], mod: PixelM
         arr = arr[0]
     if mod.samples_per_pixel == 1:
         arr = arr.reshape(arr.shape[:-1])
-    arr, changes = _post_process(arr, mod, pi, opts, native=False)
+    arr, changes = _post_process(arr, mod, pi, opts, native=False, shifted=True)
     return arr, properties(mod, 1 if as_frame else n, changes)
 
 
@@ -383,6 +389,8 @@ def iter_decode(
             decoders = get_decoders(mod.transfer_syntax_uid, opts.decoding_plugin)
             state_info = mod.frame_info()
         frame = enc.read_frame(src.read_at, spans[i])
-        res = decode_chunk(decoders, [frame], state_info, opts.plugin_options, i)[0]
-        arr, extra = conform_decoded(res, mod, i)
-        yield _finish_frames(arr[None], [extra], mod, opts, as_frame=True)
+        out = np.empty((1, mod.rows, mod.columns, mod.samples_per_pixel),
+                       dtype=target_dtype(mod))
+        extra = decode_chunk_into(decoders, [frame], state_info, opts.plugin_options, i, mod, out,
+                            _shift(mod, opts))
+        yield _finish_frames(out, extra, mod, opts, as_frame=True)

@@ -13,16 +13,18 @@ Results are identical to sequential decoding: each frame is decoded independentl
 from __future__ import annotations
 
 import concurrent.futures as cf
+import mmap
 import os
+import threading
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from dcmcore.errors import CodecError
-from dcmcore.pixels.shaping import conform_decoded
+from dcmcore.pixels.shaping import conform_decoded, target_dtype
 
-__all__ = ["decode_into", "decode_chunk", "FrameDecodeError"]
+__all__ = ["decode_frames", "decode_chunk", "decode_chunk_into", "shared_output", "FrameDecodeError"]
 
 
 class FrameDecodeError(CodecError):
@@ -91,32 +93,42 @@ def decode_chunk(
     ]
 
 
-def _chunk_into(
+def decode_chunk_into(
     decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
-    first: int, mod: Any, out: np.ndarray,
+    first: int, mod: Any, out: np.ndarray, shift: int = 0,
 ) -> list[dict]:
-    """Decode and shape a chunk into ``out[0:len(frames)]``; return the overrides."""
+    """Decode and shape a chunk into ``out[0:len(frames)]``; return the overrides.
+
+    A non-zero `shift` applies the bits-stored correction (shift left then right by
+    `shift` bits: masks unsigned, sign-extends signed values) here, in the worker.
+    """
     results = decode_chunk(decoders, frames, info, options, first)
     overrides = []
     for i, res in enumerate(results):
         arr, extra = conform_decoded(res, mod, first + i)
         out[i] = arr
+        if shift:
+            np.left_shift(out[i], shift, out=out[i])
+            np.right_shift(out[i], shift, out=out[i])
         overrides.append(extra)
     return overrides
 
 
 def _chunk_to_arrays(
     decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
-    first: int, mod: Any,
+    first: int, mod: Any, shift: int = 0,
 ) -> list[tuple[np.ndarray, dict]]:
     """Worker for executors of unknown kind: return the shaped frames."""
-    results = decode_chunk(decoders, frames, info, options, first)
-    return [conform_decoded(res, mod, first + i) for i, res in enumerate(results)]
+    n = len(frames)
+    out = np.empty((n, mod.rows, mod.columns, mod.samples_per_pixel), dtype=target_dtype(mod))
+    overrides = decode_chunk_into(decoders, frames, info, options, first, mod, out, shift)
+    return list(zip(out, overrides))
 
 
 def _chunk_to_shm(
     decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
     first: int, mod: Any, shm_name: str, shape: tuple[int, ...], dtype: str, start: int,
+    shift: int = 0,
 ) -> list[dict]:
     """Process worker: write the shaped frames into the shared-memory output block."""
     from multiprocessing import shared_memory
@@ -125,8 +137,8 @@ def _chunk_to_shm(
     try:
         out = np.ndarray(shape, dtype=np.dtype(dtype), buffer=shm.buf)
         try:
-            return _chunk_into(decoders, frames, info, options, first, mod,
-                               out[start:start + len(frames)])
+            return decode_chunk_into(decoders, frames, info, options, first, mod,
+                               out[start:start + len(frames)], shift)
         finally:
             del out
     finally:
@@ -146,8 +158,9 @@ def _chunks(n: int, parts: int) -> list[tuple[int, int]]:
 
 def _process_pool_into(
     decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
-    mod: Any, out: np.ndarray, workers: int,
+    mod: Any, out: np.ndarray, workers: int, shift: int = 0,
 ) -> list[dict]:
+    """Decode in worker processes that write into a shared-memory block (any start method)."""
     from multiprocessing import shared_memory
 
     chunks = _chunks(len(frames), workers)
@@ -157,11 +170,12 @@ def _process_pool_into(
         with cf.ProcessPoolExecutor(max_workers=len(chunks) - 1) as pool:
             futures = [
                 pool.submit(_chunk_to_shm, list(decoders), list(frames[a:b]), info, options,
-                            a, mod, shm.name, out.shape, out.dtype.str, a)
+                            a, mod, shm.name, out.shape, out.dtype.str, a, shift)
                 for a, b in chunks[1:]
             ]
             a, b = chunks[0]
-            overrides = _chunk_into(decoders, frames[a:b], info, options, a, mod, out[a:b])
+            overrides = decode_chunk_into(decoders, frames[a:b], info, options, a, mod, out[a:b],
+                                    shift)
             for fut in futures:
                 overrides.extend(fut.result())
         out[chunks[0][1]:] = shared[chunks[0][1]:]
@@ -172,18 +186,77 @@ def _process_pool_into(
     return overrides
 
 
-def decode_into(
+# State handed to forked workers through the fork itself (nothing is pickled but the
+# chunk bounds and the small per-frame results). Guarded by a lock: one fork decode at a time.
+_FORK_STATE: tuple[Any, ...] | None = None
+_FORK_LOCK = threading.Lock()
+
+
+def _chunk_from_fork(a: int, b: int) -> list[dict]:
+    decoders, frames, info, options, mod, out, shift = _FORK_STATE  # type: ignore[misc]
+    return decode_chunk_into(decoders, frames[a:b], info, options, a, mod, out[a:b], shift)
+
+
+def _fork_available() -> bool:
+    import multiprocessing as mp
+
+    return hasattr(os, "fork") and mp.get_start_method(allow_none=False) == "fork"
+
+
+def shared_output(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """An array on an anonymous shared mapping: forked children write into it directly."""
+    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    mm = mmap.mmap(-1, max(1, size))
+    return np.frombuffer(mm, dtype=dtype, count=int(np.prod(shape))).reshape(shape)
+
+
+def _fork_pool_into(
+    decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
+    mod: Any, out: np.ndarray, workers: int, shift: int = 0,
+) -> list[dict]:
+    """Decode in forked workers writing into `out`, which must be a :func:`shared_output`."""
+    global _FORK_STATE
+    chunks = _chunks(len(frames), workers)
+    with _FORK_LOCK:
+        _FORK_STATE = (list(decoders), frames, info, options, mod, out, shift)
+        try:
+            ctx = __import__("multiprocessing").get_context("fork")
+            with cf.ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=ctx) as pool:
+                futures = [pool.submit(_chunk_from_fork, a, b) for a, b in chunks[1:]]
+                a, b = chunks[0]
+                overrides = decode_chunk_into(decoders, frames[a:b], info, options, a, mod,
+                                        out[a:b], shift)
+                for fut in futures:
+                    overrides.extend(fut.result())
+        finally:
+            _FORK_STATE = None
+    return overrides
+
+
+def _mode(decoders: Sequence[Any], n: int, workers: int | None, executor: Any) -> str:
+    if executor is not None:
+        return "executor"
+    if not workers or workers == 1 or n < 2:
+        return "sequential"
+    if all(getattr(d, "thread_safe", False) for d in decoders):
+        return "threads"
+    if all(getattr(d, "process_safe", True) for d in decoders):
+        return "fork" if _fork_available() else "processes"
+    return "sequential"
+
+
+def decode_frames(
     decoders: Sequence[Any],
     frames: Sequence[bytes],
     info: Any,
     mod: Any,
-    out: np.ndarray,
     options: dict[str, Any] | None = None,
     *,
     workers: int | None = None,
     executor: cf.Executor | None = None,
-) -> list[dict]:
-    """Decode every frame of `frames` into `out`, sequentially or in parallel.
+    shift: int = 0,
+) -> tuple[np.ndarray, list[dict]]:
+    """Decode every frame of `frames`, sequentially or in parallel.
 
     Parameters
     ----------
@@ -195,8 +268,6 @@ def decode_into(
         The frame description passed to the plugins.
     mod : PixelModule
         The validated module (for shaping the plugins' output).
-    out : numpy.ndarray
-        Shaped ``(frames, rows, columns, samples)``, the module dtype.
     options : dict
         Plugin options.
     workers : int, optional
@@ -205,9 +276,13 @@ def decode_into(
         (when every decoder is ``process_safe``), else sequential.
     executor : concurrent.futures.Executor, optional
         Run the chunks on this executor instead.
+    shift : int
+        Bits-stored correction applied to each frame by the worker that decodes it.
 
     Returns
     -------
+    numpy.ndarray
+        Shaped ``(frames, rows, columns, samples)`` in the module dtype.
     list of dict
         Per frame, what the plugin said about its output (e.g. a new photometric
         interpretation).
@@ -216,33 +291,42 @@ def decode_into(
     n = len(frames)
     if workers is not None and workers <= 0:
         workers = os.cpu_count() or 1
-    if executor is not None:
-        parts = workers or getattr(executor, "_max_workers", None) or os.cpu_count() or 1
-        chunks = _chunks(n, parts)
-        if isinstance(executor, cf.ThreadPoolExecutor):
-            futures = [executor.submit(_chunk_into, list(decoders), list(frames[a:b]), info,
-                                       options, a, mod, out[a:b]) for a, b in chunks]
-            return [o for fut in futures for o in fut.result()]
-        futures = [executor.submit(_chunk_to_arrays, list(decoders), list(frames[a:b]), info,
-                                   options, a, mod) for a, b in chunks]
-        overrides: list[dict] = []
-        for (a, _b), fut in zip(chunks, futures):
-            for i, (arr, extra) in enumerate(fut.result()):
-                out[a + i] = arr
-                overrides.append(extra)
-        return overrides
-    if not workers or workers == 1 or n < 2:
-        return _chunk_into(decoders, frames, info, options, 0, mod, out)
-    if all(getattr(d, "thread_safe", False) for d in decoders):
-        chunks = _chunks(n, workers)
+    shape = (n, mod.rows, mod.columns, mod.samples_per_pixel)
+    dtype = target_dtype(mod)
+    mode = _mode(decoders, n, workers, executor)
+    if mode == "fork":
+        out = shared_output(shape, dtype)
+        return out, _fork_pool_into(decoders, frames, info, options, mod, out, workers or 1,
+                                    shift)
+    out = np.empty(shape, dtype=dtype)
+    if mode == "sequential":
+        return out, decode_chunk_into(decoders, frames, info, options, 0, mod, out, shift)
+    if mode == "processes":
+        return out, _process_pool_into(decoders, frames, info, options, mod, out,
+                                       workers or 1, shift)
+    if mode == "threads":
+        chunks = _chunks(n, workers or 1)
         with cf.ThreadPoolExecutor(max_workers=len(chunks) - 1) as pool:
-            futures = [pool.submit(_chunk_into, list(decoders), list(frames[a:b]), info,
-                                   options, a, mod, out[a:b]) for a, b in chunks[1:]]
+            futures = [pool.submit(decode_chunk_into, list(decoders), list(frames[a:b]), info,
+                                   options, a, mod, out[a:b], shift) for a, b in chunks[1:]]
             a, b = chunks[0]
-            overrides = _chunk_into(decoders, frames[a:b], info, options, a, mod, out[a:b])
+            overrides = decode_chunk_into(decoders, frames[a:b], info, options, a, mod, out[a:b],
+                                    shift)
             for fut in futures:
                 overrides.extend(fut.result())
-        return overrides
-    if all(getattr(d, "process_safe", True) for d in decoders):
-        return _process_pool_into(decoders, frames, info, options, mod, out, workers)
-    return _chunk_into(decoders, frames, info, options, 0, mod, out)
+        return out, overrides
+    # a user executor
+    parts = workers or getattr(executor, "_max_workers", None) or os.cpu_count() or 1
+    chunks = _chunks(n, parts)
+    if isinstance(executor, cf.ThreadPoolExecutor):
+        futures = [executor.submit(decode_chunk_into, list(decoders), list(frames[a:b]), info,
+                                   options, a, mod, out[a:b], shift) for a, b in chunks]
+        return out, [o for fut in futures for o in fut.result()]
+    futures = [executor.submit(_chunk_to_arrays, list(decoders), list(frames[a:b]), info,
+                               options, a, mod, shift) for a, b in chunks]
+    overrides: list[dict] = []
+    for (a, _b), fut in zip(chunks, futures):
+        for i, (arr, extra) in enumerate(fut.result()):
+            out[a + i] = arr
+            overrides.append(extra)
+    return out, overrides

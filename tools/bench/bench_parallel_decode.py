@@ -40,6 +40,17 @@ def best_of(n: int, fn) -> float:
     return min(times)
 
 
+def cpu_split(fn) -> tuple[float, float]:
+    """CPU seconds (user + system) used by this process and by its children during fn()."""
+    import resource
+
+    s0, c0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    fn()
+    s1, c1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (s1.ru_utime + s1.ru_stime - s0.ru_utime - s0.ru_stime,
+            c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--frames", type=int, default=100)
@@ -71,10 +82,23 @@ def main() -> None:
     par = px.pixel_array(ds, workers=args.workers)
     assert np.array_equal(seq, arr) and np.array_equal(par, seq) and par.dtype == seq.dtype
 
-    t_seq = best_of(args.repeat, lambda: px.pixel_array(ds))
-    t_par = best_of(args.repeat, lambda: px.pixel_array(ds, workers=args.workers))
-    print(f"dcmcore sequential      : {t_seq:7.3f} s")
-    print(f"dcmcore workers={args.workers}       : {t_par:7.3f} s   speedup {t_seq / t_par:.2f}x")
+    import os
+
+    load = os.getloadavg()[0]
+    t_seq = t_par = float("inf")
+    for _ in range(args.repeat):  # interleaved, so both see the same machine load
+        t_seq = min(t_seq, best_of(1, lambda: px.pixel_array(ds)))
+        t_par = min(t_par, best_of(1, lambda: px.pixel_array(ds, workers=args.workers)))
+    cpu_seq, _ = cpu_split(lambda: px.pixel_array(ds))
+    cpu_main, cpu_children = cpu_split(lambda: px.pixel_array(ds, workers=args.workers))
+    print(f"load average before the run: {load:.2f} on {os.cpu_count()} CPUs "
+          "(wall-clock speedups need an idle machine)")
+    print(f"dcmcore sequential      : {t_seq:7.3f} s   (CPU {cpu_seq:.3f} s)")
+    print(f"dcmcore workers={args.workers}       : {t_par:7.3f} s   speedup {t_seq / t_par:.2f}x"
+          f"   (CPU: caller {cpu_main:.3f} s, worker processes {cpu_children:.3f} s)")
+    per_worker = max(cpu_main, cpu_children / max(1, args.workers - 1))
+    print(f"CPU-bound estimate on {args.workers} idle cores: sequential CPU / busiest "
+          f"process CPU = {cpu_seq / per_worker:.2f}x")
     try:
         import pydicom
     except ImportError:
