@@ -50,9 +50,59 @@ _LONG_VR = frozenset(EXPLICIT_VR_LENGTH_32)
 _BYTES_VALUE_VR = frozenset({"OB", "OD", "OF", "OL", "OV", "OW", "UN"})
 #: VRs padded with a space (text); the others are padded with a NUL byte.
 _SPACE_PADDED = frozenset(
-    {"AE", "AS", "CS", "DA", "DS", "DT", "IS", "LO", "LT", "PN", "SH", "ST", "TM", "UC", "UR",
-     "UT"}
+    {"AE", "AS", "CS", "DA", "DS", "DT", "IS", "LO", "LT", "PN", "SH", "ST", "TM", "UC", "UR", "UT"}
 )
+
+#: VRs always in the default repertoire (ASCII) whose str values take the fast path.
+_ASCII_VR = frozenset({"AE", "AS", "CS", "DA", "DT", "TM", "UI", "UR"})
+#: VRs using the character set whose str values are plain text (not PN: it has groups).
+_CHARSET_TEXT_VR = frozenset({"LO", "LT", "SH", "ST", "UC", "UT"})
+#: Python encodings (single, no code extensions) that encode ASCII text as ASCII.
+_ASCII_COMPATIBLE = frozenset(
+    {
+        "iso8859",
+        "latin_1",
+        "UTF8",
+        "utf_8",
+        "iso8859_2",
+        "iso8859_3",
+        "iso8859_4",
+        "iso8859_5",
+        "iso8859_6",
+        "iso8859_7",
+        "iso8859_8",
+        "iso8859_9",
+        "iso8859_15",
+        "tis_620",
+        "GB18030",
+        "GBK",
+        "ascii",
+    }
+)
+#: VRs whose encoded value is the same in both byte orders.
+_ORDER_FREE_VR = frozenset(
+    {
+        "AE",
+        "AS",
+        "CS",
+        "DA",
+        "DS",
+        "DT",
+        "IS",
+        "LO",
+        "LT",
+        "PN",
+        "SH",
+        "ST",
+        "TM",
+        "UC",
+        "UI",
+        "UR",
+        "UT",
+        "OB",
+    }
+)
+_INT_PACK = frozenset({"US", "SS", "UL", "SL", "UV", "SV"})
 
 _ITEM_LE = b"\xfe\xff\x00\xe0"
 _ITEM_BE = b"\xff\xfe\xe0\x00"
@@ -73,8 +123,19 @@ class Encoding:
         Byte order of lengths and binary values.
     """
 
-    __slots__ = ("implicit_vr", "little_endian", "short", "long", "impl", "ul", "item",
-                 "item_delim", "seq_delim", "key")
+    __slots__ = (
+        "implicit_vr",
+        "little_endian",
+        "short",
+        "long",
+        "impl",
+        "ul",
+        "item",
+        "item_delim",
+        "seq_delim",
+        "key",
+        "int_pack",
+    )
 
     def __init__(self, implicit_vr: bool, little_endian: bool) -> None:
         self.implicit_vr = implicit_vr
@@ -86,6 +147,18 @@ class Encoding:
         else:
             self.short, self.long, self.impl, self.ul = _BE_SHORT, _BE_LONG, _BE_IMPL, _BE_UL
             self.item, self.item_delim, self.seq_delim = _ITEM_BE, _ITEM_DELIM_BE, _SEQ_DELIM_BE
+        order = "<" if little_endian else ">"
+        self.int_pack = {
+            vr: struct.Struct(order + code).pack
+            for vr, code in (
+                ("US", "H"),
+                ("SS", "h"),
+                ("UL", "L"),
+                ("SL", "l"),
+                ("UV", "Q"),
+                ("SV", "q"),
+            )
+        }
 
 
 def swap_bytes(value: bytes, size: int) -> bytes:
@@ -156,8 +229,9 @@ def resolve_ambiguous_vr(vr: str, tag: int, ds: Any, value: Any) -> str:
         bits = _ds_int(ds, 0x00280100)
         return "OB" if bits is not None and bits <= 8 and tag == 0x7FE00010 else "OW"
     if vr in ("US or SS", "US or SS or OW"):
-        if vr == "US or SS or OW" and (tag >> 16 == 0x0028 and (tag & 0xFFFF) in (0x1201, 0x1202,
-                                                                               0x1203, 0x3006)):
+        if vr == "US or SS or OW" and (
+            tag >> 16 == 0x0028 and (tag & 0xFFFF) in (0x1201, 0x1202, 0x1203, 0x3006)
+        ):
             return "OW"
         rep = _ds_int(ds, 0x00280103)
         if rep is None:
@@ -183,8 +257,15 @@ def _ds_int(ds: Any, tag: int) -> int | None:
 class _Context:
     """Per-write state shared by nested datasets."""
 
-    __slots__ = ("enc", "key", "encode_value", "convert_encodings", "depth", "pixel_undefined",
-                 "default_encodings")
+    __slots__ = (
+        "enc",
+        "key",
+        "encode_value",
+        "convert_encodings",
+        "depth",
+        "pixel_undefined",
+        "default_encodings",
+    )
 
     def __init__(self, enc: Encoding, pixel_undefined: bool | None = None) -> None:
         from dcmcore import charset, converters
@@ -271,7 +352,7 @@ def encode_dataset(
     group = -1
     tag = 0
     try:
-        for tag in sorted(elements):
+        for tag, elem in sorted(zip(map(int, elements), elements.values())):
             if tag >> 16 != group:
                 if group_ph is not None:
                     group_ph[:] = enc.ul(_chunks_len(chunks, group_start))
@@ -281,7 +362,6 @@ def encode_dataset(
                     continue
             elif group in skip_groups:
                 continue
-            elem = elements[tag]
             if tag & 0xFFFF == 0:
                 # group length: always recomputed
                 _header(enc, tag, "UL", 4, chunks)
@@ -296,6 +376,7 @@ def encode_dataset(
                     same_charset
                     and value is not None
                     and (elem.is_implicit_VR, elem.is_little_endian) == key
+                    and not _truncated(elem, value)
                     and (implicit or vr is not None)
                     and (implicit or len(vr) == 2)
                 ):
@@ -305,8 +386,11 @@ def encode_dataset(
                         if implicit:
                             chunks.append(impl(tag >> 16, tag & 0xFFFF, _UNDEFINED))
                         else:
-                            chunks.append(long_(tag >> 16, tag & 0xFFFF, _VR_BYTES.get(vr, b"UN"),
-                                                0, _UNDEFINED))
+                            chunks.append(
+                                long_(
+                                    tag >> 16, tag & 0xFFFF, _VR_BYTES.get(vr, b"UN"), 0, _UNDEFINED
+                                )
+                            )
                         chunks.append(value)
                         chunks.append(enc.seq_delim)
                         continue
@@ -317,7 +401,9 @@ def encode_dataset(
                     if implicit:
                         chunks.append(impl(tag >> 16, tag & 0xFFFF, n))
                     elif vr in _LONG_VR:
-                        chunks.append(long_(tag >> 16, tag & 0xFFFF, _VR_BYTES.get(vr, b"UN"), 0, n))
+                        chunks.append(
+                            long_(tag >> 16, tag & 0xFFFF, _VR_BYTES.get(vr, b"UN"), 0, n)
+                        )
                     elif n > 0xFFFF:
                         chunks.append(long_(tag >> 16, tag & 0xFFFF, b"UN", 0, n))
                     else:
@@ -329,25 +415,65 @@ def encode_dataset(
                     continue
                 _encode_raw_converted(ctx, ds, elem, chunks, encodings, same_charset)
                 continue
-            encode_element(elem, enc, chunks, encodings, ds=ds, ctx=ctx,
-                           source_little=read_little)
+            encode_element(
+                elem, enc, chunks, encodings, ds=ds, ctx=ctx, source_little=read_little, tag=tag
+            )
         if group_ph is not None:
             group_ph[:] = enc.ul(_chunks_len(chunks, group_start))
     except WriteError as exc:
         if _tagstr(tag) not in str(exc):
             raise WriteError(f"{_tagstr(tag)}: {exc}") from exc.__cause__
         raise
-    except (ValueError, TypeError, OverflowError, UnicodeError, struct.error,
-            AttributeError, LookupError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        OverflowError,
+        UnicodeError,
+        struct.error,
+        AttributeError,
+        LookupError,
+    ) as exc:
         raise WriteError(f"Cannot encode element {_tagstr(tag)}: {exc}") from exc
 
 
+def _truncated(raw: Any, value: Any) -> bool:
+    """True if the data ended inside `raw`'s value (lenient reads): its bytes are incomplete."""
+    length = raw.length
+    return getattr(value, "truncated", False) or (length != _UNDEFINED and len(value) < length)
+
+
 def _encode_raw_converted(
-    ctx: _Context, ds: Any, raw: Any, chunks: list, encodings: list[str] | None,
+    ctx: _Context,
+    ds: Any,
+    raw: Any,
+    chunks: list,
+    encodings: list[str] | None,
     same_charset: bool,
 ) -> None:
     """Write a raw element read in another encoding (or charset) than the target."""
     enc = ctx.enc
+    vr = raw.VR
+    value = raw.value
+    if (
+        same_charset
+        and value is not None
+        and vr is not None
+        and not raw.is_implicit_VR
+        and not _truncated(raw, value)
+        and raw.length != _UNDEFINED
+        and not raw.is_undefined_length
+        and (
+            vr in _ORDER_FREE_VR
+            or (raw.is_little_endian == enc.little_endian and vr != "SQ" and len(vr) == 2)
+        )
+    ):
+        # the VR is known and the value bytes do not depend on the byte order
+        # (or it does not change): only the header changes
+        if len(value) & 1:
+            value = _pad(value, vr, raw.tag)
+        _header(enc, int(raw.tag), vr, len(value), chunks)
+        chunks.append(value)
+        return
     from dcmcore.element import convert_raw_data_element
 
     # decode with the character set the value was read in, encode with the current one
@@ -357,8 +483,9 @@ def _encode_raw_converted(
     elem = convert_raw_data_element(raw, original, ds)
     if raw.value is None:
         # deferred value: now loaded by the conversion
-        encode_element(elem, enc, chunks, encodings, ds=ds, ctx=ctx,
-                       source_little=raw.is_little_endian)
+        encode_element(
+            elem, enc, chunks, encodings, ds=ds, ctx=ctx, source_little=raw.is_little_endian
+        )
         return
     vr = elem.VR
     undefined = raw.length == _UNDEFINED or raw.is_undefined_length
@@ -376,8 +503,7 @@ def _encode_raw_converted(
         _header(enc, raw.tag, vr, len(value), chunks)
         chunks.append(value)
         return
-    encode_element(elem, enc, chunks, encodings, ds=ds, ctx=ctx,
-                   source_little=raw.is_little_endian)
+    encode_element(elem, enc, chunks, encodings, ds=ds, ctx=ctx, source_little=raw.is_little_endian)
 
 
 def encode_element(
@@ -389,6 +515,7 @@ def encode_element(
     ds: Any = None,
     ctx: _Context | None = None,
     source_little: bool | None = None,
+    tag: int | None = None,
 ) -> None:
     """Append the encoding of one (converted) data element to `chunks`.
 
@@ -407,34 +534,60 @@ def encode_element(
     source_little : bool, optional
         Byte order the element's OW/OF/OD/OL/OV bytes are held in (the dataset's
         original byte order); they are swapped when it differs from the target.
+    tag : int, optional
+        ``int(elem.tag)``, when the caller has it.
     """
     if ctx is None:
         ctx = _Context(enc)
-    tag = elem.tag
+    if tag is None:
+        tag = int(elem.tag)
     vr = elem.VR
     value = elem.value
     if vr is None or len(vr) != 2:
         vr = resolve_ambiguous_vr(vr or _dictionary_vr(tag), tag, ds, value)
     if vr == "SQ":
-        _encode_sequence(elem, enc, chunks, encodings, ctx)
+        _encode_sequence(elem, enc, chunks, encodings, ctx, tag)
         return
-    undefined = getattr(elem, "is_undefined_length", False)
-    if tag == 0x7FE00010 and ctx.depth == 0 and ctx.pixel_undefined is not None:
-        undefined = ctx.pixel_undefined
-    if hasattr(value, "read"):  # a buffered value (file-like)
-        pos = value.tell() if hasattr(value, "tell") else None
-        data = value.read()
-        if pos is not None and hasattr(value, "seek"):
-            value.seek(pos)
-        value = data
-    if value is None or (not isinstance(value, (bytes, bytearray, memoryview)) and value == ""):
-        data = b""
-    elif vr in _BYTES_VALUE_VR and isinstance(value, (bytes, bytearray, memoryview)):
-        data = value
+    tv = type(value)
+    if tv is str:
+        # fast path: text in the default repertoire
+        if vr in _ASCII_VR or (
+            vr in _CHARSET_TEXT_VR
+            and (encodings is None or (len(encodings) == 1 and encodings[0] in _ASCII_COMPATIBLE))
+        ):
+            try:
+                data = value.encode("ascii")
+            except UnicodeEncodeError:
+                data = ctx.encode_value(
+                    vr, value, little_endian=enc.little_endian, encodings=encodings
+                )
+            if len(data) & 1:
+                data += b"\x00" if vr == "UI" else b" "
+        else:
+            data = ctx.encode_value(vr, value, little_endian=enc.little_endian, encodings=encodings)
+    elif tv is int and vr in _INT_PACK:
+        try:
+            data = enc.int_pack[vr](value)
+        except struct.error as exc:
+            raise WriteError(
+                f"Cannot encode element {_tagstr(tag)}: value {value} does not fit VR {vr}"
+            ) from exc
+    elif vr in _BYTES_VALUE_VR and (
+        tv is bytes or tv is bytearray or tv is memoryview or hasattr(value, "read")
+    ):
+        if hasattr(value, "read"):  # a buffered value (file-like)
+            pos = value.tell() if hasattr(value, "tell") else None
+            data = value.read()
+            if pos is not None and hasattr(value, "seek"):
+                value.seek(pos)
+        else:
+            data = value
+        undefined = elem.is_undefined_length
+        if tag == 0x7FE00010 and ctx.depth == 0 and ctx.pixel_undefined is not None:
+            undefined = ctx.pixel_undefined
         if undefined and vr != "UN":
             # encapsulated data: the value already holds the items
-            item = enc.item
-            if bytes(data[:4]) != item:
+            if bytes(data[:4]) != enc.item:
                 raise WriteError(
                     f"The value of {_tagstr(tag)} has an undefined length but does not hold "
                     "encapsulated items: encapsulate the frames first"
@@ -448,21 +601,28 @@ def encode_element(
             data = swap_bytes(data, size)
         if len(data) & 1:
             data = bytes(data) + b"\x00"
-    elif vr in _BYTES_VALUE_VR and isinstance(value, (list, tuple)) and vr != "UN":
-        # a list of numbers for OW/OF/... (as pydicom allows for some elements)
-        data = ctx.encode_value(vr, value, little_endian=enc.little_endian, encodings=encodings)
     else:
         data = ctx.encode_value(vr, value, little_endian=enc.little_endian, encodings=encodings)
         if len(data) & 1:
             data = data + (b" " if vr in _SPACE_PADDED else b"\x00")
-    _header(enc, tag, vr, len(data), chunks)
+    n = len(data)
+    if enc.implicit_vr:
+        chunks.append(enc.impl(tag >> 16, tag & 0xFFFF, n))
+    elif n <= 0xFFFF and vr not in _LONG_VR:
+        chunks.append(enc.short(tag >> 16, tag & 0xFFFF, _VR_BYTES[vr], n))
+    else:
+        _header(enc, tag, vr, n, chunks)
     chunks.append(data)
 
 
 def _encode_sequence(
-    elem: Any, enc: Encoding, chunks: list, encodings: list[str] | None, ctx: _Context
+    elem: Any,
+    enc: Encoding,
+    chunks: list,
+    encodings: list[str] | None,
+    ctx: _Context,
+    tag: int,
 ) -> None:
-    tag = elem.tag
     undefined = bool(getattr(elem, "is_undefined_length", False))
     if enc.implicit_vr:
         chunks.append(enc.impl(tag >> 16, tag & 0xFFFF, _UNDEFINED))
