@@ -299,6 +299,9 @@ def decode_bytes(
     return _decode_extended(value, encodings, delimiters)
 
 
+_SEVEN_EIGHT_BIT = re.compile(rb"[\x00-\x7f]+|[\x80-\xff]+")
+
+
 def _decode_extended(value: bytes, encodings: Sequence[str], delimiters: frozenset[int] | set[int]) -> str:
     first = encodings[0]
     first_norm = _normalised(first)
@@ -316,8 +319,13 @@ def _decode_extended(value: bytes, encodings: Sequence[str], delimiters: frozens
         if chunk_end > pos:
             chunk = value[pos:chunk_end]
             if g0 is not None and g0.multibyte:
-                # a multi-byte G0 set: the codec handles the bytes after its escape
-                out.append(_decode_with(g0.escape + chunk, g0.codec, encodings))
+                # a multi-byte G0 set: the codec handles the 7-bit bytes after its
+                # escape; 8-bit bytes still belong to the G1 set
+                for run in _SEVEN_EIGHT_BIT.findall(chunk):
+                    if run[0] < 0x80:
+                        out.append(_decode_with(g0.escape + run, g0.codec, encodings))
+                    else:
+                        out.append(_decode_with(run, g1, encodings))
             else:
                 # JIS X 0201 Roman in G0 (not value 1's): decode as shift_jis,
                 # else the 7-bit bytes are ASCII and the high bytes belong to G1
@@ -494,6 +502,9 @@ def _encode_extended(
     out = bytearray()
     g0_changed = False  # a multi-byte G0 set is active
     g1_current: _Element | None = None  # G1 designated by us (None: value 1's)
+    # G1 is designated again after a G0 return escape: some decoders (pydicom's)
+    # reset both areas at ESC ( B
+    g1_stale = False
     i, n = 0, len(value)
     while i < n:
         ch = value[i]
@@ -511,7 +522,7 @@ def _encode_extended(
         chosen = None
         if not g0_changed and g1_current is None:
             try:
-                _encode_element(ch, elements[0][0], first)
+                _encode_element(ch, elements[0][0], elements[0][1])
                 chosen = elements[0]
             except UnicodeEncodeError:
                 pass
@@ -543,10 +554,12 @@ def _encode_extended(
             if g0_changed:
                 out += _return_escape(first)
                 g0_changed = False
-            if g1_current is not None and any(b >= 0x80 for b in body):
+                g1_stale = True
+            if (g1_current is not None or g1_stale) and any(b >= 0x80 for b in body):
                 if first_el is not None and first_el.area == _G1:
                     out += first_el.escape
                 g1_current = None
+                g1_stale = False
         elif el.area == _G0:
             out += el.escape
             g0_changed = el.multibyte
@@ -554,9 +567,11 @@ def _encode_extended(
             if g0_changed:
                 out += _return_escape(first)
                 g0_changed = False
-            if g1_current is not el:
+                g1_stale = True
+            if g1_current is not el or g1_stale:
                 out += el.escape
                 g1_current = el
+                g1_stale = False
         out += body
         i = j
     if g0_changed:
