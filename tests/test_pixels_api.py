@@ -318,3 +318,56 @@ def test_waveform_array_matches_pydicom():
     for index in range(len(ds.WaveformSequence)):
         ref = ds.waveform_array(index)
         assert_same_array(ref, px.waveform_array(ds, index))
+
+
+def test_compress_switches_to_extended_offset_table_when_offsets_overflow(monkeypatch):
+    from dcmcore.pixels import api
+
+    ds = make_ds(rows=8, cols=8, ba=16, frames=4)
+    original = px.pixel_array(ds)
+    monkeypatch.setattr(api, "BOT_MAX_OFFSET", 100)  # as if the frames were > 4 GiB
+    px.compress(ds, DEFLATED_IMAGE_FRAME)
+    assert "ExtendedOffsetTable" in ds and "ExtendedOffsetTableLengths" in ds
+    assert px.parse_basic_offsets(ds.PixelData) == []
+    assert_same_array(original, px.pixel_array(ds))
+    # and frames are found through the table when read from a file
+    raw = write_file(ds, DEFLATED_IMAGE_FRAME)
+    for i in range(4):
+        assert_same_array(original[i], px.pixel_array(io.BytesIO(raw), index=i))
+
+
+def test_ds_out_receives_the_elements_before_the_pixel_data(tmp_path):
+    dataset = pytest.importorskip("dcmcore.dataset")
+    ds = make_ds(rows=4, cols=4, ba=8, frames=2)
+    ds.PatientName = "Doe^John"
+    path = tmp_path / "a.dcm"
+    ds.save_as(path, enforce_file_format=True)
+    out = dataset.Dataset()
+    arr = px.pixel_array(path, index=1, ds_out=out)
+    assert arr.shape == (4, 4)
+    assert out.Rows == 4 and out.NumberOfFrames == 2
+    assert "PixelData" not in out
+
+
+def test_dataset_members_delegate_and_cache(tmp_path):
+    pytest.importorskip("dcmcore.io.reader")
+    import dcmcore
+
+    path = corpus_file("SC_rgb_rle_2frame.dcm")
+    pytest.importorskip("dcmcore_rle")
+    ours = dcmcore.dcmread(path)
+    ref = pydicom.dcmread(path)
+    assert_same_array(ref.pixel_array, ours.pixel_array)
+    ours.pixel_array_options(index=1)
+    assert_same_array(ref.pixel_array[1], ours.pixel_array)
+    ours.pixel_array_options()
+    ours.decompress(generate_instance_uid=False)
+    ref.decompress(generate_instance_uid=False)
+    assert bytes(ours.PixelData) == bytes(ref.PixelData)
+    assert ours.file_meta.TransferSyntaxUID == ref.file_meta.TransferSyntaxUID
+    assert ours.SOPInstanceUID == ref.SOPInstanceUID
+    for kw in ("PhotometricInterpretation", "PlanarConfiguration", "NumberOfFrames",
+               "SamplesPerPixel", "BitsAllocated"):
+        assert ours.get(kw) == ref.get(kw), kw
+    assert ours["PixelData"].VR == ref["PixelData"].VR
+    assert_same_array(ref.pixel_array, ours.pixel_array)

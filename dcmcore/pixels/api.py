@@ -45,6 +45,8 @@ __all__ = [
 ]
 
 _OPTS_ATTR = "_pixel_array_opts"
+#: Largest offset a Basic Offset Table can hold; beyond it compress() adds an Extended one
+BOT_MAX_OFFSET = 2**32 - 1
 _PIXEL_TAG = 0x7FE00010
 
 
@@ -437,7 +439,7 @@ def compress(
     mod = mod.with_(transfer_syntax_uid=uid, encapsulated=True, little_endian=True)
     encoded = encode_frames(mod, frames, encoding_plugin, kwargs)
     total = sum(len(f) + len(f) % 2 + 8 for f in encoded[:-1])
-    if encapsulate_ext or total > 2**32 - 1:
+    if encapsulate_ext or total > BOT_MAX_OFFSET:
         value, eot, eot_lengths = enc.encapsulate_extended(encoded)
         _set_pixel_element(ds, value, "OB", True)
         ds.ExtendedOffsetTable = eot
