@@ -61,6 +61,7 @@ UNDEFINED = 0xFFFFFFFF
 CHARSET_TAG = 0x00080005
 #: Lengths at or above this that run past the data are corrupt, never truncation.
 ABSURD_LENGTH = 0x80000000
+_FAR = 1 << 62
 #: Deepest sequence nesting read; deeper data raises MalformedDataError.
 MAX_SEQUENCE_DEPTH = 200
 
@@ -91,26 +92,36 @@ class SequenceBytes(bytes):
     ends : dict of int to (int, int)
         For each undefined-length value directly inside an item: value start
         to (value end, position after its delimiter), in this value.
+    truncated : bool
+        True when the file ended inside this value (lenient reads only).
     """
 
-    items: list[tuple[int, int, bool]]
-    ends: dict[int, tuple[int, int]]
+    items: list[tuple[int, int, bool]] | None = None
+    ends: dict[int, tuple[int, int]] | None = None
+    #: True when the data ended inside this value (lenient reads)
+    truncated: bool = False
 
 
-def problem(exc: InvalidDicomError, *, always: bool = False, stacklevel: int = 3) -> None:
+def problem(exc: InvalidDicomError, *, soft: bool = False, stacklevel: int = 3) -> None:
     """Raise `exc`, or warn with its message when the read is lenient.
+
+    Truncation (:class:`TruncatedDataError`) and `soft` problems (also an
+    error with a true ``soft`` attribute) only warn
+    unless ``config.settings.reading_validation_mode`` is ``RAISE`` (and are
+    silent in ``IGNORE``); any other error is always raised.
 
     Parameters
     ----------
     exc : InvalidDicomError
         The error describing the problem (with offset and tag in its message).
-    always : bool
-        Raise whatever the validation mode.
+    soft : bool
+        A problem the reader can work around (unknown VR, misplaced delimiter).
     stacklevel : int
         Passed to :func:`warnings.warn`.
     """
     mode = config.settings.reading_validation_mode
-    if always or mode == config.RAISE:
+    soft = soft or getattr(exc, "soft", False) or isinstance(exc, TruncatedDataError)
+    if mode == config.RAISE or not soft:
         raise exc
     if mode == config.WARN:
         warnings.warn(str(exc), DcmcoreWarning, stacklevel=stacklevel)
@@ -150,12 +161,15 @@ def _too_long(
             offset=base + pos,
             tag=tag,
         )
-    return MalformedDataError(
+    exc = MalformedDataError(
         f"{what} length {length} runs {pos + length - end} bytes past the end of its "
         "enclosing item or sequence",
         offset=base + pos,
         tag=tag,
     )
+    # inconsistent but readable (pydicom reads up to the container's end): lenient
+    exc.soft = length < ABSURD_LENGTH  # type: ignore[attr-defined]
+    return exc
 
 
 def _cut_off(
@@ -189,6 +203,8 @@ def find_sequence_end(
     base: int = 0,
     origin: int = 0,
     ends: dict[int, tuple[int, int]] | None = None,
+    items_only: bool = True,
+    complete: bool = False,
 ) -> tuple[list[tuple[int, int, bool]], int, int, bool]:
     """Walk an undefined-length sequence (or encapsulated value) without parsing values.
 
@@ -214,6 +230,13 @@ def find_sequence_end(
         Offset of ``buf[0]`` in the file (for messages).
     origin : int
         Subtracted from the positions recorded in `items` and `ends`.
+    complete : bool
+        `buf` is known to hold all its data (a complete sequence value):
+        running past its end is corruption, never truncation.
+    items_only : bool
+        The value is a sequence: anything but items is an error. Otherwise
+        (encapsulated pixel data, a delimited value) a value that does not
+        start with an item is searched for the sequence delimiter bytes.
     ends : dict, optional
         Filled with ``value start -> (value end, position after delimiter)``
         for the undefined-length values directly inside first-level items,
@@ -237,8 +260,8 @@ def find_sequence_end(
     """
     unpack_tl, unpack_ex, unpack_len = _HEADERS[little]
     long_vrs = _LONG_VRS
-    avail = len(buf)
-    data_end = min(end, avail)
+    data_end = min(end, len(buf))
+    avail = _FAR if complete else len(buf)
     items: list[tuple[int, int, bool]] = []
     # enclosing frames: (in_item, implicit, item_start, tag of the sequence being walked)
     stack: list[tuple[bool, bool, int, int, int]] = []
@@ -246,16 +269,28 @@ def find_sequence_end(
     cur_implicit = implicit
     item_start = 0
     seq_tag = tag
-    first_in_seq = True
+    first_in_seq = not items_only
     seq_start = pos
     seq_delim_bytes = _SEQ_DELIM_BYTES[little]
 
     while True:
         if pos + 8 > data_end:
-            problem(
-                _too_long(8, pos, end, avail, seq_tag, "item" if in_item else "sequence", base),
-                stacklevel=4,
-            )
+            what = "item" if in_item else "sequence"
+            if data_end >= avail:
+                exc: InvalidDicomError = TruncatedDataError(
+                    f"data ends before the delimiter of the undefined length {what}",
+                    offset=base + pos,
+                    tag=seq_tag,
+                )
+            else:
+                exc = MalformedDataError(
+                    f"undefined length {what} has no delimiter before the end of its "
+                    "enclosing item or sequence",
+                    offset=base + pos,
+                    tag=seq_tag,
+                )
+                exc.soft = True  # type: ignore[attr-defined]
+            problem(exc, stacklevel=4)
             return _cut_off(items, stack, in_item, item_start, cur_implicit, data_end, origin)
         if not in_item:
             group, elem, length = unpack_tl(buf, pos)
@@ -279,7 +314,7 @@ def find_sequence_end(
                 stop = pos + 8 + length
                 if stop > data_end:
                     exc = _too_long(length, pos + 8, end, avail, ITEM, "item", base)
-                    problem(exc, always=isinstance(exc, MalformedDataError), stacklevel=4)
+                    problem(exc, stacklevel=4)
                     if not stack:
                         items.append((pos + 8 - origin, data_end - origin, cur_implicit))
                     return (
@@ -299,6 +334,7 @@ def find_sequence_end(
                 if ends is not None and len(stack) == 2:
                     ends[seq_start - origin] = (content_end - origin, pos - origin)
                 in_item, cur_implicit, item_start, seq_tag, seq_start = stack.pop()
+                first_in_seq = False
             elif first_in_seq:
                 # not item structured (e.g. an undefined length text value): find the delimiter
                 found = buf.find(seq_delim_bytes, pos, data_end)
@@ -322,6 +358,7 @@ def find_sequence_end(
                 if ends is not None and len(stack) == 2:
                     ends[seq_start - origin] = (found - origin, pos - origin)
                 in_item, cur_implicit, item_start, seq_tag, seq_start = stack.pop()
+                first_in_seq = False
             else:
                 raise MalformedDataError(
                     f"expected an item or sequence delimiter, found ({group:04X},{elem:04X})",
@@ -359,6 +396,7 @@ def find_sequence_end(
                     items.append((item_start - origin, pos - origin, cur_implicit))
                 pos += 8
                 in_item, cur_implicit, item_start, seq_tag, seq_start = stack.pop()
+                first_in_seq = False
                 continue
             if group == 0xFFFE:
                 raise MalformedDataError(
@@ -375,7 +413,7 @@ def find_sequence_end(
                 pos += hdr
                 seq_tag = t
                 seq_start = pos
-                first_in_seq = True
+                first_in_seq = vr != b"SQ"
                 in_item = False
                 if vr == b"UN":
                     cur_implicit = True
@@ -383,7 +421,7 @@ def find_sequence_end(
             nxt = pos + hdr + length
             if nxt > data_end:
                 exc = _too_long(length, pos + hdr, end, avail, t, "element value", base)
-                problem(exc, always=isinstance(exc, MalformedDataError), stacklevel=4)
+                problem(exc, stacklevel=4)
                 return _cut_off(items, stack, in_item, item_start, cur_implicit, data_end, origin)
             pos = nxt
 
@@ -401,6 +439,7 @@ def read_elements(
     only: Collection[int] | None = None,
     defer_size: int | None = None,
     context: str = "data set",
+    complete: bool = False,
 ) -> tuple[dict[BaseTag, RawDataElement], int, bool]:
     """Parse the elements in ``buf[pos:end]`` into raw data elements.
 
@@ -424,6 +463,9 @@ def read_elements(
         Values longer than this many bytes get ``value=None`` (read later).
     context : str
         What is being read, for messages.
+    complete : bool
+        `buf` holds all its data (an item of a complete sequence value):
+        running past its end is corruption, not truncation.
 
     Returns
     -------
@@ -440,8 +482,8 @@ def read_elements(
     new = tuple.__new__
     RDE = RawDataElement
     BT = BaseTag
-    avail = len(buf)
-    data_end = min(end, avail)
+    data_end = min(end, len(buf))
+    avail = _FAR if complete else len(buf)
     elements: dict[BaseTag, RawDataElement] = {}
     child_depth = depth + 1
     ends = getattr(buf, "ends", None)
@@ -487,12 +529,13 @@ def read_elements(
                     offset=base + pos,
                     tag=tag,
                 ),
+                soft=True,
             )
             return elements, pos, False
         vpos = pos + hdr
         if length == UNDEFINED:
             value, after, seq_vr, cut, un_seq = _undefined_value(
-                buf, pos, vpos, end, tag, vr, implicit, little, base, child_depth, ends
+                buf, pos, vpos, end, tag, vr, implicit, little, base, child_depth, ends, complete
             )
             if only is None or tag in only or tag == CHARSET_TAG:
                 elements[BT(tag)] = new(
@@ -508,7 +551,7 @@ def read_elements(
         cut = False
         if nxt > data_end:
             exc = _too_long(length, vpos, end, avail, tag, "element value", base)
-            problem(exc, always=isinstance(exc, MalformedDataError))
+            problem(exc)
             nxt = data_end
             cut = True
         if only is not None and tag not in only and tag != CHARSET_TAG:
@@ -543,6 +586,7 @@ def _unknown_vr(
                 offset=base + pos,
                 tag=tag,
             ),
+            soft=True,
             stacklevel=4,
         )
         return "UN", length16, 8
@@ -553,6 +597,7 @@ def _unknown_vr(
             offset=base + pos,
             tag=tag,
         ),
+        soft=True,
         stacklevel=4,
     )
     length = _HEADERS[little][2](buf, pos + 4)[0]
@@ -563,8 +608,9 @@ def _is_sequence(tag: int, vr: str | None, buf: Any, vpos: int, little: bool) ->
     """Whether an undefined-length element of `tag` and `vr` holds a sequence."""
     if vr == "SQ":
         return True
-    if vr == "UN":
-        return tag not in _PIXEL_TAGS
+    if vr == "UN":  # PS3.5 6.2.2: a sequence, unless it is not item structured
+        start = buf[vpos : vpos + 4]
+        return tag not in _PIXEL_TAGS and start in (_ITEM_BYTES[True], _SEQ_DELIM_BYTES[True])
     if vr is not None or tag in _PIXEL_TAGS:
         return False
     if not tag >> 16 & 1:
@@ -591,6 +637,7 @@ def _undefined_value(
     base: int,
     depth: int,
     ends: dict[int, tuple[int, int]] | None,
+    complete: bool,
 ) -> tuple[bytes, int, str | None, bool, bool]:
     """Read an undefined-length value: a sequence, encapsulated pixel data or a delimited value.
 
@@ -603,6 +650,7 @@ def _undefined_value(
     if not is_seq and vr is not None and vr not in ("OB", "OW", "UN") and tag not in _PIXEL_TAGS:
         problem(
             MalformedDataError(f"undefined length on a {vr} element", offset=base + pos, tag=tag),
+            soft=True,
             stacklevel=4,
         )
     if ends is not None:
@@ -614,26 +662,41 @@ def _undefined_value(
         found: dict[int, tuple[int, int]] = {}
         items, content_end, after, cut = find_sequence_end(
             buf, vpos, end, True if un else little, implicit=implicit or un, detect=not implicit,
-            tag=tag, depth=depth, base=base, origin=vpos, ends=found,
+            tag=tag, depth=depth, base=base, origin=vpos, ends=found, complete=complete,
         )  # fmt: skip
         value = SequenceBytes(memoryview(buf)[vpos:content_end])
         value.items = items
         value.ends = found
+        if cut:
+            value.truncated = True
         return value, after, "SQ", cut, un
     _, content_end, after, cut = find_sequence_end(
         buf, vpos, end, True if un else little, implicit=implicit or un,
-        detect=is_seq and not implicit, tag=tag, depth=depth, base=base,
+        detect=is_seq and not implicit, tag=tag, depth=depth, base=base, items_only=is_seq,
+        complete=complete,
     )  # fmt: skip
+    if cut and is_seq:
+        value = SequenceBytes(memoryview(buf)[vpos:content_end])
+        value.truncated = True
+        return value, after, "SQ", cut, un
     return buf[vpos:content_end], after, "SQ" if is_seq else vr, cut, un
 
 
 class _ItemLoader:
     """Parses one sequence item's elements on first access (called by the data model)."""
 
-    __slots__ = ("buf", "start", "end", "implicit", "little", "base", "depth")
+    __slots__ = ("buf", "start", "end", "implicit", "little", "base", "depth", "complete")
 
     def __init__(
-        self, buf: bytes, start: int, end: int, implicit: bool, little: bool, base: int, depth: int
+        self,
+        buf: bytes,
+        start: int,
+        end: int,
+        implicit: bool,
+        little: bool,
+        base: int,
+        depth: int,
+        complete: bool,
     ) -> None:
         self.buf = buf
         self.start = start
@@ -642,6 +705,7 @@ class _ItemLoader:
         self.little = little
         self.base = base
         self.depth = depth
+        self.complete = complete
 
     def __call__(self) -> dict[BaseTag, RawDataElement]:
         elements, _, _ = read_elements(
@@ -653,8 +717,17 @@ class _ItemLoader:
             base=self.base,
             depth=self.depth,
             context="sequence item",
+            complete=self.complete,
         )
         return elements
+
+
+def is_complete(raw: RawDataElement) -> bool:
+    """Whether a raw sequence value holds all its bytes (the file did not end inside it)."""
+    value = raw.value
+    if raw.length == UNDEFINED or raw.is_undefined_length:
+        return not getattr(value, "truncated", False)
+    return len(value) >= raw.length
 
 
 def split_items(raw: RawDataElement, depth: int = 1) -> list[tuple[int, int, bool]]:
@@ -674,16 +747,13 @@ def split_items(raw: RawDataElement, depth: int = 1) -> list[tuple[int, int, boo
     base = raw.value_tell or 0
     tag = int(raw.tag)
     n = len(value)
+    complete = is_complete(raw)
     unpack_tl = _HEADERS[little][0]
     items = []
     pos = 0
     while pos < n:
         if pos + 8 > n:
-            problem(
-                TruncatedDataError(
-                    "sequence ends inside an item header", offset=base + pos, tag=tag
-                )
-            )
+            problem(_too_long(8, pos, n, _FAR if complete else n, tag, "item header", base))
             break
         group, elem, length = unpack_tl(value, pos)
         t = group << 16 | elem
@@ -698,16 +768,15 @@ def split_items(raw: RawDataElement, depth: int = 1) -> list[tuple[int, int, boo
         start = pos + 8
         if length == UNDEFINED:
             item_implicit = implicit or looks_implicit(value, start, n)
-            content_end, after = _item_end(value, start, n, item_implicit, little, tag, depth, base)
+            content_end, after = _item_end(
+                value, start, n, item_implicit, little, tag, depth, base, complete
+            )
             items.append((start, content_end, item_implicit))
             pos = after
             continue
         stop = start + length
         if stop > n:
-            problem(TruncatedDataError(
-                f"item length {length} runs {stop - n} bytes past the end of the sequence",
-                offset=base + start, tag=tag,
-            ), always=length >= ABSURD_LENGTH)  # fmt: skip
+            problem(_too_long(length, start, n, _FAR if complete else n, tag, "item", base))
             items.append((start, n, implicit or looks_implicit(value, start, n)))
             break
         items.append((start, stop, implicit or looks_implicit(value, start, stop)))
@@ -716,7 +785,15 @@ def split_items(raw: RawDataElement, depth: int = 1) -> list[tuple[int, int, boo
 
 
 def _item_end(
-    value: Any, pos: int, n: int, implicit: bool, little: bool, tag: int, depth: int, base: int
+    value: Any,
+    pos: int,
+    n: int,
+    implicit: bool,
+    little: bool,
+    tag: int,
+    depth: int,
+    base: int,
+    complete: bool = False,
 ) -> tuple[int, int]:
     """Find the end of one undefined-length item whose content starts at `pos`.
 
@@ -727,11 +804,9 @@ def _item_end(
     long_vrs = _LONG_VRS
     while True:
         if pos + 8 > n:
-            problem(
-                TruncatedDataError(
-                    "data ends inside an undefined length item", offset=base + pos, tag=tag
-                )
-            )
+            cls = MalformedDataError if complete else TruncatedDataError
+            exc = cls("undefined length item has no item delimiter", offset=base + pos, tag=tag)
+            problem(exc, soft=True)
             return n, n
         vr = None
         if implicit:
@@ -744,11 +819,8 @@ def _item_end(
                 hdr = 8
             elif vr in long_vrs:
                 if pos + 12 > n:
-                    problem(
-                        TruncatedDataError(
-                            "data ends inside an element header", offset=base + pos, tag=tag
-                        )
-                    )
+                    far = _FAR if complete else n
+                    problem(_too_long(12, pos, n, far, tag, "element header", base))
                     return n, n
                 length = unpack_len(value, pos + 8)[0]
                 hdr = 12
@@ -773,6 +845,8 @@ def _item_end(
                 tag=t,
                 depth=depth + 1,
                 base=base,
+                items_only=vr == b"SQ",
+                complete=complete,
             )
             if cut:
                 return n, n
@@ -780,8 +854,8 @@ def _item_end(
             continue
         nxt = pos + hdr + length
         if nxt > n:
-            exc = _too_long(length, pos + hdr, n, n, t, "element value", base)
-            problem(exc, always=isinstance(exc, MalformedDataError))
+            exc = _too_long(length, pos + hdr, n, _FAR if complete else n, t, "element value", base)
+            problem(exc)
             return n, n
         pos = nxt
 
@@ -849,10 +923,11 @@ def parse_sequence(
     base = raw.value_tell or 0
     datasets = []
     from_loader = Dataset._from_loader
+    complete = is_complete(raw)
     for start, stop, item_implicit in split_items(raw, depth):
         datasets.append(
             from_loader(
-                _ItemLoader(value, start, stop, item_implicit, little, base, depth),
+                _ItemLoader(value, start, stop, item_implicit, little, base, depth, complete),
                 parent=parent,
                 is_implicit_VR=item_implicit,
                 is_little_endian=little,

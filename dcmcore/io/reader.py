@@ -285,7 +285,8 @@ def _check_vr_encoding(data: Any, pos: int, implicit: bool, little: bool, stop_w
         MalformedDataError(
             f"Expected {expected} VR, but found {actual} VR - using {actual} VR for reading",
             offset=pos,
-        )
+        ),
+        soft=True,
     )
     return found
 
@@ -300,7 +301,10 @@ def _encodings_of(elements: dict[BaseTag, RawDataElement]) -> Any:
     terms = [t.strip("\0 ") for t in bytes(value).decode("latin-1").split("\\")]
     from dcmcore.charset import convert_encodings
 
-    return convert_encodings(terms if len(terms) > 1 else terms[0])
+    try:
+        return convert_encodings(terms if len(terms) > 1 else terms[0])
+    except (ValueError, LookupError):  # unusable terms: the data model reports them on access
+        return None
 
 
 def dcmread(
