@@ -371,3 +371,21 @@ def test_dataset_members_delegate_and_cache(tmp_path):
         assert ours.get(kw) == ref.get(kw), kw
     assert ours["PixelData"].VR == ref["PixelData"].VR
     assert_same_array(ref.pixel_array, ours.pixel_array)
+
+
+def test_truncated_files_raise_clear_errors():
+    ds = make_ds(rows=16, cols=16, ba=16, frames=3)
+    raw = write_file(ds)
+    with pytest.raises(PixelDataError, match="less than expected"):
+        px.pixel_array(io.BytesIO(raw[:-100]))
+    px.compress(ds, DEFLATED_IMAGE_FRAME)
+    raw = write_file(ds, DEFLATED_IMAGE_FRAME)
+    with pytest.raises(Exception) as info:
+        px.pixel_array(io.BytesIO(raw[:-40]))
+    assert isinstance(info.value, (PixelDataError, ValueError, EOFError, RuntimeError))
+
+
+def test_garbage_after_preamble_does_not_hang():
+    junk = b"\x00" * 128 + b"DICM" + bytes(range(256)) * 40
+    with pytest.raises(Exception):  # noqa: B017 - any clear error, quickly
+        px.pixel_array(io.BytesIO(junk))

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from dcmcore.errors import DcmcoreWarning, PixelDataError
+from dcmcore.errors import DcmcoreWarning, MalformedDataError, PixelDataError
 from dcmcore.pixels import encapsulation as enc
 from dcmcore.pixels._compat import (
     EXPLICIT_VR_LE,
@@ -149,17 +149,38 @@ def _fill_ds_out(ds_out: Any, f: BinaryIO, specific_tags: Any) -> None:
             ds_out[elem.tag] = elem
 
 
+_MODULE_OVERRIDES = frozenset({
+    "rows", "columns", "samples_per_pixel", "bits_allocated", "bits_stored",
+    "pixel_representation", "photometric_interpretation", "planar_configuration",
+    "number_of_frames"})
+
+
 def _file_source(f: BinaryIO, kwargs: dict[str, Any]) -> PixelSource:
     from dcmcore.pixels.source import open_file_source
 
     src = open_file_source(f)
-    overrides = {k: kwargs.pop(k) for k in list(kwargs) if k in (
-        "rows", "columns", "samples_per_pixel", "bits_allocated", "bits_stored",
-        "pixel_representation", "photometric_interpretation", "planar_configuration",
-        "number_of_frames")}
+    overrides = {k: kwargs.pop(k) for k in list(kwargs) if k in _MODULE_OVERRIDES}
     if overrides:
         src.module = validate_module(src.module.with_(**overrides))
     return src
+
+
+def _file_or_dataset_source(f: BinaryIO, opts: dict[str, Any]) -> PixelSource:
+    """Random access to the pixel data of `f`; a full read when that is impossible.
+
+    Deflated datasets cannot be seeked into, and the header walk refuses some
+    non-conformant encodings (say implicit VR data in an explicit VR file) that the
+    reader tolerates: both fall back to reading the dataset with dcmread.
+    """
+    try:
+        return _file_source(f, opts)
+    except (NotImplementedError, MalformedDataError):
+        from dcmcore.io.reader import dcmread
+
+        f.seek(0)
+        ds = dcmread(f, force=True)
+    overrides = {k: opts.pop(k) for k in list(opts) if k in _MODULE_OVERRIDES}
+    return dataset_source(ds, **overrides)
 
 
 def pixel_array(
@@ -215,13 +236,7 @@ def pixel_array(
     try:
         opts = dict(given)
         idx = opts.pop("index", None)
-        try:
-            source = _file_source(f, opts)
-        except NotImplementedError:  # deflated dataset: no random access
-            from dcmcore.io.reader import dcmread
-
-            f.seek(0)
-            source = dataset_source(dcmread(f, force=True))
+        source = _file_or_dataset_source(f, opts)
         arr = decode(source, idx, DecodeOptions.from_kwargs(**opts))[0]
         if ds_out is not None:
             _fill_ds_out(ds_out, f, specific_tags)
@@ -255,13 +270,7 @@ def iter_pixels(
         return
     f, owned, start = _open(src)
     try:
-        try:
-            source = _file_source(f, {})
-        except NotImplementedError:
-            from dcmcore.io.reader import dcmread
-
-            f.seek(0)
-            source = dataset_source(dcmread(f, force=True))
+        source = _file_or_dataset_source(f, {})
         if ds_out is not None:
             _fill_ds_out(ds_out, f, specific_tags)
         for arr, _ in iter_decode(source, indices, opts):
