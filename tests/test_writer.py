@@ -584,3 +584,26 @@ def test_corpus_files_in_their_own_encoding_are_rewritten_byte_for_byte():
         if data != path.read_bytes():
             differ.add(path.name)
     assert differ == expected_to_differ
+
+
+def test_changed_character_set_reencodes_raw_text_in_items_that_inherit_it():
+    ds = Dataset()
+    ds.SpecificCharacterSet = "ISO_IR 100"
+    item = Dataset()
+    item.PatientName = "Gödel"
+    ds.OtherPatientIDsSequence = Sequence([item])
+    src = _bytes(ds, implicit_vr=False)
+    back = dcmread(io.BytesIO(src), force=True)
+    back.SpecificCharacterSet = "ISO_IR 192"
+    data = _bytes(back)
+    assert "Gödel".encode() in data
+    again = dcmread(io.BytesIO(data), force=True)
+    assert again.OtherPatientIDsSequence[0].PatientName == "Gödel"
+
+
+def test_items_with_their_own_character_set_keep_it():
+    path = writer_corpus.corpus_files()[0].parent.parent / "charset_files" / "chrSQEncoding.dcm"
+    ds = dcmread(path)
+    item_name = ds[0x00321064].value[0].PatientName
+    back = dcmread(io.BytesIO(_bytes(ds, implicit_vr=True, little_endian=True, force_encoding=True)), force=True)
+    assert back[0x00321064].value[0].PatientName == item_name

@@ -265,6 +265,7 @@ class _Context:
         "depth",
         "pixel_undefined",
         "default_encodings",
+        "original",
     )
 
     def __init__(self, enc: Encoding, pixel_undefined: bool | None = None) -> None:
@@ -276,6 +277,8 @@ class _Context:
         self.convert_encodings = charset.convert_encodings
         self.default_encodings = list(charset.convert_encodings(None))
         self.depth = 0
+        # original character encodings of the dataset being encoded (None: top level)
+        self.original: list[str] | None = None
         # top-level Pixel Data: undefined length follows the transfer syntax when known
         self.pixel_undefined = pixel_undefined
 
@@ -293,18 +296,28 @@ def _dataset_encodings(ctx: _Context, ds: Any, parent: list[str] | None) -> list
     return ctx.convert_encodings(value)
 
 
-def _same_charset(ds: Any, encodings: list[str] | None, ctx: _Context) -> bool:
-    """True if `ds` is still in the character set its raw elements were read in."""
-    if getattr(ds, "parent_dataset", None) is not None and not ds.__dict__.get("_read_charset"):
-        # a sequence item whose read character set was not recorded: its raw
-        # elements are decoded with its current (own or inherited) character set
-        return True
-    original = getattr(ds, "original_character_set", None)
-    if original is None:
-        return True
+def _original_encodings(ctx: _Context, ds: Any, encodings: list[str] | None) -> list[str]:
+    """The character encodings the raw elements of `ds` were read with.
+
+    The top-level dataset records them (``original_character_set``); a sequence
+    item read with the file has its own Specific Character Set (assumed
+    unchanged) or inherits the original encodings of its parent.
+    """
+    default = ctx.default_encodings
+    parent_original = ctx.original
+    if parent_original is None:  # the top-level dataset
+        original = getattr(ds, "original_character_set", None)
+    else:
+        original = ds.__dict__.get("_read_charset")
+        if not original:
+            if 0x00080005 in ds._dict:
+                return list(encodings or default)
+            return parent_original
+    if not original:
+        return list(encodings or default)
     if isinstance(original, str):
         original = ctx.convert_encodings(original)
-    return list(original or ctx.default_encodings) == list(encodings or ctx.default_encodings)
+    return list(original)
 
 
 def encode_dataset(
@@ -339,7 +352,10 @@ def encode_dataset(
     if ctx is None:
         ctx = _Context(enc)
     encodings = _dataset_encodings(ctx, ds, parent_encodings)
-    same_charset = _same_charset(ds, encodings, ctx)
+    original = _original_encodings(ctx, ds, encodings)
+    same_charset = original == list(encodings or ctx.default_encodings)
+    outer_original = ctx.original
+    ctx.original = original
     elements = ds._dict
     key = ctx.key
     implicit = enc.implicit_vr
@@ -434,6 +450,8 @@ def encode_dataset(
         LookupError,
     ) as exc:
         raise WriteError(f"Cannot encode element {_tagstr(tag)}: {exc}") from exc
+    finally:
+        ctx.original = outer_original
 
 
 def _truncated(raw: Any, value: Any) -> bool:
@@ -477,10 +495,7 @@ def _encode_raw_converted(
     from dcmcore.element import convert_raw_data_element
 
     # decode with the character set the value was read in, encode with the current one
-    original = None if same_charset else getattr(ds, "original_character_set", None)
-    if isinstance(original, str):
-        original = [original]
-    elem = convert_raw_data_element(raw, original, ds)
+    elem = convert_raw_data_element(raw, None if same_charset else ctx.original, ds)
     if raw.value is None:
         # deferred value: now loaded by the conversion
         encode_element(

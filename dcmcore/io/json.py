@@ -225,8 +225,7 @@ def to_json(
     Parameters are those of :func:`to_json_dict`, plus `dump_handler`, which
     turns the dict into text (default: :func:`json.dumps` with sorted keys).
     """
-    data = to_json_dict(ds, bulk_data_threshold, bulk_data_element_handler,
-                        suppress_invalid_tags)
+    data = to_json_dict(ds, bulk_data_threshold, bulk_data_element_handler, suppress_invalid_tags)
     return (dump_handler or _dumps)(data)
 
 
@@ -256,8 +255,7 @@ def _empty_value(vr: str) -> Any:
 def _pn_from_json(value: Any, tag: str) -> str:
     if not isinstance(value, dict):
         warnings.warn(
-            f"Value of data element '{tag}' with VR Person Name (PN) is not formatted "
-            "correctly",
+            f"Value of data element '{tag}' with VR Person Name (PN) is not formatted correctly",
             DcmcoreWarning,
             stacklevel=4,
         )
@@ -290,7 +288,8 @@ def _one_value(dataset_class: type, tag: str, vr: str, value: Any, handler: Any)
             return int(value, 16)
         except (TypeError, ValueError):
             warnings.warn(
-                f"Invalid value '{value}' for AT element - ignoring it", DcmcoreWarning,
+                f"Invalid value '{value}' for AT element - ignoring it",
+                DcmcoreWarning,
                 stacklevel=4,
             )
             return None
@@ -339,8 +338,7 @@ def _element_value(
             )
         if handler is None:
             warnings.warn(
-                f"No bulk data URI handler provided for retrieval of value of data element "
-                f"'{tag}'",
+                f"No bulk data URI handler provided for retrieval of value of data element '{tag}'",
                 DcmcoreWarning,
                 stacklevel=3,
             )
@@ -391,8 +389,15 @@ def element_from_json(
     return _element(dataset_class, tag, vr, value, value_key, handler, element_class)
 
 
-def _element(dataset_class: type, tag: str, vr: str, value: Any, value_key: str | None,
-             handler: Any, element_class: type | None = None) -> Any:
+def _element(
+    dataset_class: type,
+    tag: str,
+    vr: str,
+    value: Any,
+    value_key: str | None,
+    handler: Any,
+    element_class: type | None = None,
+) -> Any:
     from dcmcore.tag import Tag
 
     if element_class is None:
@@ -412,8 +417,9 @@ def _element(dataset_class: type, tag: str, vr: str, value: Any, value_key: str 
 
     try:
         # JSON is input data: validated as values read from a file are
-        return element_class(int_tag, vr, elem_value,
-                             validation_mode=config.settings.reading_validation_mode)
+        return element_class(
+            int_tag, vr, elem_value, validation_mode=config.settings.reading_validation_mode
+        )
     except Exception as exc:
         raise ValueError(
             f"Data element '{tag}' could not be loaded from JSON: {elem_value!r}"
@@ -438,8 +444,9 @@ def _known_un(tag: int, value: bytes) -> Any:
         return None
 
 
-def _dataset_from_dict(dataset_class: type, data: dict, handler: Any,
-                       parent_tag: str | None = None) -> Any:
+def _dataset_from_dict(
+    dataset_class: type, data: dict, handler: Any, parent_tag: str | None = None
+) -> Any:
     ds = dataset_class()
     for key, mapping in data.items():
         if not isinstance(mapping, dict) or "vr" not in mapping:

@@ -78,8 +78,9 @@ def _ts_info(uid: str | None) -> Any:
 
 
 class _ShimTS:
-    def __init__(self, uid: str, name: str, implicit: bool, little: bool, deflated: bool,
-                 encapsulated: bool) -> None:
+    def __init__(
+        self, uid: str, name: str, implicit: bool, little: bool, deflated: bool, encapsulated: bool
+    ) -> None:
         self.uid, self.name, self.implicit_vr, self.little_endian = uid, name, implicit, little
         self.deflated, self.encapsulated, self.private = deflated, encapsulated, False
 
@@ -89,8 +90,7 @@ _SHIM_TS = {
     for u, n, i, le, d, e in [
         ("1.2.840.10008.1.2", "Implicit VR Little Endian", True, True, False, False),
         ("1.2.840.10008.1.2.1", "Explicit VR Little Endian", False, True, False, False),
-        ("1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian", False, True, True,
-         False),
+        ("1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian", False, True, True, False),
         ("1.2.840.10008.1.2.2", "Explicit VR Big Endian", False, False, False, False),
     ]
 }
@@ -208,11 +208,15 @@ def _meta_elements(ds: Any, file_meta: Any, enforce: bool, encoding: tuple[bool,
         meta._dict[BaseTag(tag)] = DataElement(tag, vr, value)
 
     if value_of(_META_TS) is None:
-        put(_META_TS, "UI", {
-            (True, True): "1.2.840.10008.1.2",  # Implicit VR Little Endian
-            (False, True): "1.2.840.10008.1.2.1",  # Explicit VR Little Endian
-            (False, False): "1.2.840.10008.1.2.2",  # Explicit VR Big Endian
-        }[encoding])
+        put(
+            _META_TS,
+            "UI",
+            {
+                (True, True): "1.2.840.10008.1.2",  # Implicit VR Little Endian
+                (False, True): "1.2.840.10008.1.2.1",  # Explicit VR Little Endian
+                (False, False): "1.2.840.10008.1.2.2",  # Explicit VR Big Endian
+            }[encoding],
+        )
     ds_class = _get_value(ds, 0x00080016)
     meta_class = value_of(_META_SOP_CLASS)
     if meta_class is None or (ds_class and ds_class != meta_class):
@@ -396,8 +400,7 @@ def _write_path(path: str, chunks: Iterable, overwrite: bool) -> None:
     if not overwrite and os.path.lexists(path):
         raise FileExistsError(f"File exists and overwrite=False: '{path}'")
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
-                               dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
     try:
         try:
             mode = os.stat(path).st_mode & 0o7777
@@ -415,9 +418,7 @@ def _write_path(path: str, chunks: Iterable, overwrite: bool) -> None:
                 raise FileExistsError(f"File exists and overwrite=False: '{path}'") from None
             except OSError:
                 if os.path.lexists(path):
-                    raise FileExistsError(
-                        f"File exists and overwrite=False: '{path}'"
-                    ) from None
+                    raise FileExistsError(f"File exists and overwrite=False: '{path}'") from None
                 os.replace(tmp, path)
             else:
                 os.unlink(tmp)
