@@ -62,6 +62,9 @@ _NUMBER_FORMAT = {"FL": "f", "FD": "d", "SL": "l", "SS": "h", "SV": "q", "UL": "
 _NUMBER_SIZE = {vr: struct.calcsize("=" + f) for vr, f in _NUMBER_FORMAT.items()}
 _CHARSET_MULTI_VR = frozenset({"LO", "SH", "UC"})
 _CHARSET_SINGLE_VR = frozenset({"LT", "ST", "UT"})
+# stand-alone multi-byte sets whose second byte may be 0x5C (ISO 2022 multi-byte G0 sets
+# are recognised by their ESC $ escape sequences)
+_BACKSLASH_TRAIL_CODECS = frozenset({"GB18030", "GBK", "gb18030", "gbk", "shift_jis"})
 
 
 def _setting(name: str) -> Any:
@@ -281,19 +284,32 @@ def _dec_single_text(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) 
     return text.rstrip("\x00 ")
 
 
+def _multibyte_g0(raw: bytes) -> bool:
+    """True if `raw` designates a multi-byte set into G0 (ESC $ F or ESC $ ( F)."""
+    pos = raw.find(b"\x1b$")
+    while pos >= 0:
+        if raw[pos + 2 : pos + 3] != b")":
+            return True
+        pos = raw.find(b"\x1b$", pos + 2)
+    return False
+
+
 def _dec_PN(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
     encs = encs or [default_encoding]
     stripped = raw.rstrip(b"\x00 ")
     if b"\\" not in stripped:
         return PersonName(stripped, encs)
-    text = decode_bytes(stripped, encs, PN_VALUE_DELIMS)
-    items = text.split("\\")
-    if len(items) == 1:  # the byte 0x5C was part of a multi-byte character
-        return PersonName(text, encs, stripped)
 
     def make(item: Any) -> PersonName:
         return item if isinstance(item, PersonName) else PersonName(item, encs)
 
+    if not _multibyte_g0(stripped) and encs[0] not in _BACKSLASH_TRAIL_CODECS:
+        # 0x5C can only be the value delimiter: keep each value's own bytes
+        return _multi(make, [PersonName(part, encs) for part in stripped.split(b"\\")])
+    text = decode_bytes(stripped, encs, PN_VALUE_DELIMS)
+    items = text.split("\\")
+    if len(items) == 1:  # the byte 0x5C was part of a multi-byte character
+        return PersonName(text, encs, stripped)
     return MultiValue(make, items)
 
 

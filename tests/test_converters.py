@@ -471,3 +471,22 @@ def test_global_settings_are_read_at_use_time():
     finally:
         config.settings.use_DS_decimal = False
     assert type(decode_value("DS", b"1.5", little_endian=True, encodings=None)) is DSfloat
+
+
+def test_multi_valued_pn_keeps_the_bytes_of_each_value():
+    raw = b"\x1b$)C\xb1\xe8\xc8\xf1\xc1\xdf\x1b(B\\\x1b$)C\xb1\xe8\xc8\xf1\xc1\xdf\x1b(B "
+    encodings = ["iso8859", "euc_kr"]
+    value = decode_value("PN", raw, little_endian=True, encodings=encodings)
+    assert [str(v) for v in value] == ["김희중", "김희중"]
+    assert encode_value("PN", value, little_endian=True, encodings=encodings) == raw
+
+
+def test_pn_bytes_of_delimiters_inside_jis_characters_are_not_delimiters():
+    # '予' is 0x4D 0x3D ('M=') and '俑' 0x50 0x5C ('P\\') in JIS X 0208
+    encodings = ["iso8859", "iso2022_jp"]
+    raw = b"A^B=\x1b$BM=P\\\x1b(B\\C "
+    value = decode_value("PN", raw, little_endian=True, encodings=encodings)
+    assert [str(v) for v in value] == ["A^B=予俑", "C"]
+    assert value[0].ideographic == "予俑"
+    single = decode_value("PN", b"\x1b$BM=P\\\x1b(B", little_endian=True, encodings=encodings)
+    assert str(single) == "予俑"
