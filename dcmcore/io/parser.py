@@ -86,9 +86,9 @@ class SequenceBytes(bytes):
 
     Attributes
     ----------
-    items : list of (int, int, bool)
-        For each item: start and end of its content in this value and whether
-        the item is encoded with implicit VR.
+    items : list of (int, int, bool, bool)
+        For each item: start and end of its content in this value, whether
+        the item is encoded with implicit VR and whether it has an undefined length.
     ends : dict of int to (int, int)
         For each undefined-length value directly inside an item: value start
         to (value end, position after its delimiter), in this value.
@@ -96,7 +96,7 @@ class SequenceBytes(bytes):
         True when the file ended inside this value (lenient reads only).
     """
 
-    items: list[tuple[int, int, bool]] | None = None
+    items: list[tuple[int, int, bool, bool]] | None = None
     ends: dict[int, tuple[int, int]] | None = None
     #: True when the data ended inside this value (lenient reads)
     truncated: bool = False
@@ -173,20 +173,20 @@ def _too_long(
 
 
 def _cut_off(
-    items: list[tuple[int, int, bool]],
+    items: list[tuple[int, int, bool, bool]],
     stack: list[tuple[bool, bool, int, int, int]],
     in_item: bool,
     item_start: int,
     cur_implicit: bool,
     data_end: int,
     origin: int,
-) -> tuple[list[tuple[int, int, bool]], int, int, bool]:
+) -> tuple[list[tuple[int, int, bool, bool]], int, int, bool]:
     """Result of a sequence walk cut short by the end of the data (lenient reads)."""
     # keep the partial first-level item being read
     if in_item and len(stack) == 1:
-        items.append((item_start - origin, data_end - origin, cur_implicit))
+        items.append((item_start - origin, data_end - origin, cur_implicit, True))
     elif len(stack) >= 2:
-        items.append((stack[1][2] - origin, data_end - origin, stack[1][1]))
+        items.append((stack[1][2] - origin, data_end - origin, stack[1][1], True))
     return items, data_end, data_end, True
 
 
@@ -205,7 +205,7 @@ def find_sequence_end(
     ends: dict[int, tuple[int, int]] | None = None,
     items_only: bool = True,
     complete: bool = False,
-) -> tuple[list[tuple[int, int, bool]], int, int, bool]:
+) -> tuple[list[tuple[int, int, bool, bool]], int, int, bool]:
     """Walk an undefined-length sequence (or encapsulated value) without parsing values.
 
     Parameters
@@ -244,8 +244,8 @@ def find_sequence_end(
 
     Returns
     -------
-    items : list of (int, int, bool)
-        The first-level items: content start, content end, implicit VR.
+    items : list of (int, int, bool, bool)
+        The first-level items: content start, content end, implicit VR, undefined length.
     content_end : int
         Position of the sequence delimiter (end of the value).
     after : int
@@ -262,7 +262,7 @@ def find_sequence_end(
     long_vrs = _LONG_VRS
     data_end = min(end, len(buf))
     avail = _FAR if complete else len(buf)
-    items: list[tuple[int, int, bool]] = []
+    items: list[tuple[int, int, bool, bool]] = []
     # enclosing frames: (in_item, implicit, item_start, tag of the sequence being walked)
     stack: list[tuple[bool, bool, int, int, int]] = []
     in_item = False
@@ -316,7 +316,7 @@ def find_sequence_end(
                     exc = _too_long(length, pos + 8, end, avail, ITEM, "item", base)
                     problem(exc, stacklevel=4)
                     if not stack:
-                        items.append((pos + 8 - origin, data_end - origin, cur_implicit))
+                        items.append((pos + 8 - origin, data_end - origin, cur_implicit, False))
                     return (
                         _cut_off(items, stack, in_item, item_start, cur_implicit, data_end, origin)
                         if stack
@@ -324,7 +324,7 @@ def find_sequence_end(
                     )
                 if not stack:
                     item_implicit = cur_implicit or (detect and looks_implicit(buf, pos + 8, stop))
-                    items.append((pos + 8 - origin, stop - origin, item_implicit))
+                    items.append((pos + 8 - origin, stop - origin, item_implicit, False))
                 pos = stop
             elif t == SEQ_DELIM:
                 content_end = pos
@@ -393,7 +393,7 @@ def find_sequence_end(
             t = group << 16 | elem
             if t == ITEM_DELIM:
                 if len(stack) == 1:
-                    items.append((item_start - origin, pos - origin, cur_implicit))
+                    items.append((item_start - origin, pos - origin, cur_implicit, True))
                 pos += 8
                 in_item, cur_implicit, item_start, seq_tag, seq_start = stack.pop()
                 first_in_seq = False
@@ -730,8 +730,10 @@ def is_complete(raw: RawDataElement) -> bool:
     return len(value) >= raw.length
 
 
-def split_items(raw: RawDataElement, depth: int = 1) -> list[tuple[int, int, bool]]:
-    """Return the items of a raw sequence value as (content start, content end, implicit VR).
+def split_items(raw: RawDataElement, depth: int = 1) -> list[tuple[int, int, bool, bool]]:
+    """Return the items of a raw sequence value.
+
+    Each item is (content start, content end, implicit VR, undefined length).
 
     Offsets are positions in ``raw.value``. Uses the reader's cached item list
     when the value is a :class:`SequenceBytes` that has one.
@@ -771,15 +773,15 @@ def split_items(raw: RawDataElement, depth: int = 1) -> list[tuple[int, int, boo
             content_end, after = _item_end(
                 value, start, n, item_implicit, little, tag, depth, base, complete
             )
-            items.append((start, content_end, item_implicit))
+            items.append((start, content_end, item_implicit, True))
             pos = after
             continue
         stop = start + length
         if stop > n:
             problem(_too_long(length, start, n, _FAR if complete else n, tag, "item", base))
-            items.append((start, n, implicit or looks_implicit(value, start, n)))
+            items.append((start, n, implicit or looks_implicit(value, start, n), False))
             break
-        items.append((start, stop, implicit or looks_implicit(value, start, stop)))
+        items.append((start, stop, implicit or looks_implicit(value, start, stop), False))
         pos = stop
     return items
 
@@ -924,17 +926,18 @@ def parse_sequence(
     datasets = []
     from_loader = Dataset._from_loader
     complete = is_complete(raw)
-    for start, stop, item_implicit in split_items(raw, depth):
-        datasets.append(
-            from_loader(
-                _ItemLoader(value, start, stop, item_implicit, little, base, depth, complete),
-                parent=parent,
-                is_implicit_VR=item_implicit,
-                is_little_endian=little,
-                encoding=encoding,
-                source=None,
-            )
+    for start, stop, item_implicit, undefined in split_items(raw, depth):
+        ds = from_loader(
+            _ItemLoader(value, start, stop, item_implicit, little, base, depth, complete),
+            parent=parent,
+            is_implicit_VR=item_implicit,
+            is_little_endian=little,
+            encoding=encoding,
+            source=None,
         )
+        if undefined:  # written back the same way by the writer
+            ds.__dict__["is_undefined_length_sequence_item"] = True
+        datasets.append(ds)
     seq = Sequence(datasets)
     seq.is_undefined_length = bool(raw.is_undefined_length)
     return seq
