@@ -152,6 +152,18 @@ class MultiValue(ConstrainedList[T]):
         """Sort the items in place, as :meth:`list.sort`."""
         self._list.sort(*args, **kwargs)
 
+    @classmethod
+    def from_string(cls, type_constructor: Callable[[Any], T], text: str) -> MultiValue[T]:
+        """Make a MultiValue from a DICOM multi-value string (``'a\\b'``)."""
+        return cls(type_constructor, text.split("\\"))
+
+    def to_string(self) -> str:
+        """The items as one DICOM multi-value string, joined by a backslash.
+
+        ``str()`` gives pydicom's list form (``"['a', 'b']"``) instead.
+        """
+        return "\\".join(str(item) for item in self._list)
+
     def __str__(self) -> str:
         if not self._list:
             return ""

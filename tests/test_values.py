@@ -541,3 +541,11 @@ def test_da_dt_tm_agree_with_pydicom_on_random_strings():
             ):
                 differences.append((mine.__name__, text))
     assert differences == []
+
+
+def test_multivalue_from_and_to_backslash_string():
+    mv = MultiValue.from_string(IS, "1\\ 2 \\3")
+    assert mv == [1, 2, 3] and all(type(x) is IS for x in mv)
+    assert mv.to_string() == "1\\2\\3"
+    assert MultiValue(DSfloat, ["1.50", "2"]).to_string() == "1.50\\2"
+    assert str(mv) == "[1, 2, 3]"  # pydicom's form
