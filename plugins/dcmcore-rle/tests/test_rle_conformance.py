@@ -128,7 +128,20 @@ def test_cost_model_picks_the_jump_table_for_dense_runs_and_the_walk_for_sparse(
     for data, deep in ((dense, True), (sparse, False)):
         offsets = parse_header(data)
         steps = data.translate(rle._STEP_BYTES)
-        assert (rle._jump_levels(steps, offsets, [*offsets[1:], len(data)]) > 0) is deep
+        plan = rle._plan(steps, offsets, [*offsets[1:], len(data)])
+        assert [(first, stop, levels > 0) for first, stop, levels in plan] == [(0, 1, deep)]
+
+
+def test_plan_walks_sparse_segments_and_jumps_over_dense_ones():
+    rng = np.random.default_rng(3)
+    # MSB plane: short runs everywhere; LSB plane: noise (long literal runs).
+    msb = rng.integers(3, 5, (256, 256))
+    arr = (msb << 8 | rng.integers(0, 256, (256, 256))).astype(np.uint16)
+    data = encode_frame(arr)
+    offsets = parse_header(data)
+    plan = rle._plan(data.translate(rle._STEP_BYTES), offsets, [*offsets[1:], len(data)])
+    assert [(first, stop, levels > 0) for first, stop, levels in plan] == [(0, 1, True), (1, 2, False)]
+    assert np.array_equal(decode_frame(data, 256, 256, 1, 16), arr)
 
 
 def test_large_realistic_frame_takes_the_jump_path_and_round_trips():

@@ -51,7 +51,7 @@ _STEP_BYTES = bytes(h + 2 if h < 128 else (1 if h == 128 else 2) for h in range(
 # byte after it (the value of a replicate run, or a literal's first byte).
 _RUN_LENGTH = np.array([h + 1 if h < 128 else (257 - h if h > 128 else 0) for h in range(256)])
 _AFTER_HEADER = np.array([257 - h if h > 128 else 1 for h in range(256)], dtype=np.intp)
-_PROBE = 256  # bytes walked per probe window
+_PROBES, _PROBE = 8, 160  # probe windows per segment, bytes walked per window
 _JUMP_LEVELS: int | None = None  # force a depth (tests); None: use the cost model
 # Cost model (nanoseconds): one Python walk step, one element of a numpy
 # gather, the fixed overhead of a small numpy call and of the jump-table set-up.
@@ -153,27 +153,8 @@ def _scratch(name: str, size: int, dtype: type) -> np.ndarray:
     return buffer[:size]
 
 
-def _jump_levels(steps: bytes, offsets: list[int], ends: list[int]) -> int:
-    """Choose how many table doublings to do before walking (0: plain walk).
-
-    The run density is estimated by walking a few short windows spread over
-    the segments (a walk started off a header falls into step within a few
-    runs); then the cheaper of the plain walk and each jump-table depth is
-    picked with a cost model measured on numpy 2 / CPython 3.11.
-    """
-    if _JUMP_LEVELS is not None:
-        return _JUMP_LEVELS
-    if ends[-1] >= 2**31 - 1:
-        return 0  # the jump tables hold int32 offsets
-    total = ends[-1] - offsets[0]
-    probed = 0
-    found: list[int] = []
-    for start, end in zip(offsets, ends, strict=True):
-        for anchor in (start, (start + end) // 2):
-            stop = min(end, anchor + _PROBE)
-            _chase(steps, anchor, stop, found)
-            probed += stop - anchor
-    runs = len(found) * total / max(probed, 1)
+def _best_levels(total: float, runs: float) -> int:
+    """Jump-table depth with the lowest modelled cost for a stretch (0: plain walk)."""
     best, best_cost = 0, runs * _WALK_NS
     for levels in range(1, 7):
         cost = (
@@ -187,33 +168,82 @@ def _jump_levels(steps: bytes, offsets: list[int], ends: list[int]) -> int:
     return best
 
 
+def _plan(steps: bytes, offsets: list[int], ends: list[int]) -> list[tuple[int, int, int]]:
+    """Split the segments into stretches searched the same way.
+
+    Returns ``(first segment, end segment (exclusive), levels)`` tuples; levels
+    0 means a plain walk. The run density of each segment is estimated by
+    walking a few short windows spread over it (a walk started off a header falls into
+    step within a few runs); each segment then gets the cheaper method under
+    a cost model measured on numpy 2 / CPython 3.11, and neighbouring
+    segments that both want a jump table share one.
+    """
+    if _JUMP_LEVELS is not None or ends[-1] >= 2**31 - 1:
+        # forced depth (tests), or too large for the int32 jump tables
+        return [(0, len(offsets), _JUMP_LEVELS or 0)]
+    estimates = []
+    for start, end in zip(offsets, ends, strict=True):
+        probed = 0
+        found: list[int] = []
+        for k in range(_PROBES):
+            anchor = start + (end - start) * k // _PROBES
+            stop = min(end, anchor + _PROBE)
+            _chase(steps, anchor, stop, found)
+            probed += stop - anchor
+        runs = len(found) * (end - start) / max(probed, 1)
+        estimates.append((end - start, runs, _best_levels(end - start, runs) > 0))
+    plan: list[tuple[int, int, int]] = []
+    index = 0
+    while index < len(offsets):
+        stop = index + 1
+        while stop < len(offsets) and estimates[stop][2] == estimates[index][2]:
+            stop += 1
+        if estimates[index][2]:
+            total = sum(e[0] for e in estimates[index:stop])
+            runs = sum(e[1] for e in estimates[index:stop])
+            plan.append((index, stop, max(_best_levels(total, runs), 1)))
+        else:
+            plan.append((index, stop, 0))
+        index = stop
+    return plan
+
+
 def _header_positions(data: bytes, offsets: list[int], ends: list[int]) -> np.ndarray:
     """Return the offsets of every PackBits header of every segment of a frame.
 
     Finding headers is sequential: each header says where the next one is. A
-    plain Python walk costs one loop step per run. When the data has many
-    short runs, a table ``jump[i]`` = offset of the header ``2**levels``
-    runs after a header at ``i`` is built with numpy (by repeated squaring of
-    the one-step table), the Python walk then takes that many runs per step,
-    and the headers in between are filled in with vectorised gathers. Each
+    plain Python walk costs one loop step per run. Where runs are short and
+    many, a table ``jump[i]`` = offset of the header ``2**levels`` runs after
+    a header at ``i`` is built with numpy (by repeated squaring of the
+    one-step table), the Python walk then takes that many runs per step, and
+    the headers in between are filled in with vectorised gathers. Each
     segment's chain is clipped to its end, where the next segment starts, so
-    one walk covers all segments.
+    one walk covers consecutive segments. :func:`_plan` picks the method.
     """
     steps = data.translate(_STEP_BYTES)
-    size = len(data)
-    levels = _jump_levels(steps, offsets, ends)
-    if not levels:
-        found: list[int] = []
-        for start, end in zip(offsets, ends, strict=True):
-            _chase(steps, start, end, found)
-        return np.array(found, dtype=np.intp)
+    parts = []
+    for first, stop, levels in _plan(steps, offsets, ends):
+        if levels:
+            parts.append(_jump_walk(steps, offsets[first:stop], ends[first:stop], levels))
+        else:
+            found: list[int] = []
+            for start, end in zip(offsets[first:stop], ends[first:stop], strict=True):
+                _chase(steps, start, end, found)
+            parts.append(np.array(found, dtype=np.intp))
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
-    # one[i]: the header after a header at i; one[size] = size is the sink.
+
+def _jump_walk(steps: bytes, offsets: list[int], ends: list[int], levels: int) -> np.ndarray:
+    """Header offsets of consecutive segments, found with a 2**levels-run jump table."""
+    low, high = offsets[0], ends[-1]
+    size = high - low
+    # one[i]: the header after a header at low + i (relative); one[size] is the sink.
     one = _scratch("one", size + 1, np.int32)
-    one[:size] = np.frombuffer(steps, dtype=np.uint8)
+    one[:size] = np.frombuffer(steps, dtype=np.uint8, count=size, offset=low)
     one[:size] += _arange(size)  # faster than a mixed-type np.add
     one[size] = size
     for end in ends:
+        end -= low
         tail = one[max(end - 129, 0) : end]
         np.minimum(tail, end, out=tail)
     ping = _scratch("ping", size + 1, np.int32)
@@ -225,7 +255,7 @@ def _header_positions(data: bytes, offsets: list[int], ends: list[int]) -> np.nd
     table = memoryview(ping).cast("B").cast("i")
     sampled: list[int] = []
     append = sampled.append
-    pos = offsets[0]
+    pos = 0
     while pos < size:
         append(pos)
         pos = table[pos]
@@ -234,7 +264,9 @@ def _header_positions(data: bytes, offsets: list[int], ends: list[int]) -> np.nd
     for m in range(1, 1 << levels):
         np.take(one, chain[m - 1], out=chain[m], mode="wrap")
     positions = chain.T.ravel()  # increasing; only the tail can sit on the sink
-    return positions[: int(np.searchsorted(positions, size))].astype(np.intp)
+    positions = positions[: int(np.searchsorted(positions, size))].astype(np.intp)
+    positions += low
+    return positions
 
 
 def _arange(size: int) -> np.ndarray:
