@@ -592,7 +592,8 @@ class Dataset(EncodingMembers, PixelMembers):
             else:
                 found = _entry(tag)
                 if found is None:
-                    if config.settings.writing_validation_mode == config.RAISE:
+                    # pydicom 3.0.2 checks the writing mode; its documentation the reading one
+                    if config.settings.reading_validation_mode == config.RAISE:
                         raise KeyError(f"Unknown DICOM tag {tag}")
                     warnings.warn(
                         f"Unknown DICOM tag {tag} - setting VR to 'UN'", DcmcoreWarning, stacklevel=2

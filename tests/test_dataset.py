@@ -258,8 +258,11 @@ def test_pop_popitem_setdefault_update_clear() -> None:
     assert ds.setdefault("PatientName", "Other") is elem
     assert ds.setdefault("PatientSex", DataElement(0x00100040, "CS", "F")).value == "F"
     assert ds.setdefault(0x00291001, b"\x01").VR == "UN"
-    with pytest.raises(KeyError, match="Unknown DICOM tag"):
-        ds.setdefault(0x00100003, "x")
+    with config.override(reading_validation_mode=config.RAISE):
+        with pytest.raises(KeyError, match="Unknown DICOM tag"):
+            ds.setdefault(0x00100003, "x")
+    with pytest.warns(UserWarning, match="setting VR to 'UN'"):
+        assert ds.setdefault(0x00100005, "x").VR == "UN"
     tag, _ = ds.popitem()
     assert tag not in ds
     ds.update({"PatientID": "9", 0x00280010: DataElement(0x00280010, "US", 3)})
