@@ -540,11 +540,18 @@ _IDS = [f"{p.parent.name}/{p.name}" for p in _FILES]
 
 
 @pytest.mark.parametrize("path", _FILES, ids=_IDS)
-def test_corpus_round_trip_as_is(path):
+def test_corpus_round_trip_as_is(path, tmp_path):
     pytest.importorskip("pydicom")
     if not writer_corpus.dcmcore_readable(path):
         pytest.skip("dcmcore's reader cannot read this file fully (reader issue)")
     assert writer_corpus.roundtrip_same(path) == []
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = dcmread(path)
+        dcmwrite(tmp_path / "out.dcm", ds)
+        assert (tmp_path / "out.dcm").read_bytes() == _bytes(ds)
 
 
 @pytest.mark.parametrize("target", list(writer_corpus.TARGETS))
@@ -607,3 +614,47 @@ def test_items_with_their_own_character_set_keep_it():
     item_name = ds[0x00321064].value[0].PatientName
     back = dcmread(io.BytesIO(_bytes(ds, implicit_vr=True, little_endian=True, force_encoding=True)), force=True)
     assert back[0x00321064].value[0].PatientName == item_name
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX symlinks and devices")
+def test_writing_through_a_symlink_replaces_its_target(tmp_path):
+    target = tmp_path / "target.dcm"
+    target.write_bytes(b"old")
+    link = tmp_path / "link.dcm"
+    link.symlink_to(target)
+    dcmwrite(link, _small(), implicit_vr=True)
+    assert link.is_symlink()
+    assert target.read_bytes() == _bytes(_small(), implicit_vr=True)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
+def test_writing_to_a_device_writes_directly():
+    dcmwrite("/dev/null", _small(), implicit_vr=True)
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+
+
+def test_write_dataset_and_write_file_meta_info():
+    from dcmcore.io.writer import write_dataset, write_file_meta_info
+
+    out = io.BytesIO()
+    n = write_dataset(out, _small(), implicit_vr=True)
+    assert out.getvalue() == _bytes(_small(), implicit_vr=True) and n == len(out.getvalue())
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = CT_IMAGE
+    meta.MediaStorageSOPInstanceUID = "1.2.3"
+    meta.TransferSyntaxUID = IMPLICIT_LE
+    out = io.BytesIO()
+    write_file_meta_info(out, meta)
+    data = out.getvalue()
+    assert data[:12] == b"\x02\x00\x00\x00UL\x04\x00" + struct.pack("<L", len(data) - 12)
+    assert IMPLEMENTATION_CLASS_UID.encode() in data
+    with pytest.raises(WriteError, match="Media Storage SOP Class UID"):
+        write_file_meta_info(io.BytesIO(), FileMetaDataset())
+
+
+def test_ambiguous_vr_is_resolved_from_the_pixel_representation():
+    ds = Dataset()
+    ds.PixelRepresentation = 1
+    ds.add_new(0x00280106, "US or SS", -5)
+    data = _bytes(ds, implicit_vr=False)
+    assert data.endswith(b"\x28\x00\x06\x01SS\x02\x00" + struct.pack("<h", -5))

@@ -9,6 +9,7 @@ the target only once complete, so a failure never leaves a half-written file.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import threading
 import uuid
@@ -399,6 +400,13 @@ def _write_path(path: str, chunks: Iterable, overwrite: bool) -> None:
     """Write `chunks` to `path` atomically: temp file in the same folder, then replace."""
     if not overwrite and os.path.lexists(path):
         raise FileExistsError(f"File exists and overwrite=False: '{path}'")
+    if os.path.islink(path):
+        path = os.path.realpath(path)  # replace the link's target, not the link
+    if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):
+        # a device or pipe: cannot (and must not) be replaced
+        with open(path, "wb") as f:
+            f.writelines(chunks)
+        return
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
     try:
