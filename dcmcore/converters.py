@@ -543,7 +543,12 @@ def encode_value(
         items = _items(value)
         if not items or items == [""]:
             return b""
-        return struct.pack(f"{'<' if little_endian else '>'}{len(items)}{fmt}", *items)
+        try:
+            return struct.pack(f"{'<' if little_endian else '>'}{len(items)}{fmt}", *items)
+        except struct.error as exc:
+            raise InvalidValueError(
+                f"Cannot encode {value!r} as VR {vr}: {exc}"
+            ) from exc
     if vr == "AT":
         items = [Tag(v) for v in _items(value) if v is not None and not (isinstance(v, str) and not v)]
         order = "<" if little_endian else ">"

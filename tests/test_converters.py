@@ -490,3 +490,10 @@ def test_pn_bytes_of_delimiters_inside_jis_characters_are_not_delimiters():
     assert value[0].ideographic == "予俑"
     single = decode_value("PN", b"\x1b$BM=P\\\x1b(B", little_endian=True, encodings=encodings)
     assert str(single) == "予俑"
+
+
+@pytest.mark.parametrize("vr, value", [("US", 70000), ("US", -1), ("SS", [1, 40000]),
+                                       ("FL", "x"), ("UL", 1.5)])
+def test_encoding_numbers_out_of_range_raises_invalid_value_error(vr, value):
+    with pytest.raises(InvalidValueError, match=vr):
+        encode_value(vr, value, little_endian=True, encodings=None)
