@@ -52,6 +52,7 @@ _STEP_BYTES = bytes(h + 2 if h < 128 else (1 if h == 128 else 2) for h in range(
 _RUN_LENGTH = np.array([h + 1 if h < 128 else (257 - h if h > 128 else 0) for h in range(256)])
 _AFTER_HEADER = np.array([257 - h if h > 128 else 1 for h in range(256)], dtype=np.intp)
 _PROBES, _PROBE = 8, 160  # probe windows per segment, bytes walked per window
+_SMALL_SEGMENT = 8192  # segments up to this size are always walked
 _JUMP_LEVELS: int | None = None  # force a depth (tests); None: use the cost model
 # Cost model (nanoseconds): one Python walk step, one element of a numpy
 # gather, the fixed overhead of a small numpy call and of the jump-table set-up.
@@ -183,6 +184,9 @@ def _plan(steps: bytes, offsets: list[int], ends: list[int]) -> list[tuple[int, 
         return [(0, len(offsets), _JUMP_LEVELS or 0)]
     estimates = []
     for start, end in zip(offsets, ends, strict=True):
+        if end - start <= _SMALL_SEGMENT:
+            estimates.append((end - start, 0.0, False))  # a jump table cannot pay off
+            continue
         probed = 0
         found: list[int] = []
         for k in range(_PROBES):
