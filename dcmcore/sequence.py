@@ -67,7 +67,7 @@ class Sequence(list):  # type: ignore[type-arg]
         ref = None if value is None else weakref.ref(value)
         self._parent_ref = ref
         for item in self:
-            item._parent_ref = ref
+            item.__dict__["_parent_ref"] = ref
 
     def _adopt(self, item: Any) -> Dataset:
         if not isinstance(item, _dataset_class()):
