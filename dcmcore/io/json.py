@@ -11,6 +11,7 @@ with an empty value keep only their ``vr``.
 from __future__ import annotations
 
 import base64
+import contextlib
 import inspect
 import json
 import logging
@@ -190,13 +191,12 @@ def to_json_dict(
     if suppress_invalid_tags:
         from dcmcore import config
 
-        ctx: Any = config.override(reading_validation_mode=config.RAISE)
+        # invalid values must raise to be left out (pydicom reads strictly here too)
+        context: Any = config.override(reading_validation_mode=config.RAISE)
     else:
-        ctx = None
-    if ctx is not None:
-        ctx.__enter__()
-    try:
-        for tag in sorted(ds._dict):
+        context = contextlib.nullcontext()
+    with context:
+        for tag in sorted(ds._dict, key=int):
             key = f"{tag:08X}"
             try:
                 out[key] = element_to_json_dict(
@@ -207,9 +207,6 @@ def to_json_dict(
                     logger.error(f"Error while processing tag {key}")
                     raise
                 logger.warning(f"Error while processing tag {key}: {exc}")
-    finally:
-        if ctx is not None:
-            ctx.__exit__(None, None, None)
     return out
 
 
