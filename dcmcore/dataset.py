@@ -622,6 +622,8 @@ class Dataset(EncodingMembers, PixelMembers):
         hi = len(all_tags) if stop is None else bisect_left(values, _slice_bound(stop))
         return all_tags[lo:hi:step]
 
+    _slice_dataset = _slice_tags  # pydicom's name
+
     def _dataset_slice(self, key: slice) -> Dataset:
         tags = self._slice_tags(key.start, key.stop, key.step)
         ds = Dataset({tag: self.get_item(tag) for tag in tags})

@@ -70,11 +70,17 @@ class Sequence(list):  # type: ignore[type-arg]
             item.__dict__["_parent_ref"] = ref
 
     def _adopt(self, item: Any) -> Dataset:
-        if not isinstance(item, _dataset_class()):
-            raise TypeError("Sequence contents must be 'Dataset' instances.")
+        item = self._validate(item)
         item.__dict__["_parent_seq_ref"] = weakref.ref(self)
         item.__dict__["_parent_ref"] = self.__dict__.get("_parent_ref")
         return item
+
+    @staticmethod
+    def _validate(item: Any) -> Dataset:
+        """Return `item` if it is a Dataset, else raise TypeError (pydicom's hook)."""
+        if isinstance(item, _dataset_class()):
+            return item
+        raise TypeError("Sequence contents must be 'Dataset' instances.")
 
     # ------------------------------------------------------- list mutation
     def append(self, item: Dataset) -> None:
