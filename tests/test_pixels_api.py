@@ -389,3 +389,21 @@ def test_garbage_after_preamble_does_not_hang():
     junk = b"\x00" * 128 + b"DICM" + bytes(range(256)) * 40
     with pytest.raises(Exception):  # noqa: B017 - any clear error, quickly
         px.pixel_array(io.BytesIO(junk))
+
+
+def test_waveform_array_from_dcmcore_dataset_and_big_endian_file():
+    dcmcore = pytest.importorskip("dcmcore")
+    path = corpus_file("waveform_ecg.dcm")
+    ref = pydicom.dcmread(path)
+    ours = dcmcore.dcmread(path)
+    for index in range(len(ref.WaveformSequence)):
+        assert_same_array(ref.waveform_array(index), ours.waveform_array(index))
+    # the same waveform in a big endian dataset (OW bytes swapped) gives the same values
+    item = ref.WaveformSequence[0]
+    assert item.WaveformBitsAllocated == 16
+    expected = px.waveform_array(ref, 0)
+    item.WaveformData = np.frombuffer(item.WaveformData, "<u2").byteswap().tobytes()
+    ref.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.2"
+    np.testing.assert_array_equal(expected, px.waveform_array(ref, 0))
+    raw = px.waveform_array(ref, 0, as_raw=True)
+    assert raw.dtype.kind in "iu"

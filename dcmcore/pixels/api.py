@@ -663,10 +663,13 @@ def waveform_array(ds: Any, index: int, as_raw: bool = False) -> np.ndarray:
             f"Unsupported (5400,1004) 'Waveform Bits Allocated' {ba} with (5400,1006) "
             f"'Waveform Sample Interpretation' '{interp}'"
         ) from None
-    little = getattr(ds, "is_little_endian", None)
-    if little is None:
-        tsyntax = transfer_syntax_of(ds)
-        little = ts_info(tsyntax).little_endian if tsyntax else True
+    tsyntax = transfer_syntax_of(ds)
+    if tsyntax:
+        little = ts_info(tsyntax).little_endian
+    else:
+        encoding = getattr(ds, "original_encoding", (None, None))
+        little = encoding[1] if isinstance(encoding, tuple) and len(encoding) == 2 else None
+        little = True if little is None else bool(little)
     dtype = dtype.newbyteorder("<" if little else ">")
     expected = n_samples * n_channels * dtype.itemsize
     data = item.WaveformData
