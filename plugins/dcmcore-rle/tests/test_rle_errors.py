@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+import warnings
 
 import numpy as np
 import pytest
@@ -131,3 +132,30 @@ def test_encode_rejects_shape_mismatch_and_float_and_overflowing_dtype():
         encode_frame(np.zeros((2, 3), np.uint16), bits_allocated=8)
     with pytest.raises(RLEError, match="expected a"):
         encode_frame(np.zeros((2, 3, 3, 1), np.uint8))
+
+
+@pytest.mark.parametrize("levels", [None, 0, 2])
+def test_random_garbage_decodes_or_raises_rle_error_only(monkeypatch, levels):
+    monkeypatch.setattr(rle, "_JUMP_LEVELS", levels)
+    rng = np.random.default_rng(levels or 7)
+    good = encode_frame(rng.integers(0, 4, (16, 16), dtype=np.uint16) * 300)
+    for trial in range(300):
+        kind = trial % 3
+        if kind == 0:  # valid header, random segments
+            body = rng.integers(0, 256, rng.integers(0, 400), dtype=np.uint8).tobytes()
+            cut = int(rng.integers(64, 64 + len(body) + 1))
+            data = _frame(body[: cut - 64], body[cut - 64 :], offsets=[64, cut])
+        elif kind == 1:  # flipped bytes in a good frame
+            data = bytearray(good)
+            for at in rng.integers(0, len(data), 3):
+                data[at] ^= int(rng.integers(1, 256))
+            data = bytes(data)
+        else:  # truncated good frame
+            data = good[: int(rng.integers(0, len(good)))]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RLEWarning)
+            try:
+                out = decode_frame(data, 16, 16, 1, 16)
+            except RLEError:
+                continue
+        assert out.shape == (16, 16) and out.dtype == np.uint16
