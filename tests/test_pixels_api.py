@@ -177,9 +177,11 @@ def test_unknown_plugin_name_is_an_error():
     ("PhotometricInterpretation", "FOO", r"\(0028,0004\) 'Photometric Interpretation'"),
     ("NumberOfFrames", -2, r"\(0028,0008\) 'Number of Frames'"),
     ("NumberOfFrames", 2**40, r"\(0028,0008\) 'Number of Frames'"),
+    ("Rows", [4, 4], r"\(0028,0010\) 'Rows' must have one value"),
+    ("PlanarConfiguration", None, r"\(0028,0006\) 'Planar Configuration'"),
 ])
 def test_bad_module_values_raise_naming_the_element(keyword, value, match):
-    ds = make_ds(rows=4, cols=4, ba=16)
+    ds = make_ds(rows=4, cols=4, ba=16, spp=3 if keyword == "PlanarConfiguration" else 1)
     if value is None:
         del ds[keyword]
     else:

@@ -42,9 +42,7 @@ def _name(tag: int, keyword: str) -> str:
 
 
 def _int(value: Any, tag: int, keyword: str) -> int:
-    if isinstance(value, (list, tuple)) or hasattr(value, "__getitem__") and not isinstance(
-        value, (str, bytes)
-    ):
+    if not isinstance(value, (int, str, bytes, float)) and hasattr(value, "__len__"):
         raise PixelDataError(f"{_name(tag, keyword)} must have one value, got {value!r}")
     try:
         out = int(value)
