@@ -107,3 +107,17 @@ def test_failing_decoder_hands_over_and_batch_is_used():
     assert (first.batches, first.singles) == (1, 0)  # all frames in one call
     with pytest.raises(parallel.FrameDecodeError, match="bad: RuntimeError: boom"):
         parallel.decode_chunk([Bad()], frames, info, {})
+
+
+def test_shared_memory_process_path_matches_sequential(monkeypatch):
+    pytest.importorskip("dcmcore_rle")
+    ds, original = _multiframe(RLE, frames=5)
+    monkeypatch.setattr(parallel, "_fork_available", lambda: False)
+    assert_same_array(original, px.pixel_array(ds, workers=3))
+
+
+def test_parallel_iter_and_index_unaffected_by_workers():
+    ds, original = _multiframe(DEFLATED_IMAGE_FRAME, frames=4)
+    assert_same_array(original[2], px.pixel_array(ds, index=2, workers=2))
+    frames = list(px.iter_pixels(ds, workers=2))
+    assert_same_array(original, np.stack(frames))
