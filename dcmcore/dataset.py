@@ -52,6 +52,8 @@ __all__ = ["Dataset", "FileDataset", "FileMetaDataset", "PrivateBlock", "validat
 _DatasetValue = DataElement | RawDataElement
 _PIXEL_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
 _CHARSET_TAG = BaseTag(0x00080005)
+#: bound on parent-chain walks (a dataset put inside its own sequence makes a cycle)
+_MAX_PARENT_DEPTH = 1000
 _DEFAULT_ENCODING = "iso8859"
 # alphanumeric names with an upper-case letter: probably meant as a DICOM keyword
 _RE_CAMEL_CASE = re.compile(r"[A-Za-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z][A-Za-z0-9]+")
@@ -341,28 +343,38 @@ class Dataset(EncodingMembers, PixelMembers):
 
         The returned list is shared: do not modify it.
         """
-        elem = self._dict.get(_CHARSET_TAG)
-        if elem is not None:
-            memo = self.__dict__.get("_charset_memo")
-            if memo is not None and memo[0] is elem and memo[1] is elem.value:
-                return memo[2]
-            if not isinstance(elem, DataElement):
-                elem = self[_CHARSET_TAG]
-            value = elem.value
-            if value:
-                result = _convert_encodings(value)
-                self.__dict__["_charset_memo"] = (elem, value, result)
+        ds = self
+        for _ in range(_MAX_PARENT_DEPTH):
+            result = ds._own_character_set()
+            if result is not None:
                 return result
-        parent = self.parent_dataset
-        if parent is not None:
-            return parent._character_set
-        return _convert_encodings(self._parent_encoding)
+            parent = ds.parent_dataset
+            if parent is None:
+                break
+            ds = parent
+        return _convert_encodings(ds._parent_encoding)
+
+    def _own_character_set(self) -> list[str] | None:
+        elem = self._dict.get(_CHARSET_TAG)
+        if elem is None:
+            return None
+        memo = self.__dict__.get("_charset_memo")
+        if memo is not None and memo[0] is elem and memo[1] is elem.value:
+            return memo[2]
+        if not isinstance(elem, DataElement):
+            elem = self[_CHARSET_TAG]
+        value = elem.value
+        if not value:
+            return None
+        result = _convert_encodings(value)
+        self.__dict__["_charset_memo"] = (elem, value, result)
+        return result
 
     def _deferred_source(self) -> tuple[Any, float | None]:
         """Where deferred values are read from: ``(path | buffer | bytes | None, mtime)``."""
         ds: Dataset | None = self
         depth = 0
-        while ds is not None and depth < 10000:
+        while ds is not None and depth < _MAX_PARENT_DEPTH:
             d = ds.__dict__
             if "_source" in d:
                 return d["_source"], d.get("_source_timestamp", d.get("timestamp"))

@@ -117,3 +117,11 @@ def test_sequence_alone_pickles_and_copies() -> None:
     assert again == seq and again[0].parent_seq is again
     shallow = copy.copy(seq)
     assert shallow[0] is seq[0] and isinstance(shallow, Sequence)
+
+
+def test_dataset_inside_its_own_sequence_does_not_recurse_forever() -> None:
+    ds = Dataset()
+    ds.ReferencedImageSequence = [ds]
+    assert ds.ReferencedImageSequence[0] is ds
+    assert ds._character_set == ["iso8859"]
+    assert ds._deferred_source() == (None, None)
