@@ -156,7 +156,7 @@ class EncodingMembers:
         self,
         filename: str | os.PathLike[str] | BinaryIO,
         /,
-        __write_like_original: bool | None = None,
+        _Dataset__write_like_original: bool | None = None,
         *,
         implicit_vr: bool | None = None,
         little_endian: bool | None = None,
@@ -181,7 +181,7 @@ class EncodingMembers:
         """
         from dcmcore.io.writer import dcmwrite
 
-        write_like_original = kwargs.pop("write_like_original", __write_like_original)
+        write_like_original = kwargs.pop("write_like_original", _Dataset__write_like_original)
         if write_like_original is not None:
             _deprecated(
                 "'write_like_original' is deprecated and will be removed in v4.0, please "
