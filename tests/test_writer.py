@@ -658,3 +658,13 @@ def test_ambiguous_vr_is_resolved_from_the_pixel_representation():
     ds.add_new(0x00280106, "US or SS", -5)
     data = _bytes(ds, implicit_vr=False)
     assert data.endswith(b"\x28\x00\x06\x01SS\x02\x00" + struct.pack("<h", -5))
+
+
+def test_deferred_values_are_written_even_over_their_own_source(tmp_path):
+    src = writer_corpus.corpus_files()[0].parent / "MR_small_bigendian.dcm"
+    path = tmp_path / "mr.dcm"
+    path.write_bytes(src.read_bytes())
+    ds = dcmread(path, defer_size=64)
+    assert any(getattr(e, "value", b"") is None for e in ds._dict.values())
+    dcmwrite(path, ds)
+    assert path.read_bytes() == src.read_bytes()
