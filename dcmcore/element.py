@@ -95,6 +95,11 @@ class RawDataElement(NamedTuple):
     is_raw: bool = True
     is_undefined_length: bool = False
 
+    @property
+    def is_buffered(self) -> bool:
+        """Always False: raw values are bytes (pydicom's 9th field, kept as a property)."""
+        return False
+
 
 class DataElement:
     """A DICOM data element: tag, VR and value.
