@@ -45,6 +45,7 @@ from dcmcore.private import (
 )
 from dcmcore.sequence import Sequence
 from dcmcore.tag import BaseTag, Tag, TagType, tag_in_exception
+from dcmcore.values import MultiValue, PersonName
 from dcmcore.vr import CHARSET_VR
 
 __all__ = ["Dataset", "FileDataset", "FileMetaDataset", "PrivateBlock", "validate_file_meta"]
@@ -691,22 +692,37 @@ class Dataset(EncodingMembers, PixelMembers):
 
         Raw elements are converted (their text decoded with the dataset's
         Specific Character Set, inherited by items); text values set as
-        ``bytes`` are decoded to ``str``.
+        ``bytes`` are decoded to ``str``, and names made from bytes are decoded
+        with the dataset's character set.
         """
         encodings = self._character_set
+
+        def decode_one(vr: str, value: Any) -> Any:
+            if isinstance(value, bytes):
+                if vr == "PN":
+                    return PersonName(value, encodings)
+                return _decode_text(value, encodings)
+            if vr == "PN" and isinstance(value, PersonName) and value.encodings is None:
+                if value.original_string is not None:
+                    return value.decode(encodings)
+            return value
 
         def decode_callback(ds: Dataset, elem: DataElement) -> None:
             if elem.VR == "SQ":
                 for item in elem.value:
                     item.decode()
-            elif elem.VR in CHARSET_VR and elem.VR != "PN":
-                value = elem.value
-                if isinstance(value, bytes):
-                    elem.value = _decode_text(value, encodings)
-                elif isinstance(value, list) and any(isinstance(v, bytes) for v in value):
-                    elem.value = [
-                        _decode_text(v, encodings) if isinstance(v, bytes) else v for v in value
-                    ]
+                return
+            if elem.VR not in CHARSET_VR:
+                return
+            value = elem.value
+            if isinstance(value, (str, bytes, PersonName)):
+                decoded = decode_one(elem.VR, value)
+                if decoded is not value:
+                    elem._value = decoded
+            elif isinstance(value, MutableSequence):
+                items = [decode_one(elem.VR, v) for v in value]
+                if any(new is not old for new, old in zip(items, value)):
+                    elem._value = MultiValue(_identity, items)
 
         self.walk(decode_callback, recursive=False)
 
@@ -883,6 +899,10 @@ def _slice_bound(value: Any) -> int:
     if isinstance(value, int):
         return int(value)
     return int(Tag(value))
+
+
+def _identity(value: Any) -> Any:
+    return value
 
 
 def _decode_text(value: bytes, encodings: list[str]) -> str:

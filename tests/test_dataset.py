@@ -435,10 +435,21 @@ def test_decode_converts_raw_elements_and_bytes_text() -> None:
     ds[0x00100020] = RawDataElement(BaseTag(0x00100020), "LO", 2, b"\xe9t", 0, False, True)
     ds.add_new(0x00081030, "LO", "x")
     ds[0x00081030]._value = "Caf\xe9".encode("latin-1")
+    ds.add_new(0x00100010, "PN", "Caf\xe9^A".encode("latin-1"))
+    ds.add_new(0x00080008, "CS", ["A", "B"])
+    ds.add_new(0x00181030, "LO", "x")
+    ds[0x00181030]._value = [b"\xe9", "plain"]
+    item = Dataset()
+    item.add_new(0x00100020, "LO", "x")
+    item[0x00100020]._value = b"\xe9"
+    ds.ReferencedImageSequence = [item]
     ds.decode()
     assert isinstance(ds.get_item(0x00100020), DataElement)
     assert ds.PatientID == "ét"
     assert ds.StudyDescription == "Café"
+    assert str(ds.PatientName) == "Café^A"
+    assert list(ds.ProtocolName) == ["é", "plain"]
+    assert ds.ReferencedImageSequence[0].PatientID == "é"
 
 
 # ---------------------------------------------------------------- raw items
