@@ -639,11 +639,6 @@ def test_setdefault_invalid_key_raises_value_error() -> None:
         Dataset().setdefault("NotAKeyword", "x")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="setdefault checks writing_validation_mode, not reading_validation_mode as "
-    "documented: with reading RAISE and writing WARN it warns instead of raising KeyError",
-)
 def test_setdefault_unknown_public_tag_raises_if_reading_validation_raise() -> None:
     """Documented: KeyError if reading_validation_mode is RAISE and the tag is an unknown
     non-private tag. pydicom 3.0.2 checks writing_validation_mode instead."""
