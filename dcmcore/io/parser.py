@@ -487,40 +487,39 @@ def read_elements(
     elements: dict[BaseTag, RawDataElement] = {}
     child_depth = depth + 1
     ends = getattr(buf, "ends", None)
+    plain = only is None and defer_size is None
     while pos < data_end:
         if pos + 8 > data_end:
             problem(_too_long(8, pos, end, avail, None, f"element header in the {context}", base))
             return elements, data_end, True
         if implicit:
             group, elem, length = unpack_tl(buf, pos)
-            if stop_when is not None and stop_when(group << 16 | elem):
+            tag = group << 16 | elem
+            if stop_when is not None and stop_when(tag):
                 return elements, pos, False
             vr = None
             hdr = 8
         else:
             group, elem, raw_vr, length = unpack_ex(buf, pos)
-            if stop_when is not None and stop_when(group << 16 | elem):
+            tag = group << 16 | elem
+            if stop_when is not None and stop_when(tag):
                 return elements, pos, False
             vr = names.get(raw_vr)
-            if group == 0xFFFE:
-                vr = None
-                length = unpack_len(buf, pos + 4)[0]
-                hdr = 8
-            elif vr is None:
-                vr, length, hdr = _unknown_vr(
-                    buf, pos, raw_vr, length, group << 16 | elem, base, little
-                )
+            if vr is None or group == 0xFFFE:
+                if group == 0xFFFE:
+                    vr = None
+                    length = unpack_len(buf, pos + 4)[0]
+                    hdr = 8
+                else:
+                    vr, length, hdr = _unknown_vr(buf, pos, raw_vr, length, tag, base, little)
             elif raw_vr in long_vrs:
                 if pos + 12 > data_end:
-                    problem(
-                        _too_long(12, pos, end, avail, group << 16 | elem, "element header", base)
-                    )
+                    problem(_too_long(12, pos, end, avail, tag, "element header", base))
                     return elements, data_end, True
                 length = unpack_len(buf, pos + 8)[0]
                 hdr = 12
             else:
                 hdr = 8
-        tag = group << 16 | elem
         if group == 0xFFFE:
             what = {ITEM_DELIM: "item delimiter", SEQ_DELIM: "sequence delimiter", ITEM: "item"}
             problem(
@@ -538,9 +537,10 @@ def read_elements(
                 buf, pos, vpos, end, tag, vr, implicit, little, base, child_depth, ends, complete
             )
             if only is None or tag in only or tag == CHARSET_TAG:
-                elements[BT(tag)] = new(
+                t = BT(tag)
+                elements[t] = new(
                     RDE,
-                    (BT(tag), seq_vr, UNDEFINED, value, base + vpos,
+                    (t, seq_vr, UNDEFINED, value, base + vpos,
                      implicit or un_seq, little or un_seq, True, True),
                 )  # fmt: skip
             if cut:
@@ -554,20 +554,20 @@ def read_elements(
             problem(exc)
             nxt = data_end
             cut = True
-        if only is not None and tag not in only and tag != CHARSET_TAG:
-            pos = nxt
-            if cut:
-                return elements, data_end, True
-            continue
-        if defer_size is not None and length > defer_size and tag != CHARSET_TAG and not cut:
-            value = None
-        elif length:
-            value = buf[vpos:nxt]
+        if plain:
+            value = buf[vpos:nxt] if length else b""
         else:
-            value = b""
-        elements[BT(tag)] = new(
-            RDE, (BT(tag), vr, length, value, base + vpos, implicit, little, True, False)
-        )
+            if only is not None and tag not in only and tag != CHARSET_TAG:
+                pos = nxt
+                if cut:
+                    return elements, data_end, True
+                continue
+            if defer_size is not None and length > defer_size and tag != CHARSET_TAG and not cut:
+                value = None
+            else:
+                value = buf[vpos:nxt] if length else b""
+        t = BT(tag)
+        elements[t] = new(RDE, (t, vr, length, value, base + vpos, implicit, little, True, False))
         if cut:
             return elements, data_end, True
         pos = nxt
