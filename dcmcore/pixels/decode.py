@@ -251,6 +251,26 @@ def _frame_pieces(src: PixelSource) -> list[list[tuple[int, int]]]:
     return enc.frame_spans(idx, mod.number_of_frames, src.read_at, mod.extended_offsets)
 
 
+class LazyFrames:
+    """A sequence of frame codestreams read from an in-memory value when sliced."""
+
+    def __init__(self, read_at: ReadAt, spans: list) -> None:
+        self.read_at = read_at
+        self.spans = spans
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, key: int | slice) -> Any:
+        if isinstance(key, slice):
+            return [enc.read_frame(self.read_at, s) for s in self.spans[key]]
+        return enc.read_frame(self.read_at, self.spans[key])
+
+    def __iter__(self) -> Iterator[bytes]:
+        for s in self.spans:
+            yield enc.read_frame(self.read_at, s)
+
+
 def _decode_encapsulated(
     src: PixelSource, indices: list[int], opts: DecodeOptions, spans: list
 ) -> tuple[np.ndarray, list[dict[str, Any]]]:
@@ -258,7 +278,11 @@ def _decode_encapsulated(
     mod = src.module
     decoders = get_decoders(mod.transfer_syntax_uid, opts.decoding_plugin)
     info = mod.frame_info()
-    frames = [enc.read_frame(src.read_at, spans[i]) for i in indices]
+    if src.buffer is not None:
+        # in memory: each worker reads its own frames (forked workers share the buffer)
+        frames: Any = LazyFrames(src.read_at, [spans[i] for i in indices])
+    else:  # a file: read here, workers must not share the file position
+        frames = [enc.read_frame(src.read_at, spans[i]) for i in indices]
     shift = _shift(mod, opts)
     if len(indices) == 1:
         out = np.empty((1, mod.rows, mod.columns, mod.samples_per_pixel),
