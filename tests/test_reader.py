@@ -440,3 +440,30 @@ def test_inflate_limit_is_configurable(monkeypatch) -> None:
     monkeypatch.setattr(reader, "MAX_INFLATED_SIZE", 10_000)
     with pytest.raises(MalformedDataError, match="inflates to more than 10000 bytes"):
         dcmread(data)
+
+
+@pytest.mark.parametrize(
+    "path", CORPUS[::3], ids=[os.path.relpath(p, DATA_DIR) for p in CORPUS[::3]]
+)
+def test_corpus_options_read_like_pydicom(path: str) -> None:
+    """stop_before_pixels, defer_size and force agree with pydicom on the corpus."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            pydicom.dcmread(path)
+        except Exception:
+            try:
+                expected = _tree(pydicom.dcmread(path, force=True))
+            except Exception:
+                return
+            try:
+                got = _tree(dcmread(path, force=True))
+            except InvalidDicomError:
+                # garbage pydicom reads leniently with force may be refused
+                return
+            assert [x[0] for x in got] == [x[0] for x in expected]
+            return
+        for kw in ({"stop_before_pixels": True}, {"defer_size": 256}):
+            expected = _tree(pydicom.dcmread(path, **kw))
+            got = _tree(dcmread(path, **kw))
+            assert got == expected, (kw, _first_difference(expected, got))
