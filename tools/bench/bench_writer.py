@@ -3,7 +3,9 @@
 Reads the small files (< 200 kB) of pydicom's test corpus with each library
 (not timed), repeats them to a few hundred datasets, then times in one process:
 
-1. writing each dataset as read (raw elements copied) to a BytesIO,
+1. writing each dataset as read (raw elements copied) to a BytesIO, and to a path
+   (dcmcore: temporary file + rename; replacing an existing file is dominated by the
+   file system's rename, e.g. ext4 flushes data on rename-over),
 2. the same after touching every element (all values converted),
 3. writing with another encoding (explicit VR little endian -> implicit VR),
 
@@ -14,7 +16,9 @@ Run: ``.venv/bin/python tools/bench/bench_writer.py [N]`` (N datasets, default 4
 from __future__ import annotations
 
 import io
+import os
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -79,6 +83,27 @@ def main(n: int = 400) -> None:
     p_ds, d_ds = load(pydicom), load(dcmcore)
     rows.append(("as read (raw copy)", _best(write_all(pydicom, p_ds)),
                  _best(write_all(dcmcore, d_ds))))
+    with tempfile.TemporaryDirectory() as folder:
+        target = os.path.join(folder, "out.dcm")
+
+        def to_path(lib, datasets):
+            def run():
+                for ds in datasets:
+                    lib.dcmwrite(target, ds)
+            return run
+
+        rows.append(("as read, over one path", _best(to_path(pydicom, p_ds)),
+                     _best(to_path(dcmcore, d_ds))))
+        counter = iter(range(10**9))
+
+        def to_new_paths(lib, datasets):
+            def run():
+                for ds in datasets:
+                    lib.dcmwrite(os.path.join(folder, f"{next(counter)}.dcm"), ds)
+            return run
+
+        rows.append(("as read, to new paths", _best(to_new_paths(pydicom, p_ds)),
+                     _best(to_new_paths(dcmcore, d_ds))))
     touch(p_ds)
     touch(d_ds)
     rows.append(("all values converted", _best(write_all(pydicom, p_ds)),
