@@ -1,429 +1,55 @@
-"""Byte-level parsing of encoded data sets: element headers, items and sequences.
+"""Parsing of encoded data sets into raw elements, and lazy sequences.
 
-Everything here works on an in-memory buffer (``bytes`` or ``mmap``) and
-returns :class:`~dcmcore.element.RawDataElement` objects whose values are
-the undecoded bytes. Sequences are not parsed when found: an ``SQ`` element's
-value is a :class:`SequenceBytes` (a ``bytes`` subclass holding the encoded
-items) and :func:`parse_sequence` splits it into lazily loaded item datasets
-when the data model first needs it.
-
-Bad input raises :class:`~dcmcore.errors.TruncatedDataError` or
-:class:`~dcmcore.errors.MalformedDataError` naming the byte offset and the
-tag. Truncation and a few soft problems only warn (and the data read so far is
-kept) unless ``config.settings.reading_validation_mode`` is ``RAISE``;
-lengths that cannot be right (beyond the data and at least 2**31) always raise.
-No scan recurses: nested undefined-length structures are walked with an
-explicit stack whose depth is limited by :data:`MAX_SEQUENCE_DEPTH`.
+:func:`read_elements` turns the elements of a buffer (``bytes`` or ``mmap``)
+into :class:`~dcmcore.element.RawDataElement` objects whose values are the
+undecoded bytes. Sequences are not parsed when found: an ``SQ`` element's value
+is the bytes of its items, and :func:`parse_sequence` (called by the data model
+on first access) splits it into item datasets that parse their own elements only
+when touched. Header-only walks and the bad-input policy are in
+:mod:`dcmcore.io.scan`.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Collection
-from struct import Struct
-from typing import Any, NamedTuple
+from typing import Any
 
-from dcmcore import config
-from dcmcore.errors import DcmcoreWarning, InvalidDicomError, MalformedDataError, TruncatedDataError
+from dcmcore.element import RawDataElement
+from dcmcore.errors import MalformedDataError
+from dcmcore.io.scan import (
+    _FAR,
+    _HEADERS,
+    _ITEM_BYTES,
+    _LONG_VRS,
+    _PIXEL_TAGS,
+    _SEQ_DELIM_BYTES,
+    _VR_NAMES,
+    CHARSET_TAG,
+    ITEM,
+    ITEM_DELIM,
+    MAX_SEQUENCE_DEPTH,
+    SEQ_DELIM,
+    UNDEFINED,
+    SequenceBytes,
+    _too_long,
+    find_sequence_end,
+    is_complete,
+    looks_implicit,
+    problem,
+    split_items,
+)
 from dcmcore.tag import BaseTag
-from dcmcore.vr import EXPLICIT_VR_LENGTH_32, VR
-
-try:
-    from dcmcore.element import RawDataElement
-except ImportError:  # pragma: no cover - only while the data model is being written
-
-    class RawDataElement(NamedTuple):  # type: ignore[no-redef]
-        tag: BaseTag
-        VR: str | None
-        length: int
-        value: Any
-        value_tell: int
-        is_implicit_VR: bool
-        is_little_endian: bool
-        is_raw: bool = True
-        is_undefined_length: bool = False
-
 
 __all__ = [
     "MAX_SEQUENCE_DEPTH",
     "SequenceBytes",
     "parse_sequence",
     "read_elements",
+    "split_items",
     "find_sequence_end",
     "looks_implicit",
     "problem",
 ]
-
-ITEM = 0xFFFEE000
-ITEM_DELIM = 0xFFFEE00D
-SEQ_DELIM = 0xFFFEE0DD
-UNDEFINED = 0xFFFFFFFF
-CHARSET_TAG = 0x00080005
-#: Lengths at or above this that run past the data are corrupt, never truncation.
-ABSURD_LENGTH = 0x80000000
-_FAR = 1 << 62
-#: Deepest sequence nesting read; deeper data raises MalformedDataError.
-MAX_SEQUENCE_DEPTH = 200
-
-_VR_NAMES: dict[bytes, str] = {v.value.encode(): v.value for v in VR if len(v.value) == 2}
-_LONG_VRS = frozenset(k for k, v in _VR_NAMES.items() if v in EXPLICIT_VR_LENGTH_32)
-_PIXEL_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
-
-_HEADERS = {
-    True: (Struct("<HHL").unpack_from, Struct("<HH2sH").unpack_from, Struct("<L").unpack_from),
-    False: (Struct(">HHL").unpack_from, Struct(">HH2sH").unpack_from, Struct(">L").unpack_from),
-}
-_ITEM_BYTES = {True: b"\xfe\xff\x00\xe0", False: b"\xff\xfe\xe0\x00"}
-_SEQ_DELIM_BYTES = {True: b"\xfe\xff\xdd\xe0", False: b"\xff\xfe\xe0\xdd"}
-
-
-class SequenceBytes(bytes):
-    """The encoded items of a top-level undefined-length sequence, as the reader keeps it.
-
-    A plain ``bytes`` for every purpose; the attributes are a cache filled by
-    the walk that found the sequence's end, so neither :func:`parse_sequence`
-    nor the parsing of an item has to walk the same headers again.
-
-    Attributes
-    ----------
-    items : list of (int, int, bool, bool)
-        For each item: start and end of its content in this value, whether
-        the item is encoded with implicit VR and whether it has an undefined length.
-    ends : dict of int to (int, int)
-        For each undefined-length value directly inside an item: value start
-        to (value end, position after its delimiter), in this value.
-    truncated : bool
-        True when the file ended inside this value (lenient reads only).
-    """
-
-    items: list[tuple[int, int, bool, bool]] | None = None
-    ends: dict[int, tuple[int, int]] | None = None
-    #: True when the data ended inside this value (lenient reads)
-    truncated: bool = False
-
-
-def problem(exc: InvalidDicomError, *, soft: bool = False, stacklevel: int = 3) -> None:
-    """Raise `exc`, or warn with its message when the read is lenient.
-
-    Truncation (:class:`TruncatedDataError`) and `soft` problems (also an
-    error with a true ``soft`` attribute) only warn
-    unless ``config.settings.reading_validation_mode`` is ``RAISE`` (and are
-    silent in ``IGNORE``); any other error is always raised.
-
-    Parameters
-    ----------
-    exc : InvalidDicomError
-        The error describing the problem (with offset and tag in its message).
-    soft : bool
-        A problem the reader can work around (unknown VR, misplaced delimiter).
-    stacklevel : int
-        Passed to :func:`warnings.warn`.
-    """
-    mode = config.settings.reading_validation_mode
-    soft = soft or getattr(exc, "soft", False) or isinstance(exc, TruncatedDataError)
-    if mode == config.RAISE or not soft:
-        raise exc
-    if mode == config.WARN:
-        warnings.warn(str(exc), DcmcoreWarning, stacklevel=stacklevel)
-
-
-def looks_implicit(buf: Any, pos: int, end: int) -> bool:
-    """Return True when the element at `pos` does not start with a valid explicit VR.
-
-    Used to detect implicit VR items inside explicit VR data, as PS3.5
-    section 6.2.2 allows for undefined length sequences and UN values.
-    """
-    if pos + 6 > end:
-        return False
-    a = buf[pos + 4]
-    b = buf[pos + 5]
-    return not (0x41 <= a <= 0x5A and 0x41 <= b <= 0x5A)
-
-
-def _too_long(
-    length: int, pos: int, end: int, avail: int, tag: int, what: str, base: int = 0
-) -> InvalidDicomError:
-    """The error for a `what` of `length` bytes at `pos` that does not fit before `end`.
-
-    Running past the available data (`avail`) is truncation, unless the length is
-    absurd; running past an enclosing item or sequence that the data does cover
-    is corruption.
-    """
-    if pos + length > avail:
-        if length >= ABSURD_LENGTH:
-            return MalformedDataError(
-                f"{what} length 0x{length:08X} is larger than the {max(avail - pos, 0)} bytes left",
-                offset=base + pos,
-                tag=tag,
-            )
-        return TruncatedDataError(
-            f"data ends {pos + length - avail} bytes before the end of the {what} (length {length})",
-            offset=base + pos,
-            tag=tag,
-        )
-    exc = MalformedDataError(
-        f"{what} length {length} runs {pos + length - end} bytes past the end of its "
-        "enclosing item or sequence",
-        offset=base + pos,
-        tag=tag,
-    )
-    # inconsistent but readable (pydicom reads up to the container's end): lenient
-    exc.soft = length < ABSURD_LENGTH  # type: ignore[attr-defined]
-    return exc
-
-
-def _cut_off(
-    items: list[tuple[int, int, bool, bool]],
-    stack: list[tuple[bool, bool, int, int, int]],
-    in_item: bool,
-    item_start: int,
-    cur_implicit: bool,
-    data_end: int,
-    origin: int,
-) -> tuple[list[tuple[int, int, bool, bool]], int, int, bool]:
-    """Result of a sequence walk cut short by the end of the data (lenient reads)."""
-    # keep the partial first-level item being read
-    if in_item and len(stack) == 1:
-        items.append((item_start - origin, data_end - origin, cur_implicit, True))
-    elif len(stack) >= 2:
-        items.append((stack[1][2] - origin, data_end - origin, stack[1][1], True))
-    return items, data_end, data_end, True
-
-
-def find_sequence_end(
-    buf: Any,
-    pos: int,
-    end: int,
-    little: bool,
-    *,
-    implicit: bool,
-    detect: bool = True,
-    tag: int = 0,
-    depth: int = 1,
-    base: int = 0,
-    origin: int = 0,
-    ends: dict[int, tuple[int, int]] | None = None,
-    items_only: bool = True,
-    complete: bool = False,
-) -> tuple[list[tuple[int, int, bool, bool]], int, int, bool]:
-    """Walk an undefined-length sequence (or encapsulated value) without parsing values.
-
-    Parameters
-    ----------
-    buf : bytes-like
-        The encoded data; offsets are positions in it.
-    pos : int
-        First byte of the sequence's value (just after the element header).
-    end : int
-        Limit of the data that may belong to the sequence.
-    little : bool
-        Byte order.
-    implicit : bool
-        VR encoding of the data set holding the sequence.
-    detect : bool
-        Detect implicit VR items in explicit VR data (PS3.5 6.2.2).
-    tag : int
-        The sequence's tag (for messages).
-    depth : int
-        Nesting level of this sequence.
-    base : int
-        Offset of ``buf[0]`` in the file (for messages).
-    origin : int
-        Subtracted from the positions recorded in `items` and `ends`.
-    complete : bool
-        `buf` is known to hold all its data (a complete sequence value):
-        running past its end is corruption, never truncation.
-    items_only : bool
-        The value is a sequence: anything but items is an error. Otherwise
-        (encapsulated pixel data, a delimited value) a value that does not
-        start with an item is searched for the sequence delimiter bytes.
-    ends : dict, optional
-        Filled with ``value start -> (value end, position after delimiter)``
-        for the undefined-length values directly inside first-level items,
-        so parsing those items later needs no walk.
-
-    Returns
-    -------
-    items : list of (int, int, bool, bool)
-        The first-level items: content start, content end, implicit VR, undefined length.
-    content_end : int
-        Position of the sequence delimiter (end of the value).
-    after : int
-        Position just after the sequence delimiter.
-    truncated : bool
-        True when the data ended first (only returned in lenient reads).
-
-    Raises
-    ------
-    TruncatedDataError, MalformedDataError
-        On bad structure; truncation only in the ``RAISE`` validation mode.
-    """
-    unpack_tl, unpack_ex, unpack_len = _HEADERS[little]
-    long_vrs = _LONG_VRS
-    data_end = min(end, len(buf))
-    avail = _FAR if complete else len(buf)
-    items: list[tuple[int, int, bool, bool]] = []
-    # enclosing frames: (in_item, implicit, item_start, tag of the sequence being walked)
-    stack: list[tuple[bool, bool, int, int, int]] = []
-    in_item = False
-    cur_implicit = implicit
-    item_start = 0
-    seq_tag = tag
-    first_in_seq = not items_only
-    seq_start = pos
-    seq_delim_bytes = _SEQ_DELIM_BYTES[little]
-
-    while True:
-        if pos + 8 > data_end:
-            what = "item" if in_item else "sequence"
-            if data_end >= avail:
-                exc: InvalidDicomError = TruncatedDataError(
-                    f"data ends before the delimiter of the undefined length {what}",
-                    offset=base + pos,
-                    tag=seq_tag,
-                )
-            else:
-                exc = MalformedDataError(
-                    f"undefined length {what} has no delimiter before the end of its "
-                    "enclosing item or sequence",
-                    offset=base + pos,
-                    tag=seq_tag,
-                )
-                exc.soft = True  # type: ignore[attr-defined]
-            problem(exc, stacklevel=4)
-            return _cut_off(items, stack, in_item, item_start, cur_implicit, data_end, origin)
-        if not in_item:
-            group, elem, length = unpack_tl(buf, pos)
-            t = group << 16 | elem
-            if t == ITEM:
-                first_in_seq = False
-                if length == UNDEFINED:
-                    if depth + len(stack) // 2 >= MAX_SEQUENCE_DEPTH:
-                        raise MalformedDataError(
-                            f"sequences nested deeper than {MAX_SEQUENCE_DEPTH} levels",
-                            offset=base + pos,
-                            tag=seq_tag,
-                        )
-                    stack.append((False, cur_implicit, 0, seq_tag, seq_start))
-                    pos += 8
-                    item_start = pos
-                    if detect and not cur_implicit and looks_implicit(buf, pos, data_end):
-                        cur_implicit = True
-                    in_item = True
-                    continue
-                stop = pos + 8 + length
-                if stop > data_end:
-                    exc = _too_long(length, pos + 8, end, avail, ITEM, "item", base)
-                    problem(exc, stacklevel=4)
-                    if not stack:
-                        items.append((pos + 8 - origin, data_end - origin, cur_implicit, False))
-                    return (
-                        _cut_off(items, stack, in_item, item_start, cur_implicit, data_end, origin)
-                        if stack
-                        else (items, data_end, data_end, True)
-                    )
-                if not stack:
-                    item_implicit = cur_implicit or (detect and looks_implicit(buf, pos + 8, stop))
-                    items.append((pos + 8 - origin, stop - origin, item_implicit, False))
-                pos = stop
-            elif t == SEQ_DELIM:
-                content_end = pos
-                pos += 8
-                if not stack:
-                    return items, content_end, pos, False
-                if ends is not None and len(stack) == 2:
-                    ends[seq_start - origin] = (content_end - origin, pos - origin)
-                in_item, cur_implicit, item_start, seq_tag, seq_start = stack.pop()
-                first_in_seq = False
-            elif first_in_seq:
-                # not item structured (e.g. an undefined length text value): find the delimiter
-                found = buf.find(seq_delim_bytes, pos, data_end)
-                while found != -1 and (found - seq_start) % 2:
-                    found = buf.find(seq_delim_bytes, found + 1, data_end)
-                if found == -1 or found + 8 > data_end:
-                    problem(
-                        TruncatedDataError(
-                            "no sequence delimiter found for the undefined length value",
-                            offset=base + seq_start,
-                            tag=seq_tag,
-                        ),
-                        stacklevel=4,
-                    )
-                    return _cut_off(
-                        items, stack, in_item, item_start, cur_implicit, data_end, origin
-                    )
-                pos = found + 8
-                if not stack:
-                    return items, found, pos, False
-                if ends is not None and len(stack) == 2:
-                    ends[seq_start - origin] = (found - origin, pos - origin)
-                in_item, cur_implicit, item_start, seq_tag, seq_start = stack.pop()
-                first_in_seq = False
-            else:
-                raise MalformedDataError(
-                    f"expected an item or sequence delimiter, found ({group:04X},{elem:04X})",
-                    offset=base + pos,
-                    tag=seq_tag,
-                )
-        else:
-            if cur_implicit:
-                group, elem, length = unpack_tl(buf, pos)
-                hdr = 8
-                vr = None
-            else:
-                group, elem, vr, length = unpack_ex(buf, pos)
-                if group == 0xFFFE:
-                    length = unpack_len(buf, pos + 4)[0]
-                    hdr = 8
-                elif vr in long_vrs:
-                    if pos + 12 > data_end:
-                        problem(
-                            _too_long(
-                                12, pos, end, avail, group << 16 | elem, "element header", base
-                            ),
-                            stacklevel=4,
-                        )
-                        return _cut_off(
-                            items, stack, in_item, item_start, cur_implicit, data_end, origin
-                        )
-                    length = unpack_len(buf, pos + 8)[0]
-                    hdr = 12
-                else:
-                    hdr = 8
-            t = group << 16 | elem
-            if t == ITEM_DELIM:
-                if len(stack) == 1:
-                    items.append((item_start - origin, pos - origin, cur_implicit, True))
-                pos += 8
-                in_item, cur_implicit, item_start, seq_tag, seq_start = stack.pop()
-                first_in_seq = False
-                continue
-            if group == 0xFFFE:
-                raise MalformedDataError(
-                    "unexpected item or delimiter inside an item", offset=base + pos, tag=t
-                )
-            if length == UNDEFINED:
-                if depth + len(stack) // 2 >= MAX_SEQUENCE_DEPTH:
-                    raise MalformedDataError(
-                        f"sequences nested deeper than {MAX_SEQUENCE_DEPTH} levels",
-                        offset=base + pos,
-                        tag=t,
-                    )
-                stack.append((True, cur_implicit, item_start, seq_tag, seq_start))
-                pos += hdr
-                seq_tag = t
-                seq_start = pos
-                first_in_seq = vr != b"SQ"
-                in_item = False
-                if vr == b"UN":
-                    cur_implicit = True
-                continue
-            nxt = pos + hdr + length
-            if nxt > data_end:
-                exc = _too_long(length, pos + hdr, end, avail, t, "element value", base)
-                problem(exc, stacklevel=4)
-                return _cut_off(items, stack, in_item, item_start, cur_implicit, data_end, origin)
-            pos = nxt
 
 
 def read_elements(
@@ -720,146 +346,6 @@ class _ItemLoader:
             complete=self.complete,
         )
         return elements
-
-
-def is_complete(raw: RawDataElement) -> bool:
-    """Whether a raw sequence value holds all its bytes (the file did not end inside it)."""
-    value = raw.value
-    if raw.length == UNDEFINED or raw.is_undefined_length:
-        return not getattr(value, "truncated", False)
-    return len(value) >= raw.length
-
-
-def split_items(raw: RawDataElement, depth: int = 1) -> list[tuple[int, int, bool, bool]]:
-    """Return the items of a raw sequence value.
-
-    Each item is (content start, content end, implicit VR, undefined length).
-
-    Offsets are positions in ``raw.value``. Uses the reader's cached item list
-    when the value is a :class:`SequenceBytes` that has one.
-    """
-    value = raw.value
-    items = getattr(value, "items", None)
-    if items is not None:
-        return items
-    little = raw.is_little_endian
-    implicit = raw.is_implicit_VR
-    if raw.VR == "UN":  # a UN value holding a sequence: implicit VR little endian
-        implicit = little = True
-    base = raw.value_tell or 0
-    tag = int(raw.tag)
-    n = len(value)
-    complete = is_complete(raw)
-    unpack_tl = _HEADERS[little][0]
-    items = []
-    pos = 0
-    while pos < n:
-        if pos + 8 > n:
-            problem(_too_long(8, pos, n, _FAR if complete else n, tag, "item header", base))
-            break
-        group, elem, length = unpack_tl(value, pos)
-        t = group << 16 | elem
-        if t == SEQ_DELIM:  # some writers put the delimiter inside a defined length
-            break
-        if t != ITEM:
-            raise MalformedDataError(
-                f"expected an item in the sequence, found ({group:04X},{elem:04X})",
-                offset=base + pos,
-                tag=tag,
-            )
-        start = pos + 8
-        if length == UNDEFINED:
-            item_implicit = implicit or looks_implicit(value, start, n)
-            content_end, after = _item_end(
-                value, start, n, item_implicit, little, tag, depth, base, complete
-            )
-            items.append((start, content_end, item_implicit, True))
-            pos = after
-            continue
-        stop = start + length
-        if stop > n:
-            problem(_too_long(length, start, n, _FAR if complete else n, tag, "item", base))
-            items.append((start, n, implicit or looks_implicit(value, start, n), False))
-            break
-        items.append((start, stop, implicit or looks_implicit(value, start, stop), False))
-        pos = stop
-    return items
-
-
-def _item_end(
-    value: Any,
-    pos: int,
-    n: int,
-    implicit: bool,
-    little: bool,
-    tag: int,
-    depth: int,
-    base: int,
-    complete: bool = False,
-) -> tuple[int, int]:
-    """Find the end of one undefined-length item whose content starts at `pos`.
-
-    Returns the position of its item delimiter and the position after it (both
-    ``n`` when the data ends first, in lenient reads).
-    """
-    unpack_tl, unpack_ex, unpack_len = _HEADERS[little]
-    long_vrs = _LONG_VRS
-    while True:
-        if pos + 8 > n:
-            cls = MalformedDataError if complete else TruncatedDataError
-            exc = cls("undefined length item has no item delimiter", offset=base + pos, tag=tag)
-            problem(exc, soft=True)
-            return n, n
-        vr = None
-        if implicit:
-            group, elem, length = unpack_tl(value, pos)
-            hdr = 8
-        else:
-            group, elem, vr, length = unpack_ex(value, pos)
-            if group == 0xFFFE:
-                length = unpack_len(value, pos + 4)[0]
-                hdr = 8
-            elif vr in long_vrs:
-                if pos + 12 > n:
-                    far = _FAR if complete else n
-                    problem(_too_long(12, pos, n, far, tag, "element header", base))
-                    return n, n
-                length = unpack_len(value, pos + 8)[0]
-                hdr = 12
-            else:
-                hdr = 8
-        t = group << 16 | elem
-        if t == ITEM_DELIM:
-            return pos, pos + 8
-        if group == 0xFFFE:
-            raise MalformedDataError(
-                "unexpected item or delimiter inside an item", offset=base + pos, tag=t
-            )
-        if length == UNDEFINED:
-            un = vr == b"UN"
-            _, _, after, cut = find_sequence_end(
-                value,
-                pos + hdr,
-                n,
-                True if un else little,
-                implicit=implicit or un,
-                detect=not implicit,
-                tag=t,
-                depth=depth + 1,
-                base=base,
-                items_only=vr == b"SQ",
-                complete=complete,
-            )
-            if cut:
-                return n, n
-            pos = after
-            continue
-        nxt = pos + hdr + length
-        if nxt > n:
-            exc = _too_long(length, pos + hdr, n, _FAR if complete else n, t, "element value", base)
-            problem(exc)
-            return n, n
-        pos = nxt
 
 
 def _depth_of(ds: Any) -> int:
