@@ -788,3 +788,28 @@ def test_many_keywords_print_and_format_like_pydicom() -> None:
     assert list(ours.formatted_lines(fmt, fmt)) == list(theirs.formatted_lines(fmt, fmt))
     assert ours.dir() == theirs.dir()
     assert [repr(e.value) for e in ours] == [repr(e.value) for e in theirs]
+
+
+def test_concurrent_first_access_from_threads_gives_the_same_text() -> None:
+    if not _has("dcmcore.io.reader", "dcmread"):
+        pytest.skip("dcmcore.io.reader not written yet")
+    import threading
+
+    from pydicom.data import get_testdata_file
+
+    from dcmcore.io.reader import dcmread
+
+    path = get_testdata_file("rtplan.dcm")
+    expected = str(dcmread(path, defer_size=16))
+    ds = dcmread(path, defer_size=16)
+    results: list[str] = []
+
+    def work() -> None:
+        results.append(str(ds))
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [expected] * 8
