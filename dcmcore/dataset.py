@@ -58,12 +58,6 @@ _MAX_PARENT_DEPTH = 1000
 _DEFAULT_ENCODING = "iso8859"
 # alphanumeric names with an upper-case letter: probably meant as a DICOM keyword
 _RE_CAMEL_CASE = re.compile(r"[A-Za-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z][A-Za-z0-9]+")
-# Image Pixel elements whose change invalidates a cached pixel array
-_PIXEL_ID_TAGS = (
-    0x00020010, 0x00280002, 0x00280004, 0x00280006, 0x00280008, 0x00280010, 0x00280011,
-    0x00280100, 0x00280101, 0x00280103, 0x7FE00001, 0x7FE00008, 0x7FE00009, 0x7FE00010,
-)  # fmt: skip
-
 _encodings_cache: dict[Any, list[str]] = {}
 #: keyword -> tag (None for names that are not keywords), filled on first use
 _keyword_tags: dict[str, int | None] = {}
@@ -76,9 +70,10 @@ def _keyword_tag(name: str) -> int | None:
         return _keyword_tags[name]
     except KeyError:
         pass
-    tag = _tag_for_keyword(name)
+    found = _tag_for_keyword(name)
+    tag = None if found is None else BaseTag(found)
     if len(_keyword_tags) < 20000:
-        _keyword_tags[name] = None if tag is None else BaseTag(tag)
+        _keyword_tags[name] = tag
     return tag
 
 
@@ -99,10 +94,14 @@ def _convert_encodings(value: Any) -> list[str]:
     The returned list is shared: callers must not modify it.
     """
     try:
-        key = value if isinstance(value, str) else tuple(value)
-        return _encodings_cache[key]
-    except (KeyError, TypeError):
+        key: Any = value if isinstance(value, str) else tuple(value)
+        hash(key)
+    except TypeError:
         key = None
+    if key is not None:
+        cached = _encodings_cache.get(key)
+        if cached is not None:
+            return cached
     from dcmcore.charset import convert_encodings
 
     result = list(convert_encodings(value))
