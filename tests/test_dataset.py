@@ -719,10 +719,10 @@ def test_repeating_group_keyword_must_be_added_with_add_new() -> None:
 def test_lazy_item_keeps_charset_and_source_after_its_parent_is_gone(tmp_path: Any) -> None:
     path = os.path.join(str(tmp_path), "src.bin")
     with open(path, "wb") as fp:
-        fp.write(b"....\xe9t")
+        fp.write(b"....\xc3\xa9t\x20")
     parent = FileDataset(path, {})
-    parent.SpecificCharacterSet = "ISO_IR 100"
-    raw = RawDataElement(BaseTag(0x00100020), "LO", 2, None, 4, False, True)
+    parent.SpecificCharacterSet = "ISO_IR 192"
+    raw = RawDataElement(BaseTag(0x00100020), "LO", 4, None, 4, False, True)
     item = Dataset._from_loader(
         lambda: {raw.tag: raw}, parent=parent, is_implicit_VR=False, is_little_endian=True
     )
