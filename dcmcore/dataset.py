@@ -394,7 +394,11 @@ class Dataset(EncodingMembers, PixelMembers):
             try:
                 elem = self._dict[key]  # type: ignore[index]
             except KeyError:
-                raise KeyError(Tag(key)) from None
+                try:
+                    tag = Tag(key)
+                except (OverflowError, ValueError) as exc:
+                    raise KeyError(f"'{key}'") from exc
+                raise KeyError(tag) from None
         elif cls is slice:
             return self._dataset_slice(key)  # type: ignore[arg-type]
         else:
