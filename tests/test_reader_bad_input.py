@@ -455,3 +455,46 @@ def test_lengths_near_the_limits_in_every_position() -> None:
         for length in (0xFFFFFFFF, 0xFFFFFFFE, 0x80000000, 0x7FFFFFFF):
             data = base[:pos] + struct.pack("<L", length) + base[pos + 4 :]
             _outcome(data, structure_only=True)
+
+
+# ------------------------------------------------------------ memory
+def _peak_bytes(fn) -> int:
+    """Peak traced allocation of a second call of `fn` (the first loads lazy modules)."""
+    import tracemalloc
+
+    def call() -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                fn()
+            except DcmcoreError:
+                pass
+
+    call()
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("length", [0x7FFFFFF0, 0xFFFFFFF0, 0x10000000])
+def test_length_fields_never_cause_large_allocations(length) -> None:
+    for vr, header in (
+        ("OB", struct.pack("<HH2sHL", 0x7FE0, 0x0010, b"OB", 0, length)),
+        ("SQ", struct.pack("<HH2sHL", 0x0008, 0x1115, b"SQ", 0, length)),
+        (
+            "item",
+            elem(0x00081115, "SQ", b"", length=UNDEFINED)
+            + struct.pack("<HHL", 0xFFFE, 0xE000, length),
+        ),
+    ):
+        data = part10(PN + header + b"x" * 100)
+        assert _peak_bytes(lambda data=data: _walk(dcmread(data))) < 1 << 20, vr
+
+
+def test_deflate_bomb_memory_stays_near_the_limit(monkeypatch) -> None:
+    data = _bomb(64 << 20)
+    monkeypatch.setattr(reader, "MAX_INFLATED_SIZE", 4 << 20)
+    assert _peak_bytes(lambda: dcmread(data)) < 40 << 20
