@@ -277,3 +277,39 @@ def test_module_functions_are_the_public_api():
     ds = _ds()
     assert dicom_json.to_json_dict(ds) == ds.to_json_dict()
     assert dicom_json.from_json(ds.to_json()).to_json_dict() == ds.to_json_dict()
+
+
+# ---------------------------------------------------------------- strict Part 18 output
+
+
+def test_strict_output_follows_part_18_where_pydicom_does_not():
+    ds = Dataset()
+    ds.add_new(0x00080000, "UL", 10)
+    ds.ImageType = ["ORIGINAL", "", "AXIAL"]
+    ds.PatientName = "=山田"
+    ds.add_new(0x00081070, "PN", ["A^B", ""])
+    ds.OtherPatientIDsSequence = Sequence()
+    loose = ds.to_json_dict()
+    assert "00080000" in loose
+    assert loose["00080008"]["Value"] == ["ORIGINAL", "", "AXIAL"]
+    assert loose["00100010"]["Value"] == [{"Alphabetic": "", "Ideographic": "山田"}]
+    assert loose["00101002"] == {"vr": "SQ", "Value": []}
+    strict = dicom_json.to_json_dict(ds, strict=True)
+    assert "00080000" not in strict  # F.2.2: no group lengths
+    assert strict["00080008"]["Value"] == ["ORIGINAL", None, "AXIAL"]  # F.2.5: null
+    assert strict["00100010"]["Value"] == [{"Ideographic": "山田"}]  # non-empty groups only
+    assert strict["00081070"]["Value"] == [{"Alphabetic": "A^B"}, None]
+    assert strict["00101002"] == {"vr": "SQ"}  # F.2.5: empty value, no "Value"
+    assert json.loads(dicom_json.to_json(ds, strict=True)) == strict
+
+
+def test_strict_output_reads_back_to_the_same_values():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for path in _FILES:
+            try:
+                strict = dicom_json.to_json_dict(dcmread(path), strict=True)
+            except ValueError:
+                continue
+            back = Dataset.from_json(json.dumps(strict))
+            assert dicom_json.to_json_dict(back, strict=True) == strict, path.name

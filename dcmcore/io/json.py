@@ -6,6 +6,10 @@ groups, AT values as 8-digit hex strings, IS/SS/US/... as JSON integers, DS/FL/F
 as JSON numbers, binary VRs as base64 ``InlineBinary`` (or a ``BulkDataURI`` from
 a handler, above a size threshold), sequences as lists of datasets; elements
 with an empty value keep only their ``vr``.
+
+pydicom's output differs from Part 18 in a few places (group lengths included,
+empty sequences with ``"Value": []``, empty person name groups written, empty
+values in multi-valued attributes as ``""``); ``strict=True`` follows Part 18.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ JSON_VALUE_KEYS = ("Value", "InlineBinary", "BulkDataURI")
 _BINARY_VR = frozenset(
     {"OB", "OD", "OF", "OL", "OV", "OW", "UN", "US or SS or OW", "US or OW", "OB or OW"}
 )
+_PN_GROUPS = ("Alphabetic", "Ideographic", "Phonetic")
 _INT_VR = frozenset({"IS", "SL", "SS", "SV", "UL", "US", "UV", "US or SS"})
 _FLOAT_VR = frozenset({"DS", "FD", "FL"})
 
@@ -87,6 +92,8 @@ def element_to_json_dict(
     elem: Any,
     bulk_data_element_handler: BulkDataElementHandler | None,
     bulk_data_threshold: int,
+    *,
+    strict: bool = False,
 ) -> dict[str, Any]:
     """Return the DICOM JSON Model dict of one data element.
 
@@ -99,6 +106,8 @@ def element_to_json_dict(
         returns the ``BulkDataURI``.
     bulk_data_threshold : int
         Length of the base64 text above which the handler is used.
+    strict : bool
+        Follow Part 18 where pydicom does not (see :func:`to_json_dict`).
 
     Returns
     -------
@@ -117,18 +126,25 @@ def element_to_json_dict(
                 out["InlineBinary"] = base64.b64encode(bytes(value)).decode("ascii")
         return out
     if vr == "SQ":
-        out["Value"] = [
-            to_json_dict(item, bulk_data_threshold, bulk_data_element_handler)
+        items = [
+            to_json_dict(item, bulk_data_threshold, bulk_data_element_handler, strict=strict)
             for item in (elem.value or ())
         ]
+        if items or not strict:
+            out["Value"] = items
         return out
     if _is_empty(elem):
         return out
     values = _values(elem)
     if vr == "PN":
-        groups = []
+        groups: list[Any] = []
         for v in values:
             comps = _pn_components(v)
+            if strict:
+                # F.2.2: only the non-empty component groups; an empty name is null
+                named = {k: c for k, c in zip(_PN_GROUPS, comps) if c}
+                groups.append(named or None)
+                continue
             group = {"Alphabetic": comps[0] if comps else ""}
             if len(comps) > 1:
                 group["Ideographic"] = comps[1]
@@ -144,6 +160,9 @@ def element_to_json_dict(
         out["Value"] = [float(v) if v is not None else _empty_value(vr) for v in values]
     else:
         out["Value"] = values
+    if strict:
+        # F.2.5: empty values of a multi-valued attribute are null
+        out["Value"] = [None if v == "" else v for v in out["Value"]]
     return out
 
 
@@ -167,6 +186,8 @@ def to_json_dict(
     bulk_data_threshold: int = 1024,
     bulk_data_element_handler: BulkDataElementHandler | None = None,
     suppress_invalid_tags: bool = False,
+    *,
+    strict: bool = False,
 ) -> dict[str, Any]:
     """Return the DICOM JSON Model dict of a dataset (Part 18, Annex F).
 
@@ -181,6 +202,11 @@ def to_json_dict(
         Takes a data element, returns its ``BulkDataURI``; also used in sequences.
     suppress_invalid_tags : bool
         Log and leave out elements whose value cannot be converted, instead of raising.
+    strict : bool
+        Follow Part 18 where pydicom's output (the default) does not: leave out
+        group lengths (F.2.2), give an empty sequence no ``Value`` (F.2.5), write
+        only the non-empty person name component groups (F.2.2), and write
+        empty values of multi-valued attributes as ``null`` (F.2.5).
 
     Returns
     -------
@@ -197,10 +223,12 @@ def to_json_dict(
         context = contextlib.nullcontext()
     with context:
         for tag in sorted(ds._dict, key=int):
+            if strict and not tag & 0xFFFF:
+                continue
             key = f"{tag:08X}"
             try:
                 out[key] = element_to_json_dict(
-                    ds[tag], bulk_data_element_handler, bulk_data_threshold
+                    ds[tag], bulk_data_element_handler, bulk_data_threshold, strict=strict
                 )
             except Exception as exc:
                 if not suppress_invalid_tags:
@@ -216,13 +244,18 @@ def to_json(
     bulk_data_element_handler: BulkDataElementHandler | None = None,
     dump_handler: Callable[[dict[str, Any]], str] | None = None,
     suppress_invalid_tags: bool = False,
+    *,
+    strict: bool = False,
 ) -> str:
     """Return the DICOM JSON text of a dataset.
 
-    Parameters are those of :func:`to_json_dict`, plus `dump_handler`, which
-    turns the dict into text (default: :func:`json.dumps` with sorted keys).
+    Parameters are those of :func:`to_json_dict` (including `strict`), plus
+    `dump_handler`, which turns the dict into text (default: :func:`json.dumps`
+    with sorted keys).
     """
-    data = to_json_dict(ds, bulk_data_threshold, bulk_data_element_handler, suppress_invalid_tags)
+    data = to_json_dict(
+        ds, bulk_data_threshold, bulk_data_element_handler, suppress_invalid_tags, strict=strict
+    )
     return (dump_handler or _dumps)(data)
 
 
