@@ -467,3 +467,14 @@ def test_corpus_options_read_like_pydicom(path: str) -> None:
             expected = _tree(pydicom.dcmread(path, **kw))
             got = _tree(dcmread(path, **kw))
             assert got == expected, (kw, _first_difference(expected, got))
+
+
+def test_stop_before_pixels_leaves_a_callers_file_at_the_pixel_data() -> None:
+    with open(_ct_small(), "rb") as fh:
+        dcmread(fh, stop_before_pixels=True)
+        assert fh.read(4) == b"\xe0\x7f\x10\x00"
+    with open(_ct_small(), "rb") as fh:
+        expected = pydicom.dcmread(fh, stop_before_pixels=True) and fh.tell()
+    with open(_ct_small(), "rb") as fh:
+        dcmread(fh, stop_before_pixels=True)
+        assert fh.tell() == expected

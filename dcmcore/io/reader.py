@@ -141,6 +141,8 @@ class _Input:
     def __init__(self, fp: Any, defer: bool) -> None:
         self.closers: list[Any] = []
         self.start = 0
+        #: the caller's file-like object, if one was given
+        self.owner_file: Any = None
         self.mapped: mmap.mmap | None = None
         if isinstance(fp, (bytes, bytearray, memoryview)):
             data = bytes(fp)
@@ -162,6 +164,7 @@ class _Input:
                 f"but got {type(fp).__name__}"
             )
         self.source = fp
+        self.owner_file = fp
         self.start = fp.tell()
         self.data = self._load(fp, defer)
 
@@ -389,7 +392,7 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
         defer = None  # values of an inflated stream cannot be read back from the file
     if pos < len(data):
         implicit = _check_vr_encoding(data, pos, implicit, little, stop_when)
-    elements, _, _ = read_elements(
+    elements, stop, _ = read_elements(
         data,
         pos,
         len(data),
@@ -400,6 +403,9 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
         only=only,
         defer_size=defer,
     )
+    if stop < len(data) and not deflated and src.owner_file is not None:
+        # as pydicom: a caller's file is left at the element reading stopped before
+        src.owner_file.seek(src.start + stop)
     if command:
         elements = {**command, **elements}
     file_meta = FileMetaDataset(meta)
