@@ -161,18 +161,15 @@ def validate_file_meta(file_meta: FileMetaDataset, enforce_standard: bool = True
             )
     if not enforce_standard:
         return
-    from dcmcore import __version__
+    # the writer's values, so files written and validated carry the same implementation
+    from dcmcore.io.writer import IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME
 
     if "FileMetaInformationVersion" not in file_meta or file_meta[0x00020001].is_empty:
         file_meta.FileMetaInformationVersion = b"\x00\x01"
     if "ImplementationClassUID" not in file_meta or file_meta[0x00020012].is_empty:
-        from dcmcore import uid
-
-        file_meta.ImplementationClassUID = getattr(
-            uid, "DCMCORE_IMPLEMENTATION_UID", "1.2.826.0.1.3680043.10.1467.1"
-        )
+        file_meta.ImplementationClassUID = IMPLEMENTATION_CLASS_UID
     if "ImplementationVersionName" not in file_meta:
-        file_meta.ImplementationVersionName = f"DCMCORE {__version__}"[:16]
+        file_meta.ImplementationVersionName = IMPLEMENTATION_VERSION_NAME
     missing = [
         f"{Tag(tag)} {_entry(tag).name if _entry(tag) else ''}"
         for tag in (0x00020002, 0x00020003, 0x00020010)

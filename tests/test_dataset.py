@@ -813,3 +813,36 @@ def test_concurrent_first_access_from_threads_gives_the_same_text() -> None:
     for thread in threads:
         thread.join()
     assert results == [expected] * 8
+
+
+def test_validate_file_meta_adds_type_1_elements_and_reports_missing_ones() -> None:
+    if not _has("dcmcore.io.writer", "IMPLEMENTATION_CLASS_UID"):
+        pytest.skip("dcmcore.io.writer not written yet")
+    from dcmcore.dataset import validate_file_meta
+    from dcmcore.io.writer import IMPLEMENTATION_CLASS_UID
+
+    meta = FileMetaDataset()
+    with pytest.raises(AttributeError, match=r"\(0002,0002\).*\(0002,0003\).*\(0002,0010\)"):
+        validate_file_meta(meta)
+    assert meta.FileMetaInformationVersion == b"\x00\x01"
+    assert meta.ImplementationClassUID == IMPLEMENTATION_CLASS_UID
+    meta.MediaStorageSOPClassUID = "1.2.3"
+    meta.MediaStorageSOPInstanceUID = "1.2.3.4"
+    meta.TransferSyntaxUID = "1.2.840.10008.1.2.1"
+    validate_file_meta(meta)
+    validate_file_meta(FileMetaDataset(), enforce_standard=False)
+    assert meta._tsyntax_encoding == (False, True)
+    assert FileMetaDataset()._tsyntax_encoding == (None, None)
+
+
+def test_file_dataset_copy_drops_an_unpicklable_buffer_with_a_warning(tmp_path: Any) -> None:
+    path = os.path.join(str(tmp_path), "b.dcm")
+    with open(path, "wb") as fp:
+        fp.write(b"x")
+    with open(path, "rb") as fp:
+        raw = io.BufferedReader(io.FileIO(fp.fileno(), closefd=False))
+        fds = FileDataset(raw, {})
+        fds.buffer = raw  # as if read from a non-file buffer object
+        with pytest.warns(UserWarning, match="cannot be copied or pickled"):
+            clone = copy.deepcopy(fds)
+    assert clone.buffer is None
