@@ -676,3 +676,124 @@ def test_waveform_array_bad_index_and_no_waveform_like_pydicom() -> None:
         ct_ref.waveform_array(0)
     with pytest.raises(AttributeError):
         ct.waveform_array(0)
+
+
+# ============================================================ exceptions like pydicom
+def test_pixel_array_without_pixel_data_raises_attribute_error() -> None:
+    ds, ref = _both("CT_small.dcm")
+    del ds.PixelData
+    del ref.PixelData
+    with pytest.raises(AttributeError):
+        ref.pixel_array  # noqa: B018
+    with pytest.raises(AttributeError):
+        ds.pixel_array  # noqa: B018
+
+
+def test_pixel_array_missing_image_pixel_element_raises_attribute_error() -> None:
+    ds = _mine("CT_small.dcm")
+    del ds.Rows
+    with pytest.raises(AttributeError, match="Rows"):
+        ds.pixel_array  # noqa: B018
+
+
+def test_pixel_array_options_index_out_of_range_raises_value_error() -> None:
+    ds = _mine("CT_small.dcm")
+    ds.pixel_array_options(index=5)
+    with pytest.raises(ValueError):
+        ds.pixel_array  # noqa: B018
+    ds.pixel_array_options(index=-1)
+    with pytest.raises(ValueError):
+        ds.pixel_array  # noqa: B018
+
+
+def test_compress_missing_required_element_raises_attribute_error() -> None:
+    """The documented required Image Pixel elements must be present (pydicom: AttributeError)."""
+    ds = _mine("CT_small.dcm")
+    del ds.BitsStored
+    with pytest.raises(AttributeError, match="Bits Stored"):
+        ds.compress(RLE)
+
+
+def test_compress_already_compressed_raises_value_error() -> None:
+    ds = _mine("MR_small_RLE.dcm")
+    with pytest.raises(ValueError):
+        ds.compress(RLE)
+
+
+def test_compress_arr_not_matching_dataset_raises_value_error() -> None:
+    """'The shape, dtype and contents of the array should match the dataset.'"""
+    ds = _mine("CT_small.dcm")
+    with pytest.raises(ValueError):
+        ds.compress(RLE, np.zeros((10, 10), dtype=np.int16))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="compress() to an uncompressed transfer syntax raises ValueError; pydicom raises "
+    "NotImplementedError ('No pixel data encoders have been implemented for ...')",
+)
+def test_compress_to_uncompressed_syntax_raises_not_implemented_like_pydicom() -> None:
+    ds, ref = _both("CT_small.dcm")
+    with pytest.raises(NotImplementedError):
+        ref.compress(EXPLICIT_LE)
+    with pytest.raises(NotImplementedError):
+        ds.compress(EXPLICIT_LE)
+
+
+def test_decompress_without_transfer_syntax_raises_attribute_error() -> None:
+    ds = _mine("MR_small_RLE.dcm")
+    del ds.file_meta
+    with pytest.raises(AttributeError):
+        ds.decompress()
+
+
+def test_set_pixel_data_existing_float_pixel_data_raises_attribute_error() -> None:
+    ds = Dataset()
+    ds.FloatPixelData = b"\x00" * 16
+    with pytest.raises(AttributeError):
+        ds.set_pixel_data(np.zeros((2, 2), np.uint8), "MONOCHROME2", 8)
+
+
+@pytest.mark.parametrize(
+    "arr, pi",
+    [
+        (np.zeros((2, 2, 2, 2, 2), np.uint8), "MONOCHROME2"),
+        (np.zeros((2, 2, 4), np.uint8), "RGB"),
+        (np.full((2, 2), 300, np.uint16), "MONOCHROME2"),  # values exceed bits_stored=8
+        (np.full((2, 2), -200, np.int16), "MONOCHROME2"),
+    ],
+)
+def test_set_pixel_data_array_not_fitting_raises_value_error(arr: Any, pi: str) -> None:
+    with pytest.raises(ValueError):
+        pydicom.Dataset().set_pixel_data(arr, pi, 8)
+    with pytest.raises(ValueError):
+        Dataset().set_pixel_data(arr, pi, 8)
+
+
+def test_set_pixel_data_ybr_full_422_subsamples_like_pydicom() -> None:
+    arr = np.arange(2 * 4 * 3, dtype=np.uint8).reshape(2, 4, 3)
+    ds, ref = Dataset(), pydicom.Dataset()
+    ds.set_pixel_data(arr, "YBR_FULL_422", 8)
+    ref.set_pixel_data(arr, "YBR_FULL_422", 8)
+    assert ds.PixelData == ref.PixelData
+    assert len(ds.PixelData) == 2 * 4 * 2
+
+
+def test_overlay_array_missing_overlay_raises_attribute_error() -> None:
+    ds = _mine("examples_overlay.dcm")
+    for group in (0x6002, 0x6001):
+        with pytest.raises(AttributeError):
+            ds.overlay_array(group)
+    with pytest.raises(AttributeError):
+        _mine("CT_small.dcm").overlay_array(0x6000)
+
+
+def test_pixel_array_recomputed_after_image_pixel_change() -> None:
+    ds, ref = _both("CT_small.dcm")
+    ds.pixel_array  # noqa: B018
+    ref.pixel_array  # noqa: B018
+    for lib_ds in (ds, ref):
+        lib_ds.Rows = 64
+        lib_ds.NumberOfFrames = 2
+    assert ds.pixel_array.shape == ref.pixel_array.shape == (2, 64, 128)
+    assert np.array_equal(ds.pixel_array, ref.pixel_array)
