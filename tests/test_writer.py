@@ -668,3 +668,15 @@ def test_deferred_values_are_written_even_over_their_own_source(tmp_path):
     assert any(getattr(e, "value", b"") is None for e in ds._dict.values())
     dcmwrite(path, ds)
     assert path.read_bytes() == src.read_bytes()
+
+
+def test_raw_elements_copied_into_a_new_dataset_keep_their_text():
+    src = Dataset()
+    src.SpecificCharacterSet = "ISO_IR 100"
+    src.PatientName = "Müller"
+    read = dcmread(io.BytesIO(_bytes(src, implicit_vr=False)), force=True)
+    new = Dataset()
+    for tag in (0x00080005, 0x00100010):
+        new._dict[tag] = read.get_item(tag)
+    back = dcmread(io.BytesIO(_bytes(new, implicit_vr=False)), force=True)
+    assert back.PatientName == "Müller"

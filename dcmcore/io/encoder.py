@@ -306,6 +306,9 @@ def _original_encodings(ctx: _Context, ds: Any, encodings: list[str] | None) -> 
     default = ctx.default_encodings
     parent_original = ctx.original
     if parent_original is None:  # the top-level dataset
+        if getattr(ds, "original_encoding", (None, None))[0] is None:
+            # created, not read: raw elements put in it are taken as they are
+            return list(encodings or default)
         original = getattr(ds, "original_character_set", None)
     else:
         original = ds.__dict__.get("_read_charset")
