@@ -156,7 +156,11 @@ class _Input:
             fh = open(path, "rb")  # noqa: SIM115 - closed in close()
             self.source = path
             self.closers.append(fh)
-            self.data = self._load(fh, defer)
+            try:
+                self.data = self._load(fh, defer)
+            except BaseException:
+                fh.close()
+                raise
             return
         if fp is None or not all(hasattr(fp, name) for name in ("read", "seek", "tell")):
             raise TypeError(
