@@ -109,10 +109,15 @@ def test_failing_decoder_hands_over_and_batch_is_used():
         parallel.decode_chunk([Bad()], frames, info, {})
 
 
-def test_shared_memory_process_path_matches_sequential(monkeypatch):
+def test_process_pool_is_reused_and_can_be_shut_down():
     pytest.importorskip("dcmcore_rle")
     ds, original = _multiframe(RLE, frames=5)
-    monkeypatch.setattr(parallel, "_fork_available", lambda: False)
+    assert_same_array(original, px.pixel_array(ds, workers=3))
+    pool = parallel._POOLS[2]
+    assert_same_array(original, px.pixel_array(ds, workers=3))
+    assert parallel._POOLS[2] is pool
+    parallel.shutdown_pools()
+    assert not parallel._POOLS
     assert_same_array(original, px.pixel_array(ds, workers=3))
 
 

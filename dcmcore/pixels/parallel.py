@@ -6,8 +6,10 @@ per worker; the calling thread decodes the first chunk itself while the others r
 a thread pool (when every candidate decoder is ``thread_safe``) or a process pool
 (decoders, :class:`FrameInfo` and :class:`PixelModule` pickle). Workers shape each
 frame (:func:`conform_decoded`) and write it straight into the output array; process
-workers write into a shared-memory block, so decoded pixels are never pickled.
-Results are identical to sequential decoding: each frame is decoded independently.
+workers write into a file mapping the caller's output array is built on (in /dev/shm),
+so decoded pixels are never pickled. The process pool is kept and reused: starting
+processes costs more than decoding a frame (see :func:`shutdown_pools`). Results are
+identical to sequential decoding: each frame is decoded independently.
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ import numpy as np
 from dcmcore.errors import CodecError
 from dcmcore.pixels.shaping import conform_decoded, target_dtype
 
-__all__ = ["decode_frames", "decode_chunk", "decode_chunk_into", "shared_output", "FrameDecodeError"]
+__all__ = [
+    "decode_frames", "decode_chunk", "decode_chunk_into", "shared_file_output",
+    "shutdown_pools", "FrameDecodeError",
+]
 
 
 class FrameDecodeError(CodecError):
@@ -125,24 +130,23 @@ def _chunk_to_arrays(
     return list(zip(out, overrides))
 
 
-def _chunk_to_shm(
+def _chunk_to_file(
     decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
-    first: int, mod: Any, shm_name: str, shape: tuple[int, ...], dtype: str, start: int,
-    shift: int = 0,
+    first: int, mod: Any, path: str, shape: tuple[int, ...], dtype: str, shift: int = 0,
 ) -> list[dict]:
-    """Process worker: write the shaped frames into the shared-memory output block."""
-    from multiprocessing import shared_memory
-
-    shm = shared_memory.SharedMemory(name=shm_name)
+    """Process worker: write the shaped frames into the shared output file's mapping."""
+    dt = np.dtype(dtype)
+    with open(path, "r+b") as f:
+        mm = mmap.mmap(f.fileno(), 0)
     try:
-        out = np.ndarray(shape, dtype=np.dtype(dtype), buffer=shm.buf)
+        out = np.frombuffer(mm, dtype=dt, count=int(np.prod(shape))).reshape(shape)
         try:
             return decode_chunk_into(decoders, frames, info, options, first, mod,
-                               out[start:start + len(frames)], shift)
+                                     out[first:first + len(frames)], shift)
         finally:
             del out
     finally:
-        shm.close()
+        mm.close()
 
 
 def _chunks(n: int, parts: int) -> list[tuple[int, int]]:
@@ -156,81 +160,76 @@ def _chunks(n: int, parts: int) -> list[tuple[int, int]]:
     return out
 
 
+_POOLS: dict[int, cf.ProcessPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _pool(workers: int) -> cf.ProcessPoolExecutor:
+    """A process pool kept for reuse (creating processes per call costs more than a frame)."""
+    with _POOLS_LOCK:
+        pool = _POOLS.get(workers)
+        if pool is None or getattr(pool, "_broken", False) or getattr(
+                pool, "_shutdown_thread", False):
+            pool = cf.ProcessPoolExecutor(max_workers=workers)
+            _POOLS[workers] = pool
+        return pool
+
+
+def shutdown_pools() -> None:
+    """Stop the worker processes kept by :func:`decode_frames` (they also stop at exit)."""
+    with _POOLS_LOCK:
+        pools = list(_POOLS.values())
+        _POOLS.clear()
+    for pool in pools:
+        pool.shutdown(wait=True)
+
+
+def shared_file_output(shape: tuple[int, ...], dtype: np.dtype) -> tuple[np.ndarray, str]:
+    """An array mapped from a temporary file (in /dev/shm when there) other processes open."""
+    import tempfile
+
+    size = max(1, int(np.prod(shape)) * np.dtype(dtype).itemsize)
+    folder = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    fd, path = tempfile.mkstemp(prefix="dcmcore-frames-", dir=folder)
+    try:
+        os.ftruncate(fd, size)
+        mm = mmap.mmap(fd, size)
+    except BaseException:
+        os.close(fd)
+        os.unlink(path)
+        raise
+    os.close(fd)
+    out = np.frombuffer(mm, dtype=dtype, count=int(np.prod(shape))).reshape(shape)
+    return out, path
+
+
 def _process_pool_into(
     decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
-    mod: Any, out: np.ndarray, workers: int, shift: int = 0,
-) -> list[dict]:
-    """Decode in worker processes that write into a shared-memory block (any start method)."""
-    from multiprocessing import shared_memory
+    mod: Any, workers: int, shift: int = 0,
+) -> tuple[np.ndarray, list[dict]]:
+    """Decode in a reused process pool whose workers write into a shared file mapping.
 
-    chunks = _chunks(len(frames), workers)
-    shm = shared_memory.SharedMemory(create=True, size=max(1, out.nbytes))
+    The frames travel to the workers pickled; the decoded pixels never do.
+    """
+    n = len(frames)
+    chunks = _chunks(n, workers)
+    shape = (n, mod.rows, mod.columns, mod.samples_per_pixel)
+    out, path = shared_file_output(shape, target_dtype(mod))
     try:
-        shared = np.ndarray(out.shape, dtype=out.dtype, buffer=shm.buf)
-        with cf.ProcessPoolExecutor(max_workers=len(chunks) - 1) as pool:
-            futures = [
-                pool.submit(_chunk_to_shm, list(decoders), list(frames[a:b]), info, options,
-                            a, mod, shm.name, out.shape, out.dtype.str, a, shift)
-                for a, b in chunks[1:]
-            ]
-            a, b = chunks[0]
-            overrides = decode_chunk_into(decoders, frames[a:b], info, options, a, mod, out[a:b],
-                                    shift)
-            for fut in futures:
-                overrides.extend(fut.result())
-        out[chunks[0][1]:] = shared[chunks[0][1]:]
-        del shared
+        pool = _pool(len(chunks) - 1)
+        futures = [
+            pool.submit(_chunk_to_file, list(decoders), list(frames[a:b]), info, options,
+                        a, mod, path, shape, out.dtype.str, shift)
+            for a, b in chunks[1:]
+        ]
+        a, b = chunks[0]
+        overrides = decode_chunk_into(decoders, frames[a:b], info, options, a, mod,
+                                      out[a:b], shift)
+        for fut in futures:
+            overrides.extend(fut.result())
     finally:
-        shm.close()
-        shm.unlink()
-    return overrides
-
-
-# State handed to forked workers through the fork itself (nothing is pickled but the
-# chunk bounds and the small per-frame results). Guarded by a lock: one fork decode at a time.
-_FORK_STATE: tuple[Any, ...] | None = None
-_FORK_LOCK = threading.Lock()
-
-
-def _chunk_from_fork(a: int, b: int) -> list[dict]:
-    decoders, frames, info, options, mod, out, shift = _FORK_STATE  # type: ignore[misc]
-    return decode_chunk_into(decoders, frames[a:b], info, options, a, mod, out[a:b], shift)
-
-
-def _fork_available() -> bool:
-    import multiprocessing as mp
-
-    return hasattr(os, "fork") and mp.get_start_method(allow_none=False) == "fork"
-
-
-def shared_output(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """An array on an anonymous shared mapping: forked children write into it directly."""
-    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
-    mm = mmap.mmap(-1, max(1, size))
-    return np.frombuffer(mm, dtype=dtype, count=int(np.prod(shape))).reshape(shape)
-
-
-def _fork_pool_into(
-    decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
-    mod: Any, out: np.ndarray, workers: int, shift: int = 0,
-) -> list[dict]:
-    """Decode in forked workers writing into `out`, which must be a :func:`shared_output`."""
-    global _FORK_STATE
-    chunks = _chunks(len(frames), workers)
-    with _FORK_LOCK:
-        _FORK_STATE = (list(decoders), frames, info, options, mod, out, shift)
-        try:
-            ctx = __import__("multiprocessing").get_context("fork")
-            with cf.ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=ctx) as pool:
-                futures = [pool.submit(_chunk_from_fork, a, b) for a, b in chunks[1:]]
-                a, b = chunks[0]
-                overrides = decode_chunk_into(decoders, frames[a:b], info, options, a, mod,
-                                        out[a:b], shift)
-                for fut in futures:
-                    overrides.extend(fut.result())
-        finally:
-            _FORK_STATE = None
-    return overrides
+        os.unlink(path)
+    return out, overrides
 
 
 def _mode(decoders: Sequence[Any], n: int, workers: int | None, executor: Any) -> str:
@@ -241,7 +240,7 @@ def _mode(decoders: Sequence[Any], n: int, workers: int | None, executor: Any) -
     if all(getattr(d, "thread_safe", False) for d in decoders):
         return "threads"
     if all(getattr(d, "process_safe", True) for d in decoders):
-        return "fork" if _fork_available() else "processes"
+        return "processes"
     return "sequential"
 
 
@@ -294,16 +293,11 @@ def decode_frames(
     shape = (n, mod.rows, mod.columns, mod.samples_per_pixel)
     dtype = target_dtype(mod)
     mode = _mode(decoders, n, workers, executor)
-    if mode == "fork":
-        out = shared_output(shape, dtype)
-        return out, _fork_pool_into(decoders, frames, info, options, mod, out, workers or 1,
-                                    shift)
+    if mode == "processes":
+        return _process_pool_into(decoders, frames, info, options, mod, workers or 1, shift)
     out = np.empty(shape, dtype=dtype)
     if mode == "sequential":
         return out, decode_chunk_into(decoders, frames, info, options, 0, mod, out, shift)
-    if mode == "processes":
-        return out, _process_pool_into(decoders, frames, info, options, mod, out,
-                                       workers or 1, shift)
     if mode == "threads":
         chunks = _chunks(n, workers or 1)
         with cf.ThreadPoolExecutor(max_workers=len(chunks) - 1) as pool:
