@@ -478,3 +478,20 @@ def test_stop_before_pixels_leaves_a_callers_file_at_the_pixel_data() -> None:
     with open(_ct_small(), "rb") as fh:
         dcmread(fh, stop_before_pixels=True)
         assert fh.tell() == expected
+
+
+@pytest.mark.parametrize(
+    "path", CORPUS[1::2], ids=[os.path.relpath(p, DATA_DIR) for p in CORPUS[1::2]]
+)
+def test_corpus_with_every_value_deferred_reads_the_same(path: str) -> None:
+    """defer_size=16 (sequences included) from a path (mmap) and from bytes."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            expected = _tree(dcmread(path))
+        except InvalidDicomError:
+            return
+        with open(path, "rb") as fh:
+            data = fh.read()
+        assert _tree(dcmread(path, defer_size=16)) == expected
+        assert _tree(dcmread(data, defer_size=16)) == expected
