@@ -12,12 +12,13 @@ import os
 import stat
 import tempfile
 import threading
-import uuid
 import warnings
 import zlib
 from collections.abc import Iterable
 from typing import Any, BinaryIO
 
+from dcmcore import __version__ as _version
+from dcmcore import uid as _uid
 from dcmcore.errors import WriteError
 from dcmcore.io.encoder import Encoding, encode_dataset
 
@@ -31,28 +32,10 @@ __all__ = [
     "IMPLEMENTATION_VERSION_NAME",
 ]
 
-from dcmcore import __version__ as _version
-
-
-def _implementation_uid() -> str:
-    try:
-        from dcmcore import uid as _uid
-
-        found = getattr(_uid, "DCMCORE_IMPLEMENTATION_UID", None) or getattr(
-            _uid, "IMPLEMENTATION_CLASS_UID", None
-        )
-        if found:
-            return str(found)
-    except ImportError:
-        pass
-    # a UUID-derived UID (Part 5, B.2): needs no registered root
-    return "2.25." + str(uuid.uuid5(uuid.NAMESPACE_URL, f"dcmcore {_version}").int)
-
-
 #: (0002,0012) Implementation Class UID written when the file meta has none.
-IMPLEMENTATION_CLASS_UID = _implementation_uid()
+IMPLEMENTATION_CLASS_UID = str(_uid.DCMCORE_IMPLEMENTATION_UID)
 #: (0002,0013) Implementation Version Name written when the file meta has none (SH, <= 16).
-IMPLEMENTATION_VERSION_NAME = f"DCMCORE_{_version.replace('.', '')}"[:16]
+IMPLEMENTATION_VERSION_NAME = f"DCMCORE {_version}"[:16]
 
 _META_VERSION = 0x00020001
 _META_SOP_CLASS = 0x00020002
@@ -70,31 +53,9 @@ def _ts_info(uid: str | None) -> Any:
     """The registry entry of `uid`, or None when unknown or not a transfer syntax."""
     if not uid:
         return None
-    uid = str(uid).strip("\0 ")
-    try:
-        from dcmcore import transfer_syntax
-    except ImportError:  # registry not there yet: minimal private stand-in
-        return _SHIM_TS.get(uid)
-    return transfer_syntax.get(uid)
+    from dcmcore import transfer_syntax
 
-
-class _ShimTS:
-    def __init__(
-        self, uid: str, name: str, implicit: bool, little: bool, deflated: bool, encapsulated: bool
-    ) -> None:
-        self.uid, self.name, self.implicit_vr, self.little_endian = uid, name, implicit, little
-        self.deflated, self.encapsulated, self.private = deflated, encapsulated, False
-
-
-_SHIM_TS = {
-    u: _ShimTS(u, n, i, le, d, e)
-    for u, n, i, le, d, e in [
-        ("1.2.840.10008.1.2", "Implicit VR Little Endian", True, True, False, False),
-        ("1.2.840.10008.1.2.1", "Explicit VR Little Endian", False, True, False, False),
-        ("1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian", False, True, True, False),
-        ("1.2.840.10008.1.2.2", "Explicit VR Big Endian", False, False, False, False),
-    ]
-}
+    return transfer_syntax.get(str(uid).strip("\0 "))
 
 
 def _is_known_non_ts(uid: str) -> bool:
@@ -213,9 +174,9 @@ def _meta_elements(ds: Any, file_meta: Any, enforce: bool, encoding: tuple[bool,
             _META_TS,
             "UI",
             {
-                (True, True): "1.2.840.10008.1.2",  # Implicit VR Little Endian
-                (False, True): "1.2.840.10008.1.2.1",  # Explicit VR Little Endian
-                (False, False): "1.2.840.10008.1.2.2",  # Explicit VR Big Endian
+                (True, True): _uid.ImplicitVRLittleEndian,
+                (False, True): _uid.ExplicitVRLittleEndian,
+                (False, False): _uid.ExplicitVRBigEndian,
             }[encoding],
         )
     ds_class = _get_value(ds, 0x00080016)
