@@ -680,3 +680,19 @@ def test_raw_elements_copied_into_a_new_dataset_keep_their_text():
         new._dict[tag] = read.get_item(tag)
     back = dcmread(io.BytesIO(_bytes(new, implicit_vr=False)), force=True)
     assert back.PatientName == "Müller"
+
+
+@pytest.mark.parametrize("name", ["CT_small.dcm", "rtplan.dcm", "image_dfl.dcm", "MR_small.dcm"])
+def test_deflated_and_inflated_round_trips_read_the_same_in_pydicom(name):
+    pydicom = pytest.importorskip("pydicom")
+    import warnings
+
+    path = writer_corpus.corpus_files()[0].parent / name
+    target = EXPLICIT_LE if name == "image_dfl.dcm" else DEFLATED
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = dcmread(path)
+        ds.file_meta.TransferSyntaxUID = target
+        data = _bytes(ds)
+        assert writer_corpus.compare(pydicom.dcmread(path), pydicom.dcmread(io.BytesIO(data))) == []
+        assert writer_corpus.compare(dcmread(path), dcmread(io.BytesIO(data))) == []
