@@ -124,9 +124,15 @@ def main() -> None:
             return [it[PPS].value[0][IPP].value for it in d_open()[PFFG].value]
 
         assert [list(map(float, v)) for v in p_all()] == [list(map(float, v)) for v in d_all()]
-        for name, p, d in (("open", p_open, d_open), ("one item", p_one, d_one), ("all items", p_all, d_all)):
+        for name, p, d in (
+            ("open", p_open, d_open),
+            ("one item", p_one, d_one),
+            ("all items", p_all, d_all),
+        ):
             tp, td = best(p), best(d)
-            print(f"{name:10s} pydicom {tp * 1000:8.1f} ms  dcmcore {td * 1000:8.1f} ms  ratio {tp / td:6.1f}x")
+            print(
+                f"{name:10s} pydicom {tp * 1000:8.1f} ms  dcmcore {td * 1000:8.1f} ms  ratio {tp / td:6.1f}x"
+            )
 
 
 if __name__ == "__main__":
