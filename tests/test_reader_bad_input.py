@@ -498,3 +498,22 @@ def test_deflate_bomb_memory_stays_near_the_limit(monkeypatch) -> None:
     data = _bomb(64 << 20)
     monkeypatch.setattr(reader, "MAX_INFLATED_SIZE", 4 << 20)
     assert _peak_bytes(lambda: dcmread(data)) < 40 << 20
+
+
+def test_ignore_mode_reads_truncated_data_silently() -> None:
+    data = part10(PN + struct.pack("<HH2sHL", 0x7FE0, 0x0010, b"OB", 0, 1000) + b"x" * 10)
+    with config.override(reading_validation_mode=config.IGNORE):
+        result, warned = _outcome(data)
+    assert result == "ok"
+    assert not [w for w in warned if "byte offset" in w]
+
+
+def test_error_messages_name_offset_and_tag_and_carry_them_as_attributes() -> None:
+    data = part10(PN + struct.pack("<HH2sHL", 0x7FE0, 0x0010, b"OB", 0, 0xFFFFFFF0) + b"x" * 10)
+    with pytest.raises(MalformedDataError) as info:
+        dcmread(data)
+    assert info.value.tag == 0x7FE00010
+    assert info.value.offset == len(part10(PN)) + 12
+    assert "(7FE0,0010)" in str(info.value) and f"byte offset {info.value.offset}" in str(
+        info.value
+    )
