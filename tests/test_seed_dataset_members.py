@@ -1461,3 +1461,89 @@ def test_slice_with_keyword_bounds_like_pydicom() -> None:
 
 def test_empty_dataset_text_like_pydicom() -> None:
     assert str(Dataset()) == repr(Dataset()) == Dataset().top() == ""
+
+
+# ============================================================ private blocks, JSON thresholds
+def test_private_block_members_like_pydicom() -> None:
+    def build(ds: Any) -> list[Any]:
+        block = ds.private_block(0x0041, "A", create=True)
+        block.add_new(1, "LO", "x")
+        block.add_new(2, "US", 3)
+        result = [1 in block, 3 in block, block[1].value, str(block[2])]
+        del block[1]
+        result.append(1 in block)
+        result.append(str(ds))
+        return result
+
+    assert build(Dataset()) == build(pydicom.Dataset())
+
+
+def test_private_block_after_creator_removed_raises_key_error() -> None:
+    """pydicom 3.0.2 keeps returning a stale cached block after pop(); dcmcore follows the
+    documented KeyError 'if the private creator tag is not found'."""
+    for remove in (lambda ds: ds.pop(0x00410010), lambda ds: ds.__delitem__(0x00410010)):
+        ds = Dataset()
+        ds.private_block(0x0041, "A", create=True)
+        remove(ds)
+        with pytest.raises(KeyError):
+            ds.private_block(0x0041, "A")
+
+
+def test_private_block_follows_changed_creator_value() -> None:
+    ds = Dataset()
+    ds.private_block(0x0041, "A", create=True)
+    ds[0x00410010].value = "B"
+    assert ds.private_block(0x0041, "B").block_start == 0x1000
+
+
+def test_add_new_private_uses_existing_block_of_creator() -> None:
+    ds, ref = Dataset(), pydicom.Dataset()
+    for lib_ds in (ds, ref):
+        lib_ds.add_new(0x00410012, "LO", "A")
+        lib_ds.add_new_private("A", 0x0041, 5, "v", "LO")
+    assert _tags(ds) == _tags(ref) == [0x00410012, 0x00411205]
+
+
+def test_private_creators_in_sequence_item_and_duplicates_like_pydicom() -> None:
+    ds, ref = _both("nested_priv_SQ.dcm")
+    assert ds[0x00010001].value[0].private_creators(0x0001) == ref[0x00010001].value[
+        0
+    ].private_creators(0x0001)
+    a, b = Dataset(), pydicom.Dataset()
+    for lib_ds in (a, b):
+        lib_ds.add_new(0x00410010, "LO", "A")
+        lib_ds.add_new(0x00410011, "LO", "A")
+    assert a.private_creators(0x0041) == b.private_creators(0x0041) == ["A", "A"]
+    assert a.private_block(0x0041, "A").block_start == 0x1000
+
+
+def test_remove_private_tags_removes_creators_and_group_lengths_like_pydicom() -> None:
+    ds, ref = Dataset(), pydicom.Dataset()
+    for lib_ds in (ds, ref):
+        lib_ds.add_new(0x00090000, "UL", 4)
+        lib_ds.add_new_private("A", 0x0041, 0x01, "v", "LO")
+        lib_ds.add_new(0xFFFF0010, "LO", "x")
+        lib_ds.PatientName = "x"
+        lib_ds.remove_private_tags()
+    assert _tags(ds) == _tags(ref) == [0x00100010]
+    assert ds.private_creators(0x0041) == []
+
+
+@pytest.mark.parametrize("threshold", [3, 4, 8, 10**6])
+def test_to_json_bulk_data_threshold_is_base64_length_like_pydicom(threshold: int) -> None:
+    """Binary values whose base64 length exceeds the threshold go to the handler; text and
+    numeric VRs never do."""
+
+    def build(ds: Any) -> Any:
+        ds.add_new(0x00091010, "OB", b"\x01\x02\x03")
+        ds.add_new(0x00091011, "OB", b"\x01\x02\x03\x04")
+        ds.add_new(0x00091012, "OW", b"\x01\x02" * 3)
+        ds.add_new(0x00091013, "OF", b"\x00" * 8)
+        ds.add_new(0x00091014, "UN", b"\x00" * 6)
+        ds.add_new(0x00091015, "LO", "x" * 60)
+        ds.add_new(0x00091016, "UT", "x" * 2000)
+        ds.add_new(0x00091017, "FD", [1.0] * 100)
+        return ds.to_json_dict(threshold, lambda elem: "http://example.com/bulk")
+
+    mine, theirs = build(Dataset()), build(pydicom.Dataset())
+    assert mine == theirs
