@@ -495,3 +495,20 @@ def test_corpus_with_every_value_deferred_reads_the_same(path: str) -> None:
             data = fh.read()
         assert _tree(dcmread(path, defer_size=16)) == expected
         assert _tree(dcmread(data, defer_size=16)) == expected
+
+
+@pytest.mark.parametrize(
+    "path", CORPUS[::2], ids=[os.path.relpath(p, DATA_DIR) for p in CORPUS[::2]]
+)
+def test_corpus_read_file_meta_info_like_pydicom(path: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            expected = [
+                (int(e.tag), str(e.value)) for e in pydicom.filereader.read_file_meta_info(path)
+            ]
+        except Exception:
+            with pytest.raises(InvalidDicomError):
+                read_file_meta_info(path)
+            return
+        assert [(int(e.tag), str(e.value)) for e in read_file_meta_info(path)] == expected
