@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dcmcore.errors import DcmcoreWarning
+from dcmcore.tag import BaseTag, Tag
 
 __all__ = [
     "to_json_dict",
@@ -304,11 +305,13 @@ def _pn_from_json(value: Any, tag: str) -> str:
     return "=".join(comps)
 
 
-def _one_value(dataset_class: type, tag: str, vr: str, value: Any, handler: Any) -> Any:
+def _one_value(
+    dataset_class: type, tag: str, vr: str, value: Any, handler: Any, mode: int | None = None
+) -> Any:
     if vr == "SQ":
         if value is not None and not isinstance(value, dict):
             raise TypeError(f"Sequence item of data element '{tag}' must be an object")
-        return _dataset_from_dict(dataset_class, value or {}, handler, parent_tag=tag)
+        return _dataset_from_dict(dataset_class, value or {}, handler, parent_tag=tag, mode=mode)
     if value is None:
         return _empty_value(vr)
     if vr == "PN":
@@ -336,7 +339,13 @@ def _to_number(value: Any, vr: str) -> Any:
 
 
 def _element_value(
-    dataset_class: type, tag: str, vr: str, value: Any, value_key: str | None, handler: Any
+    dataset_class: type,
+    tag: str,
+    vr: str,
+    value: Any,
+    value_key: str | None,
+    handler: Any,
+    mode: int | None = None,
 ) -> Any:
     if value_key is None:
         return _empty_value(vr)
@@ -345,7 +354,7 @@ def _element_value(
             raise TypeError(f"'Value' of data element '{tag}' must be a list")
         if not value:
             return _empty_value(vr)
-        values = [_one_value(dataset_class, tag, vr, v, handler) for v in value]
+        values = [_one_value(dataset_class, tag, vr, v, handler, mode) for v in value]
         if vr == "SQ":
             return values
         result: Any = values[0] if len(values) == 1 else values
@@ -427,15 +436,17 @@ def _element(
     value_key: str | None,
     handler: Any,
     element_class: type | None = None,
+    mode: int | None = None,
 ) -> Any:
-    from dcmcore.tag import Tag
-
     if element_class is None:
         from dcmcore.element import DataElement as element_class
+    if mode is None:
+        from dcmcore import config
 
-    elem_value = _element_value(dataset_class, tag, vr, value, value_key, handler)
+        mode = config.settings.reading_validation_mode
+    elem_value = _element_value(dataset_class, tag, vr, value, value_key, handler, mode)
     try:
-        int_tag = Tag(tag)
+        int_tag = BaseTag(int(tag, 16)) if len(tag) == 8 else Tag(tag)
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValueError(f"Invalid tag '{tag}' in DICOM JSON") from exc
     if vr == "UN" and isinstance(elem_value, bytes):
@@ -443,13 +454,9 @@ def _element(
         known = _known_un(int_tag, elem_value)
         if known is not None:
             return known
-    from dcmcore import config
-
     try:
         # JSON is input data: validated as values read from a file are
-        return element_class(
-            int_tag, vr, elem_value, validation_mode=config.settings.reading_validation_mode
-        )
+        return element_class(int_tag, vr, elem_value, validation_mode=mode)
     except Exception as exc:
         raise ValueError(
             f"Data element '{tag}' could not be loaded from JSON: {elem_value!r}"
@@ -475,8 +482,16 @@ def _known_un(tag: int, value: bytes) -> Any:
 
 
 def _dataset_from_dict(
-    dataset_class: type, data: dict, handler: Any, parent_tag: str | None = None
+    dataset_class: type,
+    data: dict,
+    handler: Any,
+    parent_tag: str | None = None,
+    mode: int | None = None,
 ) -> Any:
+    if mode is None:
+        from dcmcore import config
+
+        mode = config.settings.reading_validation_mode
     ds = dataset_class()
     for key, mapping in data.items():
         if not isinstance(mapping, dict) or "vr" not in mapping:
@@ -485,7 +500,7 @@ def _dataset_from_dict(
         vr = mapping["vr"]
         value_key = next((k for k in JSON_VALUE_KEYS if k in mapping), None)
         value = mapping[value_key] if value_key is not None else [""]
-        ds.add(_element(dataset_class, key, vr, value, value_key, handler))
+        ds.add(_element(dataset_class, key, vr, value, value_key, handler, None, mode))
     return ds
 
 
