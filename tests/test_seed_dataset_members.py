@@ -1547,3 +1547,75 @@ def test_to_json_bulk_data_threshold_is_base64_length_like_pydicom(threshold: in
 
     mine, theirs = build(Dataset()), build(pydicom.Dataset())
     assert mine == theirs
+
+
+# ============================================================ str of element values
+_VALUES: dict[str, tuple[int, list[Any]]] = {
+    "AE": (0x00080054, ["", "AET", ["A", "B"]]),
+    "AS": (0x00101010, ["035Y"]),
+    "AT": (0x00209165, [0x00100010, [0x00100010, 0x00100020], (0x10, 0x10)]),
+    "CS": (0x00080008, ["", "A", ["A", "B"], "A\\B", None]),
+    "DA": (0x00080020, ["20200101", "", ["20200101", "20200102"]]),
+    "DS": (0x00180050, ["1.5", 1.5, [1, 2.5], "", "1e3", None, "  1.0 "]),
+    "DT": (0x0008002A, ["20200101120000"]),
+    "FL": (0x00089459, [1.5, [1.0, 2.0], None]),
+    "FD": (0x00189087, [1e-20, 3.141592653589793, [0.1] * 20]),
+    "IS": (0x00200013, ["10", 10, [1, 2], "", None]),
+    "LO": (0x00100020, ["x", "", None, ["a", "b"]]),
+    "LT": (0x00104000, ["a\\b", "x" * 100]),
+    "OB": (0x00091010, [b"", b"\x00", b"\x00" * 16, b"\x00" * 17, None]),
+    "OD": (0x00091011, [b"\x00" * 8]),
+    "OF": (0x00091012, [b"\x00" * 8]),
+    "OL": (0x00091013, [b"\x00" * 8]),
+    "OV": (0x00091014, [b"\x00" * 8]),
+    "OW": (0x00091015, [b"\x00\x01" * 8, b"\x00" * 18]),
+    "PN": (0x00100010, ["A^B", "", "A^B=C^D=E^F", ["A^B", "C^D"], None]),
+    "SH": (0x00080050, ["short"]),
+    "SL": (0x00091016, [-1, [1, -2]]),
+    "SS": (0x00091017, [-1, [1, 2]]),
+    "ST": (0x00080081, ["text"]),
+    "SV": (0x00091018, [2**40, [1, 2]]),
+    "TM": (0x00080030, ["120000", "120000.123"]),
+    "UC": (0x00091019, ["x" * 100]),
+    "UI": (0x00080016, ["1.2.840.10008.1.2", "1.2.3", ["1.2", "1.3"], ""]),
+    "UL": (0x0009101A, [1, [1, 2], 0]),
+    "UN": (0x0009101B, [b"\x00\x01", b"abc"]),
+    "UR": (0x0009101C, ["http://x y"]),
+    "US": (0x00280010, [1, [1, 2, 3], None]),
+    "UT": (0x0009101D, ["x" * 300]),
+    "UV": (0x0009101E, [2**63]),
+}
+
+
+@pytest.fixture
+def no_validation() -> Any:
+    saved = (
+        pydicom.config.settings._reading_validation_mode,
+        pydicom.config.settings._writing_validation_mode,
+    )
+    pydicom.config.settings.reading_validation_mode = pydicom.config.IGNORE
+    pydicom.config.settings.writing_validation_mode = pydicom.config.IGNORE
+    try:
+        with config.override(
+            reading_validation_mode=config.IGNORE, writing_validation_mode=config.IGNORE
+        ):
+            yield
+    finally:
+        (
+            pydicom.config.settings._reading_validation_mode,
+            pydicom.config.settings._writing_validation_mode,
+        ) = saved
+
+
+@pytest.mark.parametrize(
+    "vr, tag, value",
+    [(vr, tag, value) for vr, (tag, values) in _VALUES.items() for value in values],
+    ids=lambda x: repr(x)[:20],
+)
+def test_str_of_every_vr_value_form_equals_pydicom(
+    vr: str, tag: int, value: Any, no_validation: Any
+) -> None:
+    ds, ref = Dataset(), pydicom.Dataset()
+    ds.add_new(tag, vr, value)
+    ref.add_new(tag, vr, value)
+    assert str(ds) == str(ref)

@@ -116,6 +116,10 @@ def recorder() -> Iterator[list[tuple[str, dict[str, Any]]]]:
         ("MR_small_bigendian.dcm", (64, 64)),
         ("SC_ybr_full_422_uncompressed.dcm", (100, 100, 3)),
         ("examples_palette.dcm", (350, 800)),
+        ("liver_1frame.dcm", (512, 512)),  # bit-packed, Bits Allocated 1: unpacked
+        ("liver_expb_1frame.dcm", (512, 512)),
+        ("SC_rgb_rle_32bit_2frame.dcm", (2, 100, 100, 3)),
+        ("rtdose_rle.dcm", (15, 10, 10)),
     ],
 )
 def test_pixel_array_shapes_and_values_match_pydicom(name: str, shape: tuple[int, ...]) -> None:
