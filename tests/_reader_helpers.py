@@ -22,9 +22,10 @@ DATA_DIR = os.path.join(os.path.dirname(pydicom.__file__), "data")
 
 
 def corpus_files() -> list[str]:
-    """Every file of pydicom's test_files and charset_files folders."""
+    """Every file of pydicom's test_files and charset_files folders, and its palettes."""
     found = glob.glob(os.path.join(DATA_DIR, "test_files", "**", "*"), recursive=True)
     found += glob.glob(os.path.join(DATA_DIR, "charset_files", "*"))
+    found += glob.glob(os.path.join(DATA_DIR, "palettes", "*.dcm"))
     return sorted(f for f in found if os.path.isfile(f))
 
 
