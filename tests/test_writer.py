@@ -696,3 +696,44 @@ def test_deflated_and_inflated_round_trips_read_the_same_in_pydicom(name):
         data = _bytes(ds)
         assert writer_corpus.compare(pydicom.dcmread(path), pydicom.dcmread(io.BytesIO(data))) == []
         assert writer_corpus.compare(dcmread(path), dcmread(io.BytesIO(data))) == []
+
+
+@pytest.mark.parametrize(
+    "setup, tag, vr, expected",
+    [
+        ({"BitsAllocated": 16}, 0x7FE00010, "OB or OW", "OW"),
+        ({"BitsAllocated": 8}, 0x7FE00010, "OB or OW", "OB"),
+        ({"PixelRepresentation": 0}, 0x00280106, "US or SS", "US"),
+        ({"PixelRepresentation": 1}, 0x00280106, "US or SS", "SS"),
+        ({}, 0x60003000, "OB or OW", "OW"),
+    ],
+)
+def test_ambiguous_vrs_follow_their_context(setup, tag, vr, expected):
+    ds = Dataset()
+    for keyword, value in setup.items():
+        setattr(ds, keyword, value)
+    ds.add_new(tag, vr, b"\x01\x00" if "O" in vr else 1)
+    data = _bytes(ds, implicit_vr=False)
+    header = struct.pack("<HH", tag >> 16, tag & 0xFFFF) + expected.encode()
+    assert header in data
+
+
+def test_lut_data_is_us_for_one_entry_else_ow_and_lists_are_packed():
+    ds = Dataset()
+    ds.LUTDescriptor = [3, 0, 16]
+    ds.add_new(0x00283006, "US or OW", [1, 2, 3])
+    data = _bytes(ds, implicit_vr=False)
+    assert data.endswith(b"\x28\x00\x06\x30OW\x00\x00" + struct.pack("<L3H", 6, 1, 2, 3))
+    ds.LUTDescriptor = [1, 0, 16]
+    ds[0x00283006].value = 7
+    data = _bytes(ds, implicit_vr=False)
+    assert data.endswith(b"\x28\x00\x06\x30US\x02\x00\x07\x00")
+
+
+def test_us_ss_uses_the_pixel_representation_of_an_ancestor():
+    ds = Dataset()
+    ds.PixelRepresentation = 1
+    item = Dataset()
+    item.add_new(0x00280106, "US or SS", -2)
+    ds.OtherPatientIDsSequence = Sequence([item])
+    assert b"\x28\x00\x06\x01SS\x02\x00\xfe\xff" in _bytes(ds, implicit_vr=False)

@@ -19,7 +19,7 @@ import sys
 from typing import Any
 
 from dcmcore.errors import WriteError
-from dcmcore.vr import EXPLICIT_VR_LENGTH_32
+from dcmcore.vr import EXPLICIT_VR_LENGTH_32, STRUCT_FORMAT
 
 __all__ = ["Encoding", "encode_dataset", "encode_element", "swap_bytes", "resolve_ambiguous_vr"]
 
@@ -219,28 +219,62 @@ def _pad(value: bytes, vr: str | None, tag: int) -> bytes:
     return bytes(value) + (b" " if vr in _SPACE_PADDED else b"\x00")
 
 
-def resolve_ambiguous_vr(vr: str, tag: int, ds: Any, value: Any) -> str:
+def resolve_ambiguous_vr(
+    vr: str, tag: int, ds: Any, value: Any, *, undefined_length: bool = False
+) -> str:
     """Choose the VR to write for an element whose VR is ambiguous (``'US or SS'`` ...).
 
-    Follows Part 5 (Pixel Representation decides US/SS, Bits Allocated OB/OW,
-    and LUT data is OW); the data model normally resolves these already.
+    Rules (Part 3 and Part 5, as pydicom applies them when writing): Pixel Data
+    is OB when encapsulated, OW when the dataset was read as implicit VR, else
+    OW if Bits Allocated > 8, else OB; waveform data likewise with Waveform
+    Bits Allocated; overlay data is OW; LUT Data is US when the LUT Descriptor
+    says one entry, else OW; US/SS follows the Pixel Representation of the
+    dataset or its ancestors (without one, SS only for negative values).
     """
     if vr == "OB or OW":
-        bits = _ds_int(ds, 0x00280100)
-        return "OB" if bits is not None and bits <= 8 and tag == 0x7FE00010 else "OW"
-    if vr in ("US or SS", "US or SS or OW"):
-        if vr == "US or SS or OW" and (
-            tag >> 16 == 0x0028 and (tag & 0xFFFF) in (0x1201, 0x1202, 0x1203, 0x3006)
-        ):
+        if tag == 0x7FE00010:
+            if undefined_length:
+                return "OB"
+            bits_tag = 0x00280100
+        elif tag >> 16 & 0xFF00 == 0x6000 and tag & 0xFFFF == 0x3000:
+            return "OW"  # overlay data
+        else:
+            bits_tag = 0x54000004 if tag >> 16 & 0xFF00 == 0x5400 else 0x00280100
+        if getattr(ds, "original_encoding", (None, None))[0]:
             return "OW"
-        rep = _ds_int(ds, 0x00280103)
+        bits = _ds_int(ds, bits_tag)
+        return "OB" if bits is not None and bits <= 8 else "OW"
+    if tag == 0x00283006 and vr in ("US or OW", "US or SS or OW"):
+        descriptor = _first_int(ds, 0x00283002)
+        return "US" if descriptor == 1 else "OW"
+    if vr in ("US or SS", "US or SS or OW", "US or OW"):
+        if vr == "US or OW":
+            return "US"
+        rep = None
+        node = ds
+        for _ in range(64):  # the dataset and its ancestors
+            if node is None:
+                break
+            rep = _ds_int(node, 0x00280103)
+            if rep is not None:
+                break
+            node = getattr(node, "parent_dataset", None)
         if rep is None:
             values = value if isinstance(value, (list, tuple)) else [value]
             return "SS" if any(isinstance(v, int) and v < 0 for v in values) else "US"
         return "SS" if rep == 1 else "US"
-    if vr == "US or OW":
-        return "US"
     return vr
+
+
+def _first_int(ds: Any, tag: int) -> int | None:
+    try:
+        elem = ds.get(tag) if ds is not None else None
+        value = elem.value if elem is not None else None
+        if isinstance(value, (list, tuple)) or type(value).__name__ == "MultiValue":
+            value = value[0] if len(value) else None
+        return int(value) if value not in (None, b"", "") else None
+    except Exception:  # noqa: BLE001 - best effort context lookup
+        return None
 
 
 def _ds_int(ds: Any, tag: int) -> int | None:
@@ -562,7 +596,12 @@ def encode_element(
     vr = elem.VR
     value = elem.value
     if vr is None or len(vr) != 2:
-        vr = resolve_ambiguous_vr(vr or _dictionary_vr(tag), tag, ds, value)
+        undefined = elem.is_undefined_length or (
+            tag == 0x7FE00010 and ctx.depth == 0 and bool(ctx.pixel_undefined)
+        )
+        vr = resolve_ambiguous_vr(
+            vr or _dictionary_vr(tag), tag, ds, value, undefined_length=undefined
+        )
     if vr == "SQ":
         _encode_sequence(elem, enc, chunks, encodings, ctx, tag)
         return
@@ -619,6 +658,15 @@ def encode_element(
             data = swap_bytes(data, size)
         if len(data) & 1:
             data = bytes(data) + b"\x00"
+    elif vr in SWAP_SIZE and value is not None and not isinstance(value, (str, bytes)):
+        # numbers for OW/OF/OL/OD/OV (e.g. LUT Data given as a list): pack them
+        if hasattr(value, "tobytes") and hasattr(value, "dtype"):
+            data = value.astype(value.dtype.newbyteorder("<" if enc.little_endian else ">"))
+            data = data.tobytes()
+        else:
+            items = list(value) if hasattr(value, "__iter__") else [value]
+            order = "<" if enc.little_endian else ">"
+            data = struct.pack(f"{order}{len(items)}{STRUCT_FORMAT[vr]}", *items)
     else:
         data = ctx.encode_value(vr, value, little_endian=enc.little_endian, encodings=encodings)
         if len(data) & 1:
