@@ -216,9 +216,6 @@ class Dataset(EncodingMembers, PixelMembers):
         ds = cls.__new__(cls)
         d = ds.__dict__
         d["_loader"] = loader
-        d["_private_blocks"] = {}
-        d["_pixel_array_opts"] = {}
-        d["_pixel_id"] = {}
         d["_read_implicit"] = d["_is_implicit_VR"] = is_implicit_VR
         d["_read_little"] = d["_is_little_endian"] = is_little_endian
         if encoding is not None:
@@ -379,8 +376,8 @@ class Dataset(EncodingMembers, PixelMembers):
             if "_source" in d:
                 return d["_source"], d.get("_source_timestamp", d.get("timestamp"))
             filename, buffer = d.get("filename"), d.get("buffer")
-            if buffer is not None and not getattr(buffer, "closed", False):
-                return buffer, None
+            if buffer is not None and (not filename or not getattr(buffer, "closed", False)):
+                return buffer, None  # a closed buffer without a file name: reading says so
             if filename:
                 return filename, d.get("timestamp")
             ds = ds.parent_dataset
@@ -466,7 +463,7 @@ class Dataset(EncodingMembers, PixelMembers):
         for tag in tags:
             del self._dict[tag]
             if tag & 0x10000 and 0x10 <= tag & 0xFFFF <= 0xFF:
-                self.__dict__["_private_blocks"] = {}
+                self.__dict__.pop("_private_blocks", None)
             if tag in _PIXEL_TAGS:
                 self._reset_pixel_cache()
 
@@ -576,7 +573,7 @@ class Dataset(EncodingMembers, PixelMembers):
     def clear(self) -> None:
         """Delete every element."""
         self._dict.clear()
-        self.__dict__["_private_blocks"] = {}
+        self.__dict__.pop("_private_blocks", None)
         self._reset_pixel_cache()
 
     def pop(self, key: BaseTag | TagType, *args: Any) -> _DatasetValue:
@@ -588,7 +585,7 @@ class Dataset(EncodingMembers, PixelMembers):
         result = self._dict.pop(key, *args)  # type: ignore[call-overload]
         if isinstance(key, BaseTag):
             if key.is_private_creator:
-                self.__dict__["_private_blocks"] = {}
+                self.__dict__.pop("_private_blocks", None)
             if key in _PIXEL_TAGS:
                 self._reset_pixel_cache()
         return result
@@ -858,7 +855,7 @@ class Dataset(EncodingMembers, PixelMembers):
         elements = self._dict
         new.__dict__.update(self.__dict__)
         new.__dict__["_dict"] = dict(elements)
-        new.__dict__["_private_blocks"] = {}
+        new.__dict__.pop("_private_blocks", None)
         return new
 
     def __getstate__(self) -> dict[str, Any]:
@@ -877,7 +874,6 @@ class Dataset(EncodingMembers, PixelMembers):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self.__dict__.setdefault("_private_blocks", {})
         for elem in self.__dict__.get("_dict", {}).values():
             if isinstance(elem, DataElement) and elem.VR == "SQ":
                 seq = elem._value

@@ -654,9 +654,10 @@ def _read_deferred(raw: RawDataElement, ds: Dataset | None) -> bytes:
         path = os.fspath(source)
         try:
             stat = os.stat(path)
-        except OSError as exc:
-            raise InvalidDicomError(
-                f"Deferred read failed: cannot access {path!r} ({exc})", tag=tag, offset=offset
+        except FileNotFoundError as exc:
+            raise FileNotFoundError(
+                f"Deferred read of {tag} at byte offset {offset} failed: the original file "
+                f"{path!r} is missing"
             ) from exc
         if timestamp is not None and stat.st_mtime != timestamp:
             raise InvalidDicomError(
@@ -669,10 +670,9 @@ def _read_deferred(raw: RawDataElement, ds: Dataset | None) -> bytes:
             data = fp.read(length)
     else:
         if getattr(source, "closed", False):
-            raise InvalidDicomError(
-                "Deferred read failed: the buffer the dataset was read from is closed",
-                tag=tag,
-                offset=offset,
+            raise ValueError(
+                f"Deferred read of {tag} at byte offset {offset} failed: the buffer the "
+                "dataset was read from is closed (I/O operation on closed file)"
             )
         position = source.tell()
         try:

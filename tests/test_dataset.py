@@ -846,3 +846,14 @@ def test_file_dataset_copy_drops_an_unpicklable_buffer_with_a_warning(tmp_path: 
         with pytest.warns(UserWarning, match="cannot be copied or pickled"):
             clone = copy.deepcopy(fds)
     assert clone.buffer is None
+
+
+def test_from_json_on_file_dataset_gives_a_file_dataset_without_file() -> None:
+    """pydicom's FileDataset.from_json raises TypeError (FileDataset() needs arguments)."""
+    if not _has("dcmcore.io.json", "from_json"):
+        pytest.skip("dcmcore.io.json not written yet")
+    fds = FileDataset.from_json({"00100020": {"vr": "LO", "Value": ["1"]}})
+    assert isinstance(fds, FileDataset)
+    assert fds.PatientID == "1" and fds.filename is None and fds.buffer is None
+    with pytest.raises(TypeError):
+        pydicom.dataset.FileDataset.from_json({})

@@ -444,3 +444,28 @@ def test_validation_mode_of_read_elements_follows_the_current_setting() -> None:
         elem.value = "x" * 100
     with pytest.raises(InvalidValueError):
         elem.value = "y" * 100
+
+
+def test_deferred_read_of_a_missing_file_raises_os_error(tmp_path: object) -> None:
+    path = os.path.join(str(tmp_path), "gone.bin")
+    with open(path, "wb") as fp:
+        fp.write(b"0123456789")
+    ds = Dataset._from_loader(
+        lambda: {BaseTag(0x00100020): _raw(0x00100020, "LO", None, length=4, tell=2)},
+        is_implicit_VR=False,
+        is_little_endian=True,
+        source=path,
+    )
+    os.remove(path)
+    with pytest.raises(OSError, match=r"missing.*|\(0010,0020\)"):
+        _ = ds.PatientID
+
+
+def test_deferred_read_from_a_closed_buffer_raises_value_error() -> None:
+    from dcmcore.dataset import FileDataset
+
+    buffer = io.BytesIO(b"0123456789")
+    ds = FileDataset(buffer, {BaseTag(0x00100020): _raw(0x00100020, "LO", None, length=4, tell=2)})
+    buffer.close()
+    with pytest.raises(ValueError, match="closed"):
+        _ = ds.PatientID
