@@ -409,3 +409,22 @@ def test_waveform_array_from_dcmcore_dataset_and_big_endian_file():
     np.testing.assert_array_equal(expected, px.waveform_array(ref, 0))
     raw = px.waveform_array(ref, 0, as_raw=True)
     assert raw.dtype.kind in "iu"
+
+
+def test_blocked_builtin_deflate_plugin_gives_no_plugin_error():
+    codecs = pytest.importorskip("dcmcore.codecs")
+    from dcmcore.errors import NoPluginError
+
+    ds = make_ds(rows=4, cols=4, ba=8)
+    px.compress(ds, DEFLATED_IMAGE_FRAME)
+    assert any(p.name == "deflate" for p in codecs.list_plugins())
+    codecs.unregister("deflate")
+    codecs.block("deflate")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(NoPluginError):
+                px.pixel_array(ds)
+    finally:
+        codecs.unblock("deflate")
+    assert_same_array(px.pixel_array(ds), px.pixel_array(ds, decoding_plugin="deflate"))

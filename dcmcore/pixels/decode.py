@@ -117,6 +117,8 @@ def register_builtins() -> bool:
     except PluginError as exc:
         if "taken" in str(exc) or "already" in str(exc):
             return True
+        if "blocked" in str(exc):
+            return False  # the user blocked it: respect that quietly
         warnings.warn(f"Could not register the builtin 'deflate' codec: {exc}",
                       DcmcoreWarning, stacklevel=3)
         return False

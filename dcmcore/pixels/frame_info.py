@@ -7,7 +7,6 @@ look at the dataset again and the description can be pickled to worker processes
 
 from __future__ import annotations
 
-import math
 import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -205,6 +204,3 @@ def module_from_dataset(ds: Any, tsyntax: str | None = None, **overrides: Any) -
     values.update(overrides)
     return PixelModule(**values)
 
-
-def ceil_bytes(bits: int) -> int:
-    return math.ceil(bits / 8)
