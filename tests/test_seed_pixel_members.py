@@ -801,3 +801,30 @@ def test_pixel_array_recomputed_after_image_pixel_change() -> None:
         lib_ds.NumberOfFrames = 2
     assert ds.pixel_array.shape == ref.pixel_array.shape == (2, 64, 128)
     assert np.array_equal(ds.pixel_array, ref.pixel_array)
+
+
+def test_set_pixel_data_sets_planar_configuration_0_for_multi_sample() -> None:
+    ds = Dataset()
+    ds.PlanarConfiguration = 1
+    ds.set_pixel_data(np.zeros((4, 6, 3), np.uint8), "RGB", 8)
+    assert ds.PlanarConfiguration == 0
+
+
+def test_set_pixel_data_adds_transfer_syntax_to_file_meta_without_one() -> None:
+    ds = Dataset()
+    ds.ensure_file_meta()
+    ds.set_pixel_data(np.zeros((4, 6), np.uint8), "MONOCHROME2", 8)
+    assert ds.file_meta.TransferSyntaxUID == EXPLICIT_LE
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="set_pixel_data with a (1, rows, columns) array sets Number of Frames to 1; the "
+    "documentation says it is removed when arr only contains a single frame (pydicom 3.0.2 "
+    "also sets 1)",
+)
+def test_set_pixel_data_single_frame_3d_array_removes_number_of_frames() -> None:
+    ds = Dataset()
+    ds.NumberOfFrames = 5
+    ds.set_pixel_data(np.zeros((1, 4, 6), np.uint8), "MONOCHROME2", 8)
+    assert "NumberOfFrames" not in ds
