@@ -735,6 +735,8 @@ def convert_raw_data_element(
         elem = DataElement(tag, vr, value, raw.value_tell, undefined, already_converted=True)
     else:
         data = raw.value
+        if data.__class__ is not bytes and isinstance(data, (memoryview, bytearray)):
+            data = bytes(data)
         if not data:
             value = empty_value_for_VR(vr)
         else:
