@@ -1672,3 +1672,61 @@ def test_sequence_item_original_character_set_inherited_from_parent() -> None:
     assert list(ref_item.original_character_set) == ["iso_ir_144"]
     assert list(ds.ReferencedPatientSequence[0].original_character_set) == ["iso_ir_144"]
     assert str(ds.ReferencedPatientSequence[0].PatientName) == "Люкceмбypг"
+
+
+# ============================================================ dict emulation details
+def test_popitem_removes_last_inserted_like_pydicom() -> None:
+    ds, ref = _both("CT_small.dcm")
+    for _ in range(3):
+        mine, theirs = ds.popitem(), ref.popitem()
+        assert int(mine[0]) == int(theirs[0])
+        assert type(mine[1]).__name__ == type(theirs[1]).__name__
+
+
+def test_pop_returns_raw_element_if_never_accessed_like_pydicom() -> None:
+    ds, ref = _both("CT_small.dcm")
+    assert isinstance(ds.pop("PatientName"), RawDataElement)
+    assert type(ref.pop("PatientName")).__name__ == "RawDataElement"
+    ds.PatientID  # noqa: B018
+    assert isinstance(ds.pop("PatientID"), DataElement)
+
+
+def test_update_with_tuple_keys() -> None:
+    ds, ref = Dataset(), pydicom.Dataset()
+    ds.update({(0x10, 0x10): DataElement(0x00100010, "PN", "x")})
+    ref.update({(0x10, 0x10): pydicom.DataElement(0x00100010, "PN", "x")})
+    assert str(ds) == str(ref)
+
+
+@pytest.mark.parametrize("behaviour", ["RAISE", "WARN", "IGNORE"])
+def test_invalid_key_behaviour_for_in(behaviour: str, monkeypatch: Any) -> None:
+    monkeypatch.setattr(config, "INVALID_KEY_BEHAVIOR", behaviour, raising=False)
+    monkeypatch.setattr(pydicom.config, "INVALID_KEY_BEHAVIOR", behaviour)
+    for ds in (Dataset(), pydicom.Dataset()):
+        if behaviour == "RAISE":
+            with pytest.raises(ValueError):
+                ("not", "a", "tag") in ds  # noqa: B015
+        else:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                assert ("not", "a", "tag") not in ds
+            assert bool(caught) == (behaviour == "WARN")
+
+
+@pytest.mark.parametrize("behaviour", ["RAISE", "WARN", "IGNORE"])
+def test_invalid_keyword_behaviour_for_attributes(behaviour: str, monkeypatch: Any) -> None:
+    monkeypatch.setattr(config, "INVALID_KEYWORD_BEHAVIOR", behaviour, raising=False)
+    monkeypatch.setattr(pydicom.config, "INVALID_KEYWORD_BEHAVIOR", behaviour)
+    for ds in (Dataset(), pydicom.Dataset()):
+        if behaviour == "RAISE":
+            with pytest.raises(ValueError):
+                ds.PatientNme = "x"
+        else:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                ds.PatientNme = "x"
+            assert bool(caught) == (behaviour == "WARN")
+            assert ds.PatientNme == "x"
+            assert 0x00100010 not in ds
+        ds.lower_case_name = 1  # never a keyword: no warning, plain attribute
+        assert ds.lower_case_name == 1
