@@ -738,3 +738,15 @@ def test_us_ss_uses_the_pixel_representation_of_an_ancestor():
     item.add_new(0x00280106, "US or SS", -2)
     ds.OtherPatientIDsSequence = Sequence([item])
     assert b"\x28\x00\x06\x01SS\x02\x00\xfe\xff" in _bytes(ds, implicit_vr=False)
+
+
+def test_buffered_values_are_read_from_their_position_and_left_there(tmp_path):
+    raw = tmp_path / "pixels.bin"
+    raw.write_bytes(b"\x01\x02\x03\x04")
+    with open(raw, "rb") as f:
+        ds = Dataset()
+        ds.BitsAllocated = 16
+        ds.PixelData = f
+        data = _bytes(ds, implicit_vr=False)
+        assert f.tell() == 0
+    assert data.endswith(b"\xe0\x7f\x10\x00OW\x00\x00\x04\x00\x00\x00\x01\x02\x03\x04")
