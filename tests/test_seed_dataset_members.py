@@ -1765,3 +1765,32 @@ def test_decode_then_str_like_pydicom_for_charset_files(path: str) -> None:
     mine = mine.replace("(0019,0010) Private Creator                   ", "")
     theirs = theirs.replace("(0019,0010) Private tag data                  ", "")
     assert mine == theirs
+
+
+def test_nested_item_mutations_survive_copy_pickle_and_save_like_pydicom() -> None:
+    """Changes inside never-accessed (lazy) items: deepcopy, pickle and save_as keep them."""
+    results = []
+    for lib in (None, pydicom):
+        ds = _mine("rtplan.dcm") if lib is None else pydicom.dcmread(_path("rtplan.dcm"))
+        new_item = Dataset() if lib is None else pydicom.Dataset()
+        ds.BeamSequence[0].ControlPointSequence[0].GantryAngle = 123
+        new_item.BeamName = "added"
+        ds.BeamSequence.append(new_item)
+        del ds.FractionGroupSequence[0].ReferencedBeamSequence[0]
+        ds.PatientSetupSequence[0].add_new(0x00091001, "LO", "priv")
+        buf = io.BytesIO()
+        ds.save_as(buf)
+        results.append(
+            (
+                str(ds),
+                str(copy.deepcopy(ds)),
+                str(pickle.loads(pickle.dumps(ds))),
+                buf.getvalue(),
+            )
+        )
+    mine, theirs = results
+    assert mine == theirs
+    assert mine[0] == mine[1] == mine[2]
+    back = dcmread(io.BytesIO(mine[3]))
+    assert back.BeamSequence[0].ControlPointSequence[0].GantryAngle == 123
+    assert back.BeamSequence[-1].BeamName == "added"
