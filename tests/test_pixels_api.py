@@ -428,3 +428,36 @@ def test_blocked_builtin_deflate_plugin_gives_no_plugin_error():
     finally:
         codecs.unblock("deflate")
     assert_same_array(px.pixel_array(ds), px.pixel_array(ds, decoding_plugin="deflate"))
+
+
+def test_unknown_plugin_names_raise_value_error_like_pydicom():
+    from dcmcore.errors import PluginError
+
+    ds = make_ds(rows=4, cols=4, ba=8)
+    px.compress(ds, DEFLATED_IMAGE_FRAME)
+    with pytest.raises(ValueError) as info:
+        px.pixel_array(ds, decoding_plugin="nosuch")
+    assert isinstance(info.value, PluginError)
+    with pytest.raises(ValueError):
+        px.decompress(ds, decoding_plugin="nosuch")
+    ds = make_ds(rows=4, cols=4, ba=8)
+    with pytest.raises(ValueError):
+        px.compress(ds, DEFLATED_IMAGE_FRAME, encoding_plugin="nosuch")
+
+
+def test_compress_to_native_syntax_is_not_implemented_like_pydicom():
+    ds = make_ds(rows=4, cols=4, ba=8)
+    with pytest.raises(NotImplementedError, match="No pixel data encoders"):
+        px.compress(ds, EXPLICIT_LE)
+
+
+@pytest.mark.parametrize("shape,pi", [((1, 4, 6), "MONOCHROME2"), ((1, 4, 6, 3), "RGB")])
+def test_set_pixel_data_single_frame_removes_number_of_frames_as_documented(shape, pi):
+    # the seed: "(0028,0008) Number of Frames ... will be removed if arr only contains a
+    # single frame"; pydicom 3.0.2 sets 1 for a (1, rows, columns) array instead
+    ds = _dcm_dataset()
+    ds.NumberOfFrames = 5
+    px.set_pixel_data(ds, np.zeros(shape, np.uint8), pi, 8)
+    assert "NumberOfFrames" not in ds
+    assert (ds.Rows, ds.Columns) == (4, 6)
+    assert px.pixel_array(ds).shape == shape[1:]

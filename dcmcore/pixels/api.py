@@ -376,6 +376,10 @@ def decompress(
     return ds
 
 
+class NoEncoderError(PixelDataError, NotImplementedError):
+    """compress() to a syntax nothing encodes (pydicom raises NotImplementedError)."""
+
+
 def _frames_from_array(arr: np.ndarray, mod: Any) -> list[np.ndarray]:
     rows, cols, spp = mod.rows, mod.columns, mod.samples_per_pixel
     per = rows * cols * spp
@@ -416,7 +420,10 @@ def compress(
     uid = str(transfer_syntax_uid)
     info = ts_info(uid)
     if not info.encapsulated:
-        raise ValueError(f"'{uid}' is not a compressed transfer syntax")
+        raise NoEncoderError(
+            f"No pixel data encoders have been implemented for '{uid}': it is not a "
+            "compressed (encapsulated) transfer syntax"
+        )
     if jls_error is not None:
         kwargs["jls_error"] = jls_error
     if j2k_cr is not None:
@@ -509,7 +516,9 @@ def set_pixel_data(
             raise ValueError(
                 f"An ndarray with '{pi}' data must have 2 or 3 dimensions, not {ndim}"
             )
-        changes["NumberOfFrames"] = ("+", shape[0]) if ndim == 3 else ("-", None)
+        # the seed: Number of Frames is removed when arr holds a single frame
+        multi = ndim == 3 and shape[0] > 1
+        changes["NumberOfFrames"] = ("+", shape[0]) if multi else ("-", None)
         rows, cols = shape[-2:]
     else:
         if ndim not in (3, 4):
@@ -521,7 +530,8 @@ def set_pixel_data(
                 f"An ndarray with '{pi}' data must have shape (rows, columns, 3) or "
                 f"(frames, rows, columns, 3), not {shape}"
             )
-        changes["NumberOfFrames"] = ("-", None) if ndim == 3 else ("+", shape[0])
+        multi = ndim == 4 and shape[0] > 1
+        changes["NumberOfFrames"] = ("+", shape[0]) if multi else ("-", None)
         rows, cols = shape[-3:-1]
         if pi == "YBR_FULL_422" and cols % 2:
             raise ValueError("'YBR_FULL_422' data needs an even number of columns")

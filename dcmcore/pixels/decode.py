@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from dcmcore.errors import CodecError, DcmcoreWarning, PixelDataError
+from dcmcore.errors import CodecError, DcmcoreWarning, PixelDataError, PluginError
 from dcmcore.pixels import encapsulation as enc
 from dcmcore.pixels.colour import convert_colour_space
 from dcmcore.pixels.frame_info import PixelModule
@@ -107,7 +107,6 @@ def register_builtins() -> bool:
     importing dcmcore stays cheap; safe to call repeatedly and from several threads.
     """
     from dcmcore import codecs
-    from dcmcore.errors import PluginError
     from dcmcore.pixels.deflate_frames import PLUGIN_NAME, DeflatePlugin
 
     try:
@@ -135,12 +134,31 @@ def _select(kind: str, ts_uid: str, plugin: str) -> list[Any]:
 
     if not _registered:
         _registered = register_builtins()
-    p = selection.plan(kind, ts_uid, plugin)
+    try:
+        p = selection.plan(kind, ts_uid, plugin)
+    except PluginError as exc:
+        if plugin and not _known_codec_name(kind, plugin):
+            raise UnknownPluginError(
+                f"No {kind} named '{plugin}' is installed: {exc}"
+            ) from exc
+        raise
     if not p.codecs and not plugin and register_builtins():
         p = selection.plan(kind, ts_uid, plugin)
     if not p.codecs:
         raise selection.no_plugin_error(p)
     return list(p.codecs)
+
+
+class UnknownPluginError(PluginError, ValueError):
+    """A plugin name that no installed plugin has (pydicom raises ValueError)."""
+
+
+def _known_codec_name(kind: str, name: str) -> bool:
+    from dcmcore import codecs
+
+    found = codecs.all_decoders() if kind == "decoder" else codecs.all_encoders()
+    return any(name in (c.name, getattr(c, "plugin", ""), getattr(c, "provided_by", ""))
+               for c in found)
 
 
 def get_decoders(ts_uid: str, plugin: str = "") -> list[Any]:
