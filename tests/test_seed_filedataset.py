@@ -567,3 +567,32 @@ def test_documented_property(name: str, settable: bool) -> None:
 def test_documented_class_attributes(name: str) -> None:
     assert getattr(FileDataset, name) == getattr(pydicom.FileDataset, name)
     assert isinstance(getattr(FileDataset, name), str)
+
+
+@pytest.mark.parametrize(
+    "ts", ["1.2.3.4", "1.2.840.10008.5.1.4.1.1.2", "", "1.2.840.10008.1.2.4.50", IMPLICIT_LE]
+)
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"implicit_vr": False}, {"implicit_vr": True}, {"implicit_vr": False, "little_endian": False}],
+)
+def test_save_as_encoding_arguments_with_file_meta_transfer_syntax_like_pydicom(
+    ts: str, kwargs: dict[str, Any]
+) -> None:
+    """implicit_vr/little_endian are required without a valid public Transfer Syntax UID
+    (private, empty); a non-transfer-syntax UID or arguments that contradict a public one
+    raise ValueError; otherwise the bytes are pydicom's."""
+    outputs = []
+    for lib_ds in (Dataset(), pydicom.Dataset()):
+        lib_ds.PatientName = "A"
+        lib_ds.ensure_file_meta()
+        lib_ds.file_meta.TransferSyntaxUID = ts
+        buf = io.BytesIO()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                lib_ds.save_as(buf, **kwargs)
+            outputs.append(buf.getvalue())
+        except ValueError:
+            outputs.append("ValueError")
+    assert outputs[0] == outputs[1]
