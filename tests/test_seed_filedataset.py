@@ -574,7 +574,13 @@ def test_documented_class_attributes(name: str) -> None:
 )
 @pytest.mark.parametrize(
     "kwargs",
-    [{}, {"implicit_vr": False}, {"implicit_vr": True}, {"implicit_vr": False, "little_endian": False}],
+    [
+        {},
+        {"implicit_vr": False},
+        {"implicit_vr": True},
+        {"implicit_vr": False, "little_endian": False},
+        {"implicit_vr": True, "little_endian": False},
+    ],
 )
 def test_save_as_encoding_arguments_with_file_meta_transfer_syntax_like_pydicom(
     ts: str, kwargs: dict[str, Any]
