@@ -828,3 +828,19 @@ def test_set_pixel_data_single_frame_3d_array_removes_number_of_frames() -> None
     ds.NumberOfFrames = 5
     ds.set_pixel_data(np.zeros((1, 4, 6), np.uint8), "MONOCHROME2", 8)
     assert "NumberOfFrames" not in ds
+
+
+def test_pixel_array_options_calls_replace_previous_options() -> None:
+    ds = _mine("rtdose.dcm")
+    ds.pixel_array_options(index=1)
+    assert ds.pixel_array.shape == (10, 10)
+    ds.pixel_array_options(raw=True)  # index back to its default, None
+    assert ds.pixel_array.shape == (15, 10, 10)
+
+
+def test_convert_pixel_data_result_is_what_pixel_array_returns() -> None:
+    ds = _mine("MR_small_RLE.dcm")
+    with pytest.warns(DeprecationWarning):
+        ds.convert_pixel_data()
+    arr = ds.pixel_array
+    assert ds.pixel_array is arr
