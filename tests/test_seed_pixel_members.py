@@ -232,11 +232,6 @@ def test_pixel_array_options_kwargs_reach_decoding_plugin(recorder: list[Any]) -
     assert np.array_equal(arr, _mine("CT_small.dcm").pixel_array)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an unknown decoding_plugin raises dcmcore PluginError (a RuntimeError); pydicom "
-    "raises ValueError (documented for the same name in convert_pixel_data)",
-)
 def test_pixel_array_options_unknown_decoding_plugin_raises_value_error() -> None:
     ds, ref = _both("MR_small_RLE.dcm")
     ref.pixel_array_options(decoding_plugin="nosuch")
@@ -345,11 +340,6 @@ def test_decompress_uncompressed_dataset_raises_like_pydicom() -> None:
         ds.decompress()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="decompress(decoding_plugin=<unknown>) raises dcmcore PluginError (RuntimeError); "
-    "pydicom raises ValueError",
-)
 def test_decompress_unknown_decoding_plugin_raises_value_error() -> None:
     ds, ref = _both("MR_small_RLE.dcm")
     with pytest.raises(ValueError):
@@ -597,11 +587,6 @@ def test_convert_pixel_data_handler_name_selects_plugin() -> None:
     assert np.array_equal(ds.pixel_array, ref.pixel_array)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="convert_pixel_data('nosuch') on compressed data raises dcmcore PluginError "
-    "(RuntimeError); documented (and pydicom): ValueError for an invalid handler name",
-)
 def test_convert_pixel_data_invalid_handler_raises_value_error() -> None:
     """Documented ValueError for an invalid handler name; pydicom agrees on compressed data
     (on native data pydicom 3.0.2 ignores the name)."""
@@ -731,11 +716,6 @@ def test_compress_arr_not_matching_dataset_raises_value_error() -> None:
         ds.compress(RLE, np.zeros((10, 10), dtype=np.int16))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="compress() to an uncompressed transfer syntax raises ValueError; pydicom raises "
-    "NotImplementedError ('No pixel data encoders have been implemented for ...')",
-)
 def test_compress_to_uncompressed_syntax_raises_not_implemented_like_pydicom() -> None:
     ds, ref = _both("CT_small.dcm")
     with pytest.raises(NotImplementedError):
@@ -817,13 +797,9 @@ def test_set_pixel_data_adds_transfer_syntax_to_file_meta_without_one() -> None:
     assert ds.file_meta.TransferSyntaxUID == EXPLICIT_LE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="set_pixel_data with a (1, rows, columns) array sets Number of Frames to 1; the "
-    "documentation says it is removed when arr only contains a single frame (pydicom 3.0.2 "
-    "also sets 1)",
-)
 def test_set_pixel_data_single_frame_3d_array_removes_number_of_frames() -> None:
+    """Documented: Number of Frames removed when arr only contains a single frame, even a
+    (1, rows, columns) array (pydicom 3.0.2 sets 1)."""
     ds = Dataset()
     ds.NumberOfFrames = 5
     ds.set_pixel_data(np.zeros((1, 4, 6), np.uint8), "MONOCHROME2", 8)
