@@ -295,7 +295,7 @@ def test_specific_tags_skips_undefined_length_sequences() -> None:
     assert list(ds.keys()) == [0x00100010]
 
 
-@pytest.mark.parametrize("defer", [512, "512 B", "0.5 KB", 512.0])
+@pytest.mark.parametrize("defer", [512, "512 B", "0.5 KiB", 512.0, "0.512 kb"])
 def test_deferred_values_are_read_on_access(defer) -> None:
     path = _ct_small()
     ds = dcmread(path, defer_size=defer)
@@ -329,19 +329,13 @@ def test_character_set_is_never_deferred() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text_", "expected"),
-    [
-        (None, None),
-        (10, 10),
-        (1.5, 1.5),
-        ("10", 10),
-        ("2 KB", 2048),
-        ("1.5 MB", 1572864),
-        ("3GB", 3 * 2**30),
-    ],
+    "text_",
+    [None, 10, 1.5, "10", "2 KB", "2kb", "1.5 MB", "3GB", "2 KiB", "1.5 MiB", "3gib", float("inf")],
 )
-def test_size_in_bytes(text_, expected) -> None:
-    assert size_in_bytes(text_) == expected
+def test_size_in_bytes_agrees_with_pydicom(text_) -> None:
+    from pydicom.misc import size_in_bytes as pydicom_size
+
+    assert size_in_bytes(text_) == pydicom_size(text_)
 
 
 def test_size_in_bytes_rejects_nonsense() -> None:

@@ -44,7 +44,16 @@ __all__ = [
 MAX_INFLATED_SIZE = 4 * 2**30
 _INFLATE_CHUNK = 1 << 20
 _STOP_PIXEL_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
-_UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
+_UNITS = {
+    "": 1,
+    "B": 1,
+    "KB": 1000,
+    "MB": 1000**2,
+    "GB": 1000**3,
+    "KIB": 1024,
+    "MIB": 1024**2,
+    "GIB": 1024**3,
+}
 
 
 def size_in_bytes(size: int | float | str | None) -> int | float | None:
@@ -53,20 +62,23 @@ def size_in_bytes(size: int | float | str | None) -> int | float | None:
     Parameters
     ----------
     size : int, float, str or None
-        The size; strings take an optional unit ``B``, ``KB``, ``MB`` or ``GB``
+        The size; strings take an optional unit, case-insensitive, as pydicom:
+        ``B``, ``KB``/``MB``/``GB`` (powers of 1000), ``KiB``/``MiB``/``GiB``
         (powers of 1024).
 
     Returns
     -------
     int, float or None
-        ``None`` when `size` is ``None``.
+        ``None`` when `size` is ``None`` or infinite.
 
     Raises
     ------
     ValueError
         If the string cannot be understood.
     """
-    if size is None or isinstance(size, (int, float)):
+    if size is None or size == float("inf"):
+        return None
+    if isinstance(size, (int, float)):
         return size
     match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]*)\s*", str(size))
     if match is None or match.group(2).upper() not in _UNITS:
