@@ -750,3 +750,11 @@ def test_buffered_values_are_read_from_their_position_and_left_there(tmp_path):
         data = _bytes(ds, implicit_vr=False)
         assert f.tell() == 0
     assert data.endswith(b"\xe0\x7f\x10\x00OW\x00\x00\x04\x00\x00\x00\x01\x02\x03\x04")
+
+
+def test_native_pixel_data_read_raw_is_refused_under_an_encapsulated_syntax():
+    src = writer_corpus.corpus_files()[0].parent / "CT_small.dcm"
+    ds = dcmread(src)
+    ds.file_meta.TransferSyntaxUID = JPEG_BASELINE
+    with pytest.raises(WriteError, match="encapsulate"):
+        _bytes(ds)

@@ -432,6 +432,7 @@ def encode_dataset(
                     and not _truncated(elem, value)
                     and (implicit or vr is not None)
                     and (implicit or len(vr) == 2)
+                    and (tag != 0x7FE00010 or _pixel_length_kept(ctx, elem))
                 ):
                     length = elem.length
                     undefined = length == _UNDEFINED or elem.is_undefined_length
@@ -491,6 +492,13 @@ def encode_dataset(
         ctx.original = outer_original
 
 
+def _pixel_length_kept(ctx: _Context, raw: Any) -> bool:
+    """False if the transfer syntax wants top-level Pixel Data of the other length kind."""
+    if ctx.depth or ctx.pixel_undefined is None:
+        return True
+    return ctx.pixel_undefined == (raw.length == _UNDEFINED or raw.is_undefined_length)
+
+
 def _truncated(raw: Any, value: Any) -> bool:
     """True if the data ended inside `raw`'s value (lenient reads): its bytes are incomplete."""
     length = raw.length
@@ -515,6 +523,7 @@ def _encode_raw_converted(
         and vr is not None
         and not raw.is_implicit_VR
         and not _truncated(raw, value)
+        and (raw.tag != 0x7FE00010 or _pixel_length_kept(ctx, raw))
         and raw.length != _UNDEFINED
         and not raw.is_undefined_length
         and (
@@ -547,6 +556,7 @@ def _encode_raw_converted(
         and vr != "SQ"
         and not undefined
         and len(vr) == 2
+        and (raw.tag != 0x7FE00010 or _pixel_length_kept(ctx, raw))
     ):
         # only the VR field changes: keep the value bytes as they were read
         value = raw.value
