@@ -758,3 +758,15 @@ def test_native_pixel_data_read_raw_is_refused_under_an_encapsulated_syntax():
     ds.file_meta.TransferSyntaxUID = JPEG_BASELINE
     with pytest.raises(WriteError, match="encapsulate"):
         _bytes(ds)
+
+
+def test_corpus_round_trip_of_converted_values():
+    pytest.importorskip("pydicom")
+    failures = {}
+    for path in _FILES:
+        if not writer_corpus.dcmcore_readable(path):
+            continue
+        diffs = writer_corpus.roundtrip_same(path, convert=True)
+        if diffs:
+            failures[path.name] = diffs[:3]
+    assert failures == {}

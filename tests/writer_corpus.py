@@ -139,8 +139,12 @@ def encapsulated_or_deflated(ds: Any) -> bool:
     return ts not in ("", IMPLICIT_LE, EXPLICIT_LE, EXPLICIT_BE)
 
 
-def roundtrip_same(path: Path) -> list[str]:
-    """dcmcore read -> write as-is -> dcmcore and pydicom read back; return differences."""
+def roundtrip_same(path: Path, convert: bool = False) -> list[str]:
+    """dcmcore read -> write as-is -> dcmcore and pydicom read back; return differences.
+
+    With `convert`, every element is converted (accessed) before writing, so
+    values are encoded from Python objects instead of copied.
+    """
     import pydicom
 
     import dcmcore
@@ -148,6 +152,9 @@ def roundtrip_same(path: Path) -> list[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ds = dcmcore.dcmread(path, force=True)
+        if convert:
+            for _ in ds.iterall():
+                pass
         out = io.BytesIO()
         dcmcore.dcmwrite(out, ds)
         data = out.getvalue()
@@ -209,6 +216,16 @@ def main() -> None:
         if diffs:
             print(f"  as-is {path.name}: {len(diffs)} diffs, e.g. {diffs[:3]}")
     print(f"as-is round trip: {same_ok}/{len(files)} identical")
+    conv_ok = 0
+    for path in files:
+        try:
+            diffs = roundtrip_same(path, convert=True)
+        except Exception as exc:  # noqa: BLE001
+            diffs = [f"error {type(exc).__name__}: {exc}"]
+        conv_ok += not diffs
+        if diffs:
+            print(f"  converted {path.name}: {len(diffs)} diffs, e.g. {diffs[:3]}")
+    print(f"as-is round trip of converted values: {conv_ok}/{len(files)} identical")
     for target in TARGETS:
         ok = total = vr_lost = 0
         for path in files:
