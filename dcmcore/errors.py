@@ -74,8 +74,11 @@ class CodecError(DcmcoreError, RuntimeError):
     """A codec failed to decode or encode."""
 
 
-class PluginError(DcmcoreError, RuntimeError):
-    """A plugin is unknown, unavailable or broken."""
+class PluginError(DcmcoreError, RuntimeError, ValueError):
+    """A plugin is unknown, unavailable or broken.
+
+    Also a ``ValueError``, which pydicom documents for an unknown or unusable plugin name.
+    """
 
 
 class NoPluginError(PluginError):
