@@ -770,3 +770,48 @@ def test_corpus_round_trip_of_converted_values():
         if diffs:
             failures[path.name] = diffs[:3]
     assert failures == {}
+
+
+_EVERY_VR = [
+    ("AE", "STORESCP"), ("AS", "035Y"), ("AT", [0x00100010, 0x7FE00010]), ("CS", ["A", "B"]),
+    ("DA", "20240102"), ("DS", ["1.5", "-2"]), ("DT", "20240102123456.5"), ("FD", [1.25, -3.5]),
+    ("FL", 0.5), ("IS", ["12", "-3"]), ("LO", "long string"), ("LT", "long\\text"),
+    ("OB", b"\x01\x02\x03"), ("OD", b"\x00" * 7 + b"\x01"), ("OF", b"\x00\x00\x80\x3f"),
+    ("OL", b"\x01\x00\x00\x00"), ("OV", b"\x01" + b"\x00" * 7), ("OW", b"\x01\x02\x03\x04"),
+    ("PN", "Doe^John=ド^ジョン"), ("SH", "short"), ("SL", [-1, 2]), ("SS", -5), ("ST", "short text"),
+    ("SV", -(2**40)), ("TM", "123456.78"), ("UC", "unlimited chars"), ("UI", "1.2.3.4"),
+    ("UL", 2**31), ("UN", b"\x05\x06"), ("UR", "http://x/y"), ("US", [1, 65535]),
+    ("UT", "unlimited text"), ("UV", 2**60),
+]
+
+
+@pytest.mark.parametrize("little", [True, False], ids=["LE", "BE"])
+def test_every_vr_written_explicit_reads_back_in_pydicom(little):
+    pydicom = pytest.importorskip("pydicom")
+    ds = Dataset()
+    ds.SpecificCharacterSet = "ISO_IR 192"
+    ds.add_new(0x00090010, "LO", "DCMCORE TEST")
+    for i, (vr, value) in enumerate(_EVERY_VR):
+        ds.add_new(0x00091000 + i, vr, value)
+    item = Dataset()
+    item.add_new(0x00090010, "LO", "DCMCORE TEST")
+    item.add_new(0x00091001, "US", 7)
+    ds.add_new(0x000910FF, "SQ", Sequence([item]))
+    data = _bytes(ds, implicit_vr=False, little_endian=little)
+    back = pydicom.dcmread(io.BytesIO(data), force=True)
+    for i, (vr, value) in enumerate(_EVERY_VR):
+        elem = back[0x00091000 + i]
+        assert elem.VR == vr
+        got = elem.value
+        if vr == "PN":
+            got = str(got)
+        elif vr in ("DS", "IS"):
+            got = [str(v) for v in got]
+        elif vr == "OB":
+            value = value + b"\x00"  # odd length padded
+        elif isinstance(value, list):
+            got = list(got)
+        assert got == value, vr
+    assert back[0x000910FF].value[0][0x00091001].value == 7
+    mine = dcmread(io.BytesIO(data), force=True)
+    assert _bytes(mine) == data  # raw copy of a read dataset is exact
