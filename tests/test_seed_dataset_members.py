@@ -1794,3 +1794,24 @@ def test_nested_item_mutations_survive_copy_pickle_and_save_like_pydicom() -> No
     back = dcmread(io.BytesIO(mine[3]))
     assert back.BeamSequence[0].ControlPointSequence[0].GantryAngle == 123
     assert back.BeamSequence[-1].BeamName == "added"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="private dictionary lookup also matches (gggg,bbxx) entries: GDCM's 11 "
+    "'(gggg,10xx) Private Element Creator' rows (GEMS_*_01, BioPri3D) name and type EVERY "
+    "unknown element of block 0x10 of those creators (VR LO instead of UN in implicit VR); "
+    "pydicom only matches (gggg,xxee) and (ggxx,xxee)",
+)
+def test_unknown_ge_private_element_in_implicit_vr_is_un_like_pydicom() -> None:
+    src = Dataset()
+    src.add_new(0x00430010, "LO", "GEMS_PARM_01")
+    src.add_new(0x004310FE, "UN", b"\x01\x02\x03\x04")
+    buf = io.BytesIO()
+    src.save_as(buf, implicit_vr=True)
+    ref = pydicom.dcmread(io.BytesIO(buf.getvalue()), force=True)
+    ds = dcmread(io.BytesIO(buf.getvalue()), force=True)
+    assert (ref[0x004310FE].VR, ref[0x004310FE].name) == ("UN", "Private tag data")
+    assert ds[0x004310FE].VR == "UN"
+    assert ds[0x004310FE].value == b"\x01\x02\x03\x04"
+    assert str(ds) == str(ref)
