@@ -313,3 +313,14 @@ def test_strict_output_reads_back_to_the_same_values():
                 continue
             back = Dataset.from_json(json.dumps(strict))
             assert dicom_json.to_json_dict(back, strict=True) == strict, path.name
+
+
+def test_from_json_refuses_absurd_nesting():
+    data: dict = {}
+    node = data
+    for _ in range(300):
+        inner: dict = {}
+        node["00101002"] = {"vr": "SQ", "Value": [inner]}
+        node = inner
+    with pytest.raises(ValueError, match="nested"):
+        Dataset.from_json(data)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import contextvars
 import inspect
 import json
 import logging
@@ -37,6 +38,10 @@ __all__ = [
 ]
 
 logger = logging.getLogger("dcmcore")
+
+#: Deepest sequence nesting accepted by :func:`from_json`.
+MAX_DEPTH = 100
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("dcmcore_json_depth", default=0)
 
 #: The keys that carry an element's value, in the order they are looked for.
 JSON_VALUE_KEYS = ("Value", "InlineBinary", "BulkDataURI")
@@ -492,7 +497,19 @@ def _dataset_from_dict(
         from dcmcore import config
 
         mode = config.settings.reading_validation_mode
-    ds = dataset_class()
+    depth = _depth.get()
+    if depth >= MAX_DEPTH:
+        raise ValueError(f"DICOM JSON sequences are nested more than {MAX_DEPTH} levels deep")
+    token = _depth.set(depth + 1)
+    try:
+        return _fill(dataset_class(), dataset_class, data, handler, parent_tag, mode)
+    finally:
+        _depth.reset(token)
+
+
+def _fill(
+    ds: Any, dataset_class: type, data: dict, handler: Any, parent_tag: str | None, mode: int
+) -> Any:
     for key, mapping in data.items():
         if not isinstance(mapping, dict) or "vr" not in mapping:
             where = f"Data element '{parent_tag}'" if parent_tag else f"Data element '{key}'"
