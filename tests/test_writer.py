@@ -815,3 +815,19 @@ def test_every_vr_written_explicit_reads_back_in_pydicom(little):
     assert back[0x000910FF].value[0][0x00091001].value == 7
     mine = dcmread(io.BytesIO(data), force=True)
     assert _bytes(mine) == data  # raw copy of a read dataset is exact
+
+
+def test_a_uid_that_is_not_a_transfer_syntax_is_refused():
+    ds = _small()
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = CT_IMAGE
+    with pytest.raises(WriteError, match="not a transfer syntax"):
+        _bytes(ds, implicit_vr=True)
+
+
+def test_deprecated_dataset_encoding_attributes_are_used():
+    ds = _small()
+    with pytest.warns(DeprecationWarning):
+        ds.is_implicit_VR = False
+        ds.is_little_endian = False
+    assert _bytes(ds) == _bytes(_small(), implicit_vr=False, little_endian=False)
