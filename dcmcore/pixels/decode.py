@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from dcmcore.errors import CodecError, DcmcoreWarning, PixelDataError, PluginError
+from dcmcore.pixels import codestream
 from dcmcore.pixels import encapsulation as enc
 from dcmcore.pixels.colour import convert_colour_space
 from dcmcore.pixels.frame_info import PixelModule
@@ -34,6 +35,7 @@ CORE_OPTIONS = frozenset(
     {
         "as_rgb", "force_rgb", "force_ybr", "view_only", "correct_unused_bits",
         "allow_excess_frames", "workers", "executor", "max_decoded_bytes",
+        "apply_j2k_sign_correction", "apply_jls_sign_correction",
     }
 )
 
@@ -79,14 +81,24 @@ class DecodeOptions:
     force_rgb: bool = False
     force_ybr: bool = False
     view_only: bool = False
-    correct_unused_bits: bool = True
+    correct_unused_bits: bool | None = None  # None: the default for the data's kind
     allow_excess_frames: bool = True
     workers: int | None = None
     executor: Any = None
     max_decoded_bytes: int | None = None
+    apply_j2k_sign_correction: bool = True
+    apply_jls_sign_correction: bool = True
     raw: bool = False
     decoding_plugin: str = ""
     plugin_options: dict[str, Any] = field(default_factory=dict)
+
+    def correction_options(self) -> dict[str, Any]:
+        """The options :func:`codestream.corrections` reads."""
+        return {
+            "correct_unused_bits": self.correct_unused_bits,
+            "apply_j2k_sign_correction": self.apply_j2k_sign_correction,
+            "apply_jls_sign_correction": self.apply_jls_sign_correction,
+        }
 
     @classmethod
     def from_kwargs(cls, raw: bool = False, decoding_plugin: str = "", **kwargs: Any
@@ -185,7 +197,7 @@ def _post_process(
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Bits-stored correction, colour conversion, writeability; return (array, changes)."""
     changes: dict[str, Any] = {}
-    if not shifted and _shift(mod, opts):
+    if not shifted and _native_shift(mod, opts):
         if not arr.flags.writeable:
             if opts.view_only and native:
                 warnings.warn(
@@ -291,48 +303,60 @@ class LazyFrames:
             yield enc.read_frame(self.read_at, s)
 
 
+class FramePlan:
+    """How frames of one request are decoded: plugins, their FrameInfo, core corrections."""
+
+    def __init__(self, mod: PixelModule, opts: DecodeOptions, first_frame: bytes) -> None:
+        self.decoders = get_decoders(mod.transfer_syntax_uid, opts.decoding_plugin)
+        facts = codestream.inspect(first_frame)
+        self.pi, self.shift = codestream.corrections(facts, mod, opts.correction_options())
+        if mod.pixel_keyword != "PixelData":
+            self.shift = 0
+        self.info = mod.frame_info(photometric_interpretation=self.pi)
+
+
 def _decode_encapsulated(
     src: PixelSource, indices: list[int], opts: DecodeOptions, spans: list
-) -> tuple[np.ndarray, list[dict[str, Any]]]:
+) -> tuple[np.ndarray, list[dict[str, Any]], FramePlan]:
     """Decode frames `indices` into one (n, rows, columns, samples) array."""
     mod = src.module
-    decoders = get_decoders(mod.transfer_syntax_uid, opts.decoding_plugin)
-    info = mod.frame_info()
     if src.buffer is not None:
-        # in memory: each worker reads its own frames (forked workers share the buffer)
+        # in memory: each worker reads its own frames
         frames: Any = LazyFrames(src.read_at, [spans[i] for i in indices])
     else:  # a file: read here, workers must not share the file position
         frames = [enc.read_frame(src.read_at, spans[i]) for i in indices]
-    shift = _shift(mod, opts)
+    plan = FramePlan(mod, opts, frames[0])
     if len(indices) == 1:
         out = np.empty((1, mod.rows, mod.columns, mod.samples_per_pixel),
                        dtype=target_dtype(mod))
-        return out, decode_chunk_into(decoders, frames, info, opts.plugin_options, indices[0], mod,
-                                out, shift)
-    return decode_frames(decoders, frames, info, mod, opts.plugin_options,
-                         workers=opts.workers, executor=opts.executor, shift=shift)
+        overrides = decode_chunk_into(plan.decoders, frames, plan.info, opts.plugin_options,
+                                      indices[0], mod, out, plan.shift)
+        return out, overrides, plan
+    out, overrides = decode_frames(plan.decoders, frames, plan.info, mod, opts.plugin_options,
+                                   workers=opts.workers, executor=opts.executor,
+                                   shift=plan.shift)
+    return out, overrides, plan
 
 
-def _shift(mod: PixelModule, opts: DecodeOptions) -> int:
-    """Bits to shift for the bits-stored correction (0: none)."""
-    if (opts.correct_unused_bits and mod.pixel_keyword == "PixelData"
+def _native_shift(mod: PixelModule, opts: DecodeOptions) -> int:
+    """Bits to shift for the bits-stored correction of native data (0: none)."""
+    if (opts.correct_unused_bits is not False and mod.pixel_keyword == "PixelData"
             and mod.bits_allocated > mod.bits_stored):
         return mod.bits_allocated - mod.bits_stored
     return 0
 
 
-def _excess_frames(src: PixelSource, spans: list, opts: DecodeOptions) -> list[np.ndarray]:
+def _excess_frames(src: PixelSource, spans: list, opts: DecodeOptions, plan: FramePlan
+                   ) -> list[np.ndarray]:
     """Frames found beyond Number of Frames that decode to a whole frame (pydicom's rule)."""
     mod = src.module
-    decoders = get_decoders(mod.transfer_syntax_uid, opts.decoding_plugin)
-    info = mod.frame_info()
     found = []
     for i in range(mod.number_of_frames, len(spans)):
         try:
             out = np.empty((1, mod.rows, mod.columns, mod.samples_per_pixel),
                            dtype=target_dtype(mod))
-            decode_chunk_into(decoders, [enc.read_frame(src.read_at, spans[i])], info,
-                        opts.plugin_options, i, mod, out, _shift(mod, opts))
+            decode_chunk_into(plan.decoders, [enc.read_frame(src.read_at, spans[i])],
+                              plan.info, opts.plugin_options, i, mod, out, plan.shift)
             found.append(out[0])
         except (CodecError, ValueError):
             continue
@@ -340,9 +364,13 @@ def _excess_frames(src: PixelSource, spans: list, opts: DecodeOptions) -> list[n
 
 
 def _finish_frames(arr: np.ndarray, overrides: list[dict[str, Any]], mod: PixelModule,
-                   opts: DecodeOptions, as_frame: bool) -> tuple[np.ndarray, dict[str, Any]]:
-    """Apply the common post-processing to decoded (n, rows, columns, samples) frames."""
-    pi = mod.photometric_interpretation
+                   opts: DecodeOptions, as_frame: bool, pi: str
+                   ) -> tuple[np.ndarray, dict[str, Any]]:
+    """Apply the common post-processing to decoded (n, rows, columns, samples) frames.
+
+    `pi` is the colour space of the encoded data; a plugin that converted while
+    decoding says so in its overrides.
+    """
     if overrides:
         pi = overrides[0].get("photometric_interpretation", pi)
     n = arr.shape[0]
@@ -366,8 +394,8 @@ def _encapsulated(src: PixelSource, index: int | None, opts: DecodeOptions
                 f"({len(spans)} found in the encapsulated (7FE0,0010) 'Pixel Data')"
             )
         check_decoded_size(mod, 1, opts.max_decoded_bytes)
-        arr, overrides = _decode_encapsulated(src, [index], opts, spans)
-        return _finish_frames(arr, overrides, mod, opts, as_frame=True)
+        arr, overrides, plan = _decode_encapsulated(src, [index], opts, spans)
+        return _finish_frames(arr, overrides, mod, opts, True, plan.pi)
     if len(spans) < nf:
         raise PixelDataError(
             f"Only {len(spans)} frames found in the encapsulated (7FE0,0010) 'Pixel Data',"
@@ -375,9 +403,9 @@ def _encapsulated(src: PixelSource, index: int | None, opts: DecodeOptions
         )
     check_decoded_size(mod, len(spans) if opts.allow_excess_frames else nf,
                        opts.max_decoded_bytes)
-    arr, overrides = _decode_encapsulated(src, list(range(nf)), opts, spans)
+    arr, overrides, plan = _decode_encapsulated(src, list(range(nf)), opts, spans)
     if opts.allow_excess_frames and len(spans) > nf:
-        extra = _excess_frames(src, spans, opts)
+        extra = _excess_frames(src, spans, opts, plan)
         if extra:
             arr = np.concatenate([arr, np.stack(extra)])
             overrides += [{}] * len(extra)
@@ -389,7 +417,7 @@ def _encapsulated(src: PixelSource, index: int | None, opts: DecodeOptions
                 f"'allow_excess_frames=False' to return only the first {nf} frames.",
                 DcmcoreWarning, stacklevel=3,
             )
-    return _finish_frames(arr, overrides, mod, opts, as_frame=False)
+    return _finish_frames(arr, overrides, mod, opts, False, plan.pi)
 
 
 # ---- entry points ---------------------------------------------------------------------
@@ -423,18 +451,14 @@ def iter_decode(
     spans = _frame_pieces(src)
     n = len(spans) if opts.allow_excess_frames else min(len(spans), mod.number_of_frames)
     wanted = range(n) if indices is None else indices
-    decoders = None
-    state_info = None
     for i in wanted:
         if not 0 <= i < len(spans):
             raise PixelDataError(f"There is insufficient pixel data to contain {i + 1} frames")
         check_decoded_size(mod, 1, opts.max_decoded_bytes)
-        if decoders is None:
-            decoders = get_decoders(mod.transfer_syntax_uid, opts.decoding_plugin)
-            state_info = mod.frame_info()
         frame = enc.read_frame(src.read_at, spans[i])
+        plan = FramePlan(mod, opts, frame)
         out = np.empty((1, mod.rows, mod.columns, mod.samples_per_pixel),
                        dtype=target_dtype(mod))
-        extra = decode_chunk_into(decoders, [frame], state_info, opts.plugin_options, i, mod, out,
-                            _shift(mod, opts))
-        yield _finish_frames(out, extra, mod, opts, as_frame=True)
+        extra = decode_chunk_into(plan.decoders, [frame], plan.info, opts.plugin_options, i,
+                                  mod, out, plan.shift)
+        yield _finish_frames(out, extra, mod, opts, True, plan.pi)

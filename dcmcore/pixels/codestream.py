@@ -1,0 +1,152 @@
+"""What the core reads from a frame's codestream before decoding it.
+
+Plugins decode; but a few facts that decide how the *core* shapes the result are in the
+codestream, not the dataset, and must be read the same way whichever plugin decodes:
+
+- JPEG 2000: the precision and signedness of the first component (SIZ marker), used to
+  fix data whose signedness disagrees with Pixel Representation;
+- JPEG-LS: the precision (SOF55), used to sign-extend signed data (JPEG-LS has no sign);
+- JPEG and JPEG-LS: component IDs 'R','G','B' (the data is RGB whatever the dataset says)
+  and a JFIF APP0 segment (the data is YCbCr).
+
+The codestream kind is recognised from its first bytes, not from the transfer syntax.
+"""
+
+from __future__ import annotations
+
+import struct
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from dcmcore.errors import DcmcoreWarning
+
+__all__ = ["CodestreamInfo", "inspect", "corrections"]
+
+_SOF_JPEG = {bytes([0xFF, m]) for m in range(0xC0, 0xD0) if m not in (0xC4, 0xC8, 0xCC)}
+_SOF_JPEGLS = b"\xff\xf7"
+_JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
+
+
+@dataclass
+class CodestreamInfo:
+    """Facts read from one frame's codestream (``kind`` is '' when unrecognised)."""
+
+    kind: str = ""                     # "jpeg", "jpegls", "j2k" or ""
+    precision: int | None = None
+    is_signed: bool | None = None      # J2K only
+    component_ids: list[int] = field(default_factory=list)
+    app: dict[int, bytes] = field(default_factory=dict)
+    baseline: bool = False             # JPEG SOF0
+
+
+def _j2k(data: bytes) -> CodestreamInfo:
+    offset = 0
+    if data[:12] == _JP2_SIGNATURE:  # a JP2 file: find the contiguous codestream box
+        offset = 12
+        while offset + 8 <= len(data):
+            length = int.from_bytes(data[offset:offset + 4], "big")
+            if data[offset + 4:offset + 8] == b"jp2c":
+                offset += 8
+                break
+            if length < 8:
+                return CodestreamInfo()
+            offset += length
+        else:
+            return CodestreamInfo()
+    if data[offset:offset + 4] != b"\xff\x4f\xff\x51" or len(data) < offset + 43:
+        return CodestreamInfo()
+    ssiz = data[offset + 42]  # first component's Ssiz (15444-1 A.5.1)
+    return CodestreamInfo("j2k", (ssiz & 0x7F) + 1, bool(ssiz & 0x80))
+
+
+def _jpeg(data: bytes) -> CodestreamInfo:
+    offset = 2
+    app: dict[int, bytes] = {}
+    n = len(data)
+    while offset + 4 <= n:
+        marker = data[offset:offset + 2]
+        if marker[0] != 0xFF:
+            return CodestreamInfo()
+        if marker in _SOF_JPEG or marker == _SOF_JPEGLS:
+            break
+        length = struct.unpack(">H", data[offset + 2:offset + 4])[0]
+        if length < 2:
+            return CodestreamInfo()
+        if 0xE0 <= marker[1] <= 0xEF:
+            app[marker[1]] = bytes(data[offset + 4:offset + 2 + length])
+        offset += 2 + length
+    else:
+        return CodestreamInfo()
+    if offset + 10 > n:
+        return CodestreamInfo()
+    kind = "jpegls" if marker == _SOF_JPEGLS else "jpeg"
+    precision = data[offset + 4]
+    components = data[offset + 9]
+    ids = [data[offset + 10 + 3 * i] for i in range(components) if offset + 10 + 3 * i < n]
+    return CodestreamInfo(kind, precision, None, ids, app, marker == b"\xff\xc0")
+
+
+def inspect(data: bytes | memoryview) -> CodestreamInfo:
+    """Recognise a JPEG, JPEG-LS or JPEG 2000 codestream and read its header facts."""
+    head = bytes(data[:2])
+    try:
+        if head == b"\xff\xd8":
+            return _jpeg(data)
+        if head == b"\xff\x4f" or bytes(data[:12]) == _JP2_SIGNATURE:
+            return _j2k(data)
+    except (IndexError, struct.error):
+        pass
+    return CodestreamInfo()
+
+
+def corrections(info: CodestreamInfo, mod: Any, options: dict[str, Any]
+                ) -> tuple[str, int]:
+    """Return ``(photometric interpretation of the data, bits to shift)`` for a frame.
+
+    The shift is applied as ``(x << s) >> s`` in the output dtype: it sign-extends signed
+    and masks unsigned values. Rules (those of pydicom 3):
+
+    - JPEG 2000, monochrome: shift by ``bits_allocated - precision`` when the codestream's
+      signedness differs from Pixel Representation; otherwise nothing;
+    - JPEG-LS with Pixel Representation 1: shift by ``bits_allocated - precision``;
+    - anything else: the bits-stored correction ``bits_allocated - bits_stored``;
+    - ``correct_unused_bits`` (True/False) forces the bits-stored correction on or off
+      where no sign correction applies.
+    """
+    pi = str(mod.photometric_interpretation)
+    ba = int(mod.bits_allocated)
+    forced = options.get("correct_unused_bits")
+    bits_stored_shift = ba - int(mod.bits_stored) if ba > int(mod.bits_stored) else 0
+    shift = 0
+    if info.kind == "j2k":
+        if pi in ("MONOCHROME1", "MONOCHROME2") and options.get("apply_j2k_sign_correction",
+                                                                  True):
+            if info.precision and info.is_signed != bool(mod.pixel_representation):
+                shift = max(0, ba - info.precision)
+        elif forced:
+            shift = bits_stored_shift
+    elif info.kind == "jpegls":
+        if int(mod.pixel_representation) == 1 and options.get("apply_jls_sign_correction",
+                                                                True):
+            shift = max(0, ba - (info.precision or int(mod.bits_stored)))
+        elif forced:
+            shift = bits_stored_shift
+    elif forced is None or forced:
+        shift = bits_stored_shift
+
+    if info.kind in ("jpeg", "jpegls") and int(mod.samples_per_pixel) == 3:
+        if info.component_ids in ([82, 71, 66], [114, 103, 98]) and pi != "RGB":
+            warnings.warn(
+                f"The (0028,0004) 'Photometric Interpretation' value is '{pi}' however the "
+                "encoded image's codestream uses component IDs that indicate it should be "
+                "'RGB'", DcmcoreWarning, stacklevel=4)
+            pi = "RGB"
+        elif "YBR" not in pi and any(v.startswith(b"JFIF") for v in info.app.values()):
+            new = "YBR_FULL_422" if info.baseline else "YBR_FULL"
+            warnings.warn(
+                f"The (0028,0004) 'Photometric Interpretation' value is '{pi}' however the "
+                f"encoded image's codestream contains a JFIF APP marker which indicates it "
+                f"should be '{new}'", DcmcoreWarning, stacklevel=4)
+            pi = new
+    return pi, shift
