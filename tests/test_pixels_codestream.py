@@ -180,3 +180,15 @@ def test_unrecognised_or_truncated_codestreams_are_harmless():
     for data in (b"", b"\xff", b"\xff\xd8", b"\xff\xd8\xff\xe0\x00", b"\xff\x4f\xff\x51",
                  b"RLE" * 10, b"\x00\x00\x00\x0cjP  \r\n\x87\n" + b"\x00" * 8):
         assert codestream.inspect(data).kind == ""
+
+
+@pytest.mark.parametrize("as_rgb", [True, False])
+def test_decompress_of_sub_sampled_jpeg_is_not_labelled_sub_sampled(passthrough, as_rgb):
+    raw = np.random.default_rng(9).integers(0, 256, 4 * 6 * 3, dtype=np.uint8)
+    header = _jpeg_header(b"\xff\xc0", 8, 4, 6, [1, 2, 3])
+    ds = _dataset(JPEG, header, raw.tobytes(), rows=4, cols=6, spp=3, ba=8,
+                  pi="YBR_FULL_422")
+    expected = px.pixel_array(ds, decoding_plugin="passthrough", as_rgb=as_rgb)
+    px.decompress(ds, decoding_plugin="passthrough", as_rgb=as_rgb)
+    assert ds.PhotometricInterpretation == ("RGB" if as_rgb else "YBR_FULL")
+    assert_same_array(expected, px.pixel_array(ds, raw=True))

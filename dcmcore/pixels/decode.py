@@ -373,6 +373,8 @@ def _finish_frames(arr: np.ndarray, overrides: list[dict[str, Any]], mod: PixelM
     """
     if overrides:
         pi = overrides[0].get("photometric_interpretation", pi)
+    if pi == "YBR_FULL_422":
+        pi = "YBR_FULL"  # decoded frames are no longer sub-sampled
     n = arr.shape[0]
     if as_frame or n == 1:
         arr = arr[0]
