@@ -1815,3 +1815,77 @@ def test_unknown_ge_private_element_in_implicit_vr_is_un_like_pydicom() -> None:
     assert ds[0x004310FE].VR == "UN"
     assert ds[0x004310FE].value == b"\x01\x02\x03\x04"
     assert str(ds) == str(ref)
+
+
+# ============================================================ random operation sequences
+_FUZZ_KEYWORDS: dict[str, list[Any]] = {
+    "PatientName": ["A^B", "", "X"],
+    "PatientID": ["1", "abc"],
+    "Rows": [1, 512],
+    "Columns": [3],
+    "ImageType": [["A", "B"], "ORIGINAL"],
+    "SliceThickness": ["2.5", 1.25],
+    "StudyDate": ["20200101"],
+    "InstitutionName": ["Inst"],
+    "SeriesNumber": [1, "7"],
+    "WindowCenter": [[1, 2], "40"],
+    "BeamSequence": [[]],
+}
+
+
+def _run_operations(seed: int, ds: Any, lib: Any) -> list[str]:
+    """Apply a seeded random sequence of mapping operations; log results and str(ds)."""
+    import random
+
+    rnd = random.Random(seed)
+    log: list[str] = []
+    for step in range(40):
+        op = rnd.choice(
+            ["set", "del", "pop", "setdefault", "add_new", "private", "slice_del", "update",
+             "popitem", "get", "contains"]
+        )  # fmt: skip
+        kw = rnd.choice(list(_FUZZ_KEYWORDS))
+        value = rnd.choice(_FUZZ_KEYWORDS[kw])
+        try:
+            if op == "set":
+                setattr(ds, kw, value)
+            elif op == "del":
+                delattr(ds, kw)
+            elif op == "pop":
+                elem = ds.pop(kw, None)
+                log.append(f"{type(elem).__name__} {getattr(elem, 'tag', None)}")
+            elif op == "setdefault":
+                log.append(str(ds.setdefault(kw, value)))
+            elif op == "add_new":
+                ds.add_new(0x00092000 + rnd.randint(0, 5), "LO", f"v{step}")
+            elif op == "private":
+                block = ds.private_block(0x0041, rnd.choice(["A", "B"]), create=True)
+                block.add_new(rnd.randint(0, 3), "LO", f"p{step}")
+            elif op == "slice_del":
+                low = rnd.choice([0x00080000, 0x00100000, 0x00200000])
+                del ds[low : low + 0x00010000]
+            elif op == "update":
+                ds.update({kw: value})
+            elif op == "popitem":
+                log.append(str(ds.popitem()[0]) if len(ds) else "empty")
+            elif op == "get":
+                log.append(str(ds.get(kw, "default")))
+            else:
+                log.append(str(kw in ds))
+            log.append(f"{op}: ok")
+        except Exception as exc:  # noqa: BLE001 - the error type is compared
+            log.append(f"{op}: {type(exc).__name__}")
+        log.append(str(ds))
+    return log
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("name", ["CT_small.dcm", "rtplan.dcm"])
+def test_random_operation_sequences_like_pydicom(seed: int, name: str) -> None:
+    ds, ref = _both(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mine = _run_operations(seed, ds, None)
+        theirs = _run_operations(seed, ref, pydicom)
+    for i, (a, b) in enumerate(zip(mine, theirs)):
+        assert a == b, f"step {i // 2}: {mine[i - 1] if i else ''}"
