@@ -506,3 +506,72 @@ def test_corpus_read_file_meta_info_like_pydicom(path: str) -> None:
                 read_file_meta_info(path)
             return
         assert [(int(e.tag), str(e.value)) for e in read_file_meta_info(path)] == expected
+
+
+# ------------------------------------------------------------ large files: windowed reads
+@pytest.fixture
+def tiny_windows(monkeypatch):
+    """Make every file 'large': read in windows of a few dozen bytes."""
+    monkeypatch.setattr(reader, "STREAM_THRESHOLD", 0)
+    monkeypatch.setattr(reader, "_HEAD", 300)
+    monkeypatch.setattr(reader, "_WINDOW", 48)
+    monkeypatch.setattr(reader, "_DIRECT_READ", 24)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[os.path.relpath(p, DATA_DIR) for p in CORPUS])
+def test_corpus_read_in_tiny_windows_is_the_same(path: str, tiny_windows) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        monkey = pytest.MonkeyPatch()
+        with monkey.context() as m:
+            m.setattr(reader, "STREAM_THRESHOLD", 1 << 62)
+            try:
+                expected = _tree(dcmread(path))
+            except InvalidDicomError:
+                with pytest.raises(InvalidDicomError):
+                    dcmread(path)
+                return
+        assert _tree(dcmread(path)) == expected
+        with open(path, "rb") as fh:
+            assert _tree(dcmread(fh)) == expected
+
+
+def test_windowed_read_reads_large_values_on_their_own(tiny_windows) -> None:
+    pixels = bytes(range(256)) * 40
+    body = elem(0x00100010, "PN", text("Big^Value")) + elem(0x7FE00010, "OB", pixels)
+    path = pathlib.Path(os.environ.get("TMPDIR", "/tmp")) / f"dcmcore_big_{os.getpid()}.dcm"
+    path.write_bytes(part10(body))
+    try:
+        ds = dcmread(path)
+        assert ds.get_item(0x7FE00010).value_tell == len(part10(body)) - len(pixels)
+        assert ds[0x7FE00010].value == pixels
+        assert list(dcmread(path, stop_before_pixels=True).keys()) == [0x00100010]
+        assert list(dcmread(path, specific_tags=[0x00100010]).keys()) == [0x00100010]
+        with open(path, "rb") as fh:
+            dcmread(fh, stop_before_pixels=True)
+            assert fh.read(4) == b"\xe0\x7f\x10\x00"
+    finally:
+        path.unlink()
+
+
+def test_windowed_read_of_truncated_and_malformed_files(tiny_windows) -> None:
+    data = part10(
+        elem(0x00100010, "PN", text("Cut^Short"))
+        + sequence(
+            0x00081115, [item(elem(0x00081150, "UI", b"1.2\0"), undefined=True)], undefined=True
+        )
+        + elem(0x7FE00010, "OB", b"\1" * 200)
+    )
+    for cut in (len(data) - 100, len(data) - 230, len(data) - 2):
+        buf = io.BytesIO(data[:cut])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ds = dcmread(buf)
+        assert any("byte offset" in str(w.message) for w in caught)
+        assert str(ds[0x00100010].value) == "Cut^Short"
+    bad = part10(
+        elem(0x00100010, "PN", text("X"))
+        + struct.pack("<HH2sHL", 0x7FE0, 0x10, b"OB", 0, 0xFFFFFFF0)
+    )
+    with pytest.raises(MalformedDataError):
+        dcmread(io.BytesIO(bad + b"\0" * 500))

@@ -30,6 +30,7 @@ from dcmcore.io.scan import (
     MAX_SEQUENCE_DEPTH,
     SEQ_DELIM,
     UNDEFINED,
+    NeedMore,
     SequenceBytes,
     _too_long,
     find_sequence_end,
@@ -40,7 +41,17 @@ from dcmcore.io.scan import (
 )
 from dcmcore.tag import BaseTag
 
+#: read_elements status: all elements read (or a stop condition met)
+DONE = 0
+#: read_elements status: the data ended inside an element (lenient reads)
+TRUNCATED = 1
+#: read_elements status: the window ended inside an element (partial reads)
+NEED_MORE = 2
+
 __all__ = [
+    "DONE",
+    "TRUNCATED",
+    "NEED_MORE",
     "MAX_SEQUENCE_DEPTH",
     "SequenceBytes",
     "parse_sequence",
@@ -66,7 +77,8 @@ def read_elements(
     defer_size: int | None = None,
     context: str = "data set",
     complete: bool = False,
-) -> tuple[dict[BaseTag, RawDataElement], int, bool]:
+    partial: bool = False,
+) -> tuple[dict[BaseTag, RawDataElement], int, int]:
     """Parse the elements in ``buf[pos:end]`` into raw data elements.
 
     Parameters
@@ -92,15 +104,19 @@ def read_elements(
     complete : bool
         `buf` holds all its data (an item of a complete sequence value):
         running past its end is corruption, not truncation.
+    partial : bool
+        `buf` is a window of a file that goes on after it: an element that
+        does not fit stops the read with status :data:`NEED_MORE`.
 
     Returns
     -------
     elements : dict
         Tag to :class:`RawDataElement`, in file order.
     pos : int
-        Where reading stopped.
-    truncated : bool
-        True when the data ended early (lenient reads only).
+        Where reading stopped (the start of the element that did not fit).
+    status : int
+        :data:`DONE`, :data:`TRUNCATED` (the data ended early; lenient reads
+        only) or :data:`NEED_MORE` (with `partial`).
     """
     unpack_tl, unpack_ex, unpack_len = _HEADERS[little]
     names = _VR_NAMES
@@ -116,20 +132,22 @@ def read_elements(
     plain = only is None and defer_size is None
     while pos < data_end:
         if pos + 8 > data_end:
+            if partial:
+                return elements, pos, NEED_MORE
             problem(_too_long(8, pos, end, avail, None, f"element header in the {context}", base))
-            return elements, data_end, True
+            return elements, data_end, TRUNCATED
         if implicit:
             group, elem, length = unpack_tl(buf, pos)
             tag = group << 16 | elem
             if stop_when is not None and stop_when(tag):
-                return elements, pos, False
+                return elements, pos, DONE
             vr = None
             hdr = 8
         else:
             group, elem, raw_vr, length = unpack_ex(buf, pos)
             tag = group << 16 | elem
             if stop_when is not None and stop_when(tag):
-                return elements, pos, False
+                return elements, pos, DONE
             vr = names.get(raw_vr)
             if vr is None or group == 0xFFFE:
                 if group == 0xFFFE:
@@ -140,8 +158,10 @@ def read_elements(
                     vr, length, hdr = _unknown_vr(buf, pos, raw_vr, length, tag, base, little)
             elif raw_vr in long_vrs:
                 if pos + 12 > data_end:
+                    if partial:
+                        return elements, pos, NEED_MORE
                     problem(_too_long(12, pos, end, avail, tag, "element header", base))
-                    return elements, data_end, True
+                    return elements, data_end, TRUNCATED
                 length = unpack_len(buf, pos + 8)[0]
                 hdr = 12
             else:
@@ -156,12 +176,16 @@ def read_elements(
                 ),
                 soft=True,
             )
-            return elements, pos, False
+            return elements, pos, DONE
         vpos = pos + hdr
         if length == UNDEFINED:
-            value, after, seq_vr, cut, un_seq = _undefined_value(
-                buf, pos, vpos, end, tag, vr, implicit, little, base, child_depth, ends, complete
-            )
+            try:
+                value, after, seq_vr, cut, un_seq = _undefined_value(
+                    buf, pos, vpos, end, tag, vr, implicit, little, base, child_depth, ends,
+                    complete, partial,
+                )  # fmt: skip
+            except NeedMore:
+                return elements, pos, NEED_MORE
             if only is None or tag in only or tag == CHARSET_TAG:
                 t = BT(tag)
                 elements[t] = new(
@@ -170,12 +194,14 @@ def read_elements(
                      implicit or un_seq, little or un_seq, True, True),
                 )  # fmt: skip
             if cut:
-                return elements, data_end, True
+                return elements, data_end, TRUNCATED
             pos = after
             continue
         nxt = vpos + length
         cut = False
         if nxt > data_end:
+            if partial:
+                return elements, pos, NEED_MORE
             exc = _too_long(length, vpos, end, avail, tag, "element value", base)
             problem(exc)
             nxt = data_end
@@ -186,7 +212,7 @@ def read_elements(
             if only is not None and tag not in only and tag != CHARSET_TAG:
                 pos = nxt
                 if cut:
-                    return elements, data_end, True
+                    return elements, data_end, TRUNCATED
                 continue
             if defer_size is not None and length > defer_size and tag != CHARSET_TAG and not cut:
                 value = None
@@ -195,9 +221,9 @@ def read_elements(
         t = BT(tag)
         elements[t] = new(RDE, (t, vr, length, value, base + vpos, implicit, little, True, False))
         if cut:
-            return elements, data_end, True
+            return elements, data_end, TRUNCATED
         pos = nxt
-    return elements, pos, False
+    return elements, pos, NEED_MORE if partial else DONE
 
 
 def _unknown_vr(
@@ -264,6 +290,7 @@ def _undefined_value(
     depth: int,
     ends: dict[int, tuple[int, int]] | None,
     complete: bool,
+    partial: bool = False,
 ) -> tuple[bytes, int, str | None, bool, bool]:
     """Read an undefined-length value: a sequence, encapsulated pixel data or a delimited value.
 
@@ -289,6 +316,7 @@ def _undefined_value(
         items, content_end, after, cut = find_sequence_end(
             buf, vpos, end, True if un else little, implicit=implicit or un, detect=not implicit,
             tag=tag, depth=depth, base=base, origin=vpos, ends=found, complete=complete,
+            partial=partial,
         )  # fmt: skip
         value = SequenceBytes(memoryview(buf)[vpos:content_end])
         value.items = items
@@ -299,7 +327,7 @@ def _undefined_value(
     _, content_end, after, cut = find_sequence_end(
         buf, vpos, end, True if un else little, implicit=implicit or un,
         detect=is_seq and not implicit, tag=tag, depth=depth, base=base, items_only=is_seq,
-        complete=complete,
+        complete=complete, partial=partial,
     )  # fmt: skip
     if cut and is_seq:
         value = SequenceBytes(memoryview(buf)[vpos:content_end])

@@ -13,6 +13,7 @@ import io
 import mmap
 import os
 import re
+import struct
 import zlib
 from collections.abc import Iterable
 from typing import Any, BinaryIO
@@ -21,6 +22,9 @@ from dcmcore import config
 from dcmcore.errors import InvalidDicomError, MalformedDataError, TruncatedDataError
 from dcmcore.io.parser import (
     CHARSET_TAG,
+    DONE,
+    NEED_MORE,
+    UNDEFINED,
     RawDataElement,
     SequenceBytes,
     looks_implicit,
@@ -42,6 +46,15 @@ __all__ = [
 
 #: Largest data set a deflated file may inflate to (bytes); larger raises.
 MAX_INFLATED_SIZE = 4 * 2**30
+#: Files (or file-likes) larger than this are read in windows, so a large value is read
+#: straight from the file into its own bytes instead of being sliced from a copy of the file.
+STREAM_THRESHOLD = 64 * 2**20
+#: First window (preamble, file meta and the start of the data set).
+_HEAD = 2**20
+#: Later windows start at least this large and double while an element does not fit.
+_WINDOW = 4 * 2**20
+#: Values at least this long that do not fit in a window are read on their own.
+_DIRECT_READ = 2**20
 _INFLATE_CHUNK = 1 << 20
 _STOP_PIXEL_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
 _UNITS = {
@@ -156,6 +169,9 @@ class _Input:
         #: the caller's file-like object, if one was given
         self.owner_file: Any = None
         self.mapped: mmap.mmap | None = None
+        #: set when the data is read in windows: the file and the bytes it has from `start`
+        self.fh: Any = None
+        self.size = 0
         if isinstance(fp, (bytes, bytearray, memoryview)):
             data = bytes(fp)
             self.source: Any = io.BytesIO(data)
@@ -185,6 +201,12 @@ class _Input:
         self.data = self._load(fp, defer)
 
     def _load(self, fh: Any, defer: bool) -> Any:
+        if not defer:
+            size = _remaining(fh, self.start)
+            if size > STREAM_THRESHOLD:
+                self.fh = fh
+                self.size = size
+                return _read_exactly(fh, min(max(_HEAD, 144), size))
         if defer:
             try:
                 fileno = fh.fileno()
@@ -201,6 +223,14 @@ class _Input:
             data = bytes(data)
         return data
 
+    def load_rest(self) -> Any:
+        """Leave windowed mode: read the rest of the file after the first window."""
+        if self.fh is not None:
+            self.fh.seek(self.start + len(self.data))
+            self.data = self.data + self.fh.read()
+            self.fh = None
+        return self.data
+
     def close(self) -> None:
         self.data = b""
         if self.mapped is not None:
@@ -210,6 +240,27 @@ class _Input:
                 pass
         for fh in self.closers:
             fh.close()
+
+
+def _remaining(fh: Any, start: int) -> int:
+    """Bytes left in `fh` from `start`, or 0 when that cannot be known cheaply."""
+    try:
+        return os.fstat(fh.fileno()).st_size - start
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        pass
+    try:
+        end = fh.seek(0, os.SEEK_END)
+        fh.seek(start)
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        return 0
+    return (end if isinstance(end, int) else fh.tell()) - start
+
+
+def _read_exactly(fh: Any, n: int) -> bytes:
+    data = fh.read(n)
+    if not isinstance(data, bytes):
+        data = bytes(data)
+    return data
 
 
 def _text(raw: RawDataElement | None) -> str | None:
@@ -235,14 +286,19 @@ def _not_group(group: int) -> Any:
     return lambda tag: tag >> 16 != group
 
 
-def _read_meta(data: Any, pos: int) -> tuple[dict[BaseTag, RawDataElement], int, bool]:
-    """Read the group 0002 elements at `pos` (explicit VR LE; implicit VR tolerated)."""
+def _read_meta(
+    data: Any, pos: int, partial: bool = False
+) -> tuple[dict[BaseTag, RawDataElement], int, int]:
+    """Read the group 0002 elements at `pos` (explicit VR LE; implicit VR tolerated).
+
+    Returns the elements, where they end and the :func:`read_elements` status.
+    """
     end = len(data)
     if pos + 8 > end or bytes(data[pos : pos + 2]) != b"\x02\x00":
-        return {}, pos, False
+        return {}, pos, NEED_MORE if partial and pos + 8 > end else DONE
     # some writers use implicit VR here; tolerated silently, as pydicom does
     implicit = looks_implicit(data, pos, end)
-    elements, stop, cut = read_elements(
+    return read_elements(
         data,
         pos,
         end,
@@ -250,8 +306,8 @@ def _read_meta(data: Any, pos: int) -> tuple[dict[BaseTag, RawDataElement], int,
         True,
         stop_when=_not_group(0x0002),
         context="file meta information",
+        partial=partial,
     )
-    return elements, stop, implicit
 
 
 def _guess_encoding(data: Any, pos: int) -> tuple[bool, bool]:
@@ -385,43 +441,61 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
     from dcmcore.dataset import FileDataset, FileMetaDataset
 
     data = src.data
+    windowed = src.fh is not None
     preamble, pos = _read_preamble(data, force)
-    meta, pos, _ = _read_meta(data, pos)
+    meta, pos, status = _read_meta(data, pos, partial=windowed)
     # command set elements (group 0000) are always implicit VR little endian
     command: dict[BaseTag, RawDataElement] = {}
-    if bytes(data[pos : pos + 2]) == b"\0\0" and len(data) >= pos + 8:
-        command, pos, _ = read_elements(
-            data, pos, len(data), True, True, stop_when=_not_group(0x0000), context="command set"
-        )
+    if status == DONE and bytes(data[pos : pos + 2]) == b"\0\0" and len(data) >= pos + 8:
+        command, pos, status = read_elements(
+            data, pos, len(data), True, True, stop_when=_not_group(0x0000),
+            context="command set", partial=windowed,
+        )  # fmt: skip
+    if status == NEED_MORE:  # an unusually long header: read it all at once
+        data = src.load_rest()
+        windowed = False
+        preamble, pos = _read_preamble(data, force)
+        meta, pos, _ = _read_meta(data, pos)
+        if bytes(data[pos : pos + 2]) == b"\0\0" and len(data) >= pos + 8:
+            command, pos, _ = read_elements(
+                data, pos, len(data), True, True, stop_when=_not_group(0x0000),
+                context="command set",
+            )  # fmt: skip
 
     uid = _text(meta.get(BaseTag(0x00020010)))
-    end = len(data)
     implicit, little, deflated = (True, True, False)
-    if pos < end:
+    if pos < len(data):
         implicit, little, deflated = _encoding_for(uid, data, pos)
     base = src.start
     stop_when = (lambda tag: tag in _STOP_PIXEL_TAGS) if stop_before_pixels else None
     if deflated:
+        if windowed:
+            data = src.load_rest()
+            windowed = False
         data = inflate(memoryview(data)[pos:], offset=base + pos)
         pos = 0
         base = 0
         defer = None  # values of an inflated stream cannot be read back from the file
     if pos < len(data):
         implicit = _check_vr_encoding(data, pos, implicit, little, stop_when)
-    elements, stop, _ = read_elements(
-        data,
-        pos,
-        len(data),
-        implicit,
-        little,
-        base=base,
-        stop_when=stop_when,
-        only=only,
-        defer_size=defer,
-    )
-    if stop < len(data) and not deflated and src.owner_file is not None:
+    if windowed:
+        elements, stop = _read_windows(src, pos, implicit, little, stop_when, only)
+    else:
+        elements, stop, _ = read_elements(
+            data,
+            pos,
+            len(data),
+            implicit,
+            little,
+            base=base,
+            stop_when=stop_when,
+            only=only,
+            defer_size=defer,
+        )
+        stop += base
+    if not deflated and src.owner_file is not None and stop < src.start + max(src.size, len(data)):
         # as pydicom: a caller's file is left at the element reading stopped before
-        src.owner_file.seek(src.start + stop)
+        src.owner_file.seek(stop)
     if command:
         elements = {**command, **elements}
     file_meta = FileMetaDataset(meta)
@@ -431,6 +505,87 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
     encoding = _encodings_of(elements) or "iso8859"
     ds.set_original_encoding(implicit, little, encoding)
     return ds
+
+
+def _peek_header(
+    buf: bytes, pos: int, implicit: bool, little: bool
+) -> tuple[int, Any, int, int] | None:
+    """(tag, VR, length, header size) of a plain element at `pos`, or None."""
+    from dcmcore.io.parser import _LONG_VRS, _VR_NAMES
+
+    order = "<" if little else ">"
+    if pos + 8 > len(buf):
+        return None
+    group, elem = struct.unpack_from(order + "HH", buf, pos)
+    if group == 0xFFFE:
+        return None
+    tag = group << 16 | elem
+    if implicit:
+        return tag, None, struct.unpack_from(order + "L", buf, pos + 4)[0], 8
+    raw_vr = bytes(buf[pos + 4 : pos + 6])
+    vr = _VR_NAMES.get(raw_vr)
+    if vr is None:
+        return None
+    if raw_vr in _LONG_VRS:
+        if pos + 12 > len(buf):
+            return None
+        return tag, vr, struct.unpack_from(order + "L", buf, pos + 8)[0], 12
+    return tag, vr, struct.unpack_from(order + "H", buf, pos + 6)[0], 8
+
+
+def _read_windows(
+    src: _Input, pos: int, implicit: bool, little: bool, stop_when: Any, only: Any
+) -> tuple[dict[BaseTag, RawDataElement], int]:
+    """Read the top-level data set of a large file window by window.
+
+    Returns the elements and the absolute offset where reading stopped.
+    """
+    fh = src.fh
+    buf = src.data
+    off = src.start  # file offset of buf[0]
+    total = src.start + src.size
+    elements: dict[BaseTag, RawDataElement] = {}
+    while True:
+        partial = off + len(buf) < total
+        found, stop, status = read_elements(
+            buf, pos, len(buf), implicit, little, base=off, stop_when=stop_when, only=only,
+            partial=partial,
+        )  # fmt: skip
+        elements.update(found)
+        if status != NEED_MORE:
+            return elements, off + stop
+        header = _peek_header(buf, stop, implicit, little)
+        if header is not None:
+            tag, vr, length, size = header
+            vstart = off + stop + size
+            if (
+                length != UNDEFINED
+                and length >= _DIRECT_READ
+                and vstart + length <= total
+                and (stop_when is None or not stop_when(tag))
+            ):
+                # a large value: read it on its own, then go on after it
+                if only is None or tag in only or tag == CHARSET_TAG:
+                    fh.seek(vstart)
+                    value = _read_exactly(fh, length)
+                    if len(value) == length:
+                        t = BaseTag(tag)
+                        elements[t] = RawDataElement(
+                            t, vr, length, value, vstart, implicit, little, True, False
+                        )
+                    else:  # the file changed under us: let the normal path report it
+                        header = None
+                if header is not None:
+                    off = vstart + length
+                    fh.seek(off)
+                    buf = _read_exactly(fh, min(_WINDOW, total - off))
+                    pos = 0
+                    continue
+        # the element needs a larger window: start one at it, twice as large
+        off += stop
+        fh.seek(off)
+        buf = _read_exactly(fh, min(max(2 * (len(buf) - stop), _WINDOW), total - off))
+        pos = 0
 
 
 def read_file_meta_info(filename: str | os.PathLike[str]) -> Any:

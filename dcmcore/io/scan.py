@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "MAX_SEQUENCE_DEPTH",
+    "NeedMore",
     "SequenceBytes",
     "find_sequence_end",
     "split_items",
@@ -51,6 +52,10 @@ _HEADERS = {
 }
 _ITEM_BYTES = {True: b"\xfe\xff\x00\xe0", False: b"\xff\xfe\xe0\x00"}
 _SEQ_DELIM_BYTES = {True: b"\xfe\xff\xdd\xe0", False: b"\xff\xfe\xe0\xdd"}
+
+
+class NeedMore(Exception):
+    """Raised by walks over a window of a file when the window ends too early."""
 
 
 class SequenceBytes(bytes):
@@ -181,6 +186,7 @@ def find_sequence_end(
     ends: dict[int, tuple[int, int]] | None = None,
     items_only: bool = True,
     complete: bool = False,
+    partial: bool = False,
 ) -> tuple[list[tuple[int, int, bool, bool]], int, int, bool]:
     """Walk an undefined-length sequence (or encapsulated value) without parsing values.
 
@@ -206,6 +212,9 @@ def find_sequence_end(
         Offset of ``buf[0]`` in the file (for messages).
     origin : int
         Subtracted from the positions recorded in `items` and `ends`.
+    partial : bool
+        `buf` is a window of a file that goes on after it: reaching its end
+        raises :class:`NeedMore` (the reader then reads a larger window).
     complete : bool
         `buf` is known to hold all its data (a complete sequence value):
         running past its end is corruption, never truncation.
@@ -251,6 +260,8 @@ def find_sequence_end(
 
     while True:
         if pos + 8 > data_end:
+            if partial:
+                raise NeedMore
             what = "item" if in_item else "sequence"
             if data_end >= avail:
                 exc: InvalidDicomError = TruncatedDataError(
@@ -289,6 +300,8 @@ def find_sequence_end(
                     continue
                 stop = pos + 8 + length
                 if stop > data_end:
+                    if partial:
+                        raise NeedMore
                     exc = _too_long(length, pos + 8, end, avail, ITEM, "item", base)
                     problem(exc, stacklevel=4)
                     if not stack:
@@ -317,6 +330,8 @@ def find_sequence_end(
                 while found != -1 and (found - seq_start) % 2:
                     found = buf.find(seq_delim_bytes, found + 1, data_end)
                 if found == -1 or found + 8 > data_end:
+                    if partial:
+                        raise NeedMore
                     problem(
                         TruncatedDataError(
                             "no sequence delimiter found for the undefined length value",
@@ -353,6 +368,8 @@ def find_sequence_end(
                     hdr = 8
                 elif vr in long_vrs:
                     if pos + 12 > data_end:
+                        if partial:
+                            raise NeedMore
                         problem(
                             _too_long(
                                 12, pos, end, avail, group << 16 | elem, "element header", base
@@ -396,6 +413,8 @@ def find_sequence_end(
                 continue
             nxt = pos + hdr + length
             if nxt > data_end:
+                if partial:
+                    raise NeedMore
                 exc = _too_long(length, pos + hdr, end, avail, t, "element value", base)
                 problem(exc, stacklevel=4)
                 return _cut_off(items, stack, in_item, item_start, cur_implicit, data_end, origin)
