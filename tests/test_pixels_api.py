@@ -16,7 +16,10 @@ pydicom = pytest.importorskip("pydicom")
 
 import dcmcore.pixels as px  # noqa: E402
 from dcmcore.errors import PixelDataError  # noqa: E402
-from dcmcore.pixels.deflate_frames import DEFLATED_IMAGE_FRAME  # noqa: E402
+from dcmcore.pixels.deflate_frames import (  # noqa: E402
+    DEFLATED_IMAGE_FRAME,
+    ENCAPSULATED_UNCOMPRESSED,
+)
 
 EXPLICIT_LE = "1.2.840.10008.1.2.1"
 
@@ -108,13 +111,14 @@ def test_set_pixel_data_refuses_big_endian():
     (32, 1, 0, 2, 32, 0), (1, 1, 0, 3, 1, 0),
 ])
 @pytest.mark.parametrize("ext", [False, True])
-def test_compress_deflate_round_trip_and_decompress(ba, spp, pc, frames, bs, pr, ext):
+@pytest.mark.parametrize("target", [DEFLATED_IMAGE_FRAME, ENCAPSULATED_UNCOMPRESSED])
+def test_compress_builtin_round_trip_and_decompress(ba, spp, pc, frames, bs, pr, ext, target):
     ds = make_ds(rows=5, cols=6, spp=spp, ba=ba, bs=bs, pr=pr, pc=pc, frames=frames,
                  seed=ba)
     original = px.pixel_array(ds)
     uid = ds.SOPInstanceUID
-    px.compress(ds, DEFLATED_IMAGE_FRAME, encapsulate_ext=ext)
-    assert ds.file_meta.TransferSyntaxUID == DEFLATED_IMAGE_FRAME
+    px.compress(ds, target, encapsulate_ext=ext)
+    assert ds.file_meta.TransferSyntaxUID == target
     assert ds["PixelData"].is_undefined_length and ds["PixelData"].VR == "OB"
     assert ds.SOPInstanceUID != uid
     assert ("ExtendedOffsetTable" in ds) == ext

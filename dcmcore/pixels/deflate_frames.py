@@ -1,8 +1,12 @@
-"""Deflated Image Frame Compression (1.2.840.10008.1.2.8.1), built in.
+"""Builtin codecs for frames that are native data: deflated or not.
 
-Each frame is the native (little endian, bit-packed for Bits Allocated 1) encoding of
-one frame, compressed with Deflate (RFC 1951). The decoder and encoder are registered
-through the codecs registry as the builtin plugin ``"deflate"``; they need only zlib.
+- Deflated Image Frame Compression (1.2.840.10008.1.2.8.1): each frame is the native
+  (little endian, bit-packed for Bits Allocated 1) encoding of one frame, compressed
+  with Deflate (RFC 1951); codec ``"deflate"``, zlib only.
+- Encapsulated Uncompressed Explicit VR Little Endian (1.2.840.10008.1.2.1.98): each
+  frame is the native encoding itself; codec ``"uncompressed"``.
+
+Both are registered through the codecs registry as the builtin plugin ``"deflate"``.
 """
 
 from __future__ import annotations
@@ -12,9 +16,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DEFLATED_IMAGE_FRAME", "DeflateDecoder", "DeflateEncoder", "decoders", "encoders"]
+__all__ = [
+    "DEFLATED_IMAGE_FRAME", "ENCAPSULATED_UNCOMPRESSED", "DeflateDecoder", "DeflateEncoder",
+    "UncompressedDecoder", "UncompressedEncoder", "decoders", "encoders",
+]
 
 DEFLATED_IMAGE_FRAME = "1.2.840.10008.1.2.8.1"
+ENCAPSULATED_UNCOMPRESSED = "1.2.840.10008.1.2.1.98"
 
 try:  # the codecs base classes, when the plugin system is there
     from dcmcore.codecs import Decoder as _DecoderBase
@@ -51,22 +59,26 @@ class DeflateDecoder(_DecoderBase):  # type: ignore[misc,valid-type]
         return None
 
     def decode(self, data: bytes, info: Any, **options: Any) -> np.ndarray:
-        raw = _inflate(bytes(data))
-        n = int(info.rows) * int(info.columns) * int(info.samples_per_pixel)
-        if int(info.bits_allocated) == 1:
-            need = -(-n // 8)
-            if len(raw) < need:
-                raise ValueError(f"inflated frame has {len(raw)} bytes, {need} needed")
-            bits = np.unpackbits(np.frombuffer(raw, np.uint8, count=need), bitorder="little")
-            return bits[:n]
-        dtype = _frame_dtype(info)
-        need = n * dtype.itemsize
-        if len(raw) < need:
-            raise ValueError(f"inflated frame has {len(raw)} bytes, {need} needed")
-        return np.frombuffer(raw, dtype=dtype, count=n)
+        return _unpack_frame(_inflate(bytes(data)), info)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), ())
+
+
+def _unpack_frame(raw: bytes, info: Any) -> np.ndarray:
+    """A native frame's bytes as a flat array (native layout: planar as declared)."""
+    n = int(info.rows) * int(info.columns) * int(info.samples_per_pixel)
+    if int(info.bits_allocated) == 1:
+        need = -(-n // 8)
+        if len(raw) < need:
+            raise ValueError(f"the frame has {len(raw)} bytes, {need} needed")
+        bits = np.unpackbits(np.frombuffer(raw, np.uint8, count=need), bitorder="little")
+        return bits[:n]
+    dtype = _frame_dtype(info)
+    need = n * dtype.itemsize
+    if len(raw) < need:
+        raise ValueError(f"the frame has {len(raw)} bytes, {need} needed")
+    return np.frombuffer(raw, dtype=dtype, count=n)
 
 
 class DeflateEncoder(_EncoderBase):  # type: ignore[misc,valid-type]
@@ -83,16 +95,58 @@ class DeflateEncoder(_EncoderBase):  # type: ignore[misc,valid-type]
 
     def encode(self, arr: np.ndarray, info: Any, **options: Any) -> bytes:
         level = int(options.get("level", 6))
-        if int(info.bits_allocated) == 1:
-            raw = np.packbits(np.asarray(arr, dtype=np.uint8).reshape(-1),
-                              bitorder="little").tobytes()
-        else:
-            a = np.asarray(arr)
-            if int(info.samples_per_pixel) > 1 and int(info.planar_configuration) == 1:
-                a = np.moveaxis(a.reshape(int(info.rows), int(info.columns), -1), -1, 0)
-            raw = np.ascontiguousarray(a, dtype=_frame_dtype(info)).tobytes()
         comp = zlib.compressobj(level, zlib.DEFLATED, -15)
-        return comp.compress(raw) + comp.flush()
+        return comp.compress(_pack_frame(arr, info)) + comp.flush()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), ())
+
+
+def _pack_frame(arr: np.ndarray, info: Any) -> bytes:
+    """The native encoding of one frame given as (rows, columns[, samples])."""
+    if int(info.bits_allocated) == 1:
+        return np.packbits(np.asarray(arr, dtype=np.uint8).reshape(-1),
+                           bitorder="little").tobytes()
+    a = np.asarray(arr)
+    if int(info.samples_per_pixel) > 1 and int(info.planar_configuration) == 1:
+        a = np.moveaxis(a.reshape(int(info.rows), int(info.columns), -1), -1, 0)
+    return np.ascontiguousarray(a, dtype=_frame_dtype(info)).tobytes()
+
+
+class UncompressedDecoder(_DecoderBase):  # type: ignore[misc,valid-type]
+    """Frames of Encapsulated Uncompressed Explicit VR Little Endian: native bytes."""
+
+    name = "uncompressed"
+    transfer_syntaxes = (ENCAPSULATED_UNCOMPRESSED,)
+    priority = 50
+    thread_safe = True
+    supports_batch = False
+    options: dict[str, Any] = {}
+
+    def unavailable_reason(self) -> str | None:
+        return None
+
+    def decode(self, data: bytes, info: Any, **options: Any) -> np.ndarray:
+        return _unpack_frame(bytes(data), info)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), ())
+
+
+class UncompressedEncoder(_EncoderBase):  # type: ignore[misc,valid-type]
+    """Native bytes of a frame, for Encapsulated Uncompressed Explicit VR Little Endian."""
+
+    name = "uncompressed"
+    transfer_syntaxes = (ENCAPSULATED_UNCOMPRESSED,)
+    priority = 50
+    thread_safe = True
+    options: dict[str, Any] = {}
+
+    def unavailable_reason(self) -> str | None:
+        return None
+
+    def encode(self, arr: np.ndarray, info: Any, **options: Any) -> bytes:
+        return _pack_frame(arr, info)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), ())
@@ -100,12 +154,12 @@ class DeflateEncoder(_EncoderBase):  # type: ignore[misc,valid-type]
 
 def decoders() -> list[Any]:
     """The builtin decoders of this module."""
-    return [DeflateDecoder()]
+    return [DeflateDecoder(), UncompressedDecoder()]
 
 
 def encoders() -> list[Any]:
     """The builtin encoders of this module."""
-    return [DeflateEncoder()]
+    return [DeflateEncoder(), UncompressedEncoder()]
 
 
 class DeflatePlugin:
