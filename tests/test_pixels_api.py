@@ -465,3 +465,28 @@ def test_set_pixel_data_single_frame_removes_number_of_frames_as_documented(shap
     assert "NumberOfFrames" not in ds
     assert (ds.Rows, ds.Columns) == (4, 6)
     assert px.pixel_array(ds).shape == shape[1:]
+
+
+def test_corrupted_files_raise_library_errors():
+    import random
+
+    from dcmcore.errors import DcmcoreError
+
+    bases = []
+    ds = make_ds(rows=8, cols=8, ba=16, frames=3)
+    bases.append(write_file(ds))
+    px.compress(ds, DEFLATED_IMAGE_FRAME)
+    bases.append(write_file(ds, DEFLATED_IMAGE_FRAME))
+    rng = random.Random(1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(300):
+            data = bytearray(rng.choice(bases))
+            for _ in range(rng.randint(1, 4)):
+                data[rng.randrange(132, len(data))] = rng.randrange(256)
+            if rng.random() < 0.2:
+                data = data[:rng.randrange(132, len(data))]
+            try:
+                px.pixel_array(io.BytesIO(bytes(data)))
+            except (DcmcoreError, ValueError, AttributeError, EOFError):
+                pass
