@@ -31,6 +31,7 @@ IMPLICIT_LE = "1.2.840.10008.1.2"
 RLE = "1.2.840.10008.1.2.5"
 JLS_LOSSLESS = "1.2.840.10008.1.2.4.80"
 JLS_NEAR = "1.2.840.10008.1.2.4.81"
+J2K_LOSSLESS = "1.2.840.10008.1.2.4.90"
 J2K = "1.2.840.10008.1.2.4.91"
 
 
@@ -55,7 +56,7 @@ class _RecordingEncoder(codecs.Encoder):
     """Stores the frame bytes as they are and records the options it got."""
 
     name = "seed-recorder"
-    transfer_syntaxes = (JLS_LOSSLESS, JLS_NEAR, J2K)
+    transfer_syntaxes = (JLS_LOSSLESS, JLS_NEAR, J2K_LOSSLESS, J2K)
     priority = 1000
     options = {"jls_error": None, "j2k_cr": None, "j2k_psnr": None, "seed_option": None}
 
@@ -69,7 +70,7 @@ class _RecordingDecoder(codecs.Decoder):
     """Reads back what the recording encoder stored; records its options."""
 
     name = "seed-recorder"
-    transfer_syntaxes = (JLS_LOSSLESS, JLS_NEAR, J2K)
+    transfer_syntaxes = (JLS_LOSSLESS, JLS_NEAR, J2K_LOSSLESS, J2K)
     priority = 1000
     options = {"seed_option": None}
 
@@ -820,3 +821,32 @@ def test_convert_pixel_data_result_is_what_pixel_array_returns() -> None:
         ds.convert_pixel_data()
     arr = ds.pixel_array
     assert ds.pixel_array is arr
+
+
+@pytest.mark.parametrize("uid", [JLS_LOSSLESS, JLS_NEAR, J2K_LOSSLESS, J2K, RLE])
+def test_compress_each_documented_transfer_syntax(uid: str, recorder: list[Any]) -> None:
+    """The table of supported syntaxes: the dataset is updated and decodes back."""
+    ds = _mine("CT_small.dcm")
+    original = ds.pixel_array.copy()
+    plugin = "rle" if uid == RLE else "seed-recorder"
+    ds.compress(uid, encoding_plugin=plugin, generate_instance_uid=False)
+    assert ds.file_meta.TransferSyntaxUID == uid
+    assert ds["PixelData"].is_undefined_length
+    assert ds["PixelData"].VR == "OB"
+    ds.pixel_array_options(decoding_plugin=plugin)
+    assert np.array_equal(ds.pixel_array, original)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="compress() to a UID no encoder implements anywhere (no known provider) raises "
+    "NoPluginError (a RuntimeError); pydicom raises NotImplementedError ('No pixel data "
+    "encoders have been implemented for ...')",
+)
+@pytest.mark.parametrize("uid", ["1.2.3.4", "not a uid"])
+def test_compress_unimplemented_syntax_raises_not_implemented_like_pydicom(uid: str) -> None:
+    ds, ref = _both("CT_small.dcm")
+    with pytest.raises(NotImplementedError):
+        ref.compress(uid)
+    with pytest.raises(NotImplementedError):
+        ds.compress(uid)
