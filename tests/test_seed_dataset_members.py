@@ -1918,3 +1918,36 @@ def test_members_over_whole_corpus_like_pydicom(path: str) -> None:
     if mine != theirs:  # the one known naming difference (see the str test above)
         diff = [(a, b) for a, b in zip(mine.splitlines(), theirs.splitlines()) if a != b]
         assert [a[:11] for a, _ in diff] == ["(0019,0010)"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        lambda d: str(d.BeamSequence),
+        lambda d: repr(d.BeamSequence),
+        lambda d: str(d["BeamSequence"]),
+        lambda d: repr(d["BeamSequence"]),
+        lambda d: repr(d["PatientName"]),
+        lambda d: repr(d.BeamSequence[0]),
+        lambda d: str(d.file_meta),
+        lambda d: repr(d.file_meta),
+        lambda d: str(d.PatientName),
+        lambda d: repr(d.PatientName),
+        lambda d: repr(d.BeamSequence[0].ControlPointSequence),
+        lambda d: str(d[0x300A0000:0x300B0000]),
+    ],
+)
+def test_text_of_parts_of_a_dataset_like_pydicom(text: Any) -> None:
+    ds, ref = _both("rtplan.dcm")
+    assert text(ds) == text(ref)
+
+
+def test_raw_element_repr_differs_from_pydicom_only_in_last_field() -> None:
+    """Cosmetic, reported: dcmcore's RawDataElement has an is_undefined_length field where
+    pydicom 3.0.2 has is_buffered (dcmcore offers is_buffered as a property)."""
+    ds, ref = _both("rtplan.dcm")
+    mine, theirs = repr(ds.get_item(0x00100020)), repr(ref.get_item(0x00100020))
+    assert mine.rsplit(", ", 1)[0] == theirs.rsplit(", ", 1)[0]
+    assert mine.endswith("is_undefined_length=False)")
+    assert theirs.endswith("is_buffered=False)")
+    assert ds.get_item(0x00100020).is_buffered is False
