@@ -449,7 +449,8 @@ def decode_frame(
         planes = planes[:, ::-1]
     samples = []
     for sample in range(samples_per_pixel):
-        value = planes[sample, 0].astype(dtype)
+        # A view for 8 bits (decoded is ours), else a widened copy shifted in place.
+        value = planes[sample, 0].astype(dtype, copy=False)
         for byte in range(1, nbytes):
             value <<= 8
             value |= planes[sample, byte]
