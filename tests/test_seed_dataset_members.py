@@ -1951,3 +1951,25 @@ def test_raw_element_repr_differs_from_pydicom_only_in_last_field() -> None:
     assert mine.endswith("is_undefined_length=False)")
     assert theirs.endswith("is_buffered=False)")
     assert ds.get_item(0x00100020).is_buffered is False
+
+
+def test_update_raw_element_argument_errors_like_pydicom() -> None:
+    ds, ref = _both("CT_small.dcm")
+    for lib_ds in (ds, ref):
+        with pytest.raises(ValueError):
+            lib_ds.update_raw_element(0x00100020, vr="XX")
+        with pytest.raises(TypeError):
+            lib_ds.update_raw_element(0x00100020, value="not bytes")  # type: ignore[arg-type]
+        lib_ds.update_raw_element(0x00100020, vr="OB")
+    assert str(ds[0x00100020]) == str(ref[0x00100020])
+
+
+def test_update_raw_element_of_deferred_element() -> None:
+    ds = _mine("MR_small.dcm", defer_size=100)
+    ds.update_raw_element(0x7FE00010, vr="OB")
+    elem = ds[0x7FE00010]
+    assert elem.VR == "OB"
+    assert len(elem.value) == 8192  # the deferred value is still read
+    ds = _mine("MR_small.dcm", defer_size=100)
+    ds.update_raw_element(0x7FE00010, value=b"\x00\x01")
+    assert ds.PixelData == b"\x00\x01"
