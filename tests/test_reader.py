@@ -575,3 +575,17 @@ def test_windowed_read_of_truncated_and_malformed_files(tiny_windows) -> None:
     )
     with pytest.raises(MalformedDataError):
         dcmread(io.BytesIO(bad + b"\0" * 500))
+
+
+def test_windowed_read_of_encapsulated_pixel_data_walks_fragments_in_the_file(tiny_windows) -> None:
+    frags = item(b"") + item(b"\1\2" * 40) + item(b"\3\4" * 50)
+    body = elem(0x00100010, "PN", text("Enc^Big")) + elem(
+        0x7FE00010, "OB", frags + seq_delim(), length=UNDEFINED
+    )
+    body += elem(0xFFFCFFFC, "OB", b"\0\0")
+    data = part10(body, JPEG_BASELINE)
+    ds = dcmread(io.BytesIO(data))
+    raw = ds.get_item(0x7FE00010)
+    assert raw.is_undefined_length and raw.value == frags
+    assert 0xFFFCFFFC in ds
+    assert _tree(ds) == _tree(dcmread(data))

@@ -533,6 +533,25 @@ def _peek_header(
     return tag, vr, struct.unpack_from(order + "H", buf, pos + 6)[0], 8
 
 
+def _fragments_end(fh: Any, pos: int, total: int, little: bool) -> int | None:
+    """Where the item stream of an encapsulated value at `pos` ends (its sequence delimiter).
+
+    Walks the item headers in the file, seeking over their contents. None when
+    the value is not a well-formed item stream inside the file.
+    """
+    unpack = struct.Struct("<HHL" if little else ">HHL").unpack
+    while pos + 8 <= total:
+        fh.seek(pos)
+        group, elem, length = unpack(_read_exactly(fh, 8))
+        tag = group << 16 | elem
+        if tag == 0xFFFEE0DD:
+            return pos
+        if tag != 0xFFFEE000 or length == UNDEFINED:
+            return None
+        pos += 8 + length
+    return None
+
+
 def _read_windows(
     src: _Input, pos: int, implicit: bool, little: bool, stop_when: Any, only: Any
 ) -> tuple[dict[BaseTag, RawDataElement], int]:
@@ -555,6 +574,28 @@ def _read_windows(
         if status != NEED_MORE:
             return elements, off + stop
         header = _peek_header(buf, stop, implicit, little)
+        if (
+            header is not None
+            and header[2] == UNDEFINED
+            and (header[1] in ("OB", "OW") or header[0] in _STOP_PIXEL_TAGS)
+        ):
+            # encapsulated pixel data: find its end from the fragment headers in the file
+            tag, vr, length, size = header
+            vstart = off + stop + size
+            content_end = _fragments_end(fh, vstart, total, little)
+            if content_end is not None and (stop_when is None or not stop_when(tag)):
+                if only is None or tag in only:
+                    fh.seek(vstart)
+                    t = BaseTag(tag)
+                    value = _read_exactly(fh, content_end - vstart)
+                    elements[t] = RawDataElement(
+                        t, vr, UNDEFINED, value, vstart, implicit, little, True, True
+                    )
+                off = content_end + 8
+                fh.seek(off)
+                buf = _read_exactly(fh, min(_WINDOW, total - off))
+                pos = 0
+                continue
         if header is not None:
             tag, vr, length, size = header
             vstart = off + stop + size
