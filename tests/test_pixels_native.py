@@ -206,3 +206,26 @@ def test_pixel_array_options_are_used_by_pixel_array():
     assert px.pixel_array(ds).shape == (3, 3)
     px.pixel_array_options(ds)
     assert px.pixel_array(ds).shape == (4, 3, 3)
+
+
+def test_pack_and_unpack_bits_match_pydicom():
+    from pydicom.pixels.utils import pack_bits as pd_pack
+    from pydicom.pixels.utils import unpack_bits as pd_unpack
+
+    bits = np.random.default_rng(5).integers(0, 2, 77, dtype=np.uint8)
+    assert px.pack_bits(bits) == pd_pack(bits)
+    assert px.pack_bits(bits, pad=False) == pd_pack(bits, pad=False)
+    packed = px.pack_bits(bits)
+    assert_same_array(pd_unpack(packed), px.unpack_bits(packed))
+    assert px.unpack_bits(packed, as_array=False) == pd_unpack(packed, as_array=False)
+    with pytest.raises(ValueError):
+        px.pack_bits(np.array([0, 2]))
+
+
+def test_colour_conversion_matches_pydicom():
+    from pydicom.pixels import convert_color_space as pd_convert
+
+    arr = np.random.default_rng(6).integers(0, 256, (2, 5, 7, 3), dtype=np.uint8)
+    for cur, new in (("YBR_FULL", "RGB"), ("RGB", "YBR_FULL"), ("YBR_FULL_422", "RGB"),
+                     ("RGB", "RGB")):
+        assert_same_array(pd_convert(arr, cur, new), px.convert_color_space(arr, cur, new))

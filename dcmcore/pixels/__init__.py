@@ -19,6 +19,7 @@ from dcmcore.pixels.api import (
     waveform_array,
 )
 from dcmcore.pixels.colour import convert_colour_space
+from dcmcore.pixels.colour import convert_colour_space as convert_color_space
 from dcmcore.pixels.encapsulation import (
     encapsulate,
     encapsulate_extended,
@@ -29,7 +30,7 @@ from dcmcore.pixels.encapsulation import (
     parse_basic_offsets,
     parse_fragments,
 )
-from dcmcore.pixels.native import pack_bits
+from dcmcore.pixels.native import pack_bits, unpack_bits
 from dcmcore.pixels.validation import MissingElementError
 
 __all__ = [
@@ -52,5 +53,7 @@ __all__ = [
     "parse_basic_offsets",
     "parse_fragments",
     "pack_bits",
+    "unpack_bits",
+    "convert_color_space",
     "MissingElementError",
 ]

@@ -10,7 +10,10 @@ import numpy as np
 
 from dcmcore.pixels.frame_info import PixelModule
 
-__all__ = ["frame_span", "unpack_native", "expand_ybr422", "subsample_ybr422", "pack_bits"]
+__all__ = [
+    "frame_span", "unpack_native", "expand_ybr422", "subsample_ybr422", "pack_bits",
+    "unpack_bits",
+]
 
 
 def frame_span(mod: PixelModule, index: int | None) -> tuple[int, int, int]:
@@ -98,3 +101,13 @@ def pack_bits(arr: np.ndarray, pad: bool = True) -> bytes:
     if pad and len(out) % 2:
         out += b"\x00"
     return out
+
+
+def unpack_bits(src: bytes | bytearray | memoryview, as_array: bool = True
+                ) -> np.ndarray | bytes:
+    """Unpack bit-packed (Bits Allocated 1) data, least significant bit first.
+
+    Returns a uint8 array of 0/1 values, or its bytes when `as_array` is False.
+    """
+    bits = np.unpackbits(np.frombuffer(src, dtype=np.uint8), bitorder="little")
+    return bits if as_array else bits.tobytes()
