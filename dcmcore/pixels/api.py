@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from dcmcore.errors import DcmcoreWarning, MalformedDataError, PixelDataError
+from dcmcore.errors import DcmcoreWarning, InvalidDicomError, PixelDataError
 from dcmcore.pixels import encapsulation as enc
 from dcmcore.pixels._compat import (
     EXPLICIT_VR_LE,
@@ -169,13 +169,13 @@ def _file_source(f: BinaryIO, kwargs: dict[str, Any]) -> PixelSource:
 def _file_or_dataset_source(f: BinaryIO, opts: dict[str, Any]) -> PixelSource:
     """Random access to the pixel data of `f`; a full read when that is impossible.
 
-    Deflated datasets cannot be seeked into, and the header walk refuses some
-    non-conformant encodings (say implicit VR data in an explicit VR file) that the
-    reader tolerates: both fall back to reading the dataset with dcmread.
+    Deflated datasets cannot be seeked into, and the header walk refuses files without
+    a Transfer Syntax UID and some non-conformant encodings (say implicit VR data in an
+    explicit VR file) that the reader tolerates: all fall back to dcmread.
     """
     try:
         return _file_source(f, opts)
-    except (NotImplementedError, MalformedDataError):
+    except (NotImplementedError, InvalidDicomError):
         from dcmcore.io.reader import dcmread
 
         f.seek(0)
