@@ -517,3 +517,31 @@ def test_error_messages_name_offset_and_tag_and_carry_them_as_attributes() -> No
     assert "(7FE0,0010)" in str(info.value) and f"byte offset {info.value.offset}" in str(
         info.value
     )
+
+
+def test_windowed_reads_of_truncated_data_match_whole_reads(monkeypatch) -> None:
+    """Large-file (windowed) reading gives the same elements and errors at every cut."""
+    import io
+
+    data = _nested_file()
+
+    def outcome(source):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                ds = dcmread(source, force=True)
+                _walk_structure(ds)
+                return [(int(t), ds.get_item(t).value) for t in ds.keys()]
+            except DcmcoreError as exc:
+                return type(exc).__name__
+
+    whole = [outcome(data[:cut]) for cut in range(len(data))]
+    monkeypatch.setattr(reader, "STREAM_THRESHOLD", 0)
+    monkeypatch.setattr(reader, "_HEAD", 160)
+    monkeypatch.setattr(reader, "_WINDOW", 20)
+    monkeypatch.setattr(reader, "_DIRECT_READ", 10)
+    for mode in (config.WARN, config.RAISE):
+        with config.override(reading_validation_mode=mode):
+            for cut in range(len(data)):
+                expected = whole[cut] if mode == config.WARN else outcome(data[:cut])
+                assert outcome(io.BytesIO(data[:cut])) == expected, cut
