@@ -1973,3 +1973,30 @@ def test_update_raw_element_of_deferred_element() -> None:
     ds = _mine("MR_small.dcm", defer_size=100)
     ds.update_raw_element(0x7FE00010, value=b"\x00\x01")
     assert ds.PixelData == b"\x00\x01"
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [("rtplan.dcm", {"defer_size": 8}), ("rtplan.dcm", {}), ("chrSQEncoding.dcm", {})],
+)
+@pytest.mark.parametrize("source", ["path", "buffer"])
+def test_sequence_item_outlives_its_parent_like_pydicom(
+    name: str, kwargs: dict[str, Any], source: str
+) -> None:
+    """An item kept after its parent dataset is garbage collected still reads its values
+    (deferred ones too) with the right character set."""
+    import gc
+
+    import dcmcore
+
+    def item_text(lib: Any) -> str:
+        path = _path(name)
+        with open(path, "rb") as f:
+            src: Any = path if source == "path" else io.BytesIO(f.read())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            item = _first_item(lib.dcmread(src, **kwargs))
+        gc.collect()  # the parent dataset is gone
+        return str(item)
+
+    assert item_text(dcmcore) == item_text(pydicom)
