@@ -195,10 +195,8 @@ def module_from_dataset(ds: Any, tsyntax: str | None = None, **overrides: Any) -
         values["encapsulated"] = info.encapsulated
     else:
         # No transfer syntax: trust how the dataset was read, else assume native LE
-        le = getattr(ds, "is_little_endian", None)
-        if le is None:
-            orig = getattr(ds, "original_encoding", (None, None))
-            le = orig[1] if isinstance(orig, tuple) and len(orig) == 2 else None
+        orig = getattr(ds, "original_encoding", (None, None))
+        le = orig[1] if isinstance(orig, tuple) and len(orig) == 2 else None
         values["little_endian"] = True if le is None else bool(le)
         values["encapsulated"] = False
     values.update(overrides)
