@@ -850,3 +850,46 @@ def test_compress_unimplemented_syntax_raises_not_implemented_like_pydicom(uid: 
         ref.compress(uid)
     with pytest.raises(NotImplementedError):
         ds.compress(uid)
+
+
+def test_convert_pixel_data_unavailable_handler_raises_runtime_error() -> None:
+    """Documented RuntimeError: the given handler is not available (pydicom agrees)."""
+    ds, ref = _both("JPEG2000.dcm")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with pytest.raises(RuntimeError):
+            ref.convert_pixel_data("pylibjpeg")
+        with pytest.raises(RuntimeError):
+            ds.convert_pixel_data("pylibjpeg")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="convert_pixel_data('rle') on JPEG 2000 data raises PluginError (RuntimeError, "
+    "ValueError); documented: NotImplementedError when the given handler cannot decompress "
+    "the transfer syntax (pydicom 3.0.2 raises ValueError)",
+)
+def test_convert_pixel_data_handler_not_handling_syntax_raises_not_implemented() -> None:
+    ds = _mine("JPEG2000.dcm")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with pytest.raises(NotImplementedError):
+            ds.convert_pixel_data("rle")
+
+
+def test_new_sop_instance_uids_are_valid_uids() -> None:
+    """generate_instance_uid=True: a new UID made by generate_uid() -- a valid UI value."""
+    import re
+
+    valid = re.compile(r"^(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*$")
+    ds = _mine("CT_small.dcm")
+    seen = {ds.SOPInstanceUID}
+    ds.compress(RLE)
+    seen.add(ds.SOPInstanceUID)
+    ds.decompress()
+    seen.add(ds.SOPInstanceUID)
+    ds.set_pixel_data(np.zeros((4, 4), np.int16), "MONOCHROME2", 12)
+    seen.add(ds.SOPInstanceUID)
+    assert len(seen) == 4
+    for uid in seen:
+        assert len(uid) <= 64 and valid.match(uid), uid
