@@ -881,7 +881,7 @@ def test_new_sop_instance_uids_are_valid_uids() -> None:
     """generate_instance_uid=True: a new UID made by generate_uid() -- a valid UI value."""
     import re
 
-    valid = re.compile(r"^(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*$")
+    valid = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$")
     ds = _mine("CT_small.dcm")
     seen = {ds.SOPInstanceUID}
     ds.compress(RLE)
