@@ -490,3 +490,20 @@ def test_corrupted_files_raise_library_errors():
                 px.pixel_array(io.BytesIO(bytes(data)))
             except (DcmcoreError, ValueError, AttributeError, EOFError):
                 pass
+
+
+def test_bad_item_in_a_file_is_reported_at_its_file_offset():
+    import struct
+
+    from dcmcore.errors import MalformedDataError
+
+    ds = make_ds(rows=4, cols=4, ba=8, frames=2)
+    px.compress(ds, DEFLATED_IMAGE_FRAME)
+    raw = bytearray(write_file(ds, DEFLATED_IMAGE_FRAME))
+    value = raw.index(b"\xe0\x7f\x10\x00OB") + 12
+    bot_length = struct.unpack("<L", raw[value + 4:value + 8])[0]
+    first = value + 8 + bot_length
+    second = first + 8 + struct.unpack("<L", raw[first + 4:first + 8])[0]
+    raw[second:second + 4] = b"\x08\x00\x10\x00"
+    with pytest.raises(MalformedDataError, match=f"byte offset {second} "):
+        px.pixel_array(io.BytesIO(bytes(raw)))

@@ -52,6 +52,7 @@ class PixelSource:
     read_at: ReadAt
     length: int | None
     buffer: Any = None  # the whole value when in memory (zero-copy native path)
+    origin: int = 0  # the value's offset in its file, for error messages
     _fragments: Any = field(default=None, repr=False)
 
     @classmethod
@@ -71,7 +72,7 @@ class PixelSource:
 
     def fragment_index(self) -> enc.FragmentIndex:
         if self._fragments is None:
-            self._fragments = enc.index_fragments(self.read_at, 0, self.length)
+            self._fragments = enc.index_fragments(self.read_at, 0, self.length, self.origin)
         return self._fragments
 
 

@@ -63,7 +63,8 @@ def _buffer_reader(buf: bytes | bytearray | memoryview) -> tuple[ReadAt, int]:
     return read_at, len(mv)
 
 
-def _item_header(read_at: ReadAt, pos: int, end: int | None) -> tuple[int, int] | None:
+def _item_header(read_at: ReadAt, pos: int, end: int | None, origin: int = 0
+                 ) -> tuple[int, int] | None:
     """Return ``(tag, length)`` of the item header at `pos`; None at the end."""
     if end is not None and pos >= end:
         return None
@@ -74,13 +75,16 @@ def _item_header(read_at: ReadAt, pos: int, end: int | None) -> tuple[int, int] 
         if end is not None and all(b == 0 for b in raw):
             return None  # trailing padding
         raise TruncatedDataError(
-            "Truncated item header in encapsulated pixel data", offset=pos, tag=0x7FE00010
+            "Truncated item header in encapsulated pixel data", offset=origin + pos,
+            tag=0x7FE00010
         )
     group, elem, length = struct.unpack("<HHL", raw)
     return (group << 16) | elem, length
 
 
-def index_fragments(read_at: ReadAt, start: int = 0, end: int | None = None) -> FragmentIndex:
+def index_fragments(
+    read_at: ReadAt, start: int = 0, end: int | None = None, origin: int = 0
+) -> FragmentIndex:
     """Walk the item headers of an encapsulated value.
 
     Parameters
@@ -91,35 +95,37 @@ def index_fragments(read_at: ReadAt, start: int = 0, end: int | None = None) -> 
         Position of the Basic Offset Table item tag.
     end : int, optional
         Position just past the value; None to stop at the Sequence Delimiter.
+    origin : int
+        Added to positions in error messages (the value's offset in its file).
     """
-    header = _item_header(read_at, start, end)
+    header = _item_header(read_at, start, end, origin)
     if header is None:
         raise TruncatedDataError("No Basic Offset Table item in encapsulated pixel data",
-                                 offset=start, tag=0x7FE00010)
+                                 offset=origin + start, tag=0x7FE00010)
     tag, length = header
     if tag != ITEM:
         raise MalformedDataError(
             f"Expected the Basic Offset Table item tag (FFFE,E000), got "
             f"({tag >> 16:04X},{tag & 0xFFFF:04X}) in encapsulated pixel data",
-            offset=start, tag=0x7FE00010,
+            offset=origin + start, tag=0x7FE00010,
         )
     if length % 4 or length == 0xFFFFFFFF:
         raise MalformedDataError(
             f"The Basic Offset Table item length {length} is not a multiple of 4",
-            offset=start, tag=0x7FE00010,
+            offset=origin + start, tag=0x7FE00010,
         )
     if end is not None and start + 8 + length > end:
         raise TruncatedDataError("The Basic Offset Table runs past the end of the value",
-                                 offset=start, tag=0x7FE00010)
+                                 offset=origin + start, tag=0x7FE00010)
     table = bytes(read_at(start + 8, length)) if length else b""
     if len(table) < length:
-        raise TruncatedDataError("Truncated Basic Offset Table", offset=start, tag=0x7FE00010)
+        raise TruncatedDataError("Truncated Basic Offset Table", offset=origin + start, tag=0x7FE00010)
     offsets = list(struct.unpack(f"<{length // 4}L", table))
     pos = start + 8 + length
     first = pos
     fragments: list[tuple[int, int]] = []
     while True:
-        header = _item_header(read_at, pos, end)
+        header = _item_header(read_at, pos, end, origin)
         if header is None:
             break
         tag, length = header
@@ -129,14 +135,14 @@ def index_fragments(read_at: ReadAt, start: int = 0, end: int | None = None) -> 
             raise MalformedDataError(
                 f"Unexpected tag ({tag >> 16:04X},{tag & 0xFFFF:04X}) while reading "
                 "encapsulated pixel data fragments, expected an item (FFFE,E000)",
-                offset=pos, tag=0x7FE00010,
+                offset=origin + pos, tag=0x7FE00010,
             )
         if length == 0xFFFFFFFF:
             raise MalformedDataError("Undefined length fragment item in encapsulated "
-                                     "pixel data", offset=pos, tag=0x7FE00010)
+                                     "pixel data", offset=origin + pos, tag=0x7FE00010)
         if end is not None and pos + 8 + length > end:
             warnings.warn(
-                f"The fragment item at offset {pos} runs past the end of the pixel data "
+                f"The fragment item at offset {origin + pos} runs past the end of the pixel data "
                 f"({length} bytes announced, {end - pos - 8} present); it is truncated",
                 DcmcoreWarning,
                 stacklevel=2,

@@ -255,4 +255,4 @@ def open_file_source(f: BinaryIO) -> PixelSource:
         f.seek(start + pos)
         return f.read(size)
 
-    return PixelSource(mod, read_at, length)
+    return PixelSource(mod, read_at, length, origin=start)
