@@ -9,14 +9,18 @@ Makes its own data (no files needed): multi-frame 512x512 16-bit images of two k
 
 Runs everything in one process, checks that all decoders give the same arrays and all
 encoders the same bytes, times the codecs in turns, 10 frames at a time (best of a few
-turns per chunk, so bursts of load from other processes do not skew the ratios), and prints throughput in MB/s of
-decoded pixel data and frames/s, and dcmcore-rle's ratio to each other codec. pydicom is measured through the per-frame functions
-of its ``'pydicom'`` plugin (``pydicom.pixels.decoders.rle`` and
-``pydicom.pixels.encoders.native``), i.e. without its Dataset-level overhead.
+turns per chunk, so bursts of load from other processes do not skew the ratios), and
+prints throughput in MB/s of decoded pixel data and frames/s, and dcmcore-rle's ratio
+to each other codec. pydicom is measured through the per-frame functions of its
+``'pydicom'`` plugin (``pydicom.pixels.decoders.rle`` and
+``pydicom.pixels.encoders.native``), i.e. without its Dataset-level overhead. Also
+prints how much 2 threads speed up dcmcore-rle's decoding (why the codecs declare
+``thread_safe = False``).
 
 Usage::
 
-    .venv/bin/python tools/bench/bench_rle.py [--frames 100] [--kinds ct,gradient] [--threads 2]
+    .venv/bin/python tools/bench/bench_rle.py [--frames 100] [--kinds ct,gradient]
+        [--threads 2] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -30,7 +34,6 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from dcmcore_rle.rle import decode_frame, encode_frame
 
-RLE_LOSSLESS = "1.2.840.10008.1.2.5"
 ROWS = COLUMNS = 512
 
 
