@@ -229,3 +229,20 @@ def test_colour_conversion_matches_pydicom():
     for cur, new in (("YBR_FULL", "RGB"), ("RGB", "YBR_FULL"), ("YBR_FULL_422", "RGB"),
                      ("RGB", "RGB")):
         assert_same_array(pd_convert(arr, cur, new), px.convert_color_space(arr, cur, new))
+
+
+@pytest.mark.parametrize("pi,opts", [
+    ("RGB", {"force_ybr": True}),
+    ("YBR_FULL", {"as_rgb": False}),
+    ("YBR_FULL", {"force_rgb": True, "as_rgb": False}),
+    ("RGB", {"force_rgb": True}),
+])
+def test_colour_options_match_pydicom(pi, opts):
+    ds = make_ds(rows=3, cols=4, spp=3, ba=8, pi=pi, frames=2)
+    ref, got = _both(ds, **opts)
+    assert_same_array(ref, got)
+
+
+def test_force_rgb_and_force_ybr_together_is_an_error():
+    with pytest.raises(ValueError):
+        px.pixel_array(make_ds(spp=3, ba=8), force_rgb=True, force_ybr=True)
