@@ -150,3 +150,18 @@ def test_large_realistic_frame_takes_the_jump_path_and_round_trips():
     body = (yy - 128) ** 2 + (xx - 128) ** 2 < 100**2
     arr = np.where(body, 1030 + rng.normal(0, 12, body.shape), 24).astype(np.uint16)
     assert np.array_equal(decode_frame(encode_frame(arr), 256, 256, 1, 16), arr)
+
+
+def test_mixed_plan_over_twelve_segments_decodes_correctly():
+    # 32-bit RGB: constant high bytes (tiny segments, walked), noisy low bytes
+    # (large dense segments, jump tables shared by neighbours).
+    rng = np.random.default_rng(11)
+    low = rng.integers(0, 3, (128, 200, 3)) * rng.integers(0, 65536, (128, 200, 3))
+    arr = (low + (7 << 24)).astype(np.uint32)
+    data = encode_frame(arr)
+    offsets = parse_header(data)
+    plan = rle._plan(data.translate(rle._STEP_BYTES), offsets, [*offsets[1:], len(data)])
+    kinds = [levels > 0 for _, _, levels in plan]
+    assert True in kinds and False in kinds
+    assert [first for first, _, _ in plan] == sorted(first for first, _, _ in plan)
+    assert np.array_equal(decode_frame(data, 128, 200, 3, 32), arr)
