@@ -633,3 +633,22 @@ def test_read_from_gzip_file_object_with_deferred_values() -> None:
         ds = dcmread(f, defer_size=100)
         assert ds.PatientName == ref.PatientName
         assert ds.PixelData == ref.PixelData
+
+
+def test_equality_ignores_file_attributes_like_pydicom() -> None:
+    """== compares elements only: file meta, preamble and filename do not matter."""
+    results = []
+    for read in (dcmread, pydicom.dcmread):
+        a, b = read(CT), read(CT)
+        b.file_meta.TransferSyntaxUID = IMPLICIT_LE
+        b.preamble = None
+        b.filename = "other"
+        c = read(CT)
+        c.add_new(0x00091099, "LO", "x")
+        d = read(CT, defer_size=10)
+        e = read(CT)
+        e.PatientName = str(e.PatientName)
+        f = read(CT)
+        f["PatientName"].VR = "LO"
+        results.append((a == b, a == c, a == d, a == e, a == f))
+    assert results[0] == results[1] == (True, False, True, True, False)
