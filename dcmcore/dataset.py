@@ -224,6 +224,9 @@ class Dataset(EncodingMembers, PixelMembers):
             d["_parent_ref"] = weakref.ref(parent)
             # snapshots used if the parent is garbage collected before the item is used
             d["_parent_encoding"] = parent._character_set
+            mode = parent.__dict__.get("_reading_validation_mode")
+            if mode is not None:
+                d["_reading_validation_mode"] = mode
             if source is None:
                 source, timestamp = parent._deferred_source()
                 if timestamp is not None:

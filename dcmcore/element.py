@@ -744,14 +744,18 @@ def convert_raw_data_element(
                 encoding = ds._character_set if ds is not None else None
             if isinstance(encoding, str):
                 encoding = [encoding]
+            mode = ds.__dict__.get("_reading_validation_mode") if ds is not None else None
             try:
-                value = _decode_value(
-                    vr,
-                    data,
-                    little_endian=raw.is_little_endian,
-                    encodings=encoding,
-                    tag=tag,
-                )
+                if mode is None:
+                    value = _decode_value(
+                        vr, data, little_endian=raw.is_little_endian, encodings=encoding, tag=tag
+                    )
+                else:  # the mode the dataset was read with (dcmread's validation_mode)
+                    with config.override(reading_validation_mode=mode):
+                        value = _decode_value(
+                            vr, data, little_endian=raw.is_little_endian, encodings=encoding,
+                            tag=tag,
+                        )  # fmt: skip
             except BytesLengthException as exc:
                 raise BytesLengthException(
                     f"{exc} This occurred while trying to parse {tag} according to VR '{vr}'."

@@ -388,6 +388,8 @@ def dcmread(
     stop_before_pixels: bool = False,
     force: bool = False,
     specific_tags: Iterable[Any] | None = None,
+    *,
+    validation_mode: int | None = None,
 ) -> Any:
     """Read a DICOM file (Part 10 format) and return a :class:`~dcmcore.dataset.FileDataset`.
 
@@ -409,6 +411,12 @@ def dcmread(
     specific_tags : iterable, optional
         Read only these tags (tags, keywords or (group, element) pairs);
         (0008,0005) *Specific Character Set* is always kept.
+    validation_mode : int, optional
+        ``config.IGNORE``, ``config.WARN`` or ``config.RAISE``: how invalid
+        data is handled for this read only, overriding
+        ``config.settings.reading_validation_mode``. The mode stays with the
+        returned dataset (and its sequence items), so values converted later,
+        on first access, are checked with it too, in any thread.
 
     Returns
     -------
@@ -430,11 +438,22 @@ def dcmread(
     only = None
     if specific_tags is not None:
         only = {int(Tag(t)) for t in specific_tags}
-    src = _Input(fp, defer is not None)
-    try:
-        return _read(src, defer, stop_before_pixels, force, only)
-    finally:
-        src.close()
+    if validation_mode is None:
+        src = _Input(fp, defer is not None)
+        try:
+            return _read(src, defer, stop_before_pixels, force, only)
+        finally:
+            src.close()
+    with config.override(reading_validation_mode=validation_mode):
+        src = _Input(fp, defer is not None)
+        try:
+            ds = _read(src, defer, stop_before_pixels, force, only)
+        finally:
+            src.close()
+    ds.__dict__["_reading_validation_mode"] = validation_mode
+    if ds.file_meta is not None:
+        ds.file_meta.__dict__["_reading_validation_mode"] = validation_mode
+    return ds
 
 
 def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: Any) -> Any:
