@@ -81,8 +81,11 @@ class PluginError(DcmcoreError, RuntimeError, ValueError):
     """
 
 
-class NoPluginError(PluginError):
-    """No plugin is installed or able to handle the request."""
+class NoPluginError(PluginError, NotImplementedError):
+    """No plugin is installed or able to handle the request.
+
+    Also a ``NotImplementedError``, which pydicom raises when no codec implements a syntax.
+    """
 
 
 class DcmcoreWarning(UserWarning):
