@@ -14,8 +14,9 @@ in other threads keep their own values.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from types import MappingProxyType
 from typing import Any
 
 __all__ = [
@@ -52,8 +53,9 @@ _DEFAULTS: dict[str, Any] = {
     "defer_size": None,
 }
 
-_overrides: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar(
-    "dcmcore_config_overrides", default={}
+# an immutable default: overrides replace the mapping, never mutate it
+_overrides: contextvars.ContextVar[Mapping[str, Any]] = contextvars.ContextVar(
+    "dcmcore_config_overrides", default=MappingProxyType({})
 )
 
 

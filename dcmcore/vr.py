@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 __all__ = [
     "VR",
@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 
-class VR(str, Enum):
+class VR(StrEnum):
     """The Value Representations of DICOM Part 5, Table 6.2-1."""
 
     AE = "AE"
@@ -65,9 +65,6 @@ class VR(str, Enum):
     US_SS = "US or SS"
     US_OW = "US or OW"
     OB_OW = "OB or OW"
-
-    def __str__(self) -> str:
-        return str.__str__(self)
 
 
 #: VRs with a 2-byte reserved field and a 4-byte length in explicit VR encoding.
