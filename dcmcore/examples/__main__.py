@@ -17,6 +17,10 @@ def main(argv: list[str] | None = None) -> int:
     ds = getattr(examples, name)
     print(f"{ds.filename}")
     print(ds)
+    if "PixelData" in ds:
+        arr = ds.pixel_array
+        print(f"pixel_array: shape {arr.shape}, dtype {arr.dtype}, "
+              f"min {arr.min()}, max {arr.max()}")
     return 0
 
 
