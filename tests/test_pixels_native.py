@@ -246,3 +246,11 @@ def test_colour_options_match_pydicom(pi, opts):
 def test_force_rgb_and_force_ybr_together_is_an_error():
     with pytest.raises(ValueError):
         px.pixel_array(make_ds(spp=3, ba=8), force_rgb=True, force_ybr=True)
+
+
+def test_image_pixel_values_given_as_options_override_the_dataset():
+    ds = make_ds(rows=4, cols=6, ba=8, frames=2)
+    ref, got = _both(ds, rows=6, columns=4, number_of_frames=2)
+    assert got.shape == (2, 6, 4)
+    frames = list(px.iter_pixels(ds, rows=8, columns=6, number_of_frames=1))
+    assert len(frames) == 1 and frames[0].shape == (8, 6)

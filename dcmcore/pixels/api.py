@@ -156,11 +156,16 @@ _MODULE_OVERRIDES = frozenset({
     "number_of_frames"})
 
 
+def _pop_overrides(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Remove and return the Image Pixel values given as options (they win, as in pydicom)."""
+    return {k: kwargs.pop(k) for k in list(kwargs) if k in _MODULE_OVERRIDES}
+
+
 def _file_source(f: BinaryIO, kwargs: dict[str, Any]) -> PixelSource:
     from dcmcore.pixels.source import open_file_source
 
     src = open_file_source(f)
-    overrides = {k: kwargs.pop(k) for k in list(kwargs) if k in _MODULE_OVERRIDES}
+    overrides = _pop_overrides(kwargs)
     if overrides:
         src.module = validate_module(src.module.with_(**overrides))
     return src
@@ -180,8 +185,7 @@ def _file_or_dataset_source(f: BinaryIO, opts: dict[str, Any]) -> PixelSource:
 
         f.seek(0)
         ds = dcmread(f, force=True)
-    overrides = {k: opts.pop(k) for k in list(opts) if k in _MODULE_OVERRIDES}
-    return dataset_source(ds, **overrides)
+    return dataset_source(ds, **_pop_overrides(opts))
 
 
 def pixel_array(
@@ -231,7 +235,9 @@ def pixel_array(
     if not _is_file_input(src):
         opts = _dataset_opts(src, given)
         idx = opts.pop("index", None)
-        return decode(dataset_source(src), idx, DecodeOptions.from_kwargs(**opts))[0]
+        overrides = _pop_overrides(opts)
+        return decode(dataset_source(src, **overrides), idx,
+                      DecodeOptions.from_kwargs(**opts))[0]
 
     f, owned, start = _open(src)
     try:
@@ -264,14 +270,16 @@ def iter_pixels(
     From a file, each frame's bytes are read when the frame is wanted, never all at
     once. Parameters as for :func:`pixel_array`; `indices` selects frames.
     """
+    overrides = _pop_overrides(kwargs)
     opts = DecodeOptions.from_kwargs(raw=raw, decoding_plugin=decoding_plugin, **kwargs)
     if not _is_file_input(src):
-        for arr, _ in iter_decode(dataset_source(src), indices, opts):
+        for arr, _ in iter_decode(dataset_source(src, **overrides), indices, opts):
             yield arr
         return
+    kwargs = dict(overrides)  # applied to the file's module below
     f, owned, start = _open(src)
     try:
-        source = _file_or_dataset_source(f, {})
+        source = _file_or_dataset_source(f, kwargs)
         if ds_out is not None:
             _fill_ds_out(ds_out, f, specific_tags)
         for arr, _ in iter_decode(source, indices, opts):
