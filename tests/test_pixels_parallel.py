@@ -126,3 +126,17 @@ def test_parallel_iter_and_index_unaffected_by_workers():
     assert_same_array(original[2], px.pixel_array(ds, index=2, workers=2))
     frames = list(px.iter_pixels(ds, workers=2))
     assert_same_array(original, np.stack(frames))
+
+
+def test_what_travels_to_worker_processes_pickles():
+    import pickle
+
+    from dcmcore.pixels.deflate_frames import decoders, encoders
+
+    ds, _ = _multiframe(DEFLATED_IMAGE_FRAME, frames=2)
+    mod = px.api.dataset_source(ds).module
+    assert pickle.loads(pickle.dumps(mod)) == mod
+    info = mod.frame_info()
+    assert pickle.loads(pickle.dumps(info)) == info
+    for codec in decoders() + encoders():
+        assert type(pickle.loads(pickle.dumps(codec))) is type(codec)
