@@ -2000,3 +2000,18 @@ def test_sequence_item_outlives_its_parent_like_pydicom(
         return str(item)
 
     assert item_text(dcmcore) == item_text(pydicom)
+
+
+def test_repeating_group_keywords_like_pydicom() -> None:
+    """dir() lists repeater keywords (OverlayRows) but, as in pydicom, they are not usable
+    as attribute names, data_element() names or 'in' keys."""
+    ds, ref = _both("examples_overlay.dcm")
+    for lib_ds in (ds, ref):
+        assert "OverlayRows" in lib_ds.dir()
+        assert lib_ds.data_element("OverlayRows") is None
+        assert "OverlayRows" not in lib_ds
+        assert lib_ds.get("OverlayRows", "default") == "default"
+        with pytest.raises(AttributeError):
+            lib_ds.OverlayRows  # noqa: B018
+        with pytest.raises(ValueError):
+            lib_ds.OverlayRows = 10
