@@ -1094,6 +1094,13 @@ def test_pickle_round_trip(name: str) -> None:
     assert back.file_meta == ds.file_meta
 
 
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_pickle_every_protocol(protocol: int) -> None:
+    ds = _mine("rtplan.dcm", defer_size=16)
+    back = pickle.loads(pickle.dumps(ds, protocol=protocol))
+    assert str(back) == str(ds)
+
+
 def test_pickle_deferred_values_and_unaccessed_lazy_sequences() -> None:
     """A dataset read with deferred values and never-accessed sequences pickles; the copy
     reads the deferred values and the sequences."""
