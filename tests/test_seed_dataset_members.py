@@ -2022,3 +2022,23 @@ def test_repeating_group_keywords_like_pydicom() -> None:
             lib_ds.OverlayRows  # noqa: B018
         with pytest.raises(ValueError):
             lib_ds.OverlayRows = 10
+
+
+def test_copies_of_unloaded_items_whose_parent_is_gone_like_pydicom() -> None:
+    import gc
+
+    import dcmcore
+
+    texts = []
+    for lib in (dcmcore, pydicom):
+        seq = lib.dcmread(_path("rtplan.dcm"), defer_size=8).BeamSequence
+        gc.collect()  # only the sequence is left; its items were never accessed
+        texts.append(
+            (
+                str(copy.deepcopy(seq[0])),
+                str(pickle.loads(pickle.dumps(seq[0]))),
+                str(copy.deepcopy(seq)),
+                str(pickle.loads(pickle.dumps(seq))),
+            )
+        )
+    assert texts[0] == texts[1]
