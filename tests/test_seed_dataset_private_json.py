@@ -399,3 +399,27 @@ def test_unknown_ge_private_element_in_implicit_vr_is_un_like_pydicom() -> None:
     assert ds[0x004310FE].VR == "UN"
     assert ds[0x004310FE].value == b"\x01\x02\x03\x04"
     assert str(ds) == str(ref)
+
+
+@pytest.mark.parametrize(
+    "tag, vr, returned",
+    [
+        ("00280010", "US", 512),
+        ("00280010", "US", None),
+        ("00100020", "LO", "abc"),
+        ("00180050", "DS", 2.5),
+        ("00091002", "OB", b"\x01\x02"),
+        ("00100010", "PN", "A^B"),
+        ("00189087", "FD", 1.5),
+        ("00200013", "IS", 7),
+    ],
+)
+def test_from_json_bulk_data_handler_return_types_like_pydicom(
+    tag: str, vr: str, returned: Any
+) -> None:
+    """The handler may return None, str, int, float or bytes (documented signature)."""
+    model = {tag: {"vr": vr, "BulkDataURI": "http://example.com/x"}}
+    mine = Dataset.from_json(model, lambda t, v, u: returned)[int(tag, 16)]
+    theirs = pydicom.Dataset.from_json(model, lambda t, v, u: returned)[int(tag, 16)]
+    assert repr(mine.value) == repr(theirs.value)
+    assert mine.VM == theirs.VM
