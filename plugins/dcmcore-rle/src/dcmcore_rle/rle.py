@@ -54,6 +54,10 @@ _AFTER_HEADER = np.array([257 - h if h > 128 else 1 for h in range(256)], dtype=
 _PROBES, _PROBE = 8, 160  # probe windows per segment, bytes walked per window
 _SMALL_SEGMENT = 8192  # segments up to this size are always walked
 _JUMP_LEVELS: int | None = None  # force a depth (tests); None: use the cost model
+# Header search: "chase" (numpy pointer chase), "walk" (Python walk and jump
+# tables, the fallback), or None: chase if this numpy supports it.
+_HEADER_METHOD: str | None = None
+_CHASE_OK: bool | None = None  # whether numpy.take chases (see _chase_works)
 # Cost model (nanoseconds): one Python walk step, one element of a numpy
 # gather, the fixed overhead of a small numpy call and of the jump-table set-up.
 _WALK_NS = 45.0
@@ -215,6 +219,103 @@ def _plan(steps: bytes, offsets: list[int], ends: list[int]) -> list[tuple[int, 
 def _header_positions(data: bytes, offsets: list[int], ends: list[int]) -> np.ndarray:
     """Return the offsets of every PackBits header of every segment of a frame.
 
+    Uses the C-speed pointer chase of :func:`_chase_headers` when this numpy
+    supports it (see :func:`_chase_works`), else :func:`_walk_headers`.
+    """
+    method = _HEADER_METHOD
+    if method is None:
+        method = "chase" if _chase_works() else "walk"
+    if method == "chase":
+        positions = _chase_headers(data, offsets, ends)
+        if positions is not None:
+            return positions
+    return _walk_headers(data, offsets, ends)
+
+
+def _chase_table(data: bytes, low: int, ends: list[int]) -> np.ndarray:
+    """Return ``table`` with ``table[i]`` = the header after a header at ``low + i``.
+
+    Relative offsets; each segment's chain is clipped to the segment's end
+    (where the next segment's first header is), and ``table[size]`` is a sink
+    pointing to itself, ``size = ends[-1] - low``. A per-thread work array.
+    """
+    size = ends[-1] - low
+    table = _scratch("table", size + 1, np.intp)
+    body = table[:size]
+    body[...] = np.frombuffer(data.translate(_STEP_BYTES), dtype=np.uint8, count=size, offset=low)
+    body += _arange(size, np.intp)
+    table[size] = size
+    for end in ends:
+        end -= low
+        tail = table[max(end - 129, 0) : end]
+        np.minimum(tail, end, out=tail)
+    return table
+
+
+def _take_chase(table: np.ndarray, chain: np.ndarray, start: int, stop: int) -> None:
+    """Follow `table` from ``chain[start - 1]``: ``chain[k] = table[chain[k - 1]]``.
+
+    ``numpy.take`` in a non-raising mode reads each index just before writing
+    the matching output and does not copy an index array that overlaps the
+    output (only one overlapping the source), so with the output one slot
+    ahead of the indices it walks a linked list at C speed, a few nanoseconds
+    per step. :func:`_chase_works` checks that this numpy does so.
+    """
+    np.take(table, chain[start - 1 : stop - 1], out=chain[start:stop], mode="clip")
+
+
+def _chase_works() -> bool:
+    """Whether :func:`_take_chase` follows a linked list here (checked once per process)."""
+    global _CHASE_OK
+    if _CHASE_OK is None:
+        rng = np.random.default_rng(12345)
+        size = 50_000  # several times numpy's buffer size (8192 items)
+        table = np.minimum(np.arange(size + 1) + rng.integers(1, 130, size + 1), size)
+        expected = [0]
+        while expected[-1] < size:
+            expected.append(int(table[expected[-1]]))
+        chain = np.zeros(len(expected) + 5, dtype=np.intp)
+        _take_chase(table, chain, 1, chain.size)
+        _CHASE_OK = chain[: len(expected)].tolist() == expected and bool(
+            (chain[len(expected) :] == size).all()
+        )
+    return _CHASE_OK
+
+
+def _chase_headers(data: bytes, offsets: list[int], ends: list[int]) -> np.ndarray | None:
+    """Header offsets of all segments by one pointer chase over a step table.
+
+    Returns None (and disables the chase for the process) if a spot check
+    finds that ``numpy.take`` did not chase (a numpy that copies overlapping
+    indices): the caller then walks instead.
+    """
+    global _CHASE_OK
+    low = offsets[0]
+    size = ends[-1] - low
+    table = _chase_table(data, low, ends)
+    # The chain is strictly increasing until it reaches the sink, so it has at
+    # most size + 1 items; chase in growing chunks to stop soon after the sink.
+    chain = _scratch("chain", size + 1, np.intp)
+    chain[0] = 0
+    done, chunk = 1, max(size >> 4, 1024)
+    while True:
+        stop = min(done + chunk, size + 1)
+        _take_chase(table, chain, done, stop)
+        if stop == size + 1 or chain[stop - 1] == size:
+            break
+        done, chunk = stop, chunk * 2
+    count = int(np.searchsorted(chain[:stop], size))
+    positions = chain[:count]
+    spots = positions[:-1:61]
+    if not np.array_equal(table.take(spots), chain[1:count:61]):  # pragma: no cover
+        _CHASE_OK = False
+        return None
+    return positions + low
+
+
+def _walk_headers(data: bytes, offsets: list[int], ends: list[int]) -> np.ndarray:
+    """Header offsets found by Python walks and numpy jump tables.
+
     Finding headers is sequential: each header says where the next one is. A
     plain Python walk costs one loop step per run. Where runs are short and
     many, a table ``jump[i]`` = offset of the header ``2**levels`` runs after
@@ -273,14 +374,15 @@ def _jump_walk(steps: bytes, offsets: list[int], ends: list[int], levels: int) -
     return positions
 
 
-def _arange(size: int) -> np.ndarray:
-    """Return ``np.arange(size, dtype=int32)`` from a cached read-only array."""
-    cached = getattr(_local, "arange", None)
+def _arange(size: int, dtype: type = np.int32) -> np.ndarray:
+    """Return ``np.arange(size, dtype=dtype)`` from a cached read-only array."""
+    name = f"arange_{np.dtype(dtype).name}"
+    cached = getattr(_local, name, None)
     if cached is None or cached.size < size:
-        cached = np.arange(size, dtype=np.int32)
+        cached = np.arange(size, dtype=dtype)
         cached.flags.writeable = False
         if cached.nbytes <= _SCRATCH_MAX_BYTES:
-            _local.arange = cached
+            setattr(_local, name, cached)
     return cached[:size]
 
 
