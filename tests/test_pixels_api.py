@@ -352,7 +352,11 @@ def test_ds_out_receives_the_elements_before_the_pixel_data(tmp_path):
     arr = px.pixel_array(path, index=1, ds_out=out)
     assert arr.shape == (4, 4)
     assert out.Rows == 4 and out.NumberOfFrames == 2
-    assert "PixelData" not in out
+    assert "PixelData" not in out and "PatientName" not in out
+    out = dataset.Dataset()
+    px.pixel_array(path, ds_out=out, specific_tags=[0x00100010])
+    assert out.PatientName == "Doe^John"
+    assert out.file_meta.TransferSyntaxUID == "1.2.840.10008.1.2.1"
 
 
 def test_dataset_members_delegate_and_cache(tmp_path):

@@ -145,8 +145,10 @@ def _fill_ds_out(ds_out: Any, f: BinaryIO, specific_tags: Any) -> None:
     found = dcmread(f, stop_before_pixels=True, force=True)
     if hasattr(found, "file_meta"):
         ds_out.file_meta = found.file_meta
+    wanted = {int(t) for t in specific_tags or ()} | {0x7FE00001, 0x7FE00002}
     for elem in found:
-        if specific_tags is None or elem.tag in specific_tags or elem.tag >> 16 == 0x0028:
+        # as pydicom: the Image Pixel group, the Extended Offset Table and specific_tags
+        if elem.tag >> 16 == 0x0028 or int(elem.tag) in wanted:
             ds_out[elem.tag] = elem
 
 
