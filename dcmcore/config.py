@@ -40,7 +40,7 @@ _DEFAULTS: dict[str, Any] = {
     # how invalid values found while reading are handled
     "reading_validation_mode": WARN,
     # how invalid values set or written are handled
-    "writing_validation_mode": RAISE,
+    "writing_validation_mode": WARN,
     # DS values as decimal.Decimal instead of float
     "use_DS_decimal": False,
     # DS values formatted automatically when too long for 16 characters
@@ -67,7 +67,8 @@ class Settings:
     reading_validation_mode : int
         :data:`IGNORE`, :data:`WARN` (default) or :data:`RAISE` for invalid values read.
     writing_validation_mode : int
-        :data:`IGNORE`, :data:`WARN` or :data:`RAISE` (default) for invalid values set.
+        :data:`IGNORE`, :data:`WARN` (default, as pydicom) or :data:`RAISE` for invalid
+        values set on elements or written.
     use_DS_decimal : bool
         Return DS values as :class:`decimal.Decimal` based values.
     auto_format_DS : bool

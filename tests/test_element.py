@@ -12,7 +12,7 @@ import warnings
 import pytest
 
 from dcmcore import config
-from dcmcore.errors import InvalidDicomError, InvalidValueError, TruncatedDataError
+from dcmcore.errors import DcmcoreWarning, InvalidDicomError, InvalidValueError, TruncatedDataError
 
 if not hasattr(importlib.import_module("dcmcore.dictionary"), "entry"):
     pytest.skip("dcmcore.dictionary (entry, tag_for_keyword) not written yet", allow_module_level=True)
@@ -130,12 +130,14 @@ def test_setting_pixel_data_to_an_ndarray_raises() -> None:
         DataElement(0x7FE00010, "OB", numpy.zeros(4, dtype="uint8"))
 
 
-def test_invalid_value_raises_in_default_writing_validation_mode() -> None:
-    """pydicom validates new elements with *reading_validation_mode* (WARN) although its
-    documentation points to *writing_validation_mode*; dcmcore follows the documentation:
-    the default writing mode is RAISE."""
-    with pytest.raises(InvalidValueError):
+def test_invalid_value_warns_by_default_and_raises_in_raise_mode() -> None:
+    """New values are checked with *writing_validation_mode*, whose default is WARN, as
+    pydicom's (so code that sets an over-long value keeps working after the import change)."""
+    with pytest.warns(DcmcoreWarning, match="LO"):
         DataElement(0x00100020, "LO", "x" * 100)
+    with config.override(writing_validation_mode=config.RAISE):
+        with pytest.raises(InvalidValueError):
+            DataElement(0x00100020, "LO", "x" * 100)
     with config.override(writing_validation_mode=config.IGNORE):
         assert DataElement(0x00100020, "LO", "x" * 100).VM == 1
     elem = DataElement(0x00100020, "LO", "x" * 100, validation_mode=config.IGNORE)
@@ -442,7 +444,7 @@ def test_validation_mode_of_read_elements_follows_the_current_setting() -> None:
     with config.override(writing_validation_mode=config.IGNORE):
         assert elem.validation_mode == config.IGNORE
         elem.value = "x" * 100
-    with pytest.raises(InvalidValueError):
+    with config.override(writing_validation_mode=config.RAISE), pytest.raises(InvalidValueError):
         elem.value = "y" * 100
 
 

@@ -348,16 +348,10 @@ def test_is_original_encoding_of_new_file_dataset() -> None:
     assert ds.is_original_encoding is True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="values set on elements are validated with writing_validation_mode (default "
-    "RAISE): ds.PatientID = 'x' * 100 raises InvalidValueError; pydicom 3.0.2 validates "
-    "element values with reading_validation_mode (default WARN) and only warns",
-)
 def test_setting_over_long_value_warns_like_pydicom() -> None:
     """The seed page is silent; pydicom's DataElement defaults its validation_mode to
     reading_validation_mode (its writing_validation_mode, default WARN, is used when
-    writing). Possibly a deliberate dcmcore choice (architecture.md), reported for review."""
+    writing). dcmcore checks with writing_validation_mode, whose default is WARN as pydicom's."""
     ref = pydicom.dcmread(_path("CT_small.dcm"))
     with pytest.warns(UserWarning):
         ref.PatientID = "x" * 100
