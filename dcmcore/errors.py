@@ -16,6 +16,7 @@ __all__ = [
     "InvalidValueError",
     "CharsetError",
     "WriteError",
+    "MissingFileMetaError",
     "PixelDataError",
     "CodecError",
     "PluginError",
@@ -64,6 +65,11 @@ class CharsetError(DcmcoreError, LookupError):
 
 class WriteError(DcmcoreError, ValueError):
     """A write request is inconsistent or impossible."""
+
+
+class MissingFileMetaError(WriteError, AttributeError):
+    """Required File Meta Information elements are missing (also an ``AttributeError``,
+    which pydicom raises here)."""
 
 
 class PixelDataError(DcmcoreError, ValueError):

@@ -378,11 +378,6 @@ def test_save_as_enforce_file_format_true_raises_if_impossible() -> None:
         _save(ds, enforce_file_format=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="save_as(enforce_file_format=True) with missing Type 1 File Meta elements raises "
-    "dcmcore.errors.WriteError (a ValueError), pydicom raises AttributeError",
-)
 def test_save_as_enforce_file_format_missing_meta_raises_attribute_error_like_pydicom() -> None:
     ds = _scratch()
     ds.ensure_file_meta()

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 from dcmcore import __version__ as _version
 from dcmcore import uid as _uid
-from dcmcore.errors import WriteError
+from dcmcore.errors import MissingFileMetaError, WriteError
 from dcmcore.io.encoder import Encoding, encode_dataset
 
 __all__ = [
@@ -203,7 +203,7 @@ def _meta_elements(ds: Any, file_meta: Any, enforce: bool, encoding: tuple[bool,
         if value_of(t) is None
     ]
     if missing:
-        raise WriteError(
+        raise MissingFileMetaError(
             "Missing required File Meta Information elements (or they have no value): "
             + ", ".join(missing)
         )
