@@ -612,13 +612,6 @@ def test_read_from_gzip_file_object_like_pydicom() -> None:
         assert str(ds) == str(ref)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dcmread(gzip file object, defer_size=N) memory-maps fh.fileno(), i.e. the "
-    "compressed .gz bytes, and fails with InvalidDicomError ('DICM' prefix missing); "
-    "pydicom reads it (the mmap path must be limited to real files, e.g. io.FileIO/"
-    "BufferedReader, not wrappers with a fileno)",
-)
 def test_read_from_gzip_file_object_with_deferred_values() -> None:
     import gzip
 

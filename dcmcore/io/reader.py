@@ -207,7 +207,7 @@ class _Input:
                 self.fh = fh
                 self.size = size
                 return _read_exactly(fh, min(max(_HEAD, 144), size))
-        if defer:
+        if defer and _is_plain_file(fh):
             try:
                 fileno = fh.fileno()
                 size = os.fstat(fileno).st_size
@@ -242,12 +242,21 @@ class _Input:
             fh.close()
 
 
+def _is_plain_file(fh: Any) -> bool:
+    """True if `fh` reads an OS file as it is, so its ``fileno()`` holds the same bytes.
+
+    Wrappers such as ``gzip.GzipFile`` also have a ``fileno()``, of the compressed file.
+    """
+    return isinstance(getattr(fh, "raw", fh), io.FileIO)
+
+
 def _remaining(fh: Any, start: int) -> int:
     """Bytes left in `fh` from `start`, or 0 when that cannot be known cheaply."""
-    try:
-        return os.fstat(fh.fileno()).st_size - start
-    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
-        pass
+    if _is_plain_file(fh):
+        try:
+            return os.fstat(fh.fileno()).st_size - start
+        except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+            pass
     try:
         end = fh.seek(0, os.SEEK_END)
         fh.seek(start)
