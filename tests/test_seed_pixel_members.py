@@ -347,12 +347,6 @@ def test_convert_pixel_data_unavailable_handler_raises_runtime_error() -> None:
             ds.convert_pixel_data("pylibjpeg")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="convert_pixel_data('rle') on JPEG 2000 data raises PluginError (RuntimeError, "
-    "ValueError); documented: NotImplementedError when the given handler cannot decompress "
-    "the transfer syntax (pydicom 3.0.2 raises ValueError)",
-)
 def test_convert_pixel_data_handler_not_handling_syntax_raises_not_implemented() -> None:
     ds = _mine("JPEG2000.dcm")
     with warnings.catch_warnings():

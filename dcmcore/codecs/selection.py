@@ -79,7 +79,8 @@ def _explicit(kind: str, ts_uid: str, name: str, all_codecs: Sequence[Codec]) ->
     if not handling:
         codec = by_name[0]
         handles = ", ".join(codec.transfer_syntaxes) or "nothing"
-        raise PluginError(
+        # NotImplementedError (via NoPluginError), as pydicom documents for this case
+        raise NoPluginError(
             f"the {kind} {codec.name!r} does not handle {syntax_name(ts_uid)} ({ts_uid}); "
             f"it handles {handles}"
         )
