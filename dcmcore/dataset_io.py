@@ -40,9 +40,16 @@ class EncodingMembers:
         """The character set the dataset was decoded with; ``'iso8859'`` if created from scratch.
 
         pydicom returns ``''`` for a dataset created from scratch; dcmcore
-        follows pydicom's documentation.
+        follows pydicom's documentation. A sequence item read from a file
+        reports the character set its text was decoded with: its own
+        (0008,0005) if it has one, else the one inherited from its parent.
         """
-        return self._read_charset or _DEFAULT_ENCODING
+        charset = self._read_charset
+        if charset:
+            return charset
+        if self.__dict__.get("_read_implicit") is not None and "_parent_encoding" in self.__dict__:
+            return self._character_set
+        return _DEFAULT_ENCODING
 
     @property
     def read_encoding(self) -> str | MutableSequence[str]:

@@ -666,11 +666,6 @@ def test_sequence_item_original_encoding_is_the_files(name: str, encoding: tuple
     assert (item.is_implicit_VR, item.is_little_endian) == encoding
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a sequence item read from a file reports original_character_set 'iso8859' instead "
-    "of the character set it was decoded with (its own (0008,0005), here ISO 2022 IR 13/87)",
-)
 def test_sequence_item_original_character_set_is_the_one_it_was_decoded_with() -> None:
     ds, ref = _both("chrSQEncoding.dcm")
     item, ref_item = _first_item(ds), _first_item(ref)
@@ -678,12 +673,6 @@ def test_sequence_item_original_character_set_is_the_one_it_was_decoded_with() -
     assert list(item.original_character_set) == ["shift_jis", "iso2022_jp"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a sequence item read from a file without its own (0008,0005) reports "
-    "original_character_set 'iso8859' instead of the inherited character set it was decoded "
-    "with (chrRuss-like parent: ISO_IR 144 / pydicom ['iso_ir_144'])",
-)
 def test_sequence_item_original_character_set_inherited_from_parent() -> None:
     parent = Dataset()
     parent.SpecificCharacterSet = "ISO_IR 144"
