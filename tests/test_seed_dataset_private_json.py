@@ -380,13 +380,6 @@ def test_to_json_bulk_data_threshold_is_base64_length_like_pydicom(threshold: in
     assert mine == theirs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="private dictionary lookup also matches (gggg,bbxx) entries: GDCM's 11 "
-    "'(gggg,10xx) Private Element Creator' rows (GEMS_*_01, BioPri3D) name and type EVERY "
-    "unknown element of block 0x10 of those creators (VR LO instead of UN in implicit VR); "
-    "pydicom only matches (gggg,xxee) and (ggxx,xxee)",
-)
 def test_unknown_ge_private_element_in_implicit_vr_is_un_like_pydicom() -> None:
     src = Dataset()
     src.add_new(0x00430010, "LO", "GEMS_PARM_01")

@@ -287,15 +287,14 @@ def repeater_has_keyword(keyword: str) -> bool:
 
 
 class _PrivateTable:
-    """One creator's private elements, keyed four ways (most specific first)."""
+    """One creator's private elements, keyed three ways (most specific first)."""
 
-    __slots__ = ("exact", "any_block", "any_group_byte", "any_offset")
+    __slots__ = ("exact", "any_block", "any_group_byte")
 
     def __init__(self, text: str) -> None:
         self.exact: dict[int, DictEntry] = {}
         self.any_block: dict[int, DictEntry] = {}  # ggggxxee -> (gggg << 16) | ee
         self.any_group_byte: dict[int, DictEntry] = {}  # ggxxxxee -> (gg << 16) | ee
-        self.any_offset: dict[int, DictEntry] = {}  # ggggbbxx -> (gggg << 16) | bb
         if not text:
             return
         for line in text.split("\n"):
@@ -307,8 +306,7 @@ class _PrivateTable:
                 self.any_block[(int(key[:4], 16) << 16) | int(key[6:], 16)] = item
             elif key[2:6] == "xxxx":
                 self.any_group_byte[(int(key[:2], 16) << 16) | int(key[6:], 16)] = item
-            elif key[6:] == "xx":
-                self.any_offset[(int(key[:4], 16) << 16) | int(key[4:6], 16)] = item
+            # (gggg,bbxx) rows are skipped: see get()
 
     def get(self, tag: int) -> DictEntry | None:
         found = self.exact.get(tag)
@@ -319,10 +317,10 @@ class _PrivateTable:
         found = self.any_block.get((group << 16) | offset)
         if found is not None:
             return found
-        found = self.any_group_byte.get(((group >> 8) << 16) | offset)
-        if found is not None:
-            return found
-        return self.any_offset.get((group << 16) | ((tag >> 8) & 0xFF))
+        # (gggg,bbxx) rows are not matched: in the source data they are GDCM's
+        # "Private Element Creator" placeholders, which would give every unknown
+        # element of the block a wrong name and VR (pydicom does not match them either)
+        return self.any_group_byte.get(((group >> 8) << 16) | offset)
 
 
 def _private_table(creator: str) -> _PrivateTable | None:
@@ -357,7 +355,7 @@ def private_entry(tag: int, private_creator: str) -> DictEntry | None:
     -------
     DictEntry or None
         Entries are looked up by exact tag, then block-independent
-        ``(gggg,xxee)``, then ``(ggxx,xxee)``, then ``(gggg,bbxx)``. The keyword of
+        ``(gggg,xxee)``, then ``(ggxx,xxee)``. The keyword of
         a private entry is ``''``. ``None`` when creator or tag is unknown.
     """
     if not isinstance(private_creator, str):
