@@ -24,6 +24,7 @@ from typing import Any
 
 from dcmcore import config
 from dcmcore.dataset_io import EncodingMembers
+from dcmcore.dataset_walk import TraversalMembers
 from dcmcore.dictionary import entry as _entry
 from dcmcore.dictionary import keyword_for_tag as _keyword_for_tag
 from dcmcore.dictionary import repeater_has_keyword as _repeater_has_keyword
@@ -36,17 +37,9 @@ from dcmcore.element import (
 from dcmcore.errors import DcmcoreWarning
 from dcmcore.formatting import DEFAULT_ELEMENT_FORMAT, formatted_lines, pretty_str
 from dcmcore.pixel_members import PixelMembers
-from dcmcore.private import (
-    PrivateBlock,
-    add_new_private,
-    private_block,
-    private_creators,
-    remove_private_tags,
-)
+from dcmcore.private import PrivateBlock, PrivateMembers
 from dcmcore.sequence import Sequence
-from dcmcore.tag import BaseTag, Tag, TagType, tag_in_exception
-from dcmcore.values import MultiValue, PersonName
-from dcmcore.vr import CHARSET_VR
+from dcmcore.tag import BaseTag, Tag, TagType
 
 __all__ = ["Dataset", "FileDataset", "FileMetaDataset", "PrivateBlock", "validate_file_meta"]
 
@@ -116,7 +109,7 @@ def _behaviour(name: str) -> str:
     return str(getattr(config, name, "WARN")).upper()
 
 
-class Dataset(EncodingMembers, PixelMembers):
+class Dataset(EncodingMembers, PixelMembers, PrivateMembers, TraversalMembers):
     """A DICOM data set: a mutable mapping of tags to data elements.
 
     Parameters
@@ -663,117 +656,6 @@ class Dataset(EncodingMembers, PixelMembers):
         """Return a :class:`Dataset` of the elements of `group` only."""
         return self[group << 16 : (group + 1) << 16]
 
-    # ------------------------------------------------------------ recursion
-    def iterall(self) -> Iterator[DataElement]:
-        """Yield every element, recursing into sequence items."""
-        for elem in self:
-            yield elem
-            if elem.VR == "SQ":
-                for item in elem.value:
-                    yield from item.iterall()
-
-    def walk(self, callback: Callable[[Dataset, DataElement], None], recursive: bool = True) -> None:
-        """Call ``callback(dataset, element)`` for each element, in tag order.
-
-        Parameters
-        ----------
-        callback : callable
-            Takes the dataset holding the element and the element.
-        recursive : bool, optional
-            Recurse into sequence items (default True).
-        """
-        for tag in sorted(self._dict, key=int):
-            with tag_in_exception(tag):
-                elem = self[tag]
-                callback(self, elem)
-                if recursive and tag in self._dict and elem.VR == "SQ":
-                    for item in elem.value:
-                        item.walk(callback)
-
-    def decode(self) -> None:
-        """Decode every element with the character set that applies to it.
-
-        Raw elements are converted (their text decoded with the dataset's
-        Specific Character Set, inherited by items); text values set as
-        ``bytes`` are decoded to ``str``, and names made from bytes are decoded
-        with the dataset's character set.
-        """
-        encodings = self._character_set
-
-        def decode_one(vr: str, value: Any) -> Any:
-            if isinstance(value, bytes):
-                if vr == "PN":
-                    return PersonName(value, encodings)
-                return _decode_text(value, encodings)
-            if vr == "PN" and isinstance(value, PersonName) and value.encodings is None:
-                if value.original_string is not None:
-                    return value.decode(encodings)
-            return value
-
-        def decode_callback(ds: Dataset, elem: DataElement) -> None:
-            if elem.VR == "SQ":
-                for item in elem.value:
-                    item.decode()
-                return
-            if elem.VR not in CHARSET_VR:
-                return
-            value = elem.value
-            if isinstance(value, (str, bytes, PersonName)):
-                decoded = decode_one(elem.VR, value)
-                if decoded is not value:
-                    elem._value = decoded
-            elif isinstance(value, MutableSequence):
-                items = [decode_one(elem.VR, v) for v in value]
-                if any(new is not old for new, old in zip(items, value)):
-                    elem._value = MultiValue(_identity, items)
-
-        self.walk(decode_callback, recursive=False)
-
-    # -------------------------------------------------------------- private
-    def private_block(self, group: int, private_creator: str, create: bool = False) -> PrivateBlock:
-        """Return the :class:`PrivateBlock` of `private_creator` in `group`.
-
-        Raises
-        ------
-        ValueError
-            If `group` is not private or `private_creator` is empty.
-        KeyError
-            If the creator is absent and `create` is False.
-        """
-        return private_block(self, group, private_creator, create)
-
-    def private_creators(self, group: int) -> list[str]:
-        """Return the private creator names in the odd `group`."""
-        return private_creators(self, group)
-
-    def get_private_item(self, group: int, element_offset: int, private_creator: str) -> DataElement:
-        """Return the private element at `element_offset` of `private_creator`'s block."""
-        block = self.private_block(group, private_creator)
-        return self[block.get_tag(element_offset)]
-
-    def add_new_private(
-        self,
-        private_creator: str,
-        group: int,
-        element_offset: int,
-        value: Any,
-        vr: str | None = None,
-    ) -> None:
-        """Add a private element, reserving a block for `private_creator` if needed.
-
-        Raises
-        ------
-        ValueError
-            If `group` is not private or `private_creator` is empty.
-        KeyError
-            If `vr` is None and the private dictionary does not know the tag.
-        """
-        add_new_private(self, private_creator, group, element_offset, value, vr)
-
-    def remove_private_tags(self) -> None:
-        """Remove every private element, recursing into sequences."""
-        remove_private_tags(self)
-
     def update_raw_element(
         self, tag: TagType, *, vr: str | None = None, value: bytes | None = None
     ) -> None:
@@ -901,16 +783,6 @@ def _slice_bound(value: Any) -> int:
     if isinstance(value, int):
         return int(value)
     return int(Tag(value))
-
-
-def _identity(value: Any) -> Any:
-    return value
-
-
-def _decode_text(value: bytes, encodings: list[str]) -> str:
-    from dcmcore.charset import decode_bytes
-
-    return decode_bytes(value, encodings)
 
 
 # FileDataset and FileMetaDataset live in their own module; importable from here as in pydicom

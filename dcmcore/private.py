@@ -15,7 +15,7 @@ from dcmcore.tag import BaseTag
 if TYPE_CHECKING:  # pragma: no cover
     from dcmcore.dataset import Dataset
 
-__all__ = ["PrivateBlock"]
+__all__ = ["PrivateBlock", "PrivateMembers"]
 
 
 class PrivateBlock:
@@ -167,3 +167,54 @@ def remove_private_tags(ds: Dataset) -> None:
             del dataset[elem.tag]
 
     ds.walk(remove)
+
+
+class PrivateMembers:
+    """Mixin of :class:`~dcmcore.dataset.Dataset`: the private-block members."""
+
+    __slots__ = ()
+
+    def private_block(self, group: int, private_creator: str, create: bool = False) -> PrivateBlock:
+        """Return the :class:`PrivateBlock` of `private_creator` in `group`.
+
+        Raises
+        ------
+        ValueError
+            If `group` is not private or `private_creator` is empty.
+        KeyError
+            If the creator is absent and `create` is False.
+        """
+        return private_block(self, group, private_creator, create)
+
+    def private_creators(self, group: int) -> list[str]:
+        """Return the private creator names in the odd `group`."""
+        return private_creators(self, group)
+
+    def get_private_item(self, group: int, element_offset: int, private_creator: str) -> DataElement:
+        """Return the private element at `element_offset` of `private_creator`'s block."""
+        block = self.private_block(group, private_creator)
+        return self[block.get_tag(element_offset)]
+
+    def add_new_private(
+        self,
+        private_creator: str,
+        group: int,
+        element_offset: int,
+        value: Any,
+        vr: str | None = None,
+    ) -> None:
+        """Add a private element, reserving a block for `private_creator` if needed.
+
+        Raises
+        ------
+        ValueError
+            If `group` is not private or `private_creator` is empty.
+        KeyError
+            If `vr` is None and the private dictionary does not know the tag.
+        """
+        add_new_private(self, private_creator, group, element_offset, value, vr)
+
+    def remove_private_tags(self) -> None:
+        """Remove every private element, recursing into sequences."""
+        remove_private_tags(self)
+
