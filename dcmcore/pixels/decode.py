@@ -303,6 +303,13 @@ class LazyFrames:
         for s in self.spans:
             yield enc.read_frame(self.read_at, s)
 
+    def raw(self, index: int) -> Any:
+        """Frame `index` without a copy when it is one fragment (a memoryview)."""
+        pieces = self.spans[index]
+        if len(pieces) == 1:
+            return self.read_at(*pieces[0])
+        return enc.read_frame(self.read_at, pieces)
+
 
 def _may_hold_jpeg(uid: str) -> bool:
     """Whether frames of `uid` may be JPEG-family codestreams (unknown syntaxes: maybe)."""

@@ -131,10 +131,23 @@ def _chunk_to_arrays(
 
 
 def _chunk_to_file(
-    decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
-    first: int, mod: Any, path: str, shape: tuple[int, ...], dtype: str, shift: int = 0,
+    decoders: Sequence[Any], frames: Sequence[bytes] | None, info: Any,
+    options: dict[str, Any], first: int, mod: Any, path: str, shape: tuple[int, ...],
+    dtype: str, shift: int = 0, inputs: tuple[str, list[tuple[int, int]]] | None = None,
 ) -> list[dict]:
-    """Process worker: write the shaped frames into the shared output file's mapping."""
+    """Process worker: write the shaped frames into the shared output file's mapping.
+
+    The frames come pickled in `frames`, or as ``(path, [(offset, length), ...])`` of a
+    shared input file in `inputs`.
+    """
+    if inputs is not None:
+        in_path, spans = inputs
+        with open(in_path, "rb") as f:
+            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            frames = [data[o:o + n] for o, n in spans]
+        finally:
+            data.close()
     dt = np.dtype(dtype)
     with open(path, "r+b") as f:
         mm = mmap.mmap(f.fileno(), 0)
@@ -147,6 +160,37 @@ def _chunk_to_file(
             del out
     finally:
         mm.close()
+
+
+def _shared_input(frames: Sequence[Any], chunks: list[tuple[int, int]]
+                  ) -> tuple[str, list[list[tuple[int, int]]]]:
+    """Copy the frames of `chunks` into a temporary shared file; return where each is."""
+    import tempfile
+
+    pieces = [[frames.raw(i) if hasattr(frames, "raw") else frames[i] for i in range(a, b)]
+              for a, b in chunks]
+    size = max(1, sum(len(p) for chunk in pieces for p in chunk))
+    folder = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    fd, path = tempfile.mkstemp(prefix="dcmcore-codestreams-", dir=folder)
+    try:
+        os.ftruncate(fd, size)
+        mm = mmap.mmap(fd, size)
+    finally:
+        os.close(fd)
+    spans: list[list[tuple[int, int]]] = []
+    pos = 0
+    try:
+        for chunk in pieces:
+            where = []
+            for piece in chunk:
+                n = len(piece)
+                mm[pos:pos + n] = piece
+                where.append((pos, n))
+                pos += n
+            spans.append(where)
+    finally:
+        mm.close()
+    return path, spans
 
 
 def _chunks(n: int, parts: int) -> list[tuple[int, int]]:
@@ -207,20 +251,20 @@ def _process_pool_into(
     decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
     mod: Any, workers: int, shift: int = 0,
 ) -> tuple[np.ndarray, list[dict]]:
-    """Decode in a reused process pool whose workers write into a shared file mapping.
-
-    The frames travel to the workers pickled; the decoded pixels never do.
-    """
+    """Decode in a reused process pool; codestreams in and pixels out go through shared
+    file mappings (in /dev/shm), never through pickles."""
     n = len(frames)
     chunks = _chunks(n, workers)
     shape = (n, mod.rows, mod.columns, mod.samples_per_pixel)
     out, path = shared_file_output(shape, target_dtype(mod))
+    in_path = ""
     try:
+        in_path, spans = _shared_input(frames, chunks[1:])
         pool = _pool(len(chunks) - 1)
         futures = [
-            pool.submit(_chunk_to_file, list(decoders), list(frames[a:b]), info, options,
-                        a, mod, path, shape, out.dtype.str, shift)
-            for a, b in chunks[1:]
+            pool.submit(_chunk_to_file, list(decoders), None, info, options, a, mod, path,
+                        shape, out.dtype.str, shift, (in_path, where))
+            for (a, _b), where in zip(chunks[1:], spans)
         ]
         a, b = chunks[0]
         overrides = decode_chunk_into(decoders, frames[a:b], info, options, a, mod,
@@ -229,6 +273,8 @@ def _process_pool_into(
             overrides.extend(fut.result())
     finally:
         os.unlink(path)
+        if in_path:
+            os.unlink(in_path)
     return out, overrides
 
 
