@@ -140,3 +140,13 @@ def test_what_travels_to_worker_processes_pickles():
     assert pickle.loads(pickle.dumps(info)) == info
     for codec in decoders() + encoders():
         assert type(pickle.loads(pickle.dumps(codec))) is type(codec)
+
+
+def test_workers_on_frames_read_from_a_file():
+    pytest.importorskip("dcmcore_rle")
+    from tests._pixels_helpers import corpus_file
+
+    path = corpus_file("rtdose_rle.dcm")
+    seq = px.pixel_array(path)
+    assert_same_array(seq, px.pixel_array(path, workers=2))
+    assert_same_array(seq, px.pixel_array(path, workers=3))
