@@ -47,10 +47,6 @@ _BITS = (8, 16, 32, 64)
 
 # Distance from a PackBits header byte to the next header byte.
 _STEP_BYTES = bytes(h + 2 if h < 128 else (1 if h == 128 else 2) for h in range(256))
-# Decoded length of the run a header byte starts, and the repeat count of the
-# byte after it (the value of a replicate run, or a literal's first byte).
-_RUN_LENGTH = np.array([h + 1 if h < 128 else (257 - h if h > 128 else 0) for h in range(256)])
-_AFTER_HEADER = np.array([257 - h if h > 128 else 1 for h in range(256)], dtype=np.intp)
 _PROBES, _PROBE = 8, 160  # probe windows per segment, bytes walked per window
 _SMALL_SEGMENT = 8192  # segments up to this size are always walked
 _JUMP_LEVELS: int | None = None  # force a depth (tests); None: use the cost model
@@ -294,16 +290,22 @@ def _chase_headers(data: bytes, offsets: list[int], ends: list[int]) -> np.ndarr
     size = ends[-1] - low
     table = _chase_table(data, low, ends)
     # The chain is strictly increasing until it reaches the sink, so it has at
-    # most size + 1 items; chase in growing chunks to stop soon after the sink.
+    # most size + 1 items. Steps spent on the sink are wasted, so chase in
+    # chunks sized by the run density seen at the end of the previous chunk
+    # (and at most doubling the work done), stopping soon after the sink.
     chain = _scratch("chain", size + 1, np.intp)
     chain[0] = 0
-    done, chunk = 1, max(size >> 4, 1024)
+    done, chunk = 1, 4096
     while True:
         stop = min(done + chunk, size + 1)
         _take_chase(table, chain, done, stop)
-        if stop == size + 1 or chain[stop - 1] == size:
+        reached = int(chain[stop - 1])
+        if stop == size + 1 or reached == size:
             break
-        done, chunk = stop, chunk * 2
+        recent = min(stop - 1, 1024)
+        density = recent / (reached - int(chain[stop - 1 - recent]))
+        chunk = min(int((size - reached) * density * 1.25) + 512, 2 * stop)
+        done = stop
     count = int(np.searchsorted(chain[:stop], size))
     positions = chain[:count]
     spots = positions[:-1:61]
@@ -392,44 +394,37 @@ def _decode_segments(
     """Decode every segment of a frame; return shape (segments, expected) uint8."""
     size = len(data)
     ends = [*offsets[1:], size]
+    low = offsets[0]
+    width = size - low  # bytes from the first segment on, `body`
+    body = np.frombuffer(data, dtype=np.uint8, offset=low)
     starts = _header_positions(data, offsets, ends)
-    src = np.frombuffer(data, dtype=np.uint8)
+    starts -= low
+    # One repeat count per body byte, from byte-wise (SIMD) arithmetic on a
+    # header flag array: 0 for a header, 257 - h after a replicate header h,
+    # else 1 (literal bytes, the first byte of a segment's padding). A
+    # replicate header's value byte that lies past its segment's end is the
+    # next segment's first header, or the extra slot after the last: its count
+    # is 0 or unused, as a literal run cut short by its segment's end
+    # contributes only the bytes present. Counts are reduced modulo 256; no-op
+    # headers (128) give 129 to the next byte, a header, reset to 0.
+    flags = _scratch("flags", width + 1, np.uint8)
+    flags.fill(0)
+    flags[starts] = 1
+    count8 = _scratch("count8", width + 1, np.uint8)
+    after = count8[1:]
+    np.right_shift(body, 7, out=after)  # 1 for headers >= 128 (if a header)
+    np.bitwise_and(after, flags[:-1], out=after)
+    np.multiply(after, body, out=after)  # h after a header h >= 128, else 0
+    np.subtract(1, after, out=after)  # 257 - h (mod 256), else 1
+    np.subtract(flags, 1, out=flags)  # 0 for headers, 255 elsewhere
+    np.bitwise_and(count8, flags, out=count8)
+    counts = _scratch("table", width + 1, np.intp)  # the header search's, free by now
+    counts[...] = count8
+    counts = counts[:width]
     nseg = len(offsets)
-    # first[s]: index in `starts` of segment s's first header (sorted order).
-    first = np.searchsorted(starts, offsets).tolist() + [starts.size]
-    headers = src[starts]
-    # Table look-ups rather than boolean indexing (masks over random data are
-    # several times slower). Only the last run of a segment can reach past the
-    # segment's end; those are fixed one by one below.
-    runs = _RUN_LENGTH.take(headers)
-    after = _AFTER_HEADER.take(headers)
     for index in range(nseg):
-        last = first[index + 1] - 1
-        if last < first[index]:
-            continue
-        head = int(starts[last])
-        room = ends[index] - head - 1  # bytes after the last header
-        header = int(headers[last])
-        if header < 128:
-            runs[last] = min(int(runs[last]), room)
-        elif header > 128 and room < 1:
-            runs[last] = 0
-    cumulative = np.concatenate(([0], np.cumsum(runs)))
-    totals = np.diff(cumulative[first]).tolist()
-
-    # One repeat count per source byte: 0 for headers, padding and bytes
-    # before the first segment, the run length for a replicate value, 1 for
-    # a literal byte. starts + 1 may be the next header: it is reset to 0
-    # after, and the extra slot absorbs starts + 1 == size. A replicate header
-    # whose value byte lies past its segment's end sets the count of the next
-    # header (reset to 0 next) or of the extra slot: harmless.
-    counts = _scratch("counts", size + 1, np.intp)
-    counts.fill(1)
-    counts[starts + 1] = after
-    counts[starts] = 0
-    counts[: offsets[0]] = 0
-    counts = counts[:size]
-    for index, total in enumerate(totals):
+        first, stop = offsets[index] - low, ends[index] - low
+        total = int(counts[first:stop].sum())
         if total < expected:
             raise RLEError(
                 f"RLE: segment {first_index + index + 1} (byte offset {offsets[index]}) decodes "
@@ -442,19 +437,13 @@ def _decode_segments(
                 RLEWarning,
                 stacklevel=3,
             )
-            # Keep only the runs needed and shorten the last one, so nothing
+            # Cut the counts where `expected` bytes are reached, so nothing
             # beyond `expected` bytes per segment is ever allocated.
-            mine = np.arange(first[index], first[index + 1])
-            ends_in = np.cumsum(runs[mine])
-            last = int(np.searchsorted(ends_in, expected))
-            keep = expected - (int(ends_in[last]) - int(runs[mine[last]]))
-            head = int(starts[mine[last]])
-            counts[head + 1 : ends[index]] = 0
-            if headers[mine[last]] < 128:
-                counts[head + 1 : head + 1 + keep] = 1
-            else:
-                counts[head + 1] = keep
-    return np.repeat(src, counts).reshape(nseg, expected)
+            reached = np.cumsum(counts[first:stop])
+            cut = int(np.searchsorted(reached, expected))
+            counts[first + cut] -= int(reached[cut]) - expected
+            counts[first + cut + 1 : stop] = 0
+    return np.repeat(body, counts).reshape(nseg, expected)
 
 
 def decode_segment(segment: bytes, expected: int) -> np.ndarray:
