@@ -113,6 +113,7 @@ def test_little_endian_segment_order_option():
 @pytest.mark.parametrize(("bits", "samples"), [(8, 1), (16, 1), (16, 3), (32, 1), (64, 1)])
 def test_jump_table_header_search_matches_plain_walk(monkeypatch, levels, bits, samples):
     # Force the numpy jump-table header search (levels > 0) even on small data.
+    monkeypatch.setattr(rle, "_HEADER_METHOD", "walk")
     monkeypatch.setattr(rle, "_JUMP_LEVELS", levels)
     rng = np.random.default_rng(levels * 10 + bits)
     shape = (23, 67) + ((samples,) if samples > 1 else ())
@@ -132,7 +133,9 @@ def test_cost_model_picks_the_jump_table_for_dense_runs_and_the_walk_for_sparse(
         assert [(first, stop, levels > 0) for first, stop, levels in plan] == [(0, 1, deep)]
 
 
-def test_plan_walks_sparse_segments_and_jumps_over_dense_ones():
+@pytest.mark.parametrize("method", ["chase", "walk"])
+def test_plan_walks_sparse_segments_and_jumps_over_dense_ones(monkeypatch, method):
+    monkeypatch.setattr(rle, "_HEADER_METHOD", method)
     rng = np.random.default_rng(3)
     # MSB plane: short runs everywhere; LSB plane: noise (long literal runs).
     msb = rng.integers(3, 5, (256, 256))
@@ -144,7 +147,9 @@ def test_plan_walks_sparse_segments_and_jumps_over_dense_ones():
     assert np.array_equal(decode_frame(data, 256, 256, 1, 16), arr)
 
 
-def test_large_realistic_frame_takes_the_jump_path_and_round_trips():
+@pytest.mark.parametrize("method", ["chase", "walk"])
+def test_large_realistic_frame_takes_the_jump_path_and_round_trips(monkeypatch, method):
+    monkeypatch.setattr(rle, "_HEADER_METHOD", method)
     rng = np.random.default_rng(9)
     yy, xx = np.mgrid[:256, :256]
     body = (yy - 128) ** 2 + (xx - 128) ** 2 < 100**2
@@ -152,7 +157,9 @@ def test_large_realistic_frame_takes_the_jump_path_and_round_trips():
     assert np.array_equal(decode_frame(encode_frame(arr), 256, 256, 1, 16), arr)
 
 
-def test_mixed_plan_over_twelve_segments_decodes_correctly():
+@pytest.mark.parametrize("method", ["chase", "walk"])
+def test_mixed_plan_over_twelve_segments_decodes_correctly(monkeypatch, method):
+    monkeypatch.setattr(rle, "_HEADER_METHOD", method)
     # 32-bit RGB: constant high bytes (tiny segments, walked), noisy low bytes
     # (large dense segments, jump tables shared by neighbours).
     rng = np.random.default_rng(11)

@@ -82,8 +82,10 @@ def test_excess_inside_the_last_needed_run_is_cut():
     assert out.tolist() == [[9, 9, 9]]
 
 
-def test_huge_replicate_stream_never_allocates_beyond_the_frame(monkeypatch):
+@pytest.mark.parametrize("method", ["chase", "walk"])
+def test_huge_replicate_stream_never_allocates_beyond_the_frame(monkeypatch, method):
     # 1 MB of replicate headers would decode to 64 MB; only rows*columns are kept.
+    monkeypatch.setattr(rle, "_HEADER_METHOD", method)
     monkeypatch.setattr(rle, "_JUMP_LEVELS", 3)
     data = _frame(bytes([129, 3]) * (1 << 19))
     with pytest.warns(RLEWarning):
@@ -136,6 +138,8 @@ def test_encode_rejects_shape_mismatch_and_float_and_overflowing_dtype():
 
 @pytest.mark.parametrize("levels", [None, 0, 2])
 def test_random_garbage_decodes_or_raises_rle_error_only(monkeypatch, levels):
+    # levels None: the default (numpy pointer chase); else the walk with that depth
+    monkeypatch.setattr(rle, "_HEADER_METHOD", None if levels is None else "walk")
     monkeypatch.setattr(rle, "_JUMP_LEVELS", levels)
     rng = np.random.default_rng(levels or 7)
     good = encode_frame(rng.integers(0, 4, (16, 16), dtype=np.uint16) * 300)

@@ -303,13 +303,14 @@ def _chase_headers(data: bytes, offsets: list[int], ends: list[int]) -> np.ndarr
         if stop == size + 1 or reached == size:
             break
         recent = min(stop - 1, 1024)
-        density = recent / (reached - int(chain[stop - 1 - recent]))
-        chunk = min(int((size - reached) * density * 1.25) + 512, 2 * stop)
+        density = recent / max(reached - int(chain[stop - 1 - recent]), 1)
+        # at least 512: progress even if a broken chase returned garbage
+        chunk = max(min(int(max(size - reached, 0) * density * 1.25) + 512, 2 * stop), 512)
         done = stop
     count = int(np.searchsorted(chain[:stop], size))
     positions = chain[:count]
     spots = positions[:-1:61]
-    if not np.array_equal(table.take(spots), chain[1:count:61]):  # pragma: no cover
+    if not np.array_equal(table.take(spots, mode="clip"), chain[1:count:61]):
         _CHASE_OK = False
         return None
     return positions + low
