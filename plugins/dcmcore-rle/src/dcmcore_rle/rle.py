@@ -531,7 +531,7 @@ def decode_frame(
         )
     nbytes = bits_allocated // 8
     pixels = rows * columns
-    decoded = _decode_segments(bytes(view), offsets, pixels)
+    decoded = _decode_segments(data if type(data) is bytes else bytes(view), offsets, pixels)
     # (S * B, pixels) with the most significant byte first -> (pixels, S, B) native.
     # Assemble each sample from its byte planes (most significant first) with
     # shifts: faster than a strided byte-level interleave.
