@@ -163,3 +163,17 @@ def test_noop_headers_everywhere_and_a_replicate_header_ending_each_segment():
     with pytest.warns(RLEWarning, match="segment 1 decodes to 4 bytes"):
         out = decode_frame(_frame([msb, lsb]), 1, 3, 1, 16)
     assert out.tolist() == [[0x0107, 0x0108, 0x0109]]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_decode_segment_matches_the_per_run_decoder(seed):
+    rng = np.random.default_rng(50 + seed)
+    segment = _random_segment(rng, int(rng.integers(1, 200)))
+    want = _reference_decode(segment)
+    if len(want) < 2:
+        segment, want = b"\x01\x05\x06", b"\x05\x06"
+    assert rle.decode_segment(segment, len(want)).tobytes() == want
+    with pytest.warns(RLEWarning, match="more than"):
+        assert rle.decode_segment(segment, len(want) - 1).tobytes() == want[:-1]
+    with pytest.raises(RLEError, match=f"decodes to {len(want)} bytes, fewer"):
+        rle.decode_segment(segment, len(want) + 1)
