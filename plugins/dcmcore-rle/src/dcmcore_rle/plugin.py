@@ -2,10 +2,11 @@
 
 Registered through the ``dcmcore`` entry-point group (``rle = "dcmcore_rle.plugin"``).
 
-``thread_safe`` is False for both: they hold the GIL the whole time (the
-decoder's run-header walk is a Python loop and the numpy steps in between are
-short), so threads give no speedup; the core runs parallel decodes in
-processes instead, which the codecs support (they pickle and keep no state).
+``thread_safe`` is False for both: they hold the GIL most of the time (the
+decoder's ``bytes.translate`` and ``numpy.repeat``, which do most of its work,
+keep it), so threads give no speedup; the core runs parallel decodes in
+processes instead, which the codecs support (they pickle and keep no state;
+work arrays are per thread, so threads would still be correct).
 """
 
 from __future__ import annotations
