@@ -318,8 +318,10 @@ def _chase_headers(data: bytes, offsets: list[int], ends: list[int]) -> np.ndarr
         done = stop
     count = int(np.searchsorted(chain[:stop], size))
     positions = chain[:count]
+    # Spot-check every 61st link, and that the last header leads to the end.
     spots = positions[:-1:61]
-    if not np.array_equal(table.take(spots, mode="clip"), chain[1:count:61]):
+    broken = not np.array_equal(table.take(spots, mode="clip"), chain[1:count:61])
+    if broken or (count and int(table[int(positions[-1])]) != size):
         _CHASE_OK = False
         return None
     return positions + low
