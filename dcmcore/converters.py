@@ -60,6 +60,9 @@ _BYTES_VR = frozenset(
 _NUMBER_FORMAT = {"FL": "f", "FD": "d", "SL": "l", "SS": "h", "SV": "q", "UL": "L", "US": "H",
                   "UV": "Q"}
 _NUMBER_SIZE = {vr: struct.calcsize("=" + f) for vr, f in _NUMBER_FORMAT.items()}
+# numpy's "l"/"L" are the platform's C long (8 bytes on 64-bit Linux): use sized codes
+_NUMPY_TYPE = {"FL": "f4", "FD": "f8", "SL": "i4", "SS": "i2", "SV": "i8", "UL": "u4",
+               "US": "u2", "UV": "u8"}
 _CHARSET_MULTI_VR = frozenset({"LO", "SH", "UC"})
 _CHARSET_SINGLE_VR = frozenset({"LT", "ST", "UT"})
 # stand-alone multi-byte sets whose second byte may be 0x5C (ISO 2022 multi-byte G0 sets
@@ -334,7 +337,7 @@ def _unpack(vr: str, raw: bytes, le: bool, tag: int | None) -> tuple[Any, ...] |
     if count > _NUMPY_THRESHOLD:
         import numpy
 
-        dtype = numpy.dtype(_NUMBER_FORMAT[vr]).newbyteorder("<" if le else ">")
+        dtype = numpy.dtype(("<" if le else ">") + _NUMPY_TYPE[vr])
         return numpy.frombuffer(raw, dtype=dtype).tolist()
     return struct.unpack(f"{'<' if le else '>'}{count}{_NUMBER_FORMAT[vr]}", raw)
 

@@ -497,3 +497,19 @@ def test_pn_bytes_of_delimiters_inside_jis_characters_are_not_delimiters():
 def test_encoding_numbers_out_of_range_raises_invalid_value_error(vr, value):
     with pytest.raises(InvalidValueError, match=vr):
         encode_value(vr, value, little_endian=True, encodings=None)
+
+
+@pytest.mark.parametrize("vr", ["FL", "FD", "SL", "SS", "SV", "UL", "US", "UV"])
+@pytest.mark.parametrize("little_endian", [True, False])
+@pytest.mark.parametrize("count", [3, 600, 601])
+def test_long_binary_number_values_decode_with_the_vr_size(vr, little_endian, count):
+    """Long values take a numpy path: its item size must be the VR's, not C long's."""
+    import struct
+
+    fmt = {"FL": "f", "FD": "d", "SL": "l", "SS": "h", "SV": "q", "UL": "L", "US": "H",
+           "UV": "Q"}[vr]
+    values = list(range(count))
+    raw = struct.pack(("<" if little_endian else ">") + f"{count}{fmt}", *values)
+    decoded = decode_value(vr, raw, little_endian=little_endian, encodings=None)
+    assert list(decoded) == values
+    assert encode_value(vr, decoded, little_endian=little_endian, encodings=None) == raw
