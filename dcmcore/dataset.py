@@ -234,7 +234,9 @@ class Dataset(EncodingMembers, PixelMembers, PrivateMembers, TraversalMembers):
             d = self.__dict__
             loader = d.get("_loader")
             elements = {} if loader is None else loader()
-            d["_dict"] = elements
+            # setdefault is atomic: when two threads load at once, both use the first
+            # mapping stored, so a write made through it by one thread is never lost
+            elements = d.setdefault("_dict", elements)
             d.pop("_loader", None)
             return elements
         tag = _keyword_tags.get(name, _MISSING)

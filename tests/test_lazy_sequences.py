@@ -190,3 +190,34 @@ def test_raw_sequence_value_is_plain_bytes_for_users() -> None:
     assert isinstance(value, bytes)
     assert value[:4] == b"\xfe\xff\x00\xe0"
     assert bytes(value) == value
+
+
+def test_concurrent_first_access_to_a_lazy_item_keeps_every_write():
+    """Two threads touching a never-loaded item at once must share one element mapping."""
+    import threading
+
+    from dcmcore.dataset import Dataset
+
+    lost = 0
+    for _ in range(200):
+        barrier = threading.Barrier(2)
+
+        def slow_loader():
+            barrier.wait(5)  # both threads are inside the loader at the same time
+            return {}
+
+        item = Dataset._from_loader(slow_loader, is_implicit_VR=False, is_little_endian=True)
+
+        def write():
+            item.PatientName = "X"
+
+        def read():
+            len(item)
+
+        threads = [threading.Thread(target=write), threading.Thread(target=read)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(10)
+        lost += "PatientName" not in item
+    assert lost == 0
