@@ -187,7 +187,7 @@ def _codec_for_term(term: str) -> str:
         # already a Python codec name (pydicom accepts those silently)
         codecs.lookup(term)
         return term
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: e.g. an embedded NUL
         pass
     if _strict():
         raise CharsetError(f"Unknown Specific Character Set term '{term}'")
@@ -218,8 +218,10 @@ def convert_encodings(specific_character_set: str | Sequence[str] | None) -> lis
         specific_character_set = bytes(specific_character_set).decode("latin_1")
     if isinstance(specific_character_set, str):
         terms = specific_character_set.split("\\")
-    else:
+    elif isinstance(specific_character_set, Sequence):
         terms = [str(t) for t in specific_character_set]
+    else:  # a wrongly encoded element, e.g. with VR IS or US: judge its text
+        terms = [str(specific_character_set)]
     terms = [t.strip(" \x00") for t in terms]
     if not terms[0]:
         terms[0] = "ISO_IR 6"

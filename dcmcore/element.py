@@ -74,6 +74,7 @@ _BUFFERABLE_VR = (BYTES_VR | {"OB or OW"}) - {"UN"}
 #: LUT Descriptor tags: the first value is always unsigned, whatever the VR.
 _LUT_DESCRIPTOR_TAGS = frozenset({0x00281101, 0x00281102, 0x00281103, 0x00283002})
 _PIXEL_DATA_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
+_CHARSET_TAG = 0x00080005
 _UNDEFINED_LENGTH = 0xFFFFFFFF
 
 
@@ -741,7 +742,10 @@ def convert_raw_data_element(
             value = empty_value_for_VR(vr)
         else:
             if encoding is None and vr in CHARSET_VR:
-                encoding = ds._character_set if ds is not None else None
+                if tag == _CHARSET_TAG:  # its own value can't depend on itself (VR LO seen)
+                    encoding = ["iso8859"]
+                elif ds is not None:
+                    encoding = ds._character_set
             if isinstance(encoding, str):
                 encoding = [encoding]
             mode = ds.__dict__.get("_reading_validation_mode") if ds is not None else None

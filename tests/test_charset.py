@@ -475,3 +475,25 @@ def test_pydicom_encoded_text_is_read_back_whenever_pydicom_reads_it():
         theirs = pcharset.encode_string(text, encodings)
         if pcharset.decode_bytes(theirs, encodings, set(TEXT_VR_DELIMS)) == text:
             assert decode_bytes(theirs, encodings) == text, (text, encodings, theirs)
+
+
+@pytest.mark.parametrize("value", [["ISO\x00IR 100"], "ISO_IR\x00 192", 100, ["ISO_IR 100", 7]])
+def test_malformed_specific_character_set_warns_and_falls_back(value):
+    with pytest.warns(DcmcoreWarning):
+        encodings = convert_encodings(value)
+    assert encodings and all(isinstance(e, str) for e in encodings)
+
+
+def test_specific_character_set_read_with_a_charset_vr_does_not_recurse():
+    """(0008,0005) encoded with VR LO: converting it must not ask for the character set."""
+    import struct
+
+    import dcmcore
+
+    def element(group, elem, vr, value):
+        return struct.pack("<HH2sH", group, elem, vr, len(value)) + value
+
+    raw = element(0x0008, 0x0005, b"LO", b"ISO_IR 100") + element(0x0010, 0x0010, b"PN", b"AB^C")
+    ds = dcmcore.dcmread(raw, force=True)
+    assert ds.PatientName == "AB^C"
+    assert ds.SpecificCharacterSet == "ISO_IR 100"
