@@ -12,6 +12,7 @@ from tests._pixels_helpers import assert_same_array, make_ds
 pytest.importorskip("pydicom")
 
 import dcmcore.pixels as px  # noqa: E402
+from dcmcore.errors import DcmcoreWarning  # noqa: E402
 from dcmcore.pixels import parallel  # noqa: E402
 from dcmcore.pixels.deflate_frames import DEFLATED_IMAGE_FRAME  # noqa: E402
 
@@ -150,3 +151,31 @@ def test_workers_on_frames_read_from_a_file():
     seq = px.pixel_array(path)
     assert_same_array(seq, px.pixel_array(path, workers=2))
     assert_same_array(seq, px.pixel_array(path, workers=3))
+
+
+def test_no_room_for_shared_files_decodes_sequentially_with_warning(monkeypatch, tmp_path):
+    # A small /dev/shm (64 MB in Docker) used to SIGBUS on writes into a sparse mapping:
+    # the space must be reserved first, and no room means sequential decoding.
+    import errno
+    import os
+
+    pytest.importorskip("dcmcore_rle")
+    ds, original = _multiframe(RLE, frames=4)
+    calls = []
+
+    def no_space(fd, offset, length):
+        calls.append(length)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "posix_fallocate", no_space, raising=False)
+    monkeypatch.setattr(parallel, "_shared_folders", lambda: [str(tmp_path)], raising=False)
+
+    def no_pool(workers):
+        raise AssertionError("the process pool must not be used")
+
+    monkeypatch.setattr(parallel, "_pool", no_pool)
+    with pytest.warns(DcmcoreWarning, match="sequentially"):
+        arr = px.pixel_array(ds, workers=2)
+    assert_same_array(original, arr)
+    assert calls
+    assert not list(tmp_path.iterdir())  # nothing left behind

@@ -18,17 +18,18 @@ import concurrent.futures as cf
 import mmap
 import os
 import threading
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from dcmcore.errors import CodecError
+from dcmcore.errors import CodecError, DcmcoreWarning
 from dcmcore.pixels.shaping import conform_decoded, target_dtype
 
 __all__ = [
     "decode_frames", "decode_chunk", "decode_chunk_into", "shared_file_output",
-    "shutdown_pools", "FrameDecodeError",
+    "shutdown_pools", "FrameDecodeError", "SharedSpaceError",
 ]
 
 
@@ -162,21 +163,60 @@ def _chunk_to_file(
         mm.close()
 
 
+def _shared_folders() -> list[str | None]:
+    """Where shared files go, in order of preference: /dev/shm, then the temp dir."""
+    folders: list[str | None] = ["/dev/shm"] if os.path.isdir("/dev/shm") else []
+    return folders + [None]
+
+
+class SharedSpaceError(OSError):
+    """No folder had room for a shared file (the caller decodes sequentially)."""
+
+
+def _reserved_file(prefix: str, size: int) -> tuple[mmap.mmap, str]:
+    """Create a temporary file of `size` bytes with its space reserved; map it.
+
+    A sparse file (``ftruncate`` alone) on a small tmpfs kills the process with SIGBUS
+    when a write into its mapping finds no free page, so the blocks are allocated
+    first; a folder without room is skipped.
+    """
+    import tempfile
+
+    errors = []
+    for folder in _shared_folders():
+        try:
+            fd, path = tempfile.mkstemp(prefix=prefix, dir=folder)
+        except OSError as exc:
+            errors.append(f"{folder or tempfile.gettempdir()}: {exc}")
+            continue
+        try:
+            os.ftruncate(fd, size)
+            fallocate = getattr(os, "posix_fallocate", None)
+            if fallocate is not None:
+                fallocate(fd, 0, size)
+            mm = mmap.mmap(fd, size)
+        except OSError as exc:
+            os.close(fd)
+            os.unlink(path)
+            errors.append(f"{folder or tempfile.gettempdir()}: {exc}")
+            continue
+        except BaseException:
+            os.close(fd)
+            os.unlink(path)
+            raise
+        os.close(fd)
+        return mm, path
+    raise SharedSpaceError(f"No room for a shared file of {size} bytes (" +
+                           "; ".join(errors) + ")")
+
+
 def _shared_input(frames: Sequence[Any], chunks: list[tuple[int, int]]
                   ) -> tuple[str, list[list[tuple[int, int]]]]:
     """Copy the frames of `chunks` into a temporary shared file; return where each is."""
-    import tempfile
-
     pieces = [[frames.raw(i) if hasattr(frames, "raw") else frames[i] for i in range(a, b)]
               for a, b in chunks]
     size = max(1, sum(len(p) for chunk in pieces for p in chunk))
-    folder = "/dev/shm" if os.path.isdir("/dev/shm") else None
-    fd, path = tempfile.mkstemp(prefix="dcmcore-codestreams-", dir=folder)
-    try:
-        os.ftruncate(fd, size)
-        mm = mmap.mmap(fd, size)
-    finally:
-        os.close(fd)
+    mm, path = _reserved_file("dcmcore-codestreams-", size)
     spans: list[list[tuple[int, int]]] = []
     pos = 0
     try:
@@ -188,8 +228,11 @@ def _shared_input(frames: Sequence[Any], chunks: list[tuple[int, int]]
                 where.append((pos, n))
                 pos += n
             spans.append(where)
-    finally:
+    except BaseException:
         mm.close()
+        os.unlink(path)
+        raise
+    mm.close()
     return path, spans
 
 
@@ -229,22 +272,26 @@ def shutdown_pools() -> None:
 
 
 def shared_file_output(shape: tuple[int, ...], dtype: np.dtype) -> tuple[np.ndarray, str]:
-    """An array mapped from a temporary file (in /dev/shm when there) other processes open."""
-    import tempfile
+    """An array mapped from a temporary file (in /dev/shm when there) other processes open.
 
+    The file's space is reserved up front; :class:`SharedSpaceError` (an ``OSError``)
+    when no folder has room.
+    """
     size = max(1, int(np.prod(shape)) * np.dtype(dtype).itemsize)
-    folder = "/dev/shm" if os.path.isdir("/dev/shm") else None
-    fd, path = tempfile.mkstemp(prefix="dcmcore-frames-", dir=folder)
-    try:
-        os.ftruncate(fd, size)
-        mm = mmap.mmap(fd, size)
-    except BaseException:
-        os.close(fd)
-        os.unlink(path)
-        raise
-    os.close(fd)
+    mm, path = _reserved_file("dcmcore-frames-", size)
     out = np.frombuffer(mm, dtype=dtype, count=int(np.prod(shape))).reshape(shape)
     return out, path
+
+
+def _sequential_fallback(
+    decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
+    mod: Any, shift: int, exc: OSError,
+) -> tuple[np.ndarray, list[dict]]:
+    warnings.warn(f"Decoding the frames sequentially: no room for the files shared with "
+                  f"worker processes ({exc})", DcmcoreWarning, stacklevel=5)
+    shape = (len(frames), mod.rows, mod.columns, mod.samples_per_pixel)
+    out = np.empty(shape, dtype=target_dtype(mod))
+    return out, decode_chunk_into(decoders, frames, info, options, 0, mod, out, shift)
 
 
 def _process_pool_into(
@@ -256,10 +303,16 @@ def _process_pool_into(
     n = len(frames)
     chunks = _chunks(n, workers)
     shape = (n, mod.rows, mod.columns, mod.samples_per_pixel)
-    out, path = shared_file_output(shape, target_dtype(mod))
+    try:
+        out, path = shared_file_output(shape, target_dtype(mod))
+    except OSError as exc:
+        return _sequential_fallback(decoders, frames, info, options, mod, shift, exc)
     in_path = ""
     try:
-        in_path, spans = _shared_input(frames, chunks[1:])
+        try:
+            in_path, spans = _shared_input(frames, chunks[1:])
+        except OSError as exc:
+            return _sequential_fallback(decoders, frames, info, options, mod, shift, exc)
         pool = _pool(len(chunks) - 1)
         futures = [
             pool.submit(_chunk_to_file, list(decoders), None, info, options, a, mod, path,
