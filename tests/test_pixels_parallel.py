@@ -179,3 +179,27 @@ def test_no_room_for_shared_files_decodes_sequentially_with_warning(monkeypatch,
     assert_same_array(original, arr)
     assert calls
     assert not list(tmp_path.iterdir())  # nothing left behind
+
+
+def _with_truncated_frame(ds, index, size):
+    from pydicom.encaps import encapsulate, generate_frames
+
+    frames = list(generate_frames(ds.PixelData, number_of_frames=ds.NumberOfFrames))
+    frames[index] = frames[index][:size]
+    ds.PixelData = encapsulate(frames, has_bot=True)
+    return ds
+
+
+def test_corrupt_frame_in_worker_chunk_raises_frame_decode_error(monkeypatch, tmp_path):
+    # the worker's traceback kept a view of the mapping alive: mm.close() raised
+    # BufferError and hid the real error
+    pytest.importorskip("dcmcore_rle")
+    ds, _ = _multiframe(RLE, frames=6)
+    _with_truncated_frame(ds, 4, 80)
+    with pytest.raises(parallel.FrameDecodeError) as seq:
+        px.pixel_array(ds)
+    monkeypatch.setattr(parallel, "_shared_folders", lambda: [str(tmp_path)])
+    with pytest.raises(parallel.FrameDecodeError, match="frame 4") as par:
+        px.pixel_array(ds, workers=2)
+    assert str(seq.value) in str(par.value)
+    assert not list(tmp_path.iterdir())  # the shared files are removed

@@ -152,15 +152,35 @@ def _chunk_to_file(
     dt = np.dtype(dtype)
     with open(path, "r+b") as f:
         mm = mmap.mmap(f.fileno(), 0)
+    error: BaseException | None = None
+    result: list[dict] = []
     try:
         out = np.frombuffer(mm, dtype=dt, count=int(np.prod(shape))).reshape(shape)
-        try:
-            return decode_chunk_into(decoders, frames, info, options, first, mod,
-                                     out[first:first + len(frames)], shift)
-        finally:
-            del out
-    finally:
+        result = decode_chunk_into(decoders, frames, info, options, first, mod,
+                                   out[first:first + len(frames)], shift)
+    except BaseException as exc:  # noqa: BLE001 - re-raised below, after the close
+        error = exc
+    out = None
+    if error is not None:
+        # the traceback's frames hold views of the mapping; drop them so it can close
+        # (the caller's message names the frame and every plugin's failure)
+        _drop_tracebacks(error)
+    try:
         mm.close()
+    except BufferError:  # a view is still alive somewhere: the mapping goes with it
+        pass
+    if error is not None:
+        raise error
+    return result
+
+
+def _drop_tracebacks(error: BaseException) -> None:
+    seen: set[int] = set()
+    exc: BaseException | None = error
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc.__traceback__ = None
+        exc = exc.__cause__ or exc.__context__
 
 
 def _shared_folders() -> list[str | None]:
