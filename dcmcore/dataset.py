@@ -216,7 +216,7 @@ class Dataset(EncodingMembers, PixelMembers, PrivateMembers, TraversalMembers):
         if parent is not None:
             d["_parent_ref"] = weakref.ref(parent)
             # snapshots used if the parent is garbage collected before the item is used
-            d["_parent_encoding"] = parent._character_set
+            d["_parent_encoding"] = parent._text_encoding()
             mode = parent.__dict__.get("_reading_validation_mode")
             if mode is not None:
                 d["_reading_validation_mode"] = mode
@@ -348,6 +348,23 @@ class Dataset(EncodingMembers, PixelMembers, PrivateMembers, TraversalMembers):
                 break
             ds = parent
         return _convert_encodings(ds._parent_encoding)
+
+    def _text_encoding(self) -> list[str]:
+        """The Python encodings that still-raw text elements are decoded with.
+
+        That is the character set the data was *encoded* in: for a dataset read
+        from a file, the one it was read with (even if (0008,0005) was changed
+        since, as pydicom does); for an item read from a file, its own (0008,0005)
+        or the encoding its parent was read with; otherwise :attr:`_character_set`.
+        """
+        d = self.__dict__
+        read = d.get("_read_charset")
+        if read:
+            return _convert_encodings(read)
+        if d.get("_read_implicit") is not None and "_parent_encoding" in d:
+            own = self._own_character_set()
+            return own if own is not None else _convert_encodings(d["_parent_encoding"])
+        return self._character_set
 
     def _own_character_set(self) -> list[str] | None:
         elem = self._dict.get(_CHARSET_TAG)

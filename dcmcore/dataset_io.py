@@ -34,6 +34,7 @@ class EncodingMembers:
     _is_implicit_VR: bool | None = None
     _is_little_endian: bool | None = None
     _character_set: list[str]
+    _text_encoding: Callable[[], list[str]]
 
     @property
     def original_character_set(self) -> str | MutableSequence[str]:
@@ -48,7 +49,7 @@ class EncodingMembers:
         if charset:
             return charset
         if self.__dict__.get("_read_implicit") is not None and "_parent_encoding" in self.__dict__:
-            return self._character_set
+            return self._text_encoding()
         return _DEFAULT_ENCODING
 
     @property

@@ -745,7 +745,7 @@ def convert_raw_data_element(
                 if tag == _CHARSET_TAG:  # its own value can't depend on itself (VR LO seen)
                     encoding = ["iso8859"]
                 elif ds is not None:
-                    encoding = ds._character_set
+                    encoding = ds._text_encoding()
             if isinstance(encoding, str):
                 encoding = [encoding]
             mode = ds.__dict__.get("_reading_validation_mode") if ds is not None else None

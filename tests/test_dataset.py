@@ -857,3 +857,35 @@ def test_from_json_on_file_dataset_gives_a_file_dataset_without_file() -> None:
     assert fds.PatientID == "1" and fds.filename is None and fds.buffer is None
     with pytest.raises(TypeError):
         pydicom.dataset.FileDataset.from_json({})
+
+
+def test_raw_text_decodes_with_the_character_set_it_was_read_with() -> None:
+    """Changing (0008,0005) after reading must not garble text not yet decoded (as pydicom)."""
+    import io
+
+    import dcmcore
+
+    item = Dataset()
+    item.PatientName = "Müller"
+    ds = Dataset()
+    ds.SpecificCharacterSet = "ISO_IR 100"
+    ds.PatientName = "Jörg"
+    ds.OtherPatientIDsSequence = [item]
+    ds.file_meta = dcmcore.FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = dcmcore.uid.ExplicitVRLittleEndian
+    buf = io.BytesIO()
+    ds.save_as(buf, implicit_vr=False, little_endian=True)
+    assert "Jörg".encode("latin-1") in buf.getvalue()
+
+    read = dcmcore.dcmread(io.BytesIO(buf.getvalue()), force=True)
+    read.SpecificCharacterSet = "ISO_IR 192"
+    assert read.PatientName == "Jörg"
+    assert read.OtherPatientIDsSequence[0].PatientName == "Müller"
+    assert read.OtherPatientIDsSequence[0].original_character_set == ["latin_1"]
+
+    out = io.BytesIO()
+    read.save_as(out, implicit_vr=False, little_endian=True)
+    assert "Jörg".encode() in out.getvalue()
+    again = dcmcore.dcmread(io.BytesIO(out.getvalue()), force=True)
+    assert again.PatientName == "Jörg"
+    assert again.OtherPatientIDsSequence[0].PatientName == "Müller"
