@@ -15,6 +15,7 @@ reading mode these raise :class:`~dcmcore.errors.InvalidValueError` or
 from __future__ import annotations
 
 import datetime
+import reprlib
 import struct
 import warnings
 from collections.abc import Callable
@@ -549,9 +550,8 @@ def encode_value(
         try:
             return struct.pack(f"{'<' if little_endian else '>'}{len(items)}{fmt}", *items)
         except struct.error as exc:
-            raise InvalidValueError(
-                f"Cannot encode {value!r} as VR {vr}: {exc}"
-            ) from exc
+            shown = reprlib.repr(value)  # bounded: values may hold millions of items
+            raise InvalidValueError(f"Cannot encode {shown} as VR {vr}: {exc}") from exc
     if vr == "AT":
         items = [Tag(v) for v in _items(value) if v is not None and not (isinstance(v, str) and not v)]
         order = "<" if little_endian else ">"

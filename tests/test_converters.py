@@ -513,3 +513,11 @@ def test_long_binary_number_values_decode_with_the_vr_size(vr, little_endian, co
     decoded = decode_value(vr, raw, little_endian=little_endian, encodings=None)
     assert list(decoded) == values
     assert encode_value(vr, decoded, little_endian=little_endian, encodings=None) == raw
+
+
+def test_unencodable_long_value_error_message_is_bounded():
+    from dcmcore.errors import InvalidValueError
+
+    with pytest.raises(InvalidValueError, match="as VR US") as info:
+        encode_value("US", [*range(200_000), -1], little_endian=True, encodings=None)
+    assert len(str(info.value)) < 500
