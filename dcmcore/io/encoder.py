@@ -175,6 +175,22 @@ def swap_bytes(value: bytes, size: int) -> bytes:
     return arr.tobytes() + bytes(value[whole:])
 
 
+def _ow_word_size(tag: int, ds: Any) -> int:
+    """The size of the words to swap in the OW value of `tag` (2 unless pixel-like).
+
+    Pixel Data and Waveform Data hold samples of (Waveform) Bits Allocated bits,
+    and readers interpret their bytes in units of that size: 32- and 64-bit
+    samples must be swapped as whole words, not as 16-bit halves.
+    """
+    if tag == 0x7FE00010:
+        bits = _ds_int(ds, 0x00280100)
+    elif tag == 0x54001010:
+        bits = _ds_int(ds, 0x54000004)
+    else:
+        return 2
+    return bits // 8 if bits in (32, 64) else 2
+
+
 def _chunks_len(chunks: list, start: int) -> int:
     return sum(map(len, chunks[start:]))
 
@@ -665,6 +681,8 @@ def encode_element(
             return
         size = SWAP_SIZE.get(vr)
         if size and source_little is not None and source_little != enc.little_endian:
+            if vr == "OW":
+                size = _ow_word_size(tag, ds)
             data = swap_bytes(data, size)
         if len(data) & 1:
             data = bytes(data) + b"\x00"
