@@ -168,6 +168,29 @@ def decode_extended_offsets(value: Any) -> list[int]:
     return [int(v) for v in value]
 
 
+def _extended_spans(index: FragmentIndex, offsets: list[int], lengths: list[int]
+                    ) -> list[list[tuple[int, int]]] | None:
+    """One span per frame from the Extended Offset Table, or None (with a warning) when
+    an entry does not point at a fragment item or is longer than that fragment."""
+    starts = dict(index.fragments)
+    spans = []
+    for i, (o, n) in enumerate(zip(offsets, lengths)):
+        pos = index.first_item + o + 8
+        size = starts.get(pos)
+        if size is None or n > size:
+            what = (f"offset {o} does not point at a fragment item" if size is None else
+                    f"length {n} is more than the {size} bytes of its fragment")
+            warnings.warn(
+                f"The (7FE0,0001) 'Extended Offset Table' entry for frame {i}: {what}; "
+                "the table is ignored and the frames located without it",
+                DcmcoreWarning,
+                stacklevel=3,
+            )
+            return None
+        spans.append([(pos, n)])
+    return spans
+
+
 def frame_spans(
     index: FragmentIndex,
     number_of_frames: int | None,
@@ -185,7 +208,9 @@ def frame_spans(
         offsets = decode_extended_offsets(extended_offsets[0])
         lengths = decode_extended_offsets(extended_offsets[1])
         if offsets and len(offsets) == len(lengths):
-            return [[(index.first_item + o + 8, n)] for o, n in zip(offsets, lengths)]
+            spans = _extended_spans(index, offsets, lengths)
+            if spans is not None:
+                return spans
 
     if not frags:
         raise PixelDataError("The encapsulated pixel data has no fragments (7FE0,0010)")

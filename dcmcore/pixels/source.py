@@ -243,16 +243,18 @@ def open_file_source(f: BinaryIO) -> PixelSource:
     mod = validate_module(module_from_layout(layout))
     start = layout.value_start
     length = layout.value_length
-    if length is not None:
-        f.seek(0, os.SEEK_END)
-        available = f.tell() - start
-        if available < length:
-            length = max(0, available)  # truncated file: the length check reports it
+    f.seek(0, os.SEEK_END)
+    available = max(0, f.tell() - start)
+    if length is not None and available < length:
+        length = available  # truncated file: the length check reports it
+    # reads never go past the pixel data value (or the end of the file): a table entry
+    # asking for more must not allocate, seek out of range or overflow
+    limit = available if length is None else length
 
     def read_at(pos: int, size: int) -> bytes:
-        if length is not None:
-            size = max(0, min(size, length - pos))
+        if pos < 0 or pos >= limit or size <= 0:
+            return b""
         f.seek(start + pos)
-        return f.read(size)
+        return f.read(min(size, limit - pos))
 
     return PixelSource(mod, read_at, length, origin=start)
