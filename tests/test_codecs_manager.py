@@ -172,3 +172,108 @@ def test_hook_asking_for_codecs_while_loading_does_not_recurse():
     codecs.register(types.SimpleNamespace(dcmcore_decoders=hookimpl(reentrant)), name="re")
     assert [d.name for d in codecs.decoders_for(RLE)] == ["re"]
     assert seen == [[]]
+
+
+# -- blocking by codec, plugin (entry point) or distribution name ------------------------------
+
+BLOCKTEST_SRC = '''
+import numpy as np
+from dcmcore.codecs import Decoder, hookimpl
+
+
+class BlockDecoder(Decoder):
+    name = "{codec}"
+    transfer_syntaxes = ("1.2.840.10008.1.2.5",)
+
+    def decode(self, data, info, **options):
+        return np.zeros((info.rows, info.columns), dtype=np.uint8)
+
+
+@hookimpl
+def dcmcore_decoders():
+    return [BlockDecoder()]
+'''
+
+
+@pytest.fixture(name="installed")
+def installed_fixture(codecs_clean, monkeypatch, tmp_path_factory, request):
+    """An entry-point plugin: distribution 'blk-<test>', entry point 'blkep', codec 'blkcodec'."""
+    from fake_install import install, make_project
+
+    tag = request.node.name.replace("test_", "")[:40]
+    module = f"blk_{tag}"
+    root = tmp_path_factory.mktemp("blkproj")
+    project = make_project(root / "project", f"blk-{tag}", {"blkep": module},
+                           {f"{module}.py": BLOCKTEST_SRC.format(codec="blkcodec")})
+    site = root / "site"
+    site.mkdir()
+    install(project, site)
+    monkeypatch.syspath_prepend(str(site))
+    codecs.config.set_autoload(True)
+    codecs.reload(keep_runtime=False)
+    yield f"blk-{tag}"
+    for name in (f"blk-{tag}", "blkep", "blkcodec"):
+        codecs.unblock(name)
+
+
+def _blk_selected() -> bool:
+    return "blkcodec" in [d.name for d in codecs.decoders_for(RLE)]
+
+
+def _blk_status() -> str:
+    return {p.name: p.status for p in codecs.list_plugins()}["blkep"]
+
+
+@pytest.mark.parametrize("which", ["distribution", "entry point", "codec"])
+def test_block_of_loaded_plugin_takes_effect_now_and_unblock_restores_it(installed, which):
+    name = {"distribution": installed, "entry point": "blkep", "codec": "blkcodec"}[which]
+    assert _blk_selected()
+    codecs.block(name)
+    assert not _blk_selected()
+    assert _blk_status() == "blocked"
+    codecs.unblock(name)
+    assert _blk_selected()
+    assert _blk_status() == "loaded"
+
+
+@pytest.mark.parametrize("which", ["distribution", "entry point"])
+def test_block_before_loading_then_unblock_loads_without_reload(installed, which):
+    name = installed if which == "distribution" else "blkep"
+    codecs.block(name)
+    assert not _blk_selected()
+    (info,) = [p for p in codecs.list_plugins() if p.name == "blkep"]
+    assert info.status == "blocked" and "codecs.block" in info.error
+    codecs.unblock(name)
+    assert _blk_selected()
+    assert _blk_status() == "loaded"
+
+
+def test_block_by_codec_name_before_loading_blocks_its_plugin_once_loaded(installed):
+    codecs.block("blkcodec")
+    assert not _blk_selected()
+    assert _blk_status() == "blocked"
+    codecs.unblock("blkcodec")
+    assert _blk_selected()
+
+
+def test_unblock_one_name_keeps_plugin_blocked_by_another(installed):
+    codecs.block(installed)
+    codecs.block("blkep")
+    codecs.unblock(installed)
+    assert not _blk_selected() and _blk_status() == "blocked"
+    codecs.unblock("blkep")
+    assert _blk_selected()
+
+
+def test_runtime_plugin_blocked_by_distribution_name_comes_back_on_unblock():
+    codecs.register(dummy, name="d", distribution="dummy-dist")
+    assert [c.name for c in codecs.decoders_for(RLE)] == ["dummy"]
+    codecs.block("dummy-dist")
+    try:
+        assert codecs.decoders_for(RLE) == []
+        with pytest.raises(PluginError, match="blocked"):
+            codecs.register(dummy, name="d2", distribution="dummy-dist")
+    finally:
+        codecs.unblock("dummy-dist")
+    assert [c.name for c in codecs.decoders_for(RLE)] == ["dummy"]
+    assert [(p.name, p.status) for p in codecs.list_plugins()] == [("d", "loaded")]

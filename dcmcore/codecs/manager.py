@@ -89,6 +89,17 @@ class _Record:
     source: str = "runtime"
     status: str = "loaded"
     errors: list[str] = field(default_factory=list)
+    codecs: tuple[str, ...] = ()  # names of its decoders and encoders, once collected
+    plugin: object = None  # runtime registrations: the object, to register again on unblock
+
+    def names(self) -> tuple[str, ...]:
+        """Every name that selects this plugin: its own, its distribution's, its codecs'."""
+        return (self.name, self.distribution, *self.codecs)
+
+    def mark_blocked(self, by: str) -> None:
+        self.status = "blocked"
+        self.errors = [e for e in self.errors if not e.startswith("blocked by ")]
+        self.errors.append(f"blocked by {by}")
 
 
 @dataclass(frozen=True)
@@ -185,8 +196,7 @@ class _Registry:
             self._records[ep.name] = record
             blocker = self._is_blocked(ep.name, record.distribution)
             if blocker:
-                record.status = "blocked"
-                record.errors.append(f"blocked by {blocker}")
+                record.mark_blocked(blocker)
                 continue
             try:
                 plugin = ep.load()
@@ -286,7 +296,7 @@ class _Registry:
             if plugin is None:  # blocked in pluggy
                 continue
             record = self._records.setdefault(plugin_name, _Record(plugin_name))
-            mine = by_plugin.setdefault(plugin_name, ([], [], []))
+            results: list[tuple[str, list[Any]]] = []
             for impl in self._pm.get_hookcallers(plugin) or []:
                 hook = impl.name
                 func = next(
@@ -294,7 +304,20 @@ class _Registry:
                 )
                 if func is None:
                     continue
-                items = self._call_hook(hook, plugin_name, func)
+                results.append((hook, self._call_hook(hook, plugin_name, func)))
+            record.codecs = tuple(dict.fromkeys(
+                str(c.name) for hook, items in results if hook != "dcmcore_transfer_syntaxes"
+                for c in items if isinstance(getattr(c, "name", None), str)
+            ))
+            # codec names are only known once the plugin is loaded: a block by codec name
+            # applies here, to the whole plugin
+            blocker = self._is_blocked(*record.codecs)
+            if blocker:
+                self._pm.unregister(name=plugin_name)
+                record.mark_blocked(blocker)
+                continue
+            mine = by_plugin.setdefault(plugin_name, ([], [], []))
+            for hook, items in results:
                 if hook == "dcmcore_decoders":
                     for codec in items:
                         if self._accept(codec, Decoder, hook, record, dec_names):
@@ -339,7 +362,7 @@ class _Registry:
     def register(self, plugin: object, name: str | None = None, distribution: str = "") -> str:
         with self._lock:
             canonical = name or self._pm.get_canonical_name(plugin)
-            blocker = self._is_blocked(canonical)
+            blocker = self._is_blocked(canonical, distribution)
             if blocker:
                 raise PluginError(f"plugin {canonical!r} is blocked (by {blocker})")
             try:
@@ -349,7 +372,8 @@ class _Registry:
             except pluggy.PluginValidationError as exc:
                 raise PluginError(f"plugin {canonical!r} is invalid: {exc}") from exc
             assert registered is not None
-            self._records[registered] = _Record(registered, distribution, "", "runtime")
+            self._records[registered] = _Record(registered, distribution, "", "runtime",
+                                                plugin=plugin)
             self._invalidate()
             return registered
 
@@ -365,29 +389,42 @@ class _Registry:
     def block(self, name: str, by: str = "runtime (codecs.block)") -> None:
         with self._lock:
             self._blocked[name] = by
-            if self._pm.get_plugin(name) is not None:
-                self._pm.unregister(name=name)
-                record = self._records.get(name)
-                if record is not None:
-                    record.status = "blocked"
-                    record.errors.append(f"blocked by {by}")
+            changed = False
+            for record in list(self._records.values()):
+                if name not in record.names() or record.status == "blocked":
+                    continue
+                if self._pm.get_plugin(record.name) is not None:
+                    self._pm.unregister(name=record.name)
+                record.mark_blocked(by)
+                changed = True
+            if changed:
                 self._invalidate()
 
     def unblock(self, name: str) -> None:
         with self._lock:
             self._blocked.pop(name, None)
-            record = self._records.get(name)
-            if record is not None and record.source == "entry point" and record.status == "blocked":
-                self._records.pop(name)
-                self._autoloaded = False  # load it on next use
+            changed = False
+            for record in list(self._records.values()):
+                if record.status != "blocked" or self._is_blocked(*record.names()):
+                    continue  # not blocked, or still blocked by another of its names
+                changed = True
+                if record.source == "runtime" and record.plugin is not None:
+                    self._pm.register(record.plugin, name=record.name)
+                    record.status = "loaded"
+                    record.errors = [e for e in record.errors if not e.startswith("blocked by ")]
+                else:  # entry point or builtin: forget it, it is loaded again on next use
+                    self._records.pop(record.name)
+                    self._autoloaded = False
+            if changed:
                 self._invalidate()
 
     def reload(self, keep_runtime: bool = True) -> None:
         with self._lock:
             runtime = [
-                (n, self._pm.get_plugin(n), r.distribution)
+                (n, r.plugin, r.distribution)
                 for n, r in self._records.items()
-                if r.source == "runtime" and self._pm.get_plugin(n) is not None
+                if r.source == "runtime" and r.plugin is not None
+                and (self._pm.get_plugin(n) is not None or r.status == "blocked")
             ]
             self._pm = self._new_pm()
             self._records = {}
@@ -396,8 +433,12 @@ class _Registry:
             self._invalidate()
             if keep_runtime:
                 for n, plugin, dist in runtime:
-                    self._pm.register(plugin, name=n)
-                    self._records[n] = _Record(n, dist, "", "runtime")
+                    record = self._records[n] = _Record(n, dist, "", "runtime", plugin=plugin)
+                    blocker = self._is_blocked(n, dist)
+                    if blocker:
+                        record.mark_blocked(blocker)
+                    else:
+                        self._pm.register(plugin, name=n)
 
     def snapshot(self) -> _Snapshot:
         return self._ensure()
@@ -476,16 +517,24 @@ def unregister(name: str) -> None:
 
 
 def block(name: str) -> None:
-    """Prevent the plugin (entry point or distribution name) from being loaded or registered.
+    """Block the plugins that `name` selects: a plugin (entry point), distribution or codec name.
 
-    Like pytest's ``-p no:NAME``: call it before first codec use to keep a plugin
-    from being imported at all; an already loaded plugin is unregistered.
+    Like pytest's ``-p no:NAME``: blocked before first codec use, an entry point
+    (matched by its name or its distribution's) is never imported.  A plugin that
+    is already loaded is unregistered at once: its codecs stop being selected from
+    the next call on.  A codec name blocks the whole plugin that provides it (the
+    plugin is imported to learn its codec names).
     """
     registry.block(name)
 
 
 def unblock(name: str) -> None:
-    """Undo :func:`block` (the plugin is loaded on next use if it is an entry point)."""
+    """Undo :func:`block` for `name`; takes effect at once, without :func:`reload`.
+
+    Plugins that `name` blocked come back (entry points and builtins are loaded
+    again on next use, runtime registrations are registered again) unless another
+    of their names is still blocked, at run time, in the environment or in the file.
+    """
     registry.unblock(name)
 
 
