@@ -83,3 +83,30 @@ def test_file_source_reads_stay_inside_the_pixel_data(tmp_path):
         assert len(src.read_at(8, 2**63 + 5)) == size - 8
         assert src.read_at(2**63 + 5, 10) == b""
         assert src.read_at(size, 10) == b""
+
+
+def _encapsulate(frames, bot):
+    item = struct.Struct("<HHL")
+    out = [item.pack(0xFFFE, 0xE000, 4 * len(bot)), struct.pack(f"<{len(bot)}L", *bot)]
+    for f in frames:
+        f += b"\x00" * (len(f) % 2)
+        out += [item.pack(0xFFFE, 0xE000, len(f)), f]
+    return b"".join(out)
+
+
+def test_basic_offset_table_entry_past_the_data_agrees_between_entry_points(tmp_path):
+    ds, original = _compressed(4)
+    frames = _frames(ds)
+    bot, pos = [], 0
+    for f in frames + [b""]:
+        bot.append(pos)
+        pos += 8 + len(f) + len(f) % 2
+    ds.PixelData = _encapsulate(frames, bot)  # a 5th entry, just past the data
+    path = tmp_path / "bot.dcm"
+    path.write_bytes(write_file(ds, DEFLATED_IMAGE_FRAME))
+    for src in (ds, str(path)):
+        assert_same_array(original, px.pixel_array(src))
+        assert_same_array(original, np.stack(list(px.iter_pixels(src))))
+    assert_same_array(original, np.stack(list(px.iter_pixels(str(path), workers=2))))
+    with pytest.raises(dcmcore.errors.CodecError):
+        list(px.iter_pixels(ds, indices=[4]))  # asked for by name: an error

@@ -483,6 +483,11 @@ def iter_decode(
         plan = FramePlan(mod, opts, frame)
         out = np.empty((1, mod.rows, mod.columns, mod.samples_per_pixel),
                        dtype=target_dtype(mod))
-        extra = decode_chunk_into(plan.decoders, [frame], plan.info, opts.plugin_options, i,
-                                  mod, out, plan.shift)
+        try:
+            extra = decode_chunk_into(plan.decoders, [frame], plan.info, opts.plugin_options,
+                                      i, mod, out, plan.shift)
+        except (CodecError, ValueError):
+            if indices is None and i >= mod.number_of_frames:
+                continue  # an excess frame that doesn't decode: skipped, as by decode()
+            raise
         yield _finish_frames(out, extra, mod, opts, True, plan.pi)
