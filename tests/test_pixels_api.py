@@ -359,6 +359,23 @@ def test_ds_out_receives_the_elements_before_the_pixel_data(tmp_path):
     assert out.file_meta.TransferSyntaxUID == "1.2.840.10008.1.2.1"
 
 
+@pytest.mark.parametrize("tags", [
+    ["SOPInstanceUID", "PatientName"], [(0x0008, 0x0018), (0x0010, 0x0010)],
+    [0x00080018, "0x00100010"],
+])
+def test_specific_tags_accept_keywords_and_tuples(tmp_path, tags):
+    dataset = pytest.importorskip("dcmcore.dataset")
+    ds = make_ds(rows=4, cols=4, ba=8, frames=2)
+    ds.PatientName = "Doe^John"
+    path = tmp_path / "a.dcm"
+    ds.save_as(path, enforce_file_format=True)
+    for call in (px.pixel_array, lambda *a, **k: list(px.iter_pixels(*a, **k))):
+        out = dataset.Dataset()
+        call(str(path), ds_out=out, specific_tags=tags)
+        assert out.SOPInstanceUID == "1.2.3.4"
+        assert out.PatientName == "Doe^John"
+
+
 def test_dataset_members_delegate_and_cache(tmp_path):
     pytest.importorskip("dcmcore.io.reader")
     import dcmcore

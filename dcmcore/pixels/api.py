@@ -145,7 +145,11 @@ def _fill_ds_out(ds_out: Any, f: BinaryIO, specific_tags: Any) -> None:
     found = dcmread(f, stop_before_pixels=True, force=True)
     if hasattr(found, "file_meta"):
         ds_out.file_meta = found.file_meta
-    wanted = {int(t) for t in specific_tags or ()} | {0x7FE00001, 0x7FE00002}
+    from dcmcore.tag import Tag
+
+    if isinstance(specific_tags, (str, int)):
+        specific_tags = [specific_tags]  # one tag, not in a list
+    wanted = {int(Tag(t)) for t in specific_tags or ()} | {0x7FE00001, 0x7FE00002}
     for elem in found:
         # as pydicom: the Image Pixel group, the Extended Offset Table and specific_tags
         if elem.tag >> 16 == 0x0028 or int(elem.tag) in wanted:
@@ -214,8 +218,9 @@ def pixel_array(
         Use only this decoding plugin.
     ds_out : Dataset, optional
         For file input: filled with the elements before the pixel data.
-    specific_tags : list of int, optional
-        For file input with `ds_out`: the extra tags to copy.
+    specific_tags : list of int, str or (int, int), optional
+        For file input with `ds_out`: the extra tags to copy (tags, keywords or
+        ``(group, element)`` tuples).
     **kwargs
         Options: ``as_rgb``, ``view_only``, ``correct_unused_bits``,
         ``allow_excess_frames``, ``workers``, ``executor``, ``force_rgb``, ``force_ybr``,
