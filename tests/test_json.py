@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import sys
 import warnings
@@ -119,6 +120,38 @@ def test_invalid_element_raises_or_is_left_out_when_suppressed():
             ds.to_json_dict()
         out = ds.to_json_dict(suppress_invalid_tags=True)
     assert list(out) == ["00100020"]
+
+
+def test_suppressed_invalid_tags_keep_a_sequence_whose_truncation_only_warned_when_read():
+    pydicom = pytest.importorskip("pydicom")
+    from pydicom.data import get_testdata_file
+
+    path = get_testdata_file("rtplan_truncated.dcm")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = dcmread(path, force=True).to_json_dict(suppress_invalid_tags=True)
+        theirs = pydicom.dcmread(path, force=True).to_json_dict(suppress_invalid_tags=True)
+    assert "300A00B0" in ours  # Beam Sequence: its items are parsed lazily, after the read
+    assert ours == theirs
+
+
+def test_suppressed_invalid_value_inside_a_lazily_read_item_still_drops_its_sequence():
+    item = Dataset()
+    item.PatientID = "1"
+    item._dict[0x00200011] = RawDataElement(0x00200011, "IS", 2, b"1A", 0, True, True)
+    ds = Dataset()
+    ds.PatientName = "A"
+    ds.ReferencedImageSequence = Sequence([item])
+    ds.SeriesNumber = "2"
+    from dcmcore import dcmwrite
+
+    out = io.BytesIO()
+    dcmwrite(out, ds, implicit_vr=True)
+    back = dcmread(io.BytesIO(out.getvalue()), force=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = back.to_json_dict(suppress_invalid_tags=True)
+    assert list(result) == ["00100010", "00200011"]  # as pydicom: the whole sequence goes
 
 
 # ---------------------------------------------------------------- from JSON

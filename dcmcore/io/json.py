@@ -54,6 +54,12 @@ _PN_GROUPS = ("Alphabetic", "Ideographic", "Phonetic")
 _INT_VR = frozenset({"IS", "SL", "SS", "SV", "UL", "US", "UV", "US or SS"})
 _FLOAT_VR = frozenset({"DS", "FD", "FL"})
 
+#: With suppress_invalid_tags: the validation mode for parsing the structure of
+#: lazily read sequences and items (the one outside the RAISE override), else None
+_structure_mode: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "dcmcore_json_structure_mode", default=None
+)
+
 BulkDataElementHandler = Callable[[Any], str]
 BulkDataURIHandler = Callable[..., Any]
 
@@ -220,28 +226,80 @@ def to_json_dict(
         Keyed by 8-digit upper-case hex tags, in tag order.
     """
     out: dict[str, Any] = {}
-    if suppress_invalid_tags:
+    token = None
+    if suppress_invalid_tags and _structure_mode.get() is None:
         from dcmcore import config
 
-        # invalid values must raise to be left out (pydicom reads strictly here too)
+        # invalid values must raise to be left out (pydicom reads strictly here too);
+        # sequences and items are parsed lazily, with the read's leniency (see _structure)
+        token = _structure_mode.set(config.settings.reading_validation_mode)
         context: Any = config.override(reading_validation_mode=config.RAISE)
     else:
         context = contextlib.nullcontext()
-    with context:
-        for tag in sorted(ds._dict, key=int):
-            if strict and not tag & 0xFFFF:
-                continue
-            key = f"{tag:08X}"
-            try:
-                out[key] = element_to_json_dict(
-                    ds[tag], bulk_data_element_handler, bulk_data_threshold, strict=strict
-                )
-            except Exception as exc:
-                if not suppress_invalid_tags:
-                    logger.error(f"Error while processing tag {key}")
-                    raise
-                logger.warning(f"Error while processing tag {key}: {exc}")
+    try:
+        with context:
+            _to_json_items(
+                ds, out, bulk_data_threshold, bulk_data_element_handler,
+                suppress_invalid_tags, strict,
+            )  # fmt: skip
+    finally:
+        if token is not None:
+            _structure_mode.reset(token)
     return out
+
+
+def _to_json_items(
+    ds: Any,
+    out: dict[str, Any],
+    bulk_data_threshold: int,
+    bulk_data_element_handler: BulkDataElementHandler | None,
+    suppress_invalid_tags: bool,
+    strict: bool,
+) -> None:
+    elements = _structure(ds, lambda: ds._dict)
+    for tag in sorted(elements, key=int):
+        if strict and not tag & 0xFFFF:
+            continue
+        key = f"{tag:08X}"
+        try:
+            out[key] = element_to_json_dict(
+                _get_element(ds, tag, elements), bulk_data_element_handler, bulk_data_threshold,
+                strict=strict,
+            )  # fmt: skip
+        except Exception as exc:
+            if not suppress_invalid_tags:
+                logger.error(f"Error while processing tag {key}")
+                raise
+            logger.warning(f"Error while processing tag {key}: {exc}")
+
+
+def _structure(ds: Any, action: Callable[[], Any]) -> Any:
+    """Run `action` (parsing of sequence structure) with the leniency of the read.
+
+    Only the conversion of values is strict with ``suppress_invalid_tags``: a
+    truncated item that only warned when read must not drop the whole sequence.
+    """
+    mode = _structure_mode.get()
+    if mode is None:
+        return action()
+    from dcmcore import config
+
+    mode = ds.__dict__.get("_reading_validation_mode", mode)
+    with config.override(reading_validation_mode=mode):
+        return action()
+
+
+def _get_element(ds: Any, tag: Any, elements: dict) -> Any:
+    """``ds[tag]``; a raw sequence is split into its items with the read's leniency."""
+    raw = elements[tag]
+    if _structure_mode.get() is not None and type(raw) is not tuple and isinstance(raw, tuple):
+        from dcmcore.io.parser import _is_sequence
+
+        value = raw.value if raw.value is not None else b""
+        little = bool(raw.is_little_endian) or raw.VR == "UN"
+        if _is_sequence(int(tag), raw.VR, value, 0, little):
+            return _structure(ds, lambda: ds[tag])
+    return ds[tag]
 
 
 def to_json(
