@@ -110,3 +110,20 @@ def test_basic_offset_table_entry_past_the_data_agrees_between_entry_points(tmp_
     assert_same_array(original, np.stack(list(px.iter_pixels(str(path), workers=2))))
     with pytest.raises(dcmcore.errors.CodecError):
         list(px.iter_pixels(ds, indices=[4]))  # asked for by name: an error
+
+
+@pytest.mark.parametrize("empty", ["table", "lengths", "both"])
+def test_empty_extended_offset_table_is_treated_as_absent(tmp_path, empty):
+    import warnings
+
+    ds, original = _compressed(3)
+    ds.PixelData = _encapsulate(_frames(ds), [])
+    ds.ExtendedOffsetTable = b"" if empty != "lengths" else struct.pack("<3Q", 0, 1, 2)
+    ds.ExtendedOffsetTableLengths = b"" if empty != "table" else struct.pack("<3Q", 1, 1, 1)
+    path = tmp_path / "empty.dcm"
+    path.write_bytes(write_file(ds, DEFLATED_IMAGE_FRAME))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert_same_array(original, dcmcore.dcmread(path).pixel_array)
+        assert_same_array(original, px.pixel_array(str(path)))
+        assert_same_array(original, np.stack(list(px.iter_pixels(str(path)))))

@@ -173,7 +173,9 @@ def validate_module(mod: PixelModule) -> PixelModule:
 
     if mod.extended_offsets is not None:
         offsets, lengths = mod.extended_offsets
-        if len(offsets) != len(lengths):
+        if not _count(offsets) or not _count(lengths):
+            changes["extended_offsets"] = None  # an empty table is no table
+        elif _count(offsets) != _count(lengths):
             warnings.warn(
                 "The number of items in (7FE0,0001) 'Extended Offset Table' and "
                 "(7FE0,0002) 'Extended Offset Table Lengths' don't match - the "
@@ -183,6 +185,17 @@ def validate_module(mod: PixelModule) -> PixelModule:
             )
             changes["extended_offsets"] = None
     return mod.with_(**changes)
+
+
+def _count(value: Any) -> int:
+    """Entries of an (Extended) Offset Table value: 64-bit LE bytes, ints or None."""
+    if value is None:
+        return 0
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return len(value) // 8
+    if isinstance(value, int):
+        return 1
+    return len(value)
 
 
 def check_decoded_size(mod: PixelModule, n_frames: int, limit: int | None = None) -> int:
