@@ -5,13 +5,18 @@ calls each plugin's hooks one by one (so one broken plugin cannot hide the
 others) and keeps an immutable snapshot of every decoder and encoder.
 
 Entry points (group ``"dcmcore"``) are read lazily, on the first codec use,
-never at ``import dcmcore``.  A plugin that fails to import, or whose hook
+never at ``import dcmcore``.  dcmcore's own codecs (``"deflate"`` and
+``"uncompressed"`` in :mod:`dcmcore.pixels.deflate_frames`) are loaded in the
+same step as builtin plugin ``"deflate"``, whatever the autoload setting; the
+module is imported by name then, so ``codecs`` still never imports ``pixels``
+at import time.  A plugin that fails to import, or whose hook
 raises or returns nonsense, is reported with a :class:`DcmcoreWarning` and
 skipped.
 """
 
 from __future__ import annotations
 
+import importlib
 import threading
 import warnings
 from collections.abc import Callable
@@ -43,6 +48,11 @@ __all__ = [
 
 ENTRY_POINT_GROUP = "dcmcore"
 
+BUILTIN_PLUGINS: tuple[tuple[str, str, str], ...] = (
+    ("deflate", "dcmcore.pixels.deflate_frames", "DeflatePlugin"),
+)
+"""dcmcore's own plugins: (plugin name, module, attribute holding the hook implementations)."""
+
 
 @dataclass(frozen=True)
 class PluginInfo:
@@ -50,7 +60,7 @@ class PluginInfo:
 
     ``status`` is ``"loaded"``, ``"broken"`` (import or hook failure, see
     ``error``), or ``"blocked"`` (not loaded, see ``error`` for by whom).
-    ``source`` is ``"entry point"`` or ``"runtime"``.
+    ``source`` is ``"entry point"``, ``"runtime"`` or ``"builtin"`` (dcmcore's own).
     """
 
     name: str
@@ -138,6 +148,13 @@ def _dist_of(ep: metadata.EntryPoint) -> tuple[str, str]:
         return "", ""
 
 
+def _own_version() -> str:
+    try:
+        return metadata.version("dcmcore")
+    except Exception:  # not installed (source tree on sys.path)
+        return ""
+
+
 class _Registry:
     """Process-wide plugin state; every method is thread-safe."""
 
@@ -151,6 +168,7 @@ class _Registry:
         self._availability: dict[int, str | None] = {}
         self._busy = False
         self.generation = 0
+        self.load_builtins = True  # the codecs tests switch it off for an empty registry
 
     @staticmethod
     def _new_pm() -> pluggy.PluginManager:
@@ -174,8 +192,27 @@ class _Registry:
                 return env_blocked[name]
         return ""
 
+    def _load_builtins(self) -> None:
+        for name, module, attr in BUILTIN_PLUGINS:
+            if name in self._records or self._pm.get_plugin(name) is not None:
+                continue  # known already (e.g. registered by dcmcore.pixels at run time)
+            record = self._records[name] = _Record(name, "dcmcore", _own_version(), "builtin")
+            blocker = self._is_blocked(name, record.distribution)
+            if blocker:
+                record.mark_blocked(blocker)
+                continue
+            try:
+                plugin = getattr(importlib.import_module(module), attr)
+                self._pm.register(plugin, name=name)
+            except Exception as exc:  # e.g. numpy missing: the other codecs keep working
+                record.status = "broken"
+                record.errors.append(f"builtin plugin failed: {_describe(exc)}")
+                _warn(f"dcmcore builtin plugin {name!r} failed to load: {_describe(exc)}")
+
     def _load_entry_points(self) -> None:
         self._autoloaded = True
+        if self.load_builtins:
+            self._load_builtins()
         autoload, _ = _config.autoload_state()
         if not autoload:
             return

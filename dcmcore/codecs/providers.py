@@ -8,7 +8,8 @@ the small table here is the fallback for the compressed syntaxes.
 
 from __future__ import annotations
 
-__all__ = ["KNOWN_PROVIDERS", "known_providers", "syntax_keyword", "syntax_name", "resolve_uid"]
+__all__ = ["BUILTIN_CODECS", "KNOWN_PROVIDERS", "builtin_codec", "known_providers",
+           "syntax_keyword", "syntax_name", "resolve_uid"]
 
 _RLE = "1.2.840.10008.1.2.5"
 _JPEG = ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57",
@@ -18,6 +19,7 @@ _J2K = ("1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91", "1.2.840.10008.1.2.4
         "1.2.840.10008.1.2.4.93")
 _HTJ2K = ("1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.4.203")
 _DEFLATED_FRAMES = "1.2.840.10008.1.2.8.1"
+_ENCAPSULATED_UNCOMPRESSED = "1.2.840.10008.1.2.1.98"
 
 KNOWN_PROVIDERS: dict[str, tuple[str, ...]] = {
     _RLE: ("dcmcore-rle", "dcmcore-pylibjpeg (with pylibjpeg-rle)", "dcmcore-gdcm"),
@@ -25,9 +27,14 @@ KNOWN_PROVIDERS: dict[str, tuple[str, ...]] = {
     **{uid: ("dcmcore-jpegls", "dcmcore-pylibjpeg", "dcmcore-gdcm") for uid in _JPEGLS},
     **{uid: ("dcmcore-openjpeg", "dcmcore-pylibjpeg", "dcmcore-gdcm") for uid in _J2K},
     **{uid: ("dcmcore-openjpeg", "dcmcore-pylibjpeg") for uid in _HTJ2K},
-    _DEFLATED_FRAMES: ("dcmcore-rle",),
 }
 """Transfer syntax UID -> distributions known to provide a codec for it."""
+
+BUILTIN_CODECS: dict[str, tuple[str, str]] = {
+    _DEFLATED_FRAMES: ("deflate", "deflate"),
+    _ENCAPSULATED_UNCOMPRESSED: ("uncompressed", "deflate"),
+}
+"""Transfer syntax UID -> (codec name, plugin name) of dcmcore's own codec for it."""
 
 _NAMES: dict[str, tuple[str, str]] = {
     "1.2.840.10008.1.2": ("ImplicitVRLittleEndian", "Implicit VR Little Endian"),
@@ -50,12 +57,19 @@ _NAMES: dict[str, tuple[str, str]] = {
     _HTJ2K[1]: ("HTJ2KLosslessRPCL", "High-Throughput JPEG 2000 with RPCL Options (Lossless)"),
     _HTJ2K[2]: ("HTJ2K", "High-Throughput JPEG 2000 Image Compression"),
     _DEFLATED_FRAMES: ("DeflatedImageFrameCompression", "Deflated Image Frame Compression"),
+    _ENCAPSULATED_UNCOMPRESSED: ("EncapsulatedUncompressedExplicitVRLittleEndian",
+                                 "Encapsulated Uncompressed Explicit VR Little Endian"),
 }
 
 
 def known_providers(ts_uid: str) -> tuple[str, ...]:
     """Return the distributions known to provide a codec for `ts_uid` (may be empty)."""
     return KNOWN_PROVIDERS.get(ts_uid, ())
+
+
+def builtin_codec(ts_uid: str) -> tuple[str, str] | None:
+    """Return (codec name, plugin name) of dcmcore's builtin codec for `ts_uid`, if any."""
+    return BUILTIN_CODECS.get(ts_uid)
 
 
 def _registry_entry(ts_uid: str):  # -> TransferSyntax | None

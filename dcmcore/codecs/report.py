@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from dcmcore.codecs import config as _config
 from dcmcore.codecs.manager import PluginInfo, list_plugins, registry
 from dcmcore.codecs.providers import known_providers, resolve_uid, syntax_name
-from dcmcore.codecs.selection import plan
+from dcmcore.codecs.selection import builtin_hint, plan
 
 __all__ = ["CodecEntry", "SyntaxReport", "OrderReport", "effective_order"]
 
@@ -45,6 +45,7 @@ class SyntaxReport:
     decoders: tuple[CodecEntry, ...]
     encoders: tuple[CodecEntry, ...]
     providers: tuple[str, ...]
+    builtin: str = ""  # why dcmcore's builtin codec for the syntax is not used, if it has one
 
     @property
     def decoder_order(self) -> list[str]:
@@ -94,8 +95,11 @@ class OrderReport:
                     lines.append(f"    {pos:>3} {e.name} ({e.distribution or e.plugin}) "
                                  f"[{e.status}; placed by {e.placed_by}]{why}")
             if not s.decoders and not s.encoders:
-                hint = ", ".join(s.providers) or "no known distribution"
-                lines.append(f"  no codec installed; install one of: {hint}")
+                if s.builtin:
+                    lines.append(f"  no codec registered; {s.builtin}")
+                else:
+                    hint = ", ".join(s.providers) or "no known distribution"
+                    lines.append(f"  no codec installed; install one of: {hint}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -190,6 +194,7 @@ def effective_order(ts_uid: str | None = None) -> OrderReport:
     for uid in uids:
         decs, source, names = _entries("decoder", uid)
         encs, _, _ = _entries("encoder", uid)
+        builtin = "" if decs or encs else builtin_hint(uid)
         reports.append(SyntaxReport(uid, syntax_name(uid), source, names, decs, encs,
-                                    known_providers(uid)))
+                                    known_providers(uid), builtin))
     return OrderReport(tuple(reports), _settings(), tuple(list_plugins()))

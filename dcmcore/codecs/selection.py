@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from dcmcore.codecs import config as _config
 from dcmcore.codecs.base import Codec, DecodedFrame, Decoder, Encoder, FrameInfo
 from dcmcore.codecs.manager import registry
-from dcmcore.codecs.providers import known_providers, resolve_uid, syntax_name
+from dcmcore.codecs.providers import builtin_codec, known_providers, resolve_uid, syntax_name
 from dcmcore.errors import CodecError, NoPluginError, PluginError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,6 +45,7 @@ __all__ = [
     "Plan",
     "plan",
     "no_plugin_error",
+    "builtin_hint",
 ]
 
 
@@ -154,6 +155,29 @@ def encoders_for(ts_uid: str, plugin: str = "") -> list[Encoder]:
     return list(plan("encoder", ts_uid, plugin).codecs)  # type: ignore[arg-type]
 
 
+def builtin_hint(ts_uid: str, skipped: Sequence[tuple[str, str]] = ()) -> str:
+    """Say why dcmcore's builtin codec for `ts_uid` is not used ("" if it has none).
+
+    `skipped` is a plan's ``(name, reason)`` list: a disabled or unavailable
+    builtin codec is reported with that reason, else its plugin's status.
+    """
+    builtin = builtin_codec(ts_uid)
+    if builtin is None:
+        return ""
+    codec, plugin = builtin
+    state = next((why for name, why in skipped if name == codec), "")
+    if not state:
+        record = next((r for r in registry.plugin_infos() if r.name == plugin), None)
+        if record is None:
+            state = f"is not registered (builtin plugin {plugin!r} was not loaded)"
+        elif record.status in ("blocked", "broken"):
+            state = f"is {record.status}" + (f" ({record.error})" if record.error else "")
+        else:
+            state = "is not available"
+    return (f"this syntax is handled by dcmcore's builtin {codec!r} codec (built in, nothing "
+            f"to install), which {state if state.startswith('is ') else 'is ' + state}")
+
+
 def no_plugin_error(p: Plan) -> NoPluginError:
     """Build the error raised when nothing can handle the request `p`."""
     what = f"{syntax_name(p.ts_uid)} ({p.ts_uid})"
@@ -162,7 +186,10 @@ def no_plugin_error(p: Plan) -> NoPluginError:
     if p.skipped:
         parts.append("installed but not used: " + "; ".join(f"{n!r} {r}" for n, r in p.skipped))
     providers = known_providers(p.ts_uid)
-    if providers:
+    hint = builtin_hint(p.ts_uid, p.skipped)
+    if hint:
+        parts.append(hint)
+    elif providers:
         parts.append("install one of: " + ", ".join(providers))
     else:
         parts.append("no known distribution provides one")

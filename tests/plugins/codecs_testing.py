@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from dcmcore.codecs import FrameInfo, config, reload
+from dcmcore.codecs.manager import registry
 
 HERE = Path(__file__).resolve().parent
 RLE = "1.2.840.10008.1.2.5"
@@ -25,7 +26,8 @@ def frame_info(ts: str = RLE, samples: int = 1, pi: str = "MONOCHROME2") -> Fram
 
 @pytest.fixture(name="codecs_clean")
 def codecs_clean_fixture(monkeypatch, tmp_path):
-    """No DCMCORE_* variables, no config file, no autoloaded plugins, empty registry."""
+    """No DCMCORE_* variables, no config file, no autoloaded or builtin plugins, empty registry."""
+    monkeypatch.setattr(registry, "load_builtins", False)
     for var in list(os.environ):
         if var.startswith("DCMCORE_"):
             monkeypatch.delenv(var)
