@@ -202,16 +202,16 @@ def test_concurrent_first_access_to_a_lazy_item_keeps_every_write():
     for _ in range(200):
         barrier = threading.Barrier(2)
 
-        def slow_loader():
+        def slow_loader(barrier=barrier):
             barrier.wait(5)  # both threads are inside the loader at the same time
             return {}
 
         item = Dataset._from_loader(slow_loader, is_implicit_VR=False, is_little_endian=True)
 
-        def write():
+        def write(item=item):
             item.PatientName = "X"
 
-        def read():
+        def read(item=item):
             len(item)
 
         threads = [threading.Thread(target=write), threading.Thread(target=read)]
@@ -221,3 +221,66 @@ def test_concurrent_first_access_to_a_lazy_item_keeps_every_write():
             t.join(10)
         lost += "PatientName" not in item
     assert lost == 0
+
+
+def _nested_payload(depth: int, *, top_undefined: bool = True) -> bytes:
+    """`depth` undefined-length sequences/items around an item of many small elements."""
+    payload = b"".join(elem(0x00111000 + i % 0xE000, "LO", b"abcdefgh") for i in range(2000))
+    inner = payload + elem(0x00100010, "PN", text("Deep"))
+    for level in range(depth):
+        undefined = top_undefined or level < depth - 1
+        inner = sequence(0x00081115, [item(inner, undefined=True)], undefined=undefined)
+    return inner
+
+
+def _count_walked(monkeypatch) -> list[int]:
+    """Patch the scan walks to add the bytes each outermost walk covers to the returned list."""
+    from dcmcore.io import parser, scan
+
+    walked: list[int] = []
+    active = [0]  # walks made inside a counted walk are part of its bytes
+
+    def counting(walk, after_index):
+        def wrapper(buf, pos, *args, **kwargs):
+            active[0] += 1
+            try:
+                result = walk(buf, pos, *args, **kwargs)
+            finally:
+                active[0] -= 1
+            if not active[0]:
+                walked.append(result[after_index] - pos)
+            return result
+
+        return wrapper
+
+    counting_walk = counting(scan.find_sequence_end, 2)
+    monkeypatch.setattr(scan, "find_sequence_end", counting_walk)
+    monkeypatch.setattr(parser, "find_sequence_end", counting_walk)
+    monkeypatch.setattr(scan, "_item_end", counting(scan._item_end, 1))
+    return walked
+
+
+@pytest.mark.parametrize("top_undefined", [True, False])
+def test_nested_undefined_length_sequences_are_walked_once_not_once_per_level(
+    monkeypatch, top_undefined: bool
+) -> None:
+    depth = 32
+    data = part10(_nested_payload(depth, top_undefined=top_undefined))
+    walked = _count_walked(monkeypatch)
+    node = dcmread(data)
+    for _ in range(depth):
+        node = node[0x00081115].value[0]
+    assert str(node[0x00100010].value) == "Deep"
+    assert len(node) == 2001
+    # linear in the size: at most two walks over the bytes (before: two per level)
+    assert sum(walked) <= 2 * len(data)
+
+
+def test_nested_sequences_read_through_the_cache_match_pydicom() -> None:
+    data = part10(_nested_payload(6))
+    ours = dcmread(data)
+    theirs = pydicom.dcmread(pydicom.filebase.DicomBytesIO(data))
+    for _ in range(6):
+        ours = ours[0x00081115].value[0]
+        theirs = theirs[0x00081115].value[0]
+    assert [(int(e.tag), e.value) for e in ours] == [(int(e.tag), e.value) for e in theirs]

@@ -34,8 +34,10 @@ from dcmcore.io.scan import (
     SequenceBytes,
     _too_long,
     find_sequence_end,
+    indexed_sequence,
     is_complete,
     looks_implicit,
+    nested_sequence,
     problem,
     split_items,
 )
@@ -309,18 +311,23 @@ def _undefined_value(
     if ends is not None:
         known = ends.get(vpos)
         if known is not None:  # found by the walk that read the enclosing sequence
+            if is_seq:
+                # keep that walk's cache for this sequence's items and the levels below
+                cached = nested_sequence(buf, vpos, known[0])
+                if cached is not None:
+                    return cached, known[1], "SQ", False, un
             return buf[vpos : known[0]], known[1], "SQ" if is_seq else vr, False, un
-    if is_seq and depth == 1:
-        # a top-level sequence: keep its item list and inner value ends for later
+    if is_seq:
+        # keep its item list and the ends (and item lists) of every value nested
+        # in it, so parsing each level below needs no walk: one walk in all
         found: dict[int, tuple[int, int]] = {}
+        nested: dict[int, list[tuple[int, int, bool, bool]]] = {}
         items, content_end, after, cut = find_sequence_end(
             buf, vpos, end, True if un else little, implicit=implicit or un, detect=not implicit,
-            tag=tag, depth=depth, base=base, origin=vpos, ends=found, complete=complete,
-            partial=partial,
+            tag=tag, depth=depth, base=base, origin=vpos, ends=found, nested=nested,
+            complete=complete, partial=partial,
         )  # fmt: skip
-        value = SequenceBytes(memoryview(buf)[vpos:content_end])
-        value.items = items
-        value.ends = found
+        value = indexed_sequence(buf, vpos, content_end, items, found, nested)
         if cut:
             value.truncated = True
         return value, after, "SQ", cut, un

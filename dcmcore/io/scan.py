@@ -25,6 +25,8 @@ __all__ = [
     "NeedMore",
     "SequenceBytes",
     "find_sequence_end",
+    "indexed_sequence",
+    "nested_sequence",
     "split_items",
     "is_complete",
     "looks_implicit",
@@ -70,17 +72,79 @@ class SequenceBytes(bytes):
     items : list of (int, int, bool, bool)
         For each item: start and end of its content in this value, whether
         the item is encoded with implicit VR and whether it has an undefined length.
-    ends : dict of int to (int, int)
-        For each undefined-length value directly inside an item: value start
-        to (value end, position after its delimiter), in this value.
+    ends : mapping of int to (int, int)
+        For each undefined-length value nested in the items, at any depth:
+        value start to (value end, position after its delimiter), in this
+        value (only ``get`` is used).
     truncated : bool
         True when the file ended inside this value (lenient reads only).
     """
 
     items: list[tuple[int, int, bool, bool]] | None = None
-    ends: dict[int, tuple[int, int]] | None = None
+    ends: Any = None
+    #: the cache of the outermost walked value, shared by the values nested in it:
+    #: its ``ends`` and the item lists of nested sequences, in its coordinates
+    root_ends: dict[int, tuple[int, int]] | None = None
+    nested: dict[int, list[tuple[int, int, bool, bool]]] | None = None
+    #: where this value starts in the outermost walked value
+    offset: int = 0
     #: True when the data ended inside this value (lenient reads)
     truncated: bool = False
+
+
+class _ShiftedEnds:
+    """The ``ends`` of a value nested at `offset` in the value whose walk found them."""
+
+    __slots__ = ("root", "offset")
+
+    def __init__(self, root: dict[int, tuple[int, int]], offset: int) -> None:
+        self.root = root
+        self.offset = offset
+
+    def get(self, pos: int) -> tuple[int, int] | None:
+        found = self.root.get(pos + self.offset)
+        if found is None:
+            return None
+        return found[0] - self.offset, found[1] - self.offset
+
+
+def indexed_sequence(
+    buf: Any,
+    start: int,
+    stop: int,
+    items: list[tuple[int, int, bool, bool]] | None,
+    ends: dict[int, tuple[int, int]],
+    nested: dict[int, list[tuple[int, int, bool, bool]]],
+) -> SequenceBytes:
+    """``buf[start:stop]``, a sequence value just walked, with what the walk found.
+
+    `items`, `ends` and `nested` are in the value's coordinates (the walk's
+    `origin` was `start`).
+    """
+    value = SequenceBytes(memoryview(buf)[start:stop])
+    value.items = items
+    value.ends = value.root_ends = ends
+    value.nested = nested
+    return value
+
+
+def nested_sequence(buf: SequenceBytes, start: int, stop: int) -> SequenceBytes | None:
+    """``buf[start:stop]``, a sequence nested in `buf`, with its items and inner ends
+    from the walk that found them; None when `buf` has no such cache."""
+    root = buf.root_ends
+    nested = buf.nested
+    if root is None or nested is None:
+        return None
+    off = buf.offset + start
+    value = SequenceBytes(memoryview(buf)[start:stop])
+    items = nested.get(off)
+    if items is not None:
+        value.items = [(a - off, b - off, imp, und) for a, b, imp, und in items]
+    value.ends = _ShiftedEnds(root, off)
+    value.root_ends = root
+    value.nested = nested
+    value.offset = off
+    return value
 
 
 def problem(exc: InvalidDicomError, *, soft: bool = False, stacklevel: int = 3) -> None:
@@ -184,6 +248,7 @@ def find_sequence_end(
     base: int = 0,
     origin: int = 0,
     ends: dict[int, tuple[int, int]] | None = None,
+    nested: dict[int, list[tuple[int, int, bool, bool]]] | None = None,
     items_only: bool = True,
     complete: bool = False,
     partial: bool = False,
@@ -224,8 +289,11 @@ def find_sequence_end(
         start with an item is searched for the sequence delimiter bytes.
     ends : dict, optional
         Filled with ``value start -> (value end, position after delimiter)``
-        for the undefined-length values directly inside first-level items,
-        so parsing those items later needs no walk.
+        for the undefined-length values nested in the items (at any depth), so
+        parsing those items later, at every level, needs no walk.
+    nested : dict, optional
+        Filled with ``value start -> items`` (as the returned `items`) for the
+        nested undefined-length sequences, so splitting them needs no walk.
 
     Returns
     -------
@@ -248,8 +316,11 @@ def find_sequence_end(
     data_end = min(end, len(buf))
     avail = _FAR if complete else len(buf)
     items: list[tuple[int, int, bool, bool]] = []
-    # enclosing frames: (in_item, implicit, item_start, tag of the sequence being walked)
-    stack: list[tuple[bool, bool, int, int, int]] = []
+    # the item list of the sequence being walked (None: not recorded)
+    cur_items: list[tuple[int, int, bool, bool]] | None = items
+    # enclosing frames: (in_item, implicit, item_start, tag of the sequence being walked,
+    # start of its value, its item list)
+    stack: list[tuple[bool, bool, int, int, int, Any]] = []
     in_item = False
     cur_implicit = implicit
     item_start = 0
@@ -291,7 +362,7 @@ def find_sequence_end(
                             offset=base + pos,
                             tag=seq_tag,
                         )
-                    stack.append((False, cur_implicit, 0, seq_tag, seq_start))
+                    stack.append((False, cur_implicit, 0, seq_tag, seq_start, cur_items))
                     pos += 8
                     item_start = pos
                     if detect and not cur_implicit and looks_implicit(buf, pos, data_end):
@@ -311,18 +382,20 @@ def find_sequence_end(
                         if stack
                         else (items, data_end, data_end, True)
                     )
-                if not stack:
+                if cur_items is not None:
                     item_implicit = cur_implicit or (detect and looks_implicit(buf, pos + 8, stop))
-                    items.append((pos + 8 - origin, stop - origin, item_implicit, False))
+                    cur_items.append((pos + 8 - origin, stop - origin, item_implicit, False))
                 pos = stop
             elif t == SEQ_DELIM:
                 content_end = pos
                 pos += 8
                 if not stack:
                     return items, content_end, pos, False
-                if ends is not None and len(stack) == 2:
+                if ends is not None and (len(stack) == 2 or cur_items is not None):
                     ends[seq_start - origin] = (content_end - origin, pos - origin)
-                in_item, cur_implicit, item_start, seq_tag, seq_start = stack.pop()
+                    if cur_items is not None and nested is not None:
+                        nested[seq_start - origin] = cur_items
+                in_item, cur_implicit, item_start, seq_tag, seq_start, cur_items = stack.pop()
                 first_in_seq = False
             elif first_in_seq:
                 # not item structured (e.g. an undefined length text value): find the delimiter
@@ -346,9 +419,9 @@ def find_sequence_end(
                 pos = found + 8
                 if not stack:
                     return items, found, pos, False
-                if ends is not None and len(stack) == 2:
+                if ends is not None and (len(stack) == 2 or cur_items is not None):
                     ends[seq_start - origin] = (found - origin, pos - origin)
-                in_item, cur_implicit, item_start, seq_tag, seq_start = stack.pop()
+                in_item, cur_implicit, item_start, seq_tag, seq_start, cur_items = stack.pop()
                 first_in_seq = False
             else:
                 raise MalformedDataError(
@@ -385,10 +458,10 @@ def find_sequence_end(
                     hdr = 8
             t = group << 16 | elem
             if t == ITEM_DELIM:
-                if len(stack) == 1:
-                    items.append((item_start - origin, pos - origin, cur_implicit, True))
+                if cur_items is not None:
+                    cur_items.append((item_start - origin, pos - origin, cur_implicit, True))
                 pos += 8
-                in_item, cur_implicit, item_start, seq_tag, seq_start = stack.pop()
+                in_item, cur_implicit, item_start, seq_tag, seq_start, cur_items = stack.pop()
                 first_in_seq = False
                 continue
             if group == 0xFFFE:
@@ -402,12 +475,18 @@ def find_sequence_end(
                         offset=base + pos,
                         tag=t,
                     )
-                stack.append((True, cur_implicit, item_start, seq_tag, seq_start))
+                stack.append((True, cur_implicit, item_start, seq_tag, seq_start, cur_items))
                 pos += hdr
                 seq_tag = t
                 seq_start = pos
                 first_in_seq = vr != b"SQ"
                 in_item = False
+                # record nested items (and ends) only where the walk reads them as the
+                # parser will: not inside a UN value walked in big endian
+                if cur_items is None or nested is None or (vr == b"UN" and not little):
+                    cur_items = None
+                else:
+                    cur_items = []
                 if vr == b"UN":
                     cur_implicit = True
                 continue
