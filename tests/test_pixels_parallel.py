@@ -203,3 +203,40 @@ def test_corrupt_frame_in_worker_chunk_raises_frame_decode_error(monkeypatch, tm
         px.pixel_array(ds, workers=2)
     assert str(seq.value) in str(par.value)
     assert not list(tmp_path.iterdir())  # the shared files are removed
+
+
+def test_worker_without_room_for_its_output_leaves_its_frames_to_the_caller(
+    monkeypatch, tmp_path
+):
+    # the worker reserves its own output file; when it finds no room, the calling
+    # process decodes that chunk itself (a thread pool stands in for the process pool,
+    # so the patched reservation applies to the "worker" too)
+    pytest.importorskip("dcmcore_rle")
+    ds, original = _multiframe(RLE, frames=6)
+    real_reserve = parallel._reserved_file
+
+    def no_room_for_frames(prefix, size):
+        if prefix == "dcmcore-frames-":
+            raise parallel.SharedSpaceError("no room (test)")
+        return real_reserve(prefix, size)
+
+    monkeypatch.setattr(parallel, "_reserved_file", no_room_for_frames)
+    monkeypatch.setattr(parallel, "_shared_folders", lambda: [str(tmp_path)])
+    pool = cf.ThreadPoolExecutor(1)
+    monkeypatch.setattr(parallel, "_pool", lambda workers: pool)
+    try:
+        with pytest.warns(DcmcoreWarning, match="in the calling process"):
+            arr = px.pixel_array(ds, workers=2)
+    finally:
+        pool.shutdown()
+    assert_same_array(original, arr)
+    assert not list(tmp_path.iterdir())
+
+
+def test_caller_takes_a_slightly_larger_first_chunk():
+    assert parallel._caller_heavy_chunks(100, 2) == [(0, 56), (56, 100)]
+    assert parallel._caller_heavy_chunks(3, 2) == [(0, 2), (2, 3)]
+    assert parallel._caller_heavy_chunks(2, 2) == [(0, 1), (1, 2)]
+    chunks = parallel._caller_heavy_chunks(10, 4)
+    assert chunks[0][0] == 0 and chunks[-1][1] == 10 and len(chunks) == 4
+    assert all(b > a for a, b in chunks)

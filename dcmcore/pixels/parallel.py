@@ -132,32 +132,31 @@ def _chunk_to_arrays(
 
 
 def _chunk_to_file(
-    decoders: Sequence[Any], frames: Sequence[bytes] | None, info: Any,
-    options: dict[str, Any], first: int, mod: Any, path: str, shape: tuple[int, ...],
-    dtype: str, shift: int = 0, inputs: tuple[str, list[tuple[int, int]]] | None = None,
-) -> list[dict]:
-    """Process worker: write the shaped frames into the shared output file's mapping.
+    decoders: Sequence[Any], info: Any, options: dict[str, Any], first: int, mod: Any,
+    dtype: str, shift: int, inputs: tuple[str, list[tuple[int, int]]],
+) -> tuple[str, list[dict]]:
+    """Process worker: decode a chunk into a shared file of its own; return its path.
 
-    The frames come pickled in `frames`, or as ``(path, [(offset, length), ...])`` of a
-    shared input file in `inputs`.
+    The codestreams come as ``(path, [(offset, length), ...])`` of a shared input file.
+    The output file is reserved here, in the worker, so that allocating and zeroing
+    its pages runs in parallel with the caller's own decoding; :class:`SharedSpaceError`
+    when there is no room (the caller then decodes the chunk itself).
     """
-    if inputs is not None:
-        in_path, spans = inputs
-        with open(in_path, "rb") as f:
-            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        try:
-            frames = [data[o:o + n] for o, n in spans]
-        finally:
-            data.close()
+    in_path, spans = inputs
+    with open(in_path, "rb") as f:
+        data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    try:
+        frames = [data[o:o + n] for o, n in spans]
+    finally:
+        data.close()
+    shape = (len(frames), mod.rows, mod.columns, mod.samples_per_pixel)
     dt = np.dtype(dtype)
-    with open(path, "r+b") as f:
-        mm = mmap.mmap(f.fileno(), 0)
+    mm, path = _reserved_file("dcmcore-frames-", max(1, int(np.prod(shape)) * dt.itemsize))
     error: BaseException | None = None
     result: list[dict] = []
     try:
         out = np.frombuffer(mm, dtype=dt, count=int(np.prod(shape))).reshape(shape)
-        result = decode_chunk_into(decoders, frames, info, options, first, mod,
-                                   out[first:first + len(frames)], shift)
+        result = decode_chunk_into(decoders, frames, info, options, first, mod, out, shift)
     except BaseException as exc:  # noqa: BLE001 - re-raised below, after the close
         error = exc
     out = None
@@ -170,8 +169,24 @@ def _chunk_to_file(
     except BufferError:  # a view is still alive somewhere: the mapping goes with it
         pass
     if error is not None:
+        os.unlink(path)
         raise error
-    return result
+    return path, result
+
+
+def _collect_chunk(path: str, out: np.ndarray) -> None:
+    """Copy a worker's output file into `out` and remove the file."""
+    try:
+        with open(path, "rb") as f:
+            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            view = np.frombuffer(mm, dtype=out.dtype, count=out.size).reshape(out.shape)
+            out[...] = view
+            del view
+        finally:
+            mm.close()
+    finally:
+        os.unlink(path)
 
 
 def _drop_tracebacks(error: BaseException) -> None:
@@ -267,6 +282,22 @@ def _chunks(n: int, parts: int) -> list[tuple[int, int]]:
     return out
 
 
+#: Share of a worker's frames that the calling process takes on top of its own: a
+#: worker starts after its codestreams are shared and hands its pixels back through a
+#: file, so equal shares leave the caller idle at the end.
+CALLER_EXTRA_SHARE = 0.12
+
+
+def _caller_heavy_chunks(n: int, parts: int) -> list[tuple[int, int]]:
+    """Split ``range(n)`` into `parts` chunks, the first (the caller's) a little larger."""
+    parts = max(1, min(parts, n))
+    if parts == 1:
+        return [(0, n)]
+    first = min(n - (parts - 1), round(n / parts * (1 + CALLER_EXTRA_SHARE)))
+    rest = _chunks(n - first, parts - 1)
+    return [(0, first)] + [(a + first, b + first) for a, b in rest]
+
+
 _POOLS: dict[int, cf.ProcessPoolExecutor] = {}
 _POOLS_LOCK = threading.Lock()
 
@@ -318,37 +349,59 @@ def _process_pool_into(
     decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
     mod: Any, workers: int, shift: int = 0,
 ) -> tuple[np.ndarray, list[dict]]:
-    """Decode in a reused process pool; codestreams in and pixels out go through shared
-    file mappings (in /dev/shm), never through pickles."""
+    """Decode in a reused process pool: the calling process decodes the first chunk into
+    the result, each worker one other chunk; codestreams in and pixels out go through
+    shared file mappings (in /dev/shm), never through pickles."""
     n = len(frames)
-    chunks = _chunks(n, workers)
+    chunks = _caller_heavy_chunks(n, workers)
     shape = (n, mod.rows, mod.columns, mod.samples_per_pixel)
+    out = np.empty(shape, dtype=target_dtype(mod))
     try:
-        out, path = shared_file_output(shape, target_dtype(mod))
+        in_path, spans = _shared_input(frames, chunks[1:])
     except OSError as exc:
         return _sequential_fallback(decoders, frames, info, options, mod, shift, exc)
-    in_path = ""
+    futures: list[cf.Future] = []
     try:
-        try:
-            in_path, spans = _shared_input(frames, chunks[1:])
-        except OSError as exc:
-            return _sequential_fallback(decoders, frames, info, options, mod, shift, exc)
         pool = _pool(len(chunks) - 1)
         futures = [
-            pool.submit(_chunk_to_file, list(decoders), None, info, options, a, mod, path,
-                        shape, out.dtype.str, shift, (in_path, where))
+            pool.submit(_chunk_to_file, list(decoders), info, options, a, mod,
+                        out.dtype.str, shift, (in_path, where))
             for (a, _b), where in zip(chunks[1:], spans)
         ]
         a, b = chunks[0]
         overrides = decode_chunk_into(decoders, frames[a:b], info, options, a, mod,
                                       out[a:b], shift)
-        for fut in futures:
-            overrides.extend(fut.result())
+        for (a, b), fut in zip(chunks[1:], futures):
+            try:
+                path, extra = fut.result()
+                futures = [f for f in futures if f is not fut]  # collected below
+            except SharedSpaceError as exc:
+                futures = [f for f in futures if f is not fut]
+                warnings.warn(f"Decoding frames {a}-{b - 1} in the calling process: no room "
+                              f"for the file shared with a worker ({exc})", DcmcoreWarning,
+                              stacklevel=4)
+                extra = decode_chunk_into(decoders, frames[a:b], info, options, a, mod,
+                                          out[a:b], shift)
+            else:
+                _collect_chunk(path, out[a:b])
+            overrides.extend(extra)
     finally:
-        os.unlink(path)
-        if in_path:
-            os.unlink(in_path)
+        _discard_outputs(futures)  # of workers not collected because of an error
+        os.unlink(in_path)
     return out, overrides
+
+
+def _discard_outputs(futures: Sequence[cf.Future]) -> None:
+    """Wait for `futures` and remove the output files of those that succeeded."""
+    for fut in futures:
+        try:
+            path, _ = fut.result()
+        except BaseException:  # noqa: BLE001 - its error is not the one being raised
+            continue
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 def _mode(decoders: Sequence[Any], n: int, workers: int | None, executor: Any) -> str:
