@@ -153,9 +153,10 @@ def test_workers_on_frames_read_from_a_file():
     assert_same_array(seq, px.pixel_array(path, workers=3))
 
 
-def test_no_room_for_shared_files_decodes_sequentially_with_warning(monkeypatch, tmp_path):
+def test_no_room_for_shared_files_decodes_in_the_caller_with_warning(monkeypatch, tmp_path):
     # A small /dev/shm (64 MB in Docker) used to SIGBUS on writes into a sparse mapping:
-    # the space must be reserved first, and no room means sequential decoding.
+    # the space must be reserved first, and no room means the caller decodes those frames.
+    # A thread pool stands in for the process pool so the patched fallocate applies.
     import errno
     import os
 
@@ -169,13 +170,13 @@ def test_no_room_for_shared_files_decodes_sequentially_with_warning(monkeypatch,
 
     monkeypatch.setattr(os, "posix_fallocate", no_space, raising=False)
     monkeypatch.setattr(parallel, "_shared_folders", lambda: [str(tmp_path)], raising=False)
-
-    def no_pool(workers):
-        raise AssertionError("the process pool must not be used")
-
-    monkeypatch.setattr(parallel, "_pool", no_pool)
-    with pytest.warns(DcmcoreWarning, match="sequentially"):
-        arr = px.pixel_array(ds, workers=2)
+    pool = cf.ThreadPoolExecutor(1)
+    monkeypatch.setattr(parallel, "_pool", lambda workers: pool)
+    try:
+        with pytest.warns(DcmcoreWarning, match="in the calling process"):
+            arr = px.pixel_array(ds, workers=2)
+    finally:
+        pool.shutdown()
     assert_same_array(original, arr)
     assert calls
     assert not list(tmp_path.iterdir())  # nothing left behind
@@ -234,7 +235,7 @@ def test_worker_without_room_for_its_output_leaves_its_frames_to_the_caller(
 
 
 def test_caller_takes_a_slightly_larger_first_chunk():
-    assert parallel._caller_heavy_chunks(100, 2) == [(0, 56), (56, 100)]
+    assert parallel._caller_heavy_chunks(100, 2) == [(0, 53), (53, 100)]
     assert parallel._caller_heavy_chunks(3, 2) == [(0, 2), (2, 3)]
     assert parallel._caller_heavy_chunks(2, 2) == [(0, 1), (1, 2)]
     chunks = parallel._caller_heavy_chunks(10, 4)

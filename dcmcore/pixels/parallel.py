@@ -28,7 +28,7 @@ from dcmcore.errors import CodecError, DcmcoreWarning
 from dcmcore.pixels.shaping import conform_decoded, target_dtype
 
 __all__ = [
-    "decode_frames", "decode_chunk", "decode_chunk_into", "shared_file_output",
+    "decode_frames", "decode_chunk", "decode_chunk_into",
     "shutdown_pools", "FrameDecodeError", "SharedSpaceError",
 ]
 
@@ -133,22 +133,14 @@ def _chunk_to_arrays(
 
 def _chunk_to_file(
     decoders: Sequence[Any], info: Any, options: dict[str, Any], first: int, mod: Any,
-    dtype: str, shift: int, inputs: tuple[str, list[tuple[int, int]]],
+    dtype: str, shift: int, frames: list[bytes],
 ) -> tuple[str, list[dict]]:
-    """Process worker: decode a chunk into a shared file of its own; return its path.
+    """Process worker: decode `frames` into a shared file of its own; return its path.
 
-    The codestreams come as ``(path, [(offset, length), ...])`` of a shared input file.
     The output file is reserved here, in the worker, so that allocating and zeroing
     its pages runs in parallel with the caller's own decoding; :class:`SharedSpaceError`
-    when there is no room (the caller then decodes the chunk itself).
+    when there is no room (the caller then decodes those frames itself).
     """
-    in_path, spans = inputs
-    with open(in_path, "rb") as f:
-        data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    try:
-        frames = [data[o:o + n] for o, n in spans]
-    finally:
-        data.close()
     shape = (len(frames), mod.rows, mod.columns, mod.samples_per_pixel)
     dt = np.dtype(dtype)
     mm, path = _reserved_file("dcmcore-frames-", max(1, int(np.prod(shape)) * dt.itemsize))
@@ -245,32 +237,6 @@ def _reserved_file(prefix: str, size: int) -> tuple[mmap.mmap, str]:
                            "; ".join(errors) + ")")
 
 
-def _shared_input(frames: Sequence[Any], chunks: list[tuple[int, int]]
-                  ) -> tuple[str, list[list[tuple[int, int]]]]:
-    """Copy the frames of `chunks` into a temporary shared file; return where each is."""
-    pieces = [[frames.raw(i) if hasattr(frames, "raw") else frames[i] for i in range(a, b)]
-              for a, b in chunks]
-    size = max(1, sum(len(p) for chunk in pieces for p in chunk))
-    mm, path = _reserved_file("dcmcore-codestreams-", size)
-    spans: list[list[tuple[int, int]]] = []
-    pos = 0
-    try:
-        for chunk in pieces:
-            where = []
-            for piece in chunk:
-                n = len(piece)
-                mm[pos:pos + n] = piece
-                where.append((pos, n))
-                pos += n
-            spans.append(where)
-    except BaseException:
-        mm.close()
-        os.unlink(path)
-        raise
-    mm.close()
-    return path, spans
-
-
 def _chunks(n: int, parts: int) -> list[tuple[int, int]]:
     parts = max(1, min(parts, n))
     size, extra = divmod(n, parts)
@@ -283,9 +249,11 @@ def _chunks(n: int, parts: int) -> list[tuple[int, int]]:
 
 
 #: Share of a worker's frames that the calling process takes on top of its own: a
-#: worker starts after its codestreams are shared and hands its pixels back through a
+#: worker starts after its first codestreams arrive and hands its pixels back through a
 #: file, so equal shares leave the caller idle at the end.
-CALLER_EXTRA_SHARE = 0.12
+CALLER_EXTRA_SHARE = 0.06
+#: Frames sent to a worker in one task (see :func:`_process_pool_into`).
+WORKER_PIECE_FRAMES = 8
 
 
 def _caller_heavy_chunks(n: int, parts: int) -> list[tuple[int, int]]:
@@ -322,61 +290,40 @@ def shutdown_pools() -> None:
         pool.shutdown(wait=True)
 
 
-def shared_file_output(shape: tuple[int, ...], dtype: np.dtype) -> tuple[np.ndarray, str]:
-    """An array mapped from a temporary file (in /dev/shm when there) other processes open.
-
-    The file's space is reserved up front; :class:`SharedSpaceError` (an ``OSError``)
-    when no folder has room.
-    """
-    size = max(1, int(np.prod(shape)) * np.dtype(dtype).itemsize)
-    mm, path = _reserved_file("dcmcore-frames-", size)
-    out = np.frombuffer(mm, dtype=dtype, count=int(np.prod(shape))).reshape(shape)
-    return out, path
-
-
-def _sequential_fallback(
-    decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
-    mod: Any, shift: int, exc: OSError,
-) -> tuple[np.ndarray, list[dict]]:
-    warnings.warn(f"Decoding the frames sequentially: no room for the files shared with "
-                  f"worker processes ({exc})", DcmcoreWarning, stacklevel=5)
-    shape = (len(frames), mod.rows, mod.columns, mod.samples_per_pixel)
-    out = np.empty(shape, dtype=target_dtype(mod))
-    return out, decode_chunk_into(decoders, frames, info, options, 0, mod, out, shift)
-
-
 def _process_pool_into(
     decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
     mod: Any, workers: int, shift: int = 0,
 ) -> tuple[np.ndarray, list[dict]]:
-    """Decode in a reused process pool: the calling process decodes the first chunk into
-    the result, each worker one other chunk; codestreams in and pixels out go through
-    shared file mappings (in /dev/shm), never through pickles."""
+    """Decode in a reused process pool.
+
+    The calling process decodes the first, slightly larger chunk straight into the
+    result. The other frames go to the workers pickled, in pieces of
+    :data:`WORKER_PIECE_FRAMES`, so a worker starts after the first piece arrives while
+    the rest are still being sent; each piece's pixels come back through a file mapping
+    (in /dev/shm) that the worker reserves, and the caller copies them in at the end.
+    """
     n = len(frames)
     chunks = _caller_heavy_chunks(n, workers)
-    shape = (n, mod.rows, mod.columns, mod.samples_per_pixel)
-    out = np.empty(shape, dtype=target_dtype(mod))
-    try:
-        in_path, spans = _shared_input(frames, chunks[1:])
-    except OSError as exc:
-        return _sequential_fallback(decoders, frames, info, options, mod, shift, exc)
-    futures: list[cf.Future] = []
+    out = np.empty((n, mod.rows, mod.columns, mod.samples_per_pixel), dtype=target_dtype(mod))
+    step = WORKER_PIECE_FRAMES
+    pieces = [(i, min(b, i + step)) for a, b in chunks[1:] for i in range(a, b, step)]
+    raw = frames.raw if hasattr(frames, "raw") else frames.__getitem__
+    pending: list[cf.Future] = []
     try:
         pool = _pool(len(chunks) - 1)
-        futures = [
+        pending = [
             pool.submit(_chunk_to_file, list(decoders), info, options, a, mod,
-                        out.dtype.str, shift, (in_path, where))
-            for (a, _b), where in zip(chunks[1:], spans)
+                        out.dtype.str, shift, [bytes(raw(i)) for i in range(a, b)])
+            for a, b in pieces
         ]
         a, b = chunks[0]
         overrides = decode_chunk_into(decoders, frames[a:b], info, options, a, mod,
                                       out[a:b], shift)
-        for (a, b), fut in zip(chunks[1:], futures):
+        for (a, b), fut in zip(pieces, list(pending)):
+            pending.remove(fut)
             try:
                 path, extra = fut.result()
-                futures = [f for f in futures if f is not fut]  # collected below
             except SharedSpaceError as exc:
-                futures = [f for f in futures if f is not fut]
                 warnings.warn(f"Decoding frames {a}-{b - 1} in the calling process: no room "
                               f"for the file shared with a worker ({exc})", DcmcoreWarning,
                               stacklevel=4)
@@ -386,8 +333,7 @@ def _process_pool_into(
                 _collect_chunk(path, out[a:b])
             overrides.extend(extra)
     finally:
-        _discard_outputs(futures)  # of workers not collected because of an error
-        os.unlink(in_path)
+        _discard_outputs(pending)  # of pieces not collected because of an error
     return out, overrides
 
 
