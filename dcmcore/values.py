@@ -236,7 +236,49 @@ def _auto_format_default(val: Any, auto_format: bool | None) -> bool:
     return False if isinstance(val, str) else bool(config.settings.auto_format_DS)
 
 
-class DSfloat(float):
+class _DSMixin:
+    """What DSfloat and DSdecimal share: the original string and comparison with str."""
+
+    auto_format: bool
+    original_string: str
+
+    def _take_original_string(self, val: Any, auto_format: bool | None) -> bool:
+        """Keep `val`'s text (formatted if auto-formatting and invalid) and auto_format.
+
+        Returns True when the value still needs formatting from its number (it came
+        from a number, not a string or another DS, and auto-formatting is on).
+        """
+        auto_format = _auto_format_default(val, auto_format)
+        inherited = False
+        if isinstance(val, str):
+            self.original_string = val.strip()
+        elif isinstance(val, (DSfloat, DSdecimal)):
+            if val.auto_format:
+                auto_format = inherited = True
+            if hasattr(val, "original_string"):
+                self.original_string = val.original_string
+        self.auto_format = auto_format
+        if not auto_format or inherited:
+            return False
+        if hasattr(self, "original_string"):
+            if not is_valid_ds(self.original_string):
+                self.original_string = format_number_as_ds(float(self.original_string))
+            return False
+        return True
+
+    def __eq__(self, other: Any) -> Any:
+        if isinstance(other, str):
+            return str(self) == other
+        return super().__eq__(other)
+
+    def __ne__(self, other: Any) -> Any:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return super().__hash__()
+
+
+class DSfloat(_DSMixin, float):
     """A DS value as :class:`float`, keeping the string it was made from.
 
     Parameters
@@ -273,21 +315,8 @@ class DSfloat(float):
     ) -> None:
         if validation_mode is None:
             validation_mode = config.settings.reading_validation_mode
-        auto_format = _auto_format_default(val, auto_format)
-        checked = False
-        if isinstance(val, str):
-            self.original_string = val.strip()
-        elif isinstance(val, (DSfloat, DSdecimal)):
-            if val.auto_format:
-                auto_format = checked = True
-            if hasattr(val, "original_string"):
-                self.original_string = val.original_string
-        self.auto_format = auto_format
-        if auto_format and not checked:
-            if hasattr(self, "original_string"):
-                if not is_valid_ds(self.original_string):
-                    self.original_string = format_number_as_ds(float(self.original_string))
-            elif isfinite(self):
+        if self._take_original_string(val, auto_format):
+            if isfinite(self):
                 self.original_string = format_number_as_ds(float(self))
             elif validation_mode == config.RAISE:
                 raise InvalidValueError(
@@ -307,16 +336,6 @@ class DSfloat(float):
             if not is_valid_ds(text):
                 raise InvalidValueError(f'Value "{self}" is not valid for elements with a VR of DS')
 
-    def __eq__(self, other: Any) -> Any:
-        if isinstance(other, str):
-            return str(self) == other
-        return super().__eq__(other)
-
-    def __ne__(self, other: Any) -> Any:
-        return not self == other
-
-    def __hash__(self) -> int:
-        return super().__hash__()
 
     def __str__(self) -> str:
         try:
@@ -337,7 +356,7 @@ def _rebuild(cls: type, number: Any, state: dict[str, Any]) -> Any:
     return obj
 
 
-class DSdecimal(Decimal):
+class DSdecimal(_DSMixin, Decimal):
     """A DS value as :class:`decimal.Decimal`, keeping the string it was made from.
 
     Parameters are those of :class:`DSfloat`; a ``float`` argument raises
@@ -374,22 +393,8 @@ class DSdecimal(Decimal):
     ) -> None:
         if validation_mode is None:
             validation_mode = config.settings.reading_validation_mode
-        auto_format = _auto_format_default(val, auto_format)
-        checked = False
-        if isinstance(val, str):
-            self.original_string = val.strip()
-        elif isinstance(val, (DSfloat, DSdecimal)):
-            if val.auto_format:
-                auto_format = checked = True
-            if hasattr(val, "original_string"):
-                self.original_string = val.original_string
-        self.auto_format = auto_format
-        if auto_format and not checked:
-            if hasattr(self, "original_string"):
-                if not is_valid_ds(self.original_string):
-                    self.original_string = format_number_as_ds(float(self.original_string))
-            elif self.is_finite():
-                self.original_string = format_number_as_ds(self)
+        if self._take_original_string(val, auto_format) and self.is_finite():
+            self.original_string = format_number_as_ds(self)
         if validation_mode != config.IGNORE:
             text = repr(self).strip("'")
             msg = ""
@@ -408,16 +413,6 @@ class DSdecimal(Decimal):
             if msg:
                 _warn(msg)
 
-    def __eq__(self, other: Any) -> Any:
-        if isinstance(other, str):
-            return str(self) == other
-        return super().__eq__(other)
-
-    def __ne__(self, other: Any) -> Any:
-        return not self == other
-
-    def __hash__(self) -> int:
-        return super().__hash__()
 
     def __str__(self) -> str:
         original = getattr(self, "original_string", None)
