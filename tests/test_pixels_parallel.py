@@ -241,3 +241,11 @@ def test_caller_takes_a_slightly_larger_first_chunk():
     chunks = parallel._caller_heavy_chunks(10, 4)
     assert chunks[0][0] == 0 and chunks[-1][1] == 10 and len(chunks) == 4
     assert all(b > a for a, b in chunks)
+
+
+def test_worker_pieces_start_small_and_cover_the_range():
+    pieces = parallel._pieces(53, 100)
+    assert pieces[0] == (53, 55)  # a small first task so the worker starts at once
+    assert all(b - a <= parallel.WORKER_PIECE_FRAMES for a, b in pieces)
+    assert [i for a, b in pieces for i in range(a, b)] == list(range(53, 100))
+    assert parallel._pieces(5, 5) == [] and parallel._pieces(0, 1) == [(0, 1)]

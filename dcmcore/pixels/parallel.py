@@ -256,6 +256,14 @@ CALLER_EXTRA_SHARE = 0.06
 WORKER_PIECE_FRAMES = 8
 
 
+def _pieces(a: int, b: int) -> list[tuple[int, int]]:
+    """Split a worker's ``range(a, b)`` into tasks: a small first one, so the worker
+    starts sooner, then :data:`WORKER_PIECE_FRAMES` frames each."""
+    first = min(b, a + max(1, WORKER_PIECE_FRAMES // 4))
+    step = WORKER_PIECE_FRAMES
+    return [(a, first)] * (first > a) + [(i, min(b, i + step)) for i in range(first, b, step)]
+
+
 def _caller_heavy_chunks(n: int, parts: int) -> list[tuple[int, int]]:
     """Split ``range(n)`` into `parts` chunks, the first (the caller's) a little larger."""
     parts = max(1, min(parts, n))
@@ -305,8 +313,7 @@ def _process_pool_into(
     n = len(frames)
     chunks = _caller_heavy_chunks(n, workers)
     out = np.empty((n, mod.rows, mod.columns, mod.samples_per_pixel), dtype=target_dtype(mod))
-    step = WORKER_PIECE_FRAMES
-    pieces = [(i, min(b, i + step)) for a, b in chunks[1:] for i in range(a, b, step)]
+    pieces = [piece for a, b in chunks[1:] for piece in _pieces(a, b)]
     raw = frames.raw if hasattr(frames, "raw") else frames.__getitem__
     pending: list[cf.Future] = []
     try:
