@@ -52,12 +52,7 @@ def _text(value):
     return str(value)
 
 
-try:
-    from dcmcore.uid import UID as _UID  # noqa: F401
-
-    _TYPE_ALIASES = {"list": "MultiValue"}
-except ImportError:  # dcmcore.uid not written yet: UI values are str
-    _TYPE_ALIASES = {"list": "MultiValue", "UID": "str"}
+_TYPE_ALIASES = {"list": "MultiValue"}
 
 
 def _type_name(value):
@@ -362,11 +357,6 @@ def test_empty_value_for_vr_matches_pydicom(vr):
 )
 def test_encode_value(vr, value, expected):
     if vr == "AT" and isinstance(value, list):
-        pytest.importorskip("dcmcore.dictionary", reason="keywords need dcmcore.dictionary")
-        try:
-            from dcmcore.dictionary import tag_for_keyword  # noqa: F401
-        except ImportError:
-            pytest.skip("dcmcore.dictionary.tag_for_keyword not written yet")
         expected = b"\x10\x00\x20\x00\x10\x00\x10\x00"
     assert encode_value(vr, value, little_endian=True, encodings=["latin_1"]) == expected
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import io
 import os
 import pickle
@@ -10,28 +9,15 @@ import struct
 import warnings
 
 import pytest
+from pydicom.dataelem import DataElement as PDataElement
 
 from dcmcore import config
+from dcmcore.dataset import Dataset
+from dcmcore.element import DataElement, RawDataElement, convert_raw_data_element
 from dcmcore.errors import DcmcoreWarning, InvalidDicomError, InvalidValueError, TruncatedDataError
-
-if not hasattr(importlib.import_module("dcmcore.dictionary"), "entry"):
-    pytest.skip("dcmcore.dictionary (entry, tag_for_keyword) not written yet", allow_module_level=True)
-
-from dcmcore.dataset import Dataset  # noqa: E402
-from dcmcore.element import DataElement, RawDataElement, convert_raw_data_element  # noqa: E402
-from dcmcore.sequence import Sequence  # noqa: E402
-from dcmcore.tag import BaseTag  # noqa: E402
-from dcmcore.values import IS, DSfloat, MultiValue, PersonName  # noqa: E402
-
-pydicom = pytest.importorskip("pydicom")
-from pydicom.dataelem import DataElement as PDataElement  # noqa: E402
-
-
-def _has(module: str, name: str) -> bool:
-    try:
-        return hasattr(importlib.import_module(module), name)
-    except ImportError:
-        return False
+from dcmcore.sequence import Sequence
+from dcmcore.tag import BaseTag
+from dcmcore.values import IS, DSfloat, MultiValue, PersonName
 
 
 # --------------------------------------------------------------------- text
@@ -107,8 +93,6 @@ def test_text_vrs_keep_backslashes_and_bytes_are_not_split() -> None:
 
 
 def test_uid_value_is_uid_class() -> None:
-    if not _has("dcmcore.uid", "UID"):
-        pytest.skip("dcmcore.uid not written yet")
     from dcmcore.uid import UID
 
     elem = DataElement(0x00080016, "UI", "1.2.840.10008.5.1.4.1.1.2")
@@ -386,8 +370,6 @@ def _implicit_element(tag: int, value: bytes) -> bytes:
 
 
 def test_raw_sq_is_parsed_by_the_reader_into_lazy_items() -> None:
-    if not _has("dcmcore.io.reader", "parse_sequence"):
-        pytest.skip("dcmcore.io.reader.parse_sequence not written yet")
     value = _implicit_item(_implicit_element(0x00081155, b"1.2.3\x00"))
     value += _implicit_item(_implicit_element(0x00100020, b"ID"))
     ds = Dataset()
@@ -403,8 +385,6 @@ def test_raw_sq_is_parsed_by_the_reader_into_lazy_items() -> None:
 
 
 def test_un_of_undefined_length_is_parsed_as_a_sequence() -> None:
-    if not _has("dcmcore.io.reader", "parse_sequence"):
-        pytest.skip("dcmcore.io.reader.parse_sequence not written yet")
     value = _implicit_item(_implicit_element(0x00100020, b"ID"))
     raw = RawDataElement(BaseTag(0x00091010), "UN", 0xFFFFFFFF, value, 0, False, True)
     elem = convert_raw_data_element(raw)
@@ -413,8 +393,6 @@ def test_un_of_undefined_length_is_parsed_as_a_sequence() -> None:
 
 
 def test_element_json_round_trip_delegates_to_io_json() -> None:
-    if not _has("dcmcore.io.json", "element_to_json_dict"):
-        pytest.skip("dcmcore.io.json not written yet")
     elem = DataElement(0x00100020, "LO", "ID")
     data = elem.to_json_dict(None, 1024)
     assert data == {"vr": "LO", "Value": ["ID"]}

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import copy
-import importlib
 
 import pytest
 
-if not hasattr(importlib.import_module("dcmcore.dictionary"), "entry"):
-    pytest.skip("dcmcore.dictionary (entry, tag_for_keyword) not written yet", allow_module_level=True)
-
-from dcmcore.dataset import Dataset  # noqa: E402
-from dcmcore.private import PrivateBlock  # noqa: E402
+from dcmcore.dataset import Dataset
+from dcmcore.private import PrivateBlock
 
 pydicom = pytest.importorskip("pydicom")
 

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import copy
 import gc
-import importlib
 import pickle
 
 import pytest
 
-if not hasattr(importlib.import_module("dcmcore.dictionary"), "entry"):
-    pytest.skip("dcmcore.dictionary (entry, tag_for_keyword) not written yet", allow_module_level=True)
-
-from dcmcore.charset import convert_encodings  # noqa: E402
-from dcmcore.dataset import Dataset  # noqa: E402
-from dcmcore.sequence import Sequence  # noqa: E402
+from dcmcore.charset import convert_encodings
+from dcmcore.dataset import Dataset
+from dcmcore.sequence import Sequence
 
 pydicom = pytest.importorskip("pydicom")
 
