@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, MutableMapping, MutableSequence
 from typing import Any
 
 from dcmcore import config
+from dcmcore.dataset_charset import CharacterSetMembers
 from dcmcore.dataset_io import EncodingMembers
 from dcmcore.dataset_walk import TraversalMembers
 from dcmcore.dictionary import entry as _entry
@@ -45,13 +46,11 @@ __all__ = ["Dataset", "FileDataset", "FileMetaDataset", "PrivateBlock", "validat
 
 _DatasetValue = DataElement | RawDataElement
 _PIXEL_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
-_CHARSET_TAG = BaseTag(0x00080005)
 #: bound on parent-chain walks (a dataset put inside its own sequence makes a cycle)
 _MAX_PARENT_DEPTH = 1000
 _DEFAULT_ENCODING = "iso8859"
 # alphanumeric names with an upper-case letter: probably meant as a DICOM keyword
 _RE_CAMEL_CASE = re.compile(r"[A-Za-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z][A-Za-z0-9]+")
-_encodings_cache: dict[Any, list[str]] = {}
 #: keyword -> tag (None for names that are not keywords), filled on first use
 _keyword_tags: dict[str, int | None] = {}
 _MISSING = object()
@@ -81,35 +80,13 @@ def _key_tag(key: Any) -> BaseTag:
     return Tag(key)
 
 
-def _convert_encodings(value: Any) -> list[str]:
-    """``charset.convert_encodings`` with a small cache (called for every text value).
-
-    The returned list is shared: callers must not modify it.
-    """
-    try:
-        key: Any = value if isinstance(value, str) else tuple(value)
-        hash(key)
-    except TypeError:
-        key = None
-    if key is not None:
-        cached = _encodings_cache.get(key)
-        if cached is not None:
-            return cached
-    from dcmcore.charset import convert_encodings
-
-    result = list(convert_encodings(value))
-    if key is not None:
-        if len(_encodings_cache) > 256:
-            _encodings_cache.clear()
-        _encodings_cache[key] = result
-    return result
-
-
 def _behaviour(name: str) -> str:
     return str(getattr(config, name, "WARN")).upper()
 
 
-class Dataset(EncodingMembers, PixelMembers, PrivateMembers, TraversalMembers):
+class Dataset(
+    CharacterSetMembers, EncodingMembers, PixelMembers, PrivateMembers, TraversalMembers
+):
     """A DICOM data set: a mutable mapping of tags to data elements.
 
     Parameters
@@ -331,56 +308,6 @@ class Dataset(EncodingMembers, PixelMembers, PrivateMembers, TraversalMembers):
         """The :class:`~dcmcore.sequence.Sequence` this item is in, or None."""
         ref = self._parent_seq_ref
         return None if ref is None else ref()
-
-    @property
-    def _character_set(self) -> list[str]:
-        """The Python encodings for text values: own (0008,0005), else inherited.
-
-        The returned list is shared: do not modify it.
-        """
-        ds = self
-        for _ in range(_MAX_PARENT_DEPTH):
-            result = ds._own_character_set()
-            if result is not None:
-                return result
-            parent = ds.parent_dataset
-            if parent is None:
-                break
-            ds = parent
-        return _convert_encodings(ds._parent_encoding)
-
-    def _text_encoding(self) -> list[str]:
-        """The Python encodings that still-raw text elements are decoded with.
-
-        That is the character set the data was *encoded* in: for a dataset read
-        from a file, the one it was read with (even if (0008,0005) was changed
-        since, as pydicom does); for an item read from a file, its own (0008,0005)
-        or the encoding its parent was read with; otherwise :attr:`_character_set`.
-        """
-        d = self.__dict__
-        read = d.get("_read_charset")
-        if read:
-            return _convert_encodings(read)
-        if d.get("_read_implicit") is not None and "_parent_encoding" in d:
-            own = self._own_character_set()
-            return own if own is not None else _convert_encodings(d["_parent_encoding"])
-        return self._character_set
-
-    def _own_character_set(self) -> list[str] | None:
-        elem = self._dict.get(_CHARSET_TAG)
-        if elem is None:
-            return None
-        memo = self.__dict__.get("_charset_memo")
-        if memo is not None and memo[0] is elem and memo[1] is elem.value:
-            return memo[2]
-        if not isinstance(elem, DataElement):
-            elem = self[_CHARSET_TAG]
-        value = elem.value
-        if not value:
-            return None
-        result = _convert_encodings(value)
-        self.__dict__["_charset_memo"] = (elem, value, result)
-        return result
 
     def _deferred_source(self) -> tuple[Any, float | None]:
         """Where deferred values are read from: ``(path | buffer | bytes | None, mtime)``."""
