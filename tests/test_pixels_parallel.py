@@ -153,10 +153,19 @@ def test_workers_on_frames_read_from_a_file():
     assert_same_array(seq, px.pixel_array(path, workers=3))
 
 
-def test_no_room_for_shared_files_decodes_in_the_caller_with_warning(monkeypatch, tmp_path):
+@pytest.fixture
+def no_kept_arena():
+    """Start and end without a kept arena, so the test sees arenas being created."""
+    parallel.shared_memory.release()
+    yield
+    parallel.shared_memory.release()
+
+
+def test_no_room_for_shared_memory_decodes_in_the_caller_with_warning(
+    monkeypatch, tmp_path, no_kept_arena
+):
     # A small /dev/shm (64 MB in Docker) used to SIGBUS on writes into a sparse mapping:
-    # the space must be reserved first, and no room means the caller decodes those frames.
-    # A thread pool stands in for the process pool so the patched fallocate applies.
+    # the space must be reserved first, and no room means the caller decodes.
     import errno
     import os
 
@@ -169,14 +178,9 @@ def test_no_room_for_shared_files_decodes_in_the_caller_with_warning(monkeypatch
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "posix_fallocate", no_space, raising=False)
-    monkeypatch.setattr(parallel, "_shared_folders", lambda: [str(tmp_path)], raising=False)
-    pool = cf.ThreadPoolExecutor(1)
-    monkeypatch.setattr(parallel, "_pool", lambda workers: pool)
-    try:
-        with pytest.warns(DcmcoreWarning, match="in the calling process"):
-            arr = px.pixel_array(ds, workers=2)
-    finally:
-        pool.shutdown()
+    monkeypatch.setattr(parallel.shared_memory, "shared_folders", lambda: [str(tmp_path)])
+    with pytest.warns(DcmcoreWarning, match="every frame in the calling process.*No space"):
+        arr = px.pixel_array(ds, workers=2)
     assert_same_array(original, arr)
     assert calls
     assert not list(tmp_path.iterdir())  # nothing left behind
@@ -191,56 +195,111 @@ def _with_truncated_frame(ds, index, size):
     return ds
 
 
-def test_corrupt_frame_in_worker_chunk_raises_frame_decode_error(monkeypatch, tmp_path):
+def test_corrupt_frame_in_worker_chunk_raises_frame_decode_error():
     # the worker's traceback kept a view of the mapping alive: mm.close() raised
     # BufferError and hid the real error
     pytest.importorskip("dcmcore_rle")
     ds, _ = _multiframe(RLE, frames=6)
+    good, original = _multiframe(RLE, frames=6)
     _with_truncated_frame(ds, 4, 80)
     with pytest.raises(parallel.FrameDecodeError) as seq:
         px.pixel_array(ds)
-    monkeypatch.setattr(parallel, "_shared_folders", lambda: [str(tmp_path)])
     with pytest.raises(parallel.FrameDecodeError, match="frame 4") as par:
         px.pixel_array(ds, workers=2)
     assert str(seq.value) in str(par.value)
-    assert not list(tmp_path.iterdir())  # the shared files are removed
+    # the shared memory of the failed call is free for the next one
+    assert_same_array(original, px.pixel_array(good, workers=2))
 
 
-def test_worker_without_room_for_its_output_leaves_its_frames_to_the_caller(
-    monkeypatch, tmp_path
+def test_corrupt_frame_with_one_call_shared_files_leaves_nothing_behind(
+    monkeypatch, tmp_path, no_kept_arena
 ):
-    # the worker reserves its own output file; when it finds no room, the calling
-    # process decodes that chunk itself (a thread pool stands in for the process pool,
-    # so the patched reservation applies to the "worker" too)
+    pytest.importorskip("dcmcore_rle")
+    ds, _ = _multiframe(RLE, frames=6)
+    _with_truncated_frame(ds, 4, 80)
+    monkeypatch.setattr(parallel.shared_memory, "_memory_files_ok", False)
+    monkeypatch.setattr(parallel.shared_memory, "shared_folders", lambda: [str(tmp_path)])
+    with pytest.raises(parallel.FrameDecodeError, match="frame 4"):
+        px.pixel_array(ds, workers=2)
+    assert not list(tmp_path.iterdir())
+
+
+def test_shared_files_serve_when_memory_files_are_unusable(monkeypatch, tmp_path, no_kept_arena):
+    pytest.importorskip("dcmcore_rle")
+    ds, original = _multiframe(RLE, frames=20)
+    monkeypatch.setattr(parallel.shared_memory, "_memory_files_ok", False)
+    monkeypatch.setattr(parallel.shared_memory, "shared_folders", lambda: [str(tmp_path)])
+    seen = []
+    real_reserved_file = parallel.shared_memory.reserved_file
+
+    def spy(prefix, size, errors=None):
+        buffer, path = real_reserved_file(prefix, size, errors)
+        seen.append(path)
+        return buffer, path
+
+    monkeypatch.setattr(parallel.shared_memory, "reserved_file", spy)
+    for _ in range(2):
+        assert_same_array(original, px.pixel_array(ds, workers=2))
+    assert len(seen) == 2 and all(p.startswith(str(tmp_path)) for p in seen)
+    assert not list(tmp_path.iterdir())  # a shared file lives for one call
+    assert parallel.shared_memory._kept is None
+
+
+def test_worker_that_cannot_open_the_shared_memory_leaves_its_frames_to_the_caller(
+    monkeypatch, no_kept_arena
+):
+    # a worker that cannot open the memory file (a /proc mounted with hidepid, say):
+    # the caller decodes those frames, and later calls use shared files instead
+    # (a thread pool stands in for the process pool, so the patch applies to the worker)
     pytest.importorskip("dcmcore_rle")
     ds, original = _multiframe(RLE, frames=6)
-    real_reserve = parallel._reserved_file
 
-    def no_room_for_frames(prefix, size):
-        if prefix == "dcmcore-frames-":
-            raise parallel.SharedSpaceError("no room (test)")
-        return real_reserve(prefix, size)
+    def cannot_open(handle):
+        raise parallel.SharedSpaceError(f"Cannot open {handle.path} (test)")
 
-    monkeypatch.setattr(parallel, "_reserved_file", no_room_for_frames)
-    monkeypatch.setattr(parallel, "_shared_folders", lambda: [str(tmp_path)])
+    monkeypatch.setattr(parallel.shared_memory, "attach", cannot_open)
+    monkeypatch.setattr(parallel.shared_memory, "_memory_files_ok",
+                        parallel.shared_memory._memory_files_ok)
     pool = cf.ThreadPoolExecutor(1)
     monkeypatch.setattr(parallel, "_pool", lambda workers: pool)
     try:
-        with pytest.warns(DcmcoreWarning, match="in the calling process"):
+        with pytest.warns(DcmcoreWarning, match="frames 3-5 in the calling process.*could not open"):
             arr = px.pixel_array(ds, workers=2)
     finally:
         pool.shutdown()
     assert_same_array(original, arr)
-    assert not list(tmp_path.iterdir())
+    if parallel.shared_memory.SharedArena.create(1).handle.path.startswith("/proc/"):
+        pytest.fail("memory files are still used after a worker could not open one")
 
 
-def test_caller_takes_a_slightly_larger_first_chunk():
-    assert parallel._caller_heavy_chunks(100, 2) == [(0, 53), (53, 100)]
-    assert parallel._caller_heavy_chunks(3, 2) == [(0, 2), (2, 3)]
-    assert parallel._caller_heavy_chunks(2, 2) == [(0, 1), (1, 2)]
-    chunks = parallel._caller_heavy_chunks(10, 4)
-    assert chunks[0][0] == 0 and chunks[-1][1] == 10 and len(chunks) == 4
-    assert all(b > a for a, b in chunks)
+def test_kept_shared_memory_is_reused_between_calls(no_kept_arena):
+    pytest.importorskip("dcmcore_rle")
+    if not parallel.shared_memory._memory_files_ok:
+        pytest.skip("no memory files on this platform: every call has its own shared file")
+    ds, original = _multiframe(RLE, frames=20)
+    assert_same_array(original, px.pixel_array(ds, workers=2))
+    kept = parallel.shared_memory._kept
+    assert kept is not None and kept.handle.path.startswith("/proc/")
+    assert_same_array(original, px.pixel_array(ds, workers=2))
+    assert parallel.shared_memory._kept is kept
+    parallel.shutdown_pools()
+    assert parallel.shared_memory._kept is None
+
+
+def test_concurrent_parallel_decodes_do_not_share_memory():
+    pytest.importorskip("dcmcore_rle")
+    ds_a, original_a = _multiframe(RLE, frames=12)
+    ds_b, original_b = _multiframe(RLE, frames=13, spp=3, ba=8, bs=8, pr=0)
+    with cf.ThreadPoolExecutor(4) as callers:
+        futures = [callers.submit(px.pixel_array, ds, workers=2)
+                   for _ in range(4) for ds in (ds_a, ds_b)]
+        results = [f.result() for f in futures]
+    for i, arr in enumerate(results):
+        assert_same_array(original_a if i % 2 == 0 else original_b, arr)
+
+
+def test_frame_ranges_are_merged_for_messages():
+    assert parallel._ranges([(5, 6), (3, 5), (9, 10)]) == "3-5, 9"
 
 
 def test_worker_pieces_start_small_and_cover_the_range():

@@ -6,9 +6,10 @@ per worker; the calling thread decodes the first chunk itself while the others r
 a thread pool (when every candidate decoder is ``thread_safe``) or a process pool
 (decoders, :class:`FrameInfo` and :class:`PixelModule` pickle). Workers shape each
 frame (:func:`conform_decoded`) and write it straight into the output array; process
-workers write into a file mapping the caller's output array is built on (in /dev/shm),
-so decoded pixels are never pickled. The process pool is kept and reused: starting
-processes costs more than decoding a frame (see :func:`shutdown_pools`). Results are
+workers exchange codestreams and pixels with the caller through shared memory
+(:mod:`dcmcore.pixels.shared_memory`), so neither is pickled. The process pool and the
+shared memory are kept and reused: starting processes, and faulting in fresh shared
+pages, cost more than decoding a frame (see :func:`shutdown_pools`). Results are
 identical to sequential decoding: each frame is decoded independently.
 """
 
@@ -20,12 +21,15 @@ import os
 import threading
 import warnings
 from collections.abc import Sequence
+from contextlib import ExitStack
 from typing import Any
 
 import numpy as np
 
 from dcmcore.errors import CodecError, DcmcoreWarning
+from dcmcore.pixels import shared_memory
 from dcmcore.pixels.shaping import conform_decoded, target_dtype
+from dcmcore.pixels.shared_memory import SharedSpaceError
 
 __all__ = [
     "decode_frames", "decode_chunk", "decode_chunk_into",
@@ -131,112 +135,6 @@ def _chunk_to_arrays(
     return list(zip(out, overrides))
 
 
-def _chunk_to_file(
-    decoders: Sequence[Any], info: Any, options: dict[str, Any], first: int, mod: Any,
-    dtype: str, shift: int, frames: list[bytes],
-) -> tuple[str, list[dict]]:
-    """Process worker: decode `frames` into a shared file of its own; return its path.
-
-    The output file is reserved here, in the worker, so that allocating and zeroing
-    its pages runs in parallel with the caller's own decoding; :class:`SharedSpaceError`
-    when there is no room (the caller then decodes those frames itself).
-    """
-    shape = (len(frames), mod.rows, mod.columns, mod.samples_per_pixel)
-    dt = np.dtype(dtype)
-    mm, path = _reserved_file("dcmcore-frames-", max(1, int(np.prod(shape)) * dt.itemsize))
-    error: BaseException | None = None
-    result: list[dict] = []
-    try:
-        out = np.frombuffer(mm, dtype=dt, count=int(np.prod(shape))).reshape(shape)
-        result = decode_chunk_into(decoders, frames, info, options, first, mod, out, shift)
-    except BaseException as exc:  # noqa: BLE001 - re-raised below, after the close
-        error = exc
-    out = None
-    if error is not None:
-        # the traceback's frames hold views of the mapping; drop them so it can close
-        # (the caller's message names the frame and every plugin's failure)
-        _drop_tracebacks(error)
-    try:
-        mm.close()
-    except BufferError:  # a view is still alive somewhere: the mapping goes with it
-        pass
-    if error is not None:
-        os.unlink(path)
-        raise error
-    return path, result
-
-
-def _collect_chunk(path: str, out: np.ndarray) -> None:
-    """Copy a worker's output file into `out` and remove the file."""
-    try:
-        with open(path, "rb") as f:
-            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        try:
-            view = np.frombuffer(mm, dtype=out.dtype, count=out.size).reshape(out.shape)
-            out[...] = view
-            del view
-        finally:
-            mm.close()
-    finally:
-        os.unlink(path)
-
-
-def _drop_tracebacks(error: BaseException) -> None:
-    seen: set[int] = set()
-    exc: BaseException | None = error
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        exc.__traceback__ = None
-        exc = exc.__cause__ or exc.__context__
-
-
-def _shared_folders() -> list[str | None]:
-    """Where shared files go, in order of preference: /dev/shm, then the temp dir."""
-    folders: list[str | None] = ["/dev/shm"] if os.path.isdir("/dev/shm") else []
-    return folders + [None]
-
-
-class SharedSpaceError(OSError):
-    """No folder had room for a shared file (the caller decodes sequentially)."""
-
-
-def _reserved_file(prefix: str, size: int) -> tuple[mmap.mmap, str]:
-    """Create a temporary file of `size` bytes with its space reserved; map it.
-
-    A sparse file (``ftruncate`` alone) on a small tmpfs kills the process with SIGBUS
-    when a write into its mapping finds no free page, so the blocks are allocated
-    first; a folder without room is skipped.
-    """
-    import tempfile
-
-    errors = []
-    for folder in _shared_folders():
-        try:
-            fd, path = tempfile.mkstemp(prefix=prefix, dir=folder)
-        except OSError as exc:
-            errors.append(f"{folder or tempfile.gettempdir()}: {exc}")
-            continue
-        try:
-            os.ftruncate(fd, size)
-            fallocate = getattr(os, "posix_fallocate", None)
-            if fallocate is not None:
-                fallocate(fd, 0, size)
-            mm = mmap.mmap(fd, size)
-        except OSError as exc:
-            os.close(fd)
-            os.unlink(path)
-            errors.append(f"{folder or tempfile.gettempdir()}: {exc}")
-            continue
-        except BaseException:
-            os.close(fd)
-            os.unlink(path)
-            raise
-        os.close(fd)
-        return mm, path
-    raise SharedSpaceError(f"No room for a shared file of {size} bytes (" +
-                           "; ".join(errors) + ")")
-
-
 def _chunks(n: int, parts: int) -> list[tuple[int, int]]:
     parts = max(1, min(parts, n))
     size, extra = divmod(n, parts)
@@ -248,10 +146,6 @@ def _chunks(n: int, parts: int) -> list[tuple[int, int]]:
     return out
 
 
-#: Share of a worker's frames that the calling process takes on top of its own: a
-#: worker starts after its first codestreams arrive and hands its pixels back through a
-#: file, so equal shares leave the caller idle at the end.
-CALLER_EXTRA_SHARE = 0.06
 #: Frames sent to a worker in one task (see :func:`_process_pool_into`).
 WORKER_PIECE_FRAMES = 8
 
@@ -262,16 +156,6 @@ def _pieces(a: int, b: int) -> list[tuple[int, int]]:
     first = min(b, a + max(1, WORKER_PIECE_FRAMES // 4))
     step = WORKER_PIECE_FRAMES
     return [(a, first)] * (first > a) + [(i, min(b, i + step)) for i in range(first, b, step)]
-
-
-def _caller_heavy_chunks(n: int, parts: int) -> list[tuple[int, int]]:
-    """Split ``range(n)`` into `parts` chunks, the first (the caller's) a little larger."""
-    parts = max(1, min(parts, n))
-    if parts == 1:
-        return [(0, n)]
-    first = min(n - (parts - 1), round(n / parts * (1 + CALLER_EXTRA_SHARE)))
-    rest = _chunks(n - first, parts - 1)
-    return [(0, first)] + [(a + first, b + first) for a, b in rest]
 
 
 _POOLS: dict[int, cf.ProcessPoolExecutor] = {}
@@ -296,65 +180,127 @@ def shutdown_pools() -> None:
         _POOLS.clear()
     for pool in pools:
         pool.shutdown(wait=True)
+    shared_memory.release()
+
+
+def _decode_piece(
+    decoders: Sequence[Any], info: Any, options: dict[str, Any], mod: Any, dtype: str,
+    shift: int, handle: shared_memory.ArenaHandle, first: int,
+    spans: list[tuple[int, int]], out_offset: int,
+) -> list[dict]:
+    """Process worker: decode the codestreams at `spans` of an arena into it at `out_offset`.
+
+    Raises :class:`SharedSpaceError` when the arena cannot be opened (the caller then
+    decodes these frames itself).
+    """
+    buffer = shared_memory.attach(handle)
+    out = None
+    try:
+        frames = [bytes(buffer[offset:offset + size]) for offset, size in spans]
+        shape = (len(spans), mod.rows, mod.columns, mod.samples_per_pixel)
+        out = np.frombuffer(buffer, dtype=np.dtype(dtype), count=int(np.prod(shape)),
+                            offset=out_offset).reshape(shape)
+        return decode_chunk_into(decoders, frames, info, options, first, mod, out, shift)
+    finally:
+        out = None
+        shared_memory.detach(handle, buffer)
+
+
+def _arena_layout(
+    pieces: Sequence[tuple[int, int]], sizes: dict[int, int], frame_bytes: int
+) -> tuple[list[tuple[list[tuple[int, int]], int]], int]:
+    """Where each piece's codestreams and pixels go in an arena, and the arena's size.
+
+    Per piece: the ``(offset, size)`` of each codestream, then the offset of its pixels
+    (page aligned, so a worker's output never shares a page with the caller's writes).
+    """
+    layout, pos = [], 0
+    for a, b in pieces:
+        spans = []
+        for i in range(a, b):
+            spans.append((pos, sizes[i]))
+            pos += sizes[i]
+        pos = -(-pos // mmap.PAGESIZE) * mmap.PAGESIZE
+        layout.append((spans, pos))
+        pos += (b - a) * frame_bytes
+    return layout, pos
 
 
 def _process_pool_into(
     decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
     mod: Any, workers: int, shift: int = 0,
 ) -> tuple[np.ndarray, list[dict]]:
-    """Decode in a reused process pool.
+    """Decode in a reused process pool, exchanging codestreams and pixels in an arena.
 
-    The calling process decodes the first, slightly larger chunk straight into the
-    result. The other frames go to the workers pickled, in pieces of
-    :data:`WORKER_PIECE_FRAMES`, so a worker starts after the first piece arrives while
-    the rest are still being sent; each piece's pixels come back through a file mapping
-    (in /dev/shm) that the worker reserves, and the caller copies them in at the end.
+    The calling process writes the workers' codestreams into a shared-memory arena
+    (:mod:`dcmcore.pixels.shared_memory`), in pieces of :data:`WORKER_PIECE_FRAMES`
+    frames so that a worker starts on the first piece while the rest are written, then
+    decodes the first chunk straight into the result. Workers decode
+    each piece into the arena, and the caller copies the pixels into the result.
     """
     n = len(frames)
-    chunks = _caller_heavy_chunks(n, workers)
+    chunks = _chunks(n, workers)
     out = np.empty((n, mod.rows, mod.columns, mod.samples_per_pixel), dtype=target_dtype(mod))
     pieces = [piece for a, b in chunks[1:] for piece in _pieces(a, b)]
     raw = frames.raw if hasattr(frames, "raw") else frames.__getitem__
-    pending: list[cf.Future] = []
-    try:
-        pool = _pool(len(chunks) - 1)
-        pending = [
-            pool.submit(_chunk_to_file, list(decoders), info, options, a, mod,
-                        out.dtype.str, shift, [bytes(raw(i)) for i in range(a, b)])
-            for a, b in pieces
-        ]
-        a, b = chunks[0]
-        overrides = decode_chunk_into(decoders, frames[a:b], info, options, a, mod,
-                                      out[a:b], shift)
-        for (a, b), fut in zip(pieces, list(pending)):
-            pending.remove(fut)
-            try:
-                path, extra = fut.result()
-            except SharedSpaceError as exc:
-                warnings.warn(f"Decoding frames {a}-{b - 1} in the calling process: no room "
-                              f"for the file shared with a worker ({exc})", DcmcoreWarning,
-                              stacklevel=4)
-                extra = decode_chunk_into(decoders, frames[a:b], info, options, a, mod,
+    streams = {i: raw(i) for a, b in pieces for i in range(a, b)}
+    layout, size = _arena_layout(pieces, {i: len(s) for i, s in streams.items()},
+                                 out[0].nbytes)
+    pool = _pool(len(chunks) - 1)  # first: a worker forked later would inherit the arena
+    with ExitStack() as stack:
+        try:
+            arena = stack.enter_context(shared_memory.checkout(size))
+        except SharedSpaceError as exc:
+            warnings.warn("Decoding every frame in the calling process: no room for "
+                          f"memory shared with worker processes ({exc})", DcmcoreWarning,
+                          stacklevel=4)
+            return out, decode_chunk_into(decoders, frames, info, options, 0, mod, out, shift)
+        pending: list[cf.Future] = []
+        try:
+            for (a, b), (spans, out_offset) in zip(pieces, layout):
+                for i, (offset, length) in zip(range(a, b), spans):
+                    arena.buffer[offset:offset + length] = streams[i]
+                pending.append(pool.submit(
+                    _decode_piece, list(decoders), info, options, mod, out.dtype.str, shift,
+                    arena.handle, a, spans, out_offset))
+            a, b = chunks[0]
+            overrides = decode_chunk_into(decoders, frames[a:b], info, options, a, mod,
                                           out[a:b], shift)
-            else:
-                _collect_chunk(path, out[a:b])
-            overrides.extend(extra)
-    finally:
-        _discard_outputs(pending)  # of pieces not collected because of an error
+            unshared: list[tuple[int, int]] = []
+            reason = ""
+            for (a, b), (_, out_offset), fut in zip(pieces, layout, pending):
+                try:
+                    extra = fut.result()
+                except SharedSpaceError as exc:
+                    unshared.append((a, b))
+                    reason = str(exc)
+                    extra = decode_chunk_into(decoders, [streams[i] for i in range(a, b)],
+                                              info, options, a, mod, out[a:b], shift)
+                else:
+                    out[a:b] = np.frombuffer(arena.buffer, dtype=out.dtype,
+                                             count=out[a:b].size,
+                                             offset=out_offset).reshape(out[a:b].shape)
+                overrides.extend(extra)
+        finally:
+            cf.wait(pending)  # no worker may write into the arena once it is reused
+    if unshared:
+        if arena.handle.path.startswith("/proc/"):
+            shared_memory.stop_using_memory_files()
+        warnings.warn(f"Decoding frames {_ranges(unshared)} in the calling process: a worker "
+                      f"could not open the memory shared with it ({reason})", DcmcoreWarning,
+                      stacklevel=4)
     return out, overrides
 
 
-def _discard_outputs(futures: Sequence[cf.Future]) -> None:
-    """Wait for `futures` and remove the output files of those that succeeded."""
-    for fut in futures:
-        try:
-            path, _ = fut.result()
-        except BaseException:  # noqa: BLE001 - its error is not the one being raised
-            continue
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
+def _ranges(spans: Sequence[tuple[int, int]]) -> str:
+    """``[(3, 5), (5, 6), (9, 10)]`` -> ``"3-5, 9"`` (half-open spans, shown inclusive)."""
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and merged[-1][1] == a:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    return ", ".join(f"{a}-{b - 1}" if b - a > 1 else str(a) for a, b in merged)
 
 
 def _mode(decoders: Sequence[Any], n: int, workers: int | None, executor: Any) -> str:
