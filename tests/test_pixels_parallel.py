@@ -178,6 +178,7 @@ def test_no_room_for_shared_memory_decodes_in_the_caller_with_warning(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "posix_fallocate", no_space, raising=False)
+    monkeypatch.setattr(parallel.shared_memory, "_can_populate", lambda: False)
     monkeypatch.setattr(parallel.shared_memory, "shared_folders", lambda: [str(tmp_path)])
     with pytest.warns(DcmcoreWarning, match="every frame in the calling process.*No space"):
         arr = px.pixel_array(ds, workers=2)
@@ -255,7 +256,7 @@ def test_worker_that_cannot_open_the_shared_memory_leaves_its_frames_to_the_call
     ds, original = _multiframe(RLE, frames=6)
 
     def cannot_open(handle):
-        raise parallel.SharedSpaceError(f"Cannot open {handle.path} (test)")
+        raise parallel.shared_memory.ArenaOpenError(f"Cannot open {handle.path} (test)")
 
     monkeypatch.setattr(parallel.shared_memory, "attach", cannot_open)
     monkeypatch.setattr(parallel.shared_memory, "_memory_files_ok",
@@ -263,13 +264,41 @@ def test_worker_that_cannot_open_the_shared_memory_leaves_its_frames_to_the_call
     pool = cf.ThreadPoolExecutor(1)
     monkeypatch.setattr(parallel, "_pool", lambda workers: pool)
     try:
-        with pytest.warns(DcmcoreWarning, match="frames 3-5 in the calling process.*could not open"):
+        with pytest.warns(DcmcoreWarning, match="frames 3-5 in the calling process.*Cannot open"):
             arr = px.pixel_array(ds, workers=2)
     finally:
         pool.shutdown()
     assert_same_array(original, arr)
     if parallel.shared_memory.SharedArena.create(1).handle.path.startswith("/proc/"):
         pytest.fail("memory files are still used after a worker could not open one")
+
+
+def test_no_room_to_populate_a_sparse_arena_leaves_those_frames_to_the_caller(
+    monkeypatch, no_kept_arena
+):
+    # in a sparse arena each writer reserves its region by faulting it in; no memory
+    # for a region must give a warning and the right pixels, never SIGBUS
+    pytest.importorskip("dcmcore_rle")
+    ds, original = _multiframe(RLE, frames=8)
+    real_populate = parallel.shared_memory.populate
+    refused = []
+
+    def no_memory_for_pixels(handle, buffer, offset, length, *, write):
+        if write and length == 2 * 16 * 24 * 2:  # a 2-frame piece's pixels
+            refused.append(offset)
+            raise parallel.SharedSpaceError("No room for 1536 bytes (test)")
+        return real_populate(handle, buffer, offset, length, write=write)
+
+    monkeypatch.setattr(parallel.shared_memory, "populate", no_memory_for_pixels)
+    pool = cf.ThreadPoolExecutor(1)
+    monkeypatch.setattr(parallel, "_pool", lambda workers: pool)
+    try:
+        with pytest.warns(DcmcoreWarning, match="frames 4-7 in the calling process.*No room"):
+            arr = px.pixel_array(ds, workers=2)
+    finally:
+        pool.shutdown()
+    assert_same_array(original, arr)
+    assert refused
 
 
 def test_kept_shared_memory_is_reused_between_calls(no_kept_arena):

@@ -101,6 +101,7 @@ def test_no_room_anywhere_names_every_place_tried(monkeypatch, tmp_path):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "posix_fallocate", no_space, raising=False)
+    monkeypatch.setattr(shared_memory, "_can_populate", lambda: False)  # so all is reserved
     monkeypatch.setattr(shared_memory, "shared_folders", lambda: [str(tmp_path), None])
     with pytest.raises(SharedSpaceError, match="No room for 4096 bytes") as info:
         SharedArena.create(4096)
@@ -108,6 +109,22 @@ def test_no_room_anywhere_names_every_place_tried(monkeypatch, tmp_path):
     if shared_memory._memory_files_ok:
         assert "memory file" in str(info.value)
     assert not list(tmp_path.iterdir())
+
+
+@needs_memory_files
+def test_memory_files_are_sparse_when_writers_can_reserve_their_own_pages():
+    arena = SharedArena.create(3 * 4096)
+    try:
+        assert arena.handle.sparse is shared_memory._can_populate()
+        # reserving and faulting in a region, then reading it from a second mapping
+        shared_memory.populate(arena.handle, arena.buffer, 4096 + 10, 100, write=True)
+        arena.buffer[4096 + 10:4096 + 14] = b"data"
+        other = shared_memory.attach(arena.handle)
+        shared_memory.populate(arena.handle, other, 4096 + 10, 4, write=False)
+        assert other[4096 + 10:4096 + 14] == b"data"
+        shared_memory.detach(arena.handle, other)
+    finally:
+        arena.close()
 
 
 @needs_memory_files

@@ -196,8 +196,12 @@ def _decode_piece(
     buffer = shared_memory.attach(handle)
     out = None
     try:
+        shared_memory.populate(handle, buffer, spans[0][0], sum(n for _, n in spans),
+                               write=False)
         frames = [bytes(buffer[offset:offset + size]) for offset, size in spans]
         shape = (len(spans), mod.rows, mod.columns, mod.samples_per_pixel)
+        shared_memory.populate(handle, buffer, out_offset,
+                               int(np.prod(shape)) * np.dtype(dtype).itemsize, write=True)
         out = np.frombuffer(buffer, dtype=np.dtype(dtype), count=int(np.prod(shape)),
                             offset=out_offset).reshape(shape)
         return decode_chunk_into(decoders, frames, info, options, first, mod, out, shift)
@@ -224,6 +228,21 @@ def _arena_layout(
         layout.append((spans, pos))
         pos += (b - a) * frame_bytes
     return layout, pos
+
+
+def _write_codestreams(
+    arena: shared_memory.SharedArena, spans: list[tuple[int, int]], streams: list[Any]
+) -> None:
+    start, end = spans[0][0], spans[-1][0] + spans[-1][1]
+    shared_memory.populate(arena.handle, arena.buffer, start, end - start, write=True)
+    for (offset, length), stream in zip(spans, streams):
+        arena.buffer[offset:offset + length] = stream
+
+
+def _read_pixels(arena: shared_memory.SharedArena, offset: int, out: np.ndarray) -> None:
+    shared_memory.populate(arena.handle, arena.buffer, offset, out.nbytes, write=False)
+    out[...] = np.frombuffer(arena.buffer, dtype=out.dtype, count=out.size,
+                             offset=offset).reshape(out.shape)
 
 
 def _process_pool_into(
@@ -255,40 +274,44 @@ def _process_pool_into(
                           f"memory shared with worker processes ({exc})", DcmcoreWarning,
                           stacklevel=4)
             return out, decode_chunk_into(decoders, frames, info, options, 0, mod, out, shift)
-        pending: list[cf.Future] = []
+        pending: list[cf.Future | None] = []
+        unshared: list[tuple[int, int]] = []
+        reasons: set[str] = set()
         try:
             for (a, b), (spans, out_offset) in zip(pieces, layout):
-                for i, (offset, length) in zip(range(a, b), spans):
-                    arena.buffer[offset:offset + length] = streams[i]
+                try:
+                    _write_codestreams(arena, spans, [streams[i] for i in range(a, b)])
+                except SharedSpaceError as exc:
+                    pending.append(None)
+                    reasons.add(str(exc))
+                    continue
                 pending.append(pool.submit(
                     _decode_piece, list(decoders), info, options, mod, out.dtype.str, shift,
                     arena.handle, a, spans, out_offset))
             a, b = chunks[0]
             overrides = decode_chunk_into(decoders, frames[a:b], info, options, a, mod,
                                           out[a:b], shift)
-            unshared: list[tuple[int, int]] = []
-            reason = ""
             for (a, b), (_, out_offset), fut in zip(pieces, layout, pending):
                 try:
-                    extra = fut.result()
+                    extra = None if fut is None else fut.result()
                 except SharedSpaceError as exc:
+                    extra = None
+                    reasons.add(str(exc))
+                    if isinstance(exc, shared_memory.ArenaOpenError):
+                        shared_memory.stop_using_memory_files()
+                if extra is None:
                     unshared.append((a, b))
-                    reason = str(exc)
                     extra = decode_chunk_into(decoders, [streams[i] for i in range(a, b)],
                                               info, options, a, mod, out[a:b], shift)
                 else:
-                    out[a:b] = np.frombuffer(arena.buffer, dtype=out.dtype,
-                                             count=out[a:b].size,
-                                             offset=out_offset).reshape(out[a:b].shape)
+                    _read_pixels(arena, out_offset, out[a:b])
                 overrides.extend(extra)
         finally:
-            cf.wait(pending)  # no worker may write into the arena once it is reused
+            cf.wait([fut for fut in pending if fut is not None])  # before the arena is reused
     if unshared:
-        if arena.handle.path.startswith("/proc/"):
-            shared_memory.stop_using_memory_files()
-        warnings.warn(f"Decoding frames {_ranges(unshared)} in the calling process: a worker "
-                      f"could not open the memory shared with it ({reason})", DcmcoreWarning,
-                      stacklevel=4)
+        warnings.warn(f"Decoding frames {_ranges(unshared)} in the calling process: no memory "
+                      f"shared with a worker for them ({'; '.join(sorted(reasons))})",
+                      DcmcoreWarning, stacklevel=4)
     return out, overrides
 
 

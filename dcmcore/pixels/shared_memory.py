@@ -19,6 +19,7 @@ mapping on a full tmpfs kills the writer with SIGBUS instead of raising.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import mmap
 import os
@@ -29,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 __all__ = [
-    "ArenaHandle", "SharedArena", "SharedSpaceError", "KEEP_BYTES",
+    "ArenaHandle", "ArenaOpenError", "SharedArena", "SharedSpaceError", "KEEP_BYTES",
     "checkout", "attach", "detach", "release",
 ]
 
@@ -43,18 +44,24 @@ class SharedSpaceError(OSError):
     """No shared memory could be reserved or opened (the caller decodes instead)."""
 
 
+class ArenaOpenError(SharedSpaceError):
+    """Another process could not open an arena (e.g. /proc mounted with ``hidepid``)."""
+
+
 @dataclass(frozen=True)
 class ArenaHandle:
     """What a worker needs to open an arena: a unique token, a path and the size.
 
     `kept` arenas stay mapped in the worker between tasks; others are unmapped after
-    each task, since the caller frees them after one call.
+    each task, since the caller frees them after one call. In a `sparse` arena no page
+    is reserved up front: whoever writes a region reserves it first (:func:`populate`).
     """
 
     token: str
     path: str
     size: int
     kept: bool
+    sparse: bool = False
 
 
 class SharedArena:
@@ -62,12 +69,15 @@ class SharedArena:
 
     _tokens = itertools.count()
 
-    def __init__(self, buffer: mmap.mmap, path: str, fd: int | None, kept: bool) -> None:
+    def __init__(
+        self, buffer: mmap.mmap, path: str, fd: int | None, kept: bool, sparse: bool = False
+    ) -> None:
         self.buffer = buffer
         self.size = len(buffer)
         self._fd = fd  # a memory file stays open: workers reach it through /proc
         self._unlink = path if fd is None else None
-        self.handle = ArenaHandle(f"{os.getpid()}-{next(self._tokens)}", path, self.size, kept)
+        self.handle = ArenaHandle(f"{os.getpid()}-{next(self._tokens)}", path, self.size,
+                                  kept, sparse)
 
     @classmethod
     def create(cls, size: int, kept: bool = False) -> SharedArena:
@@ -91,13 +101,17 @@ class SharedArena:
     @classmethod
     def _memory_file(cls, size: int, kept: bool) -> SharedArena:
         fd = os.memfd_create("dcmcore-arena")
+        sparse = _can_populate()  # then each writer reserves its own region, in parallel
         try:
-            _reserve(fd, size)
+            if sparse:
+                os.ftruncate(fd, size)
+            else:
+                _reserve(fd, size)
             buffer = mmap.mmap(fd, size)
         except BaseException:
             os.close(fd)
             raise
-        return cls(buffer, f"/proc/{os.getpid()}/fd/{fd}", fd, kept)
+        return cls(buffer, f"/proc/{os.getpid()}/fd/{fd}", fd, kept, sparse)
 
     def close(self) -> None:
         """Unmap and free the arena (workers drop their own mappings on their next task)."""
@@ -114,6 +128,46 @@ class SharedArena:
             except OSError:
                 pass
             self._unlink = None
+
+
+_MADV_POPULATE_READ = 22  # Linux >= 5.14
+_MADV_POPULATE_WRITE = 23
+
+
+@functools.cache
+def _can_populate() -> bool:
+    """Whether ``madvise`` can fault in a range of pages in one call here."""
+    try:
+        probe = mmap.mmap(-1, mmap.PAGESIZE)
+    except OSError:
+        return False
+    try:
+        probe.madvise(_MADV_POPULATE_WRITE, 0, mmap.PAGESIZE)
+    except (OSError, ValueError, AttributeError):
+        return False
+    finally:
+        probe.close()
+    return True
+
+
+def populate(handle: ArenaHandle, buffer: mmap.mmap, offset: int, length: int,
+             *, write: bool) -> None:
+    """Fault in ``buffer[offset:offset + length]`` in one call before using it.
+
+    One call costs far less than a page fault per page. Before writing into a `sparse`
+    arena this also reserves the pages: :class:`SharedSpaceError` when there is no
+    memory for them (writing into them would kill the process with SIGBUS).
+    """
+    if length <= 0 or not _can_populate():
+        return
+    start = offset - offset % mmap.PAGESIZE
+    try:
+        buffer.madvise(_MADV_POPULATE_WRITE if write else _MADV_POPULATE_READ, start,
+                       offset + length - start)
+    except OSError as exc:
+        if write and handle.sparse:
+            raise SharedSpaceError(
+                f"No room for {length} bytes of shared memory ({exc})") from None
 
 
 def _reserve(fd: int, size: int) -> None:
@@ -213,7 +267,9 @@ def checkout(size: int) -> Iterator[SharedArena]:
         if arena is _kept:
             with _lock:
                 _kept_busy = False
-        else:
+                if not _memory_files_usable():  # given up on while in use
+                    _kept = None
+        if arena is not _kept:
             arena.close()
 
 
@@ -242,11 +298,11 @@ def attach(handle: ArenaHandle) -> mmap.mmap:
     try:
         fd = os.open(handle.path, os.O_RDWR)
     except OSError as exc:
-        raise SharedSpaceError(f"Cannot open the shared memory at {handle.path}: {exc}") from None
+        raise ArenaOpenError(f"Cannot open the shared memory at {handle.path}: {exc}") from None
     try:
         buffer = mmap.mmap(fd, handle.size)
     except OSError as exc:
-        raise SharedSpaceError(f"Cannot map the shared memory at {handle.path}: {exc}") from None
+        raise ArenaOpenError(f"Cannot map the shared memory at {handle.path}: {exc}") from None
     finally:
         os.close(fd)
     if handle.kept:
