@@ -337,3 +337,27 @@ def test_worker_pieces_start_small_and_cover_the_range():
     assert all(b - a <= parallel.WORKER_PIECE_FRAMES for a, b in pieces)
     assert [i for a, b in pieces for i in range(a, b)] == list(range(53, 100))
     assert parallel._pieces(5, 5) == [] and parallel._pieces(0, 1) == [(0, 1)]
+
+
+def _arena_mappings(pid: int) -> set[str]:
+    with open(f"/proc/{pid}/maps") as f:
+        return {line.split()[4] for line in f if "dcmcore-arena" in line}
+
+
+def test_workers_hold_at_most_one_shared_arena(no_kept_arena):
+    # a worker forked while an arena was mapped would inherit that mapping and keep it
+    # after the arena is replaced: pools fork before any arena exists
+    pytest.importorskip("dcmcore_rle")
+    if not parallel.shared_memory._memory_files_ok:
+        pytest.skip("no memory files on this platform")
+    parallel.shutdown_pools()
+    small, original_small = _multiframe(RLE, frames=4)
+    assert_same_array(original_small, px.pixel_array(small, workers=2))
+    first = parallel.shared_memory._kept
+    large = make_ds(rows=512, cols=512, frames=80, seed=1)  # more than one growth step
+    original_large = px.pixel_array(large)
+    px.compress(large, RLE)
+    assert_same_array(original_large, px.pixel_array(large, workers=2))
+    assert parallel.shared_memory._kept is not first
+    (worker,) = parallel._POOLS[1]._processes
+    assert len(_arena_mappings(worker)) == 1

@@ -168,7 +168,11 @@ def _pool(workers: int) -> cf.ProcessPoolExecutor:
         pool = _POOLS.get(workers)
         if pool is None or getattr(pool, "_broken", False) or getattr(
                 pool, "_shutdown_thread", False):
+            # a forked worker would inherit shared memory mapped at fork time and hold it
+            # for its lifetime: fork now (on the first task), before any arena exists
+            shared_memory.release()
             pool = cf.ProcessPoolExecutor(max_workers=workers)
+            pool.submit(int).result()
             _POOLS[workers] = pool
         return pool
 
@@ -265,7 +269,7 @@ def _process_pool_into(
     streams = {i: raw(i) for a, b in pieces for i in range(a, b)}
     layout, size = _arena_layout(pieces, {i: len(s) for i, s in streams.items()},
                                  out[0].nbytes)
-    pool = _pool(len(chunks) - 1)  # first: a worker forked later would inherit the arena
+    pool = _pool(len(chunks) - 1)  # before the arena: see _pool
     with ExitStack() as stack:
         try:
             arena = stack.enter_context(shared_memory.checkout(size))
