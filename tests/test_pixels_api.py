@@ -15,11 +15,11 @@ from tests._pixels_helpers import assert_same_array, corpus_file, make_ds, write
 pydicom = pytest.importorskip("pydicom")
 
 import dcmcore.pixels as px  # noqa: E402
-from dcmcore.errors import PixelDataError  # noqa: E402
-from dcmcore.pixels.deflate_frames import (  # noqa: E402
+from dcmcore.codecs.deflate import (  # noqa: E402
     DEFLATED_IMAGE_FRAME,
     ENCAPSULATED_UNCOMPRESSED,
 )
+from dcmcore.errors import PixelDataError  # noqa: E402
 
 EXPLICIT_LE = "1.2.840.10008.1.2.1"
 

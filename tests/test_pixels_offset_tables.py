@@ -14,8 +14,8 @@ pytest.importorskip("pydicom")
 
 import dcmcore  # noqa: E402
 import dcmcore.pixels as px  # noqa: E402
+from dcmcore.codecs.deflate import DEFLATED_IMAGE_FRAME  # noqa: E402
 from dcmcore.errors import DcmcoreWarning  # noqa: E402
-from dcmcore.pixels.deflate_frames import DEFLATED_IMAGE_FRAME  # noqa: E402
 
 
 def _compressed(frames):

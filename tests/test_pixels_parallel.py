@@ -12,9 +12,9 @@ from tests._pixels_helpers import assert_same_array, make_ds
 pytest.importorskip("pydicom")
 
 import dcmcore.pixels as px  # noqa: E402
+from dcmcore.codecs.deflate import DEFLATED_IMAGE_FRAME  # noqa: E402
 from dcmcore.errors import DcmcoreWarning  # noqa: E402
 from dcmcore.pixels import parallel  # noqa: E402
-from dcmcore.pixels.deflate_frames import DEFLATED_IMAGE_FRAME  # noqa: E402
 
 RLE = "1.2.840.10008.1.2.5"
 
@@ -132,7 +132,7 @@ def test_parallel_iter_and_index_unaffected_by_workers():
 def test_what_travels_to_worker_processes_pickles():
     import pickle
 
-    from dcmcore.pixels.deflate_frames import decoders, encoders
+    from dcmcore.codecs.deflate import decoders, encoders
 
     ds, _ = _multiframe(DEFLATED_IMAGE_FRAME, frames=2)
     mod = px.api.dataset_source(ds).module

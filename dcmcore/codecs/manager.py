@@ -6,10 +6,9 @@ others) and keeps an immutable snapshot of every decoder and encoder.
 
 Entry points (group ``"dcmcore"``) are read lazily, on the first codec use,
 never at ``import dcmcore``.  dcmcore's own codecs (``"deflate"`` and
-``"uncompressed"`` in :mod:`dcmcore.pixels.deflate_frames`) are loaded in the
-same step as builtin plugin ``"deflate"``, whatever the autoload setting; the
-module is imported by name then, so ``codecs`` still never imports ``pixels``
-at import time.  A plugin that fails to import, or whose hook
+``"uncompressed"`` in :mod:`dcmcore.codecs.deflate`) are loaded in the same step as
+builtin plugin ``"deflate"``, whatever the autoload setting (the module is imported by
+name then, so ``import dcmcore`` stays cheap).  A plugin that fails to import, or whose hook
 raises or returns nonsense, is reported with a :class:`DcmcoreWarning` and
 skipped.
 """
@@ -49,7 +48,7 @@ __all__ = [
 ENTRY_POINT_GROUP = "dcmcore"
 
 BUILTIN_PLUGINS: tuple[tuple[str, str, str], ...] = (
-    ("deflate", "dcmcore.pixels.deflate_frames", "DeflatePlugin"),
+    ("deflate", "dcmcore.codecs.deflate", "DeflatePlugin"),
 )
 """dcmcore's own plugins: (plugin name, module, attribute holding the hook implementations)."""
 

@@ -120,7 +120,7 @@ def register_builtins() -> bool:
     importing dcmcore stays cheap; safe to call repeatedly and from several threads.
     """
     from dcmcore import codecs
-    from dcmcore.pixels.deflate_frames import PLUGIN_NAME, DeflatePlugin
+    from dcmcore.codecs.deflate import PLUGIN_NAME, DeflatePlugin
 
     try:
         if any(p.name == PLUGIN_NAME for p in codecs.list_plugins()):

@@ -16,6 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from dcmcore.codecs.base import Decoder as _DecoderBase
+from dcmcore.codecs.base import Encoder as _EncoderBase
+from dcmcore.codecs.hookspecs import hookimpl
+
 __all__ = [
     "DEFLATED_IMAGE_FRAME", "ENCAPSULATED_UNCOMPRESSED", "DeflateDecoder", "DeflateEncoder",
     "UncompressedDecoder", "UncompressedEncoder", "decoders", "encoders",
@@ -24,12 +28,6 @@ __all__ = [
 DEFLATED_IMAGE_FRAME = "1.2.840.10008.1.2.8.1"
 ENCAPSULATED_UNCOMPRESSED = "1.2.840.10008.1.2.1.98"
 
-try:  # the codecs base classes, when the plugin system is there
-    from dcmcore.codecs import Decoder as _DecoderBase
-    from dcmcore.codecs import Encoder as _EncoderBase
-except ImportError:  # pragma: no cover - plugin system not there yet
-    _DecoderBase = object  # type: ignore[assignment,misc]
-    _EncoderBase = object  # type: ignore[assignment,misc]
 
 
 def _inflate(data: bytes) -> bytes:
@@ -165,19 +163,13 @@ def encoders() -> list[Any]:
 class DeflatePlugin:
     """The hook implementations registered with ``dcmcore.codecs`` as plugin "deflate"."""
 
-    try:
-        from dcmcore.codecs import hookimpl as _hookimpl
-    except ImportError:  # pragma: no cover
-        def _hookimpl(f):  # type: ignore[no-redef]
-            return f
-
     @staticmethod
-    @_hookimpl
+    @hookimpl
     def dcmcore_decoders() -> list[Any]:
         return decoders()
 
     @staticmethod
-    @_hookimpl
+    @hookimpl
     def dcmcore_encoders() -> list[Any]:
         return encoders()
 
