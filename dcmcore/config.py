@@ -51,6 +51,9 @@ _DEFAULTS: dict[str, Any] = {
     "strict_charset": False,
     # values longer than this many bytes are read from the file only when accessed
     "defer_size": None,
+    # how worker processes for parallel decoding start ("fork", "forkserver", "spawn");
+    # None: the interpreter's default, as for concurrent.futures.ProcessPoolExecutor
+    "worker_start_method": None,
 }
 
 # an immutable default: overrides replace the mapping, never mutate it
@@ -77,6 +80,15 @@ class Settings:
         Return DA, DT and TM values as :mod:`datetime` based values.
     strict_charset : bool
         Raise on unknown character sets and undecodable bytes instead of warning.
+    defer_size : int or None
+        Values longer than this many bytes are read from the file only when accessed.
+    worker_start_method : str or None
+        How worker processes for parallel decoding (``workers=``) start: ``"fork"``,
+        ``"forkserver"`` or ``"spawn"``; None (default) uses the interpreter's default
+        start method, as :class:`concurrent.futures.ProcessPoolExecutor` does.
+        ``"forkserver"`` avoids forking a process that runs threads (Python 3.12+ warns
+        about that); the program's main module must then be importable without side
+        effects (``if __name__ == "__main__":``).
     """
 
     __slots__ = ("_globals",)

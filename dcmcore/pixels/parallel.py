@@ -33,12 +33,16 @@ from dcmcore.pixels.shared_memory import SharedSpaceError
 
 __all__ = [
     "decode_frames", "decode_chunk", "decode_chunk_into",
-    "shutdown_pools", "FrameDecodeError", "SharedSpaceError",
+    "shutdown_pools", "FrameDecodeError", "WorkerProcessError", "SharedSpaceError",
 ]
 
 
 class FrameDecodeError(CodecError):
     """Every candidate decoder failed on a frame."""
+
+
+class WorkerProcessError(FrameDecodeError):
+    """A worker process died while decoding frames (e.g. a decoder crashed on them)."""
 
 
 def _name(decoder: Any) -> str:
@@ -158,23 +162,58 @@ def _pieces(a: int, b: int) -> list[tuple[int, int]]:
     return [(a, first)] * (first > a) + [(i, min(b, i + step)) for i in range(first, b, step)]
 
 
-_POOLS: dict[int, cf.ProcessPoolExecutor] = {}
+_POOLS: dict[tuple[int, str], cf.ProcessPoolExecutor] = {}
 _POOLS_LOCK = threading.Lock()
+
+
+def _start_method() -> str:
+    """How worker processes start: ``config.settings.worker_start_method``, else the
+    interpreter's default (as for :class:`concurrent.futures.ProcessPoolExecutor`)."""
+    import multiprocessing
+
+    from dcmcore.config import settings
+
+    method = settings.worker_start_method or multiprocessing.get_start_method()
+    if method not in multiprocessing.get_all_start_methods():
+        raise ValueError(
+            f"dcmcore.config.settings.worker_start_method: {method!r} is not one of "
+            f"{multiprocessing.get_all_start_methods()} on this platform")
+    return method
 
 
 def _pool(workers: int) -> cf.ProcessPoolExecutor:
     """A process pool kept for reuse (creating processes per call costs more than a frame)."""
+    import multiprocessing
+
+    method = _start_method()
     with _POOLS_LOCK:
-        pool = _POOLS.get(workers)
+        pool = _POOLS.get((workers, method))
         if pool is None or getattr(pool, "_broken", False) or getattr(
                 pool, "_shutdown_thread", False):
-            # a forked worker would inherit shared memory mapped at fork time and hold it
-            # for its lifetime: fork now (on the first task), before any arena exists
-            shared_memory.release()
-            pool = cf.ProcessPoolExecutor(max_workers=workers)
-            pool.submit(int).result()
-            _POOLS[workers] = pool
+            pool = cf.ProcessPoolExecutor(max_workers=workers,
+                                          mp_context=multiprocessing.get_context(method))
+            _POOLS[(workers, method)] = pool
         return pool
+
+
+def _forget_pools_after_fork() -> None:
+    """A forked child has none of the parent's worker processes or manager threads."""
+    global _POOLS_LOCK
+    _POOLS_LOCK = threading.Lock()
+    _POOLS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pools_after_fork)
+
+
+def _drop_pool(pool: Any) -> None:
+    """Shut a broken pool down and forget it, so that the next call starts a new one."""
+    with _POOLS_LOCK:
+        for key, known in list(_POOLS.items()):
+            if known is pool:
+                del _POOLS[key]
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def shutdown_pools() -> None:
@@ -219,8 +258,9 @@ def _arena_layout(
 ) -> tuple[list[tuple[list[tuple[int, int]], int]], int]:
     """Where each piece's codestreams and pixels go in an arena, and the arena's size.
 
-    Per piece: the ``(offset, size)`` of each codestream, then the offset of its pixels
-    (page aligned, so a worker's output never shares a page with the caller's writes).
+    Per piece: the ``(offset, size)`` of each codestream, then the offset of its pixels.
+    Pixels start and end on page boundaries, so a worker's output never shares a page
+    with the codestreams the caller is still writing.
     """
     layout, pos = [], 0
     for a, b in pieces:
@@ -231,6 +271,7 @@ def _arena_layout(
         pos = -(-pos // mmap.PAGESIZE) * mmap.PAGESIZE
         layout.append((spans, pos))
         pos += (b - a) * frame_bytes
+        pos = -(-pos // mmap.PAGESIZE) * mmap.PAGESIZE
     return layout, pos
 
 
@@ -269,7 +310,7 @@ def _process_pool_into(
     streams = {i: raw(i) for a, b in pieces for i in range(a, b)}
     layout, size = _arena_layout(pieces, {i: len(s) for i, s in streams.items()},
                                  out[0].nbytes)
-    pool = _pool(len(chunks) - 1)  # before the arena: see _pool
+    pool = _pool(len(chunks) - 1)
     with ExitStack() as stack:
         try:
             arena = stack.enter_context(shared_memory.checkout(size))
@@ -303,6 +344,12 @@ def _process_pool_into(
                     reasons.add(str(exc))
                     if isinstance(exc, shared_memory.ArenaOpenError):
                         shared_memory.stop_using_memory_files()
+                except cf.process.BrokenProcessPool as exc:
+                    _drop_pool(pool)
+                    raise WorkerProcessError(
+                        f"A worker process ended abruptly while frames {a}-{b - 1} were "
+                        "being decoded (the decoder may have crashed on one of them); the "
+                        "next call starts new workers") from exc
                 if extra is None:
                     unshared.append((a, b))
                     extra = decode_chunk_into(decoders, [streams[i] for i in range(a, b)],
@@ -310,8 +357,13 @@ def _process_pool_into(
                 else:
                     _read_pixels(arena, out_offset, out[a:b])
                 overrides.extend(extra)
-        finally:
-            cf.wait([fut for fut in pending if fut is not None])  # before the arena is reused
+        except BaseException:
+            # leave at once; tasks already running finish into this arena, which is
+            # never handed to another call (see shared_memory.checkout)
+            for fut in pending:
+                if fut is not None:
+                    fut.cancel()
+            raise
     if unshared:
         warnings.warn(f"Decoding frames {_ranges(unshared)} in the calling process: no memory "
                       f"shared with a worker for them ({'; '.join(sorted(reasons))})",

@@ -25,6 +25,7 @@ import mmap
 import os
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -55,6 +56,8 @@ class ArenaHandle:
     `kept` arenas stay mapped in the worker between tasks; others are unmapped after
     each task, since the caller frees them after one call. In a `sparse` arena no page
     is reserved up front: whoever writes a region reserves it first (:func:`populate`).
+    `identity` is the ``(device, inode)`` of the file: a task that runs after its call
+    was abandoned must not open whatever now has the arena's path or fd number.
     """
 
     token: str
@@ -62,6 +65,7 @@ class ArenaHandle:
     size: int
     kept: bool
     sparse: bool = False
+    identity: tuple[int, int] | None = None
 
 
 class SharedArena:
@@ -76,8 +80,10 @@ class SharedArena:
         self.size = len(buffer)
         self._fd = fd  # a memory file stays open: workers reach it through /proc
         self._unlink = path if fd is None else None
+        info = os.stat(path) if fd is None else os.fstat(fd)
         self.handle = ArenaHandle(f"{os.getpid()}-{next(self._tokens)}", path, self.size,
-                                  kept, sparse)
+                                  kept, sparse, (info.st_dev, info.st_ino))
+        _live.add(self)
 
     @classmethod
     def create(cls, size: int, kept: bool = False) -> SharedArena:
@@ -114,20 +120,34 @@ class SharedArena:
         return cls(buffer, f"/proc/{os.getpid()}/fd/{fd}", fd, kept, sparse)
 
     def close(self) -> None:
-        """Unmap and free the arena (workers drop their own mappings on their next task)."""
-        try:
-            self.buffer.close()
-        except BufferError:  # a view is still alive: the mapping goes with it
-            pass
+        """Free the arena and unmap it here.
+
+        A memory file's pages are punched out first, which frees them in every process
+        that maps it (idle workers keep a mapping of the last arena they used).
+        """
+        if self._fd is not None and not self.buffer.closed:
+            try:
+                self.buffer.madvise(mmap.MADV_REMOVE)
+            except (AttributeError, OSError, ValueError):  # the memory goes with the mappings
+                pass
+        self._forget(unlink=True)
+
+    def _forget(self, unlink: bool) -> None:
+        """Unmap and close here only (in a forked child: the parent still uses it)."""
+        _live.discard(self)
+        _close_quietly(self.buffer)
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-        if self._unlink is not None:
+        if self._unlink is not None and unlink:
             try:
                 os.unlink(self._unlink)
             except OSError:
                 pass
-            self._unlink = None
+        self._unlink = None
+
+
+_live: weakref.WeakSet[SharedArena] = weakref.WeakSet()
 
 
 _MADV_POPULATE_READ = 22  # Linux >= 5.14
@@ -261,13 +281,17 @@ def checkout(size: int) -> Iterator[SharedArena]:
                 arena, _kept_busy = _kept, True
     if arena is None:
         arena = SharedArena.create(size)
+    failed = True
     try:
         yield arena
+        failed = False
     finally:
-        if arena is _kept:
-            with _lock:
+        # after an error, tasks of the call may still be queued or running: the arena
+        # is never handed to another call
+        with _lock:
+            if arena is _kept:
                 _kept_busy = False
-                if not _memory_files_usable():  # given up on while in use
+                if failed or not _memory_files_usable():
                     _kept = None
         if arena is not _kept:
             arena.close()
@@ -300,8 +324,14 @@ def attach(handle: ArenaHandle) -> mmap.mmap:
     except OSError as exc:
         raise ArenaOpenError(f"Cannot open the shared memory at {handle.path}: {exc}") from None
     try:
+        info = os.fstat(fd)
+        if handle.identity is not None and (info.st_dev, info.st_ino) != handle.identity:
+            raise ArenaOpenError(f"The shared memory at {handle.path} is gone (its task "
+                                 "belongs to a call that ended)")
         buffer = mmap.mmap(fd, handle.size)
     except OSError as exc:
+        if isinstance(exc, ArenaOpenError):
+            raise
         raise ArenaOpenError(f"Cannot map the shared memory at {handle.path}: {exc}") from None
     finally:
         os.close(fd)
@@ -325,3 +355,23 @@ def _close_quietly(buffer: mmap.mmap) -> None:
         buffer.close()
     except BufferError:  # a view is still alive somewhere: the mapping goes with it
         pass
+
+
+def _after_fork_in_child() -> None:
+    """A forked child (a pool worker, or the user's) drops the parent's arenas.
+
+    Without this it would keep them mapped for its lifetime, and a decode in a child of
+    the caller would write into the parent's kept arena.
+    """
+    global _lock, _attached_lock, _kept, _kept_busy
+    _lock, _attached_lock = threading.Lock(), threading.Lock()
+    _kept, _kept_busy = None, False
+    for arena in list(_live):
+        arena._forget(unlink=False)
+    for _, buffer in _attached.values():
+        _close_quietly(buffer)
+    _attached.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
