@@ -10,6 +10,7 @@ program decodes many files); the first call and a call with fresh shared memory 
 printed too.
 
 Run: .venv/bin/python tools/bench/bench_parallel_decode.py [--frames 100] [--workers 2]
+     [--repeat 3] [--start-method forkserver]
 """
 
 from __future__ import annotations
@@ -86,12 +87,15 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=512)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--start-method", default=None,
+                    help="fork, forkserver or spawn (default: the interpreter's)")
     args = ap.parse_args()
 
     import dcmcore
     import dcmcore.pixels as px
     from dcmcore.dataset import Dataset, FileMetaDataset
 
+    dcmcore.config.settings.worker_start_method = args.start_method
     arr = phantom(args.frames, args.size)
     ds = Dataset()
     ds.file_meta = FileMetaDataset()
