@@ -1,0 +1,183 @@
+"""Second adversarial review of the shared-memory parallel decode (commits 4a1b562, 80bedb5).
+
+Each strict xfail reproduces a defect introduced or left by those fixes; the proposed
+fix is in its reason.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+
+import numpy as np
+import pytest
+
+import dcmcore.config
+import dcmcore.pixels as px
+from dcmcore.pixels import parallel, shared_memory
+from tests._pixels_helpers import assert_same_array, make_ds
+
+needs_memory_files = pytest.mark.skipif(
+    not shared_memory._memory_files_ok, reason="no memory files on this platform"
+)
+needs_fork = pytest.mark.skipif(
+    not hasattr(os, "fork"), reason="the worker must inherit the caller's modules"
+)
+
+
+@pytest.fixture(autouse=True)
+def fresh_pools():
+    parallel.shutdown_pools()
+    yield
+    parallel.shutdown_pools()
+
+
+def _module(cols: int):
+    mod = px.api.dataset_source(make_ds(rows=1, cols=cols, ba=8)).module
+    return mod, mod.frame_info()
+
+
+def _wait_until(condition, limit: float = 3.0) -> bool:
+    end = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+class _Killer:
+    """Fake decoder (picklable): SIGKILLs the worker process on frames starting `kill_on`."""
+
+    name = "killer"
+    supports_batch = False
+
+    def __init__(self, kill_on: int, parent: int) -> None:
+        self.kill_on, self.parent = kill_on, parent
+
+    def decode(self, data, info, **options):
+        if data[0] == self.kill_on and os.getpid() != self.parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return np.frombuffer(data, np.uint8)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "a worker that dies while the caller is still writing/submitting later pieces makes "
+    "pool.submit raise a raw concurrent.futures BrokenProcessPool (a RuntimeError, not a "
+    "CodecError); same for a concurrent caller whose pool another thread's _drop_pool shut "
+    "down. Fix: wrap the submit loop too: except (BrokenProcessPool, RuntimeError) from "
+    "pool.submit -> _drop_pool(pool); raise WorkerProcessError"))
+def test_worker_dying_while_later_pieces_are_submitted_raises_worker_process_error(
+    monkeypatch,
+):
+    mod, info = _module(64)
+    frames = [bytes([i]) * 64 for i in range(20)]
+    real_write = parallel._write_codestreams
+    calls = []
+
+    def write_slowly(arena, spans, streams):
+        # big frames: the caller is still writing piece 2 when piece 1 kills its worker
+        calls.append(1)
+        if len(calls) == 2:
+            (pool,) = parallel._POOLS.values()
+            assert _wait_until(lambda: getattr(pool, "_broken", False))
+        return real_write(arena, spans, streams)
+
+    monkeypatch.setattr(parallel, "_write_codestreams", write_slowly)
+    # workers=2: the worker decodes frames 10-19, in pieces 10-11 and 12-19
+    with pytest.raises(parallel.WorkerProcessError):
+        parallel.decode_frames([_Killer(10, os.getpid())], frames, info, mod, workers=2)
+
+
+class _Plain:
+    name = "plain"
+    supports_batch = False
+
+    def decode(self, data, info, **options):
+        return np.frombuffer(data, np.uint8)
+
+
+@needs_fork
+@pytest.mark.xfail(strict=True, reason=(
+    "_keep_freed_memory imports ctypes outside its try: on a Python without _ctypes "
+    "(e.g. built without libffi) the initializer raises, the pool is broken before any "
+    "task and EVERY parallel decode raises WorkerProcessError ('the decoder may have "
+    "crashed'). Fix: move `import ctypes` into the try and catch ImportError (better: "
+    "catch Exception: an initializer must never fail)"))
+def test_worker_initializer_without_ctypes_does_not_break_every_decode(monkeypatch):
+    mod, info = _module(16)
+    frames = [bytes([i]) * 16 for i in range(6)]
+    monkeypatch.setitem(sys.modules, "ctypes", None)  # `import ctypes` -> ImportError
+    with dcmcore.config.override(worker_start_method="fork"):  # workers inherit that
+        out, _ = parallel.decode_frames([_Plain()], frames, info, mod, workers=2)
+    assert_same_array(np.arange(6, dtype=np.uint8), out[:, 0, 0, 0])
+
+
+def _parent_arena_fds(pid: int) -> int:
+    count = 0
+    for n in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            count += "dcmcore-arena" in os.readlink(f"/proc/{pid}/fd/{n}")
+        except OSError:
+            pass
+    return count
+
+
+class _LateWorker:
+    """Fake decoder (picklable). In the caller, frame 0xCC fails; in a worker, frame
+    0xEE returns only once the caller has closed its arena (a task still running when
+    its call failed)."""
+
+    name = "late"
+    supports_batch = False
+
+    def __init__(self, parent: int, marks: str) -> None:
+        self.parent, self.marks = parent, marks
+
+    def decode(self, data, info, **options):
+        in_worker = os.getpid() != self.parent
+        if not in_worker and data[0] == 0xCC:
+            _wait_until(lambda: os.path.exists(os.path.join(self.marks, "started")))
+            raise ValueError("bad frame")
+        if in_worker and data[0] == 0xEE:
+            open(os.path.join(self.marks, "started"), "w").close()
+            _wait_until(lambda: _parent_arena_fds(self.parent) == 0)
+            open(os.path.join(self.marks, "wrote-late"), "w").close()
+        return np.frombuffer(data, np.uint8)
+
+
+def _arena_rss_kib(pid: int) -> int:
+    total, inside = 0, False
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            head = line.split()
+            if head and "-" in head[0] and ":" not in head[0]:
+                inside = "dcmcore-arena" in line
+            elif inside and head[0] == "Rss:":
+                total += int(head[1])
+    return total
+
+
+@needs_memory_files
+@pytest.mark.xfail(strict=True, reason=(
+    "a failed call closes (MADV_REMOVE) its kept arena while its running tasks still "
+    "write into it: the worker re-faults the punched pages and keeps them mapped "
+    "(_attached) until its next call; release() cannot free them, contrary to "
+    "'closing punches pages out, freeing them in idle workers too'. Fix: on failure, "
+    "close the arena only when the call's non-cancelled futures are done "
+    "(add_done_callback counting them down), not on leaving checkout()"))
+def test_a_failed_calls_running_task_leaves_no_arena_memory_in_its_worker(tmp_path):
+    cols = 4 * 4096  # 4 pages per frame
+    mod, info = _module(cols)
+    frames = [bytes([0xCC]) * cols] * 5 + [bytes([0xEE]) * cols] * 5
+    with pytest.raises(parallel.FrameDecodeError):
+        parallel.decode_frames([_LateWorker(os.getpid(), str(tmp_path))], frames, info, mod,
+                               workers=2)
+    (pool,) = parallel._POOLS.values()
+    pool.submit(int).result()  # one worker, FIFO: the failed call's tasks are done
+    assert (tmp_path / "wrote-late").exists()
+    shared_memory.release()
+    (worker,) = pool._processes
+    assert _arena_rss_kib(worker) == 0
