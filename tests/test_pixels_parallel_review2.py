@@ -1,7 +1,6 @@
 """Second adversarial review of the shared-memory parallel decode (commits 4a1b562, 80bedb5).
 
-Each strict xfail reproduces a defect introduced or left by those fixes; the proposed
-fix is in its reason.
+The first tests reproduce defects introduced or left by those fixes (fixed since).
 """
 
 from __future__ import annotations
@@ -63,12 +62,6 @@ class _Killer:
         return np.frombuffer(data, np.uint8)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a worker that dies while the caller is still writing/submitting later pieces makes "
-    "pool.submit raise a raw concurrent.futures BrokenProcessPool (a RuntimeError, not a "
-    "CodecError); same for a concurrent caller whose pool another thread's _drop_pool shut "
-    "down. Fix: wrap the submit loop too: except (BrokenProcessPool, RuntimeError) from "
-    "pool.submit -> _drop_pool(pool); raise WorkerProcessError"))
 def test_worker_dying_while_later_pieces_are_submitted_raises_worker_process_error(
     monkeypatch,
 ):
@@ -100,12 +93,6 @@ class _Plain:
 
 
 @needs_fork
-@pytest.mark.xfail(strict=True, reason=(
-    "_keep_freed_memory imports ctypes outside its try: on a Python without _ctypes "
-    "(e.g. built without libffi) the initializer raises, the pool is broken before any "
-    "task and EVERY parallel decode raises WorkerProcessError ('the decoder may have "
-    "crashed'). Fix: move `import ctypes` into the try and catch ImportError (better: "
-    "catch Exception: an initializer must never fail)"))
 def test_worker_initializer_without_ctypes_does_not_break_every_decode(monkeypatch):
     mod, info = _module(16)
     frames = [bytes([i]) * 16 for i in range(6)]
@@ -115,20 +102,10 @@ def test_worker_initializer_without_ctypes_does_not_break_every_decode(monkeypat
     assert_same_array(np.arange(6, dtype=np.uint8), out[:, 0, 0, 0])
 
 
-def _parent_arena_fds(pid: int) -> int:
-    count = 0
-    for n in os.listdir(f"/proc/{pid}/fd"):
-        try:
-            count += "dcmcore-arena" in os.readlink(f"/proc/{pid}/fd/{n}")
-        except OSError:
-            pass
-    return count
-
-
 class _LateWorker:
     """Fake decoder (picklable). In the caller, frame 0xCC fails; in a worker, frame
-    0xEE returns only once the caller has closed its arena (a task still running when
-    its call failed)."""
+    0xEE returns only once the call has failed (a task still running when its call
+    failed)."""
 
     name = "late"
     supports_batch = False
@@ -143,7 +120,8 @@ class _LateWorker:
             raise ValueError("bad frame")
         if in_worker and data[0] == 0xEE:
             open(os.path.join(self.marks, "started"), "w").close()
-            _wait_until(lambda: _parent_arena_fds(self.parent) == 0)
+            # until the call has failed in the caller (and left its arena)
+            _wait_until(lambda: os.path.exists(os.path.join(self.marks, "raised")))
             open(os.path.join(self.marks, "wrote-late"), "w").close()
         return np.frombuffer(data, np.uint8)
 
@@ -161,13 +139,6 @@ def _arena_rss_kib(pid: int) -> int:
 
 
 @needs_memory_files
-@pytest.mark.xfail(strict=True, reason=(
-    "a failed call closes (MADV_REMOVE) its kept arena while its running tasks still "
-    "write into it: the worker re-faults the punched pages and keeps them mapped "
-    "(_attached) until its next call; release() cannot free them, contrary to "
-    "'closing punches pages out, freeing them in idle workers too'. Fix: on failure, "
-    "close the arena only when the call's non-cancelled futures are done "
-    "(add_done_callback counting them down), not on leaving checkout()"))
 def test_a_failed_calls_running_task_leaves_no_arena_memory_in_its_worker(tmp_path):
     cols = 4 * 4096  # 4 pages per frame
     mod, info = _module(cols)
@@ -175,6 +146,7 @@ def test_a_failed_calls_running_task_leaves_no_arena_memory_in_its_worker(tmp_pa
     with pytest.raises(parallel.FrameDecodeError):
         parallel.decode_frames([_LateWorker(os.getpid(), str(tmp_path))], frames, info, mod,
                                workers=2)
+    (tmp_path / "raised").touch()
     (pool,) = parallel._POOLS.values()
     pool.submit(int).result()  # one worker, FIFO: the failed call's tasks are done
     assert (tmp_path / "wrote-late").exists()

@@ -205,15 +205,15 @@ def _keep_freed_memory() -> None:
     than one forked from a caller whose allocator had already adapted. Elsewhere than
     glibc this does nothing.
     """
-    import ctypes
+    try:  # an initializer that raises breaks the pool: never let this one
+        import ctypes
 
-    try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (AttributeError, OSError, TypeError):
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        mallopt(m_mmap_threshold, 32 * 2**20)
+        mallopt(m_trim_threshold, 128 * 2**20)
+    except Exception:  # noqa: BLE001 - no ctypes, no glibc: keep the defaults
         return
-    m_trim_threshold, m_mmap_threshold = -1, -3
-    mallopt(m_mmap_threshold, 32 * 2**20)
-    mallopt(m_trim_threshold, 128 * 2**20)
 
 
 def _forget_pools_after_fork() -> None:
@@ -228,12 +228,14 @@ if hasattr(os, "register_at_fork"):
 
 
 def _drop_pool(pool: Any) -> None:
-    """Shut a broken pool down and forget it, so that the next call starts a new one."""
+    """Forget a broken pool, so that the next call starts a new one, and shut it down
+    (only the thread that removed it does, so it is shut down once)."""
     with _POOLS_LOCK:
-        for key, known in list(_POOLS.items()):
-            if known is pool:
-                del _POOLS[key]
-    pool.shutdown(wait=True, cancel_futures=True)
+        keys = [key for key, known in _POOLS.items() if known is pool]
+        for key in keys:
+            del _POOLS[key]
+    if keys:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def shutdown_pools() -> None:
@@ -350,9 +352,17 @@ def _process_pool_into(
                     pending.append(None)
                     reasons.add(str(exc))
                     continue
-                pending.append(pool.submit(
-                    _decode_piece, list(decoders), info, options, mod, out.dtype.str, shift,
-                    arena.handle, a, spans, out_offset))
+                try:
+                    pending.append(pool.submit(
+                        _decode_piece, list(decoders), info, options, mod, out.dtype.str,
+                        shift, arena.handle, a, spans, out_offset))
+                except (cf.process.BrokenProcessPool, RuntimeError) as exc:
+                    # a worker died, or another call shut this broken pool down
+                    _drop_pool(pool)
+                    raise WorkerProcessError(
+                        "A worker process ended abruptly before frames "
+                        f"{a}-{b - 1} could be sent to it; the next call starts new "
+                        "workers") from exc
             a, b = chunks[0]
             overrides = decode_chunk_into(decoders, frames[a:b], info, options, a, mod,
                                           out[a:b], shift)
@@ -379,10 +389,9 @@ def _process_pool_into(
                 overrides.extend(extra)
         except BaseException:
             # leave at once; tasks already running finish into this arena, which is
-            # never handed to another call (see shared_memory.checkout)
-            for fut in pending:
-                if fut is not None:
-                    fut.cancel()
+            # never handed to another call and is freed when they are done
+            running = [fut for fut in pending if fut is not None and not fut.cancel()]
+            arena.close_when_done(running)
             raise
     if unshared:
         warnings.warn(f"Decoding frames {_ranges(unshared)} in the calling process: no memory "

@@ -29,6 +29,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "ArenaHandle", "ArenaOpenError", "SharedArena", "SharedSpaceError", "KEEP_BYTES",
@@ -78,6 +79,7 @@ class SharedArena:
     ) -> None:
         self.buffer = buffer
         self.size = len(buffer)
+        self.deferred = False  # closed by close_when_done, not by checkout
         self._fd = fd  # a memory file stays open: workers reach it through /proc
         self._unlink = path if fd is None else None
         info = os.stat(path) if fd is None else os.fstat(fd)
@@ -118,6 +120,28 @@ class SharedArena:
             os.close(fd)
             raise
         return cls(buffer, f"/proc/{os.getpid()}/fd/{fd}", fd, kept, sparse)
+
+    def close_when_done(self, futures: list[Any]) -> None:
+        """Close the arena once `futures` (tasks still writing into it) are done.
+
+        Closing punches the pages out; a task still running would fault them back in
+        and its worker would keep them.
+        """
+        self.deferred = True
+        remaining = [len(futures)]
+        lock = threading.Lock()
+
+        def one_done(_: Any) -> None:
+            with lock:
+                remaining[0] -= 1
+                last = remaining[0] == 0
+            if last:
+                self.close()
+
+        if not futures:
+            self.close()
+        for future in futures:
+            future.add_done_callback(one_done)
 
     def close(self) -> None:
         """Free the arena and unmap it here.
@@ -293,7 +317,7 @@ def checkout(size: int) -> Iterator[SharedArena]:
                 _kept_busy = False
                 if failed or not _memory_files_usable():
                     _kept = None
-        if arena is not _kept:
+        if arena is not _kept and not arena.deferred:
             arena.close()
 
 
@@ -320,14 +344,14 @@ def attach(handle: ArenaHandle) -> mmap.mmap:
             if known is not None and known[0] == handle.token:
                 return known[1]
     try:
+        _check_identity(handle, os.stat(handle.path))  # before opening whatever it is now
         fd = os.open(handle.path, os.O_RDWR)
+    except ArenaOpenError:
+        raise
     except OSError as exc:
         raise ArenaOpenError(f"Cannot open the shared memory at {handle.path}: {exc}") from None
     try:
-        info = os.fstat(fd)
-        if handle.identity is not None and (info.st_dev, info.st_ino) != handle.identity:
-            raise ArenaOpenError(f"The shared memory at {handle.path} is gone (its task "
-                                 "belongs to a call that ended)")
+        _check_identity(handle, os.fstat(fd))
         buffer = mmap.mmap(fd, handle.size)
     except OSError as exc:
         if isinstance(exc, ArenaOpenError):
@@ -342,6 +366,12 @@ def attach(handle: ArenaHandle) -> mmap.mmap:
         if old is not None:
             _close_quietly(old[1])
     return buffer
+
+
+def _check_identity(handle: ArenaHandle, info: os.stat_result) -> None:
+    if handle.identity is not None and (info.st_dev, info.st_ino) != handle.identity:
+        raise ArenaOpenError(f"The shared memory at {handle.path} is gone (its task "
+                             "belongs to a call that ended)")
 
 
 def detach(handle: ArenaHandle, buffer: mmap.mmap) -> None:
