@@ -277,7 +277,7 @@ def test_worker_killed_mid_decode_raises_worker_process_error_and_next_call_reco
     out, _ = parallel.decode_frames([_Killer()], frames, info, mod, workers=3)
     assert_same_array(expected, out[:, 0, 0, 0])
     fds = len(os.listdir("/proc/self/fd"))
-    with pytest.raises(parallel.WorkerProcessError, match="ended abruptly while frames") as err:
+    with pytest.raises(parallel.WorkerProcessError, match=r"ended abruptly with frames \d+-\d+ before they were decoded") as err:
         parallel.decode_frames([_Killer(15, os.getpid())], frames, info, mod, workers=3)
     assert isinstance(err.value.__cause__, cf.process.BrokenProcessPool)
     assert not shared_memory._kept_busy

@@ -22,6 +22,7 @@ import threading
 import warnings
 from collections.abc import Sequence
 from contextlib import ExitStack
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -265,9 +266,10 @@ def _decode_piece(
                                write=False)
         frames = [bytes(buffer[offset:offset + size]) for offset, size in spans]
         shape = (len(spans), mod.rows, mod.columns, mod.samples_per_pixel)
-        shared_memory.populate(handle, buffer, out_offset,
-                               int(np.prod(shape)) * np.dtype(dtype).itemsize, write=True)
-        out = np.frombuffer(buffer, dtype=np.dtype(dtype), count=int(np.prod(shape)),
+        count = int(np.prod(shape))
+        shared_memory.populate(handle, buffer, out_offset, count * np.dtype(dtype).itemsize,
+                               write=True)
+        out = np.frombuffer(buffer, dtype=np.dtype(dtype), count=count,
                             offset=out_offset).reshape(shape)
         return decode_chunk_into(decoders, frames, info, options, first, mod, out, shift)
     finally:
@@ -290,11 +292,14 @@ def _arena_layout(
         for i in range(a, b):
             spans.append((pos, sizes[i]))
             pos += sizes[i]
-        pos = -(-pos // mmap.PAGESIZE) * mmap.PAGESIZE
+        pos = _page_aligned(pos)
         layout.append((spans, pos))
-        pos += (b - a) * frame_bytes
-        pos = -(-pos // mmap.PAGESIZE) * mmap.PAGESIZE
+        pos = _page_aligned(pos + (b - a) * frame_bytes)
     return layout, pos
+
+
+def _page_aligned(pos: int) -> int:
+    return -(-pos // mmap.PAGESIZE) * mmap.PAGESIZE
 
 
 def _write_codestreams(
@@ -321,8 +326,8 @@ def _process_pool_into(
     The calling process writes the workers' codestreams into a shared-memory arena
     (:mod:`dcmcore.pixels.shared_memory`), in pieces of :data:`WORKER_PIECE_FRAMES`
     frames so that a worker starts on the first piece while the rest are written, then
-    decodes the first chunk straight into the result. Workers decode
-    each piece into the arena, and the caller copies the pixels into the result.
+    decodes the first chunk straight into the result. Workers decode each piece into
+    the arena, and the caller copies the pixels into the result.
     """
     n = len(frames)
     chunks = _chunks(n, workers)
@@ -332,6 +337,10 @@ def _process_pool_into(
     streams = {i: raw(i) for a, b in pieces for i in range(a, b)}
     layout, size = _arena_layout(pieces, {i: len(s) for i, s in streams.items()},
                                  out[0].nbytes)
+
+    def decode_here(a: int, b: int, codestreams: Sequence[Any]) -> list[dict]:
+        return decode_chunk_into(decoders, codestreams, info, options, a, mod, out[a:b], shift)
+
     pool = _pool(len(chunks) - 1)
     with ExitStack() as stack:
         try:
@@ -340,50 +349,21 @@ def _process_pool_into(
             warnings.warn("Decoding every frame in the calling process: no room for "
                           f"memory shared with worker processes ({exc})", DcmcoreWarning,
                           stacklevel=4)
-            return out, decode_chunk_into(decoders, frames, info, options, 0, mod, out, shift)
+            return out, decode_here(0, n, frames)
+        task = partial(_decode_piece, list(decoders), info, options, mod, out.dtype.str,
+                       shift, arena.handle)
         pending: list[cf.Future | None] = []
-        unshared: list[tuple[int, int]] = []
         reasons: set[str] = set()
+        unshared: list[tuple[int, int]] = []
         try:
-            for (a, b), (spans, out_offset) in zip(pieces, layout):
-                try:
-                    _write_codestreams(arena, spans, [streams[i] for i in range(a, b)])
-                except SharedSpaceError as exc:
-                    pending.append(None)
-                    reasons.add(str(exc))
-                    continue
-                try:
-                    pending.append(pool.submit(
-                        _decode_piece, list(decoders), info, options, mod, out.dtype.str,
-                        shift, arena.handle, a, spans, out_offset))
-                except (cf.process.BrokenProcessPool, RuntimeError) as exc:
-                    # a worker died, or another call shut this broken pool down
-                    _drop_pool(pool)
-                    raise WorkerProcessError(
-                        "A worker process ended abruptly before frames "
-                        f"{a}-{b - 1} could be sent to it; the next call starts new "
-                        "workers") from exc
+            _submit_pieces(pool, task, arena, pieces, layout, streams, pending, reasons)
             a, b = chunks[0]
-            overrides = decode_chunk_into(decoders, frames[a:b], info, options, a, mod,
-                                          out[a:b], shift)
+            overrides = decode_here(a, b, frames[a:b])
             for (a, b), (_, out_offset), fut in zip(pieces, layout, pending):
-                try:
-                    extra = None if fut is None else fut.result()
-                except SharedSpaceError as exc:
-                    extra = None
-                    reasons.add(str(exc))
-                    if isinstance(exc, shared_memory.ArenaOpenError):
-                        shared_memory.stop_using_memory_files()
-                except cf.process.BrokenProcessPool as exc:
-                    _drop_pool(pool)
-                    raise WorkerProcessError(
-                        f"A worker process ended abruptly while frames {a}-{b - 1} were "
-                        "being decoded (the decoder may have crashed on one of them); the "
-                        "next call starts new workers") from exc
+                extra = _piece_result(pool, fut, a, b, reasons)
                 if extra is None:
                     unshared.append((a, b))
-                    extra = decode_chunk_into(decoders, [streams[i] for i in range(a, b)],
-                                              info, options, a, mod, out[a:b], shift)
+                    extra = decode_here(a, b, [streams[i] for i in range(a, b)])
                 else:
                     _read_pixels(arena, out_offset, out[a:b])
                 overrides.extend(extra)
@@ -398,6 +378,56 @@ def _process_pool_into(
                       f"shared with a worker for them ({'; '.join(sorted(reasons))})",
                       DcmcoreWarning, stacklevel=4)
     return out, overrides
+
+
+def _submit_pieces(
+    pool: cf.Executor, task: Any, arena: shared_memory.SharedArena,
+    pieces: Sequence[tuple[int, int]], layout: Sequence[tuple[list[tuple[int, int]], int]],
+    streams: dict[int, Any], pending: list[cf.Future | None], reasons: set[str],
+) -> None:
+    """Write each piece's codestreams into the arena and send the piece to the pool.
+
+    Appends each piece's future to `pending` as it goes (``None`` when the arena had no
+    room for it, the reason added to `reasons`), so the caller can cancel what was sent
+    if this raises.
+    """
+    for (a, b), (spans, out_offset) in zip(pieces, layout):
+        try:
+            _write_codestreams(arena, spans, [streams[i] for i in range(a, b)])
+        except SharedSpaceError as exc:
+            pending.append(None)
+            reasons.add(str(exc))
+            continue
+        try:
+            pending.append(pool.submit(task, a, spans, out_offset))
+        except (cf.process.BrokenProcessPool, RuntimeError) as exc:
+            # a worker died, or another call shut this broken pool down
+            raise _worker_died(pool, a, b, "before they could be sent to it") from exc
+
+
+def _piece_result(
+    pool: cf.Executor, fut: cf.Future | None, a: int, b: int, reasons: set[str]
+) -> list[dict] | None:
+    """A piece's per-frame overrides, or None when the caller must decode its frames."""
+    if fut is None:
+        return None
+    try:
+        return fut.result()
+    except SharedSpaceError as exc:
+        reasons.add(str(exc))
+        if isinstance(exc, shared_memory.ArenaOpenError):
+            shared_memory.stop_using_memory_files()
+        return None
+    except cf.process.BrokenProcessPool as exc:
+        raise _worker_died(pool, a, b, "before they were decoded (a decoder may have "
+                                       "crashed on a frame in the pool)") from exc
+
+
+def _worker_died(pool: cf.Executor, a: int, b: int, when: str) -> WorkerProcessError:
+    """Drop the broken `pool`; the error to raise for frames ``a`` to ``b - 1``."""
+    _drop_pool(pool)
+    return WorkerProcessError(f"A worker process ended abruptly with frames {a}-{b - 1} "
+                              f"{when}; the next call starts new workers")
 
 
 def _ranges(spans: Sequence[tuple[int, int]]) -> str:

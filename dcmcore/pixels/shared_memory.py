@@ -70,7 +70,11 @@ class ArenaHandle:
 
 
 class SharedArena:
-    """A block of shared memory of `size` bytes, reserved up front, mapped here."""
+    """A block of shared memory of `size` bytes, mapped here.
+
+    Its pages are reserved up front, except in a `sparse` memory file, where each writer
+    reserves its own region first (:func:`populate`).
+    """
 
     _tokens = itertools.count()
 
