@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import io
 import os
-import pickle
 import warnings
 from typing import Any
 
@@ -16,81 +14,9 @@ from dcmcore.dataset import Dataset, FileDataset, FileMetaDataset
 from dcmcore.element import DataElement, RawDataElement
 from dcmcore.sequence import Sequence
 from dcmcore.tag import BaseTag
+from tests._dataset_helpers import pair as _pair
 
 pydicom = pytest.importorskip("pydicom")
-
-
-def _fill(ds: Any, seq_item: Any, inner: Any) -> Any:
-    """Build the same content into a dcmcore or pydicom dataset."""
-    ds.PatientName = "Doe^John"
-    ds.PatientID = "12345"
-    ds.ImageType = ["ORIGINAL", "PRIMARY", "AXIAL"]
-    ds.SliceThickness = "2.5"
-    ds.InstanceNumber = "7"
-    ds.Rows = 512
-    ds.Columns = 256
-    ds.PixelSpacing = ["0.5", "0.5"]
-    ds.StudyDescription = ""
-    ds.WindowCenter = None
-    ds.ImageComments = "a comment longer than sixteen characters"
-    ds.add_new(0x00291010, "OB", b"\x00" * 40)
-    ds.add_new(0x00290010, "LO", "ACME")
-    inner.PatientID = "inner"
-    seq_item.ReferencedSOPClassUID = "1.2.3.4"
-    seq_item.ReferencedImageSequence = [inner]
-    ds.ReferencedImageSequence = [seq_item, type(seq_item)()]
-    ds.add_new(0x00280106, "US", 0)
-    return ds
-
-
-def _pair() -> tuple[Dataset, Any]:
-    ours = _fill(Dataset(), Dataset(), Dataset())
-    theirs = _fill(pydicom.Dataset(), pydicom.Dataset(), pydicom.Dataset())
-    return ours, theirs
-
-
-# --------------------------------------------------------------------- text
-def test_str_matches_pydicom() -> None:
-    ours, theirs = _pair()
-    assert str(ours) == str(theirs)
-    assert repr(ours) == repr(theirs)
-
-
-def test_top_matches_pydicom() -> None:
-    ours, theirs = _pair()
-    assert ours.top() == theirs.top()
-
-
-@pytest.mark.parametrize(
-    "element_format, sequence_format",
-    [
-        (Dataset.default_element_format, Dataset.default_sequence_element_format),
-        ("%(tag)s %(keyword)s VM=%(VM)d %(VR)s", "%(tag)s SQ %(name)s"),
-        ("%(name)s|%(is_private)s|%(is_retired)s|%(is_empty)s", "%(keyword)s"),
-    ],
-)
-def test_formatted_lines_match_pydicom(element_format: str, sequence_format: str) -> None:
-    ours, theirs = _pair()
-    assert list(ours.formatted_lines(element_format, sequence_format)) == list(
-        theirs.formatted_lines(element_format, sequence_format)
-    )
-
-
-def test_str_shows_file_meta_section_like_pydicom() -> None:
-    ours_meta = FileMetaDataset()
-    ours_meta.add_new(0x00020010, "UI", "1.2.840.10008.1.2.1")
-    ours_meta.add_new(0x00020013, "SH", "TEST")
-    theirs_meta = pydicom.dataset.FileMetaDataset()
-    theirs_meta.add_new(0x00020010, "UI", "1.2.840.10008.1.2.1")
-    theirs_meta.add_new(0x00020013, "SH", "TEST")
-    ours = FileDataset("x.dcm", {}, file_meta=ours_meta)
-    theirs = pydicom.dataset.FileDataset("x.dcm", {}, file_meta=theirs_meta)
-    ours.PatientID = theirs.PatientID = "1"
-    assert str(ours) == str(theirs)
-
-
-def test_element_text_of_an_empty_dataset_is_empty() -> None:
-    assert str(Dataset()) == "" == str(pydicom.Dataset())
 
 
 # ------------------------------------------------------------ keyword access
@@ -293,69 +219,6 @@ def test_with_statement_returns_the_dataset() -> None:
     with Dataset() as ds:
         ds.PatientID = "1"
     assert ds.PatientID == "1"
-
-
-# ------------------------------------------------------- copy and pickling
-def test_copy_is_shallow_with_its_own_mapping() -> None:
-    """pydicom's copy() shares the element mapping (adding to the copy adds to the
-    original); dcmcore's is a shallow copy as documented: same elements, own mapping."""
-    ds, _ = _pair()
-    clone = ds.copy()
-    assert clone == ds and clone is not ds
-    assert clone[0x00100020] is ds[0x00100020]
-    clone.Modality = "CT"
-    assert "Modality" not in ds
-    assert copy.copy(ds) == ds
-
-
-def test_deepcopy_is_independent() -> None:
-    ds, _ = _pair()
-    clone = copy.deepcopy(ds)
-    assert clone == ds
-    clone.ReferencedImageSequence[0].ReferencedImageSequence[0].PatientID = "changed"
-    assert ds.ReferencedImageSequence[0].ReferencedImageSequence[0].PatientID == "inner"
-    inner_seq = clone.ReferencedImageSequence[0].ReferencedImageSequence
-    assert inner_seq.parent_dataset is clone.ReferencedImageSequence[0]
-
-
-def test_pickle_round_trip_with_raw_and_deferred_elements(tmp_path: Any) -> None:
-    ds, _ = _pair()
-    ds[0x00200010] = RawDataElement(BaseTag(0x00200010), "SH", 4, b"ST01", 0, False, True)
-    path = os.path.join(str(tmp_path), "src.bin")
-    with open(path, "wb") as fp:
-        fp.write(b"..ACC1")
-    deferred = RawDataElement(BaseTag(0x00080050), "SH", 4, None, 2, False, True)
-    ds[0x00080050] = deferred
-    ds.__dict__["_source"] = path
-    again = pickle.loads(pickle.dumps(ds))
-    assert isinstance(again.get_item(0x00200010), RawDataElement)
-    assert again.get_item(0x00080050, keep_deferred=True).value is None
-    assert again.StudyID == "ST01"
-    assert again.AccessionNumber == "ACC1"
-    assert again == ds
-
-
-def test_lazy_items_pickle_after_loading() -> None:
-    calls = []
-
-    def loader() -> dict[BaseTag, Any]:
-        calls.append(1)
-        return {BaseTag(0x00100020): DataElement(0x00100020, "LO", "lazy")}
-
-    item = Dataset._from_loader(loader, is_implicit_VR=True, is_little_endian=True)
-    again = pickle.loads(pickle.dumps(item))
-    assert again.PatientID == "lazy" and calls == [1]
-
-
-def test_file_dataset_pickles_and_deepcopies() -> None:
-    buffer = io.BytesIO(b"abc")
-    fds = FileDataset(buffer, {}, preamble=b"\x00" * 128)
-    fds.PatientID = "1"
-    for clone in (pickle.loads(pickle.dumps(fds)), copy.deepcopy(fds)):
-        assert clone.PatientID == "1"
-        assert clone.preamble == b"\x00" * 128
-        assert clone.buffer.getvalue() == b"abc"
-        assert isinstance(clone.file_meta, FileMetaDataset)
 
 
 # -------------------------------------------------------------- lazy items
@@ -716,18 +579,6 @@ def test_lazy_item_keeps_charset_and_source_after_its_parent_is_gone(tmp_path: A
     assert item.PatientID == "ét"
 
 
-def test_dataset_read_from_file_pickles_with_lazy_and_deferred_elements() -> None:
-    from pydicom.data import get_testdata_file
-
-    from dcmcore.io.reader import dcmread
-
-    path = get_testdata_file("rtplan.dcm")
-    ds = dcmread(path, defer_size=16)
-    again = pickle.loads(pickle.dumps(ds))
-    assert str(again) == str(ds) == str(pydicom.dcmread(path, defer_size=16))
-    assert again.filename == ds.filename
-
-
 def test_slice_decodes_raw_text_with_the_datasets_character_set() -> None:
     ds = Dataset()
     ds.SpecificCharacterSet = "ISO_IR 100"
@@ -735,39 +586,6 @@ def test_slice_decodes_raw_text_with_the_datasets_character_set() -> None:
     part = ds[0x00100000:0x00110000]
     assert isinstance(part.get_item(0x00100020), RawDataElement)
     assert part.PatientID == "ét"
-
-
-_SAMPLE_VALUES: dict[str, Any] = {
-    "AE": "AE1", "AS": "030Y", "AT": 0x00100010, "CS": "ABC", "DA": "20240101", "DS": "1.5",
-    "DT": "20240101120000", "FD": 1.5, "FL": 2.5, "IS": "3", "LO": "lo", "LT": "lt",
-    "OB": b"\x01\x02", "OD": b"\x00" * 8, "OF": b"\x00" * 4, "OL": b"\x00" * 4,
-    "OV": b"\x00" * 8, "OW": b"\x00\x01", "PN": "A^B", "SH": "sh", "SL": -1, "SQ": [],
-    "SS": -2, "ST": "st", "SV": -3, "TM": "120000", "UC": "uc", "UI": "1.2.3", "UL": 4,
-    "UN": b"\x00\x01", "UR": "http://x", "US": 5, "UT": "ut", "UV": 6, "US or SS": 7,
-    "OB or OW": b"\x00\x00", "US or OW": 8, "US or SS or OW": 9,
-}
-
-
-def _keyword_sample() -> list[tuple[str, str]]:
-    from pydicom._dicom_dict import DicomDictionary
-
-    entries = sorted((tag, e[0], e[4]) for tag, e in DicomDictionary.items() if e[4])
-    return [(vr, keyword) for tag, vr, keyword in entries[::7] if vr in _SAMPLE_VALUES]
-
-
-def test_many_keywords_print_and_format_like_pydicom() -> None:
-    """One element for every 7th dictionary keyword, a sample value per VR."""
-    ours, theirs = Dataset(), pydicom.Dataset()
-    for vr, keyword in _keyword_sample():
-        value = _SAMPLE_VALUES[vr]
-        setattr(ours, keyword, value)
-        setattr(theirs, keyword, value)
-    assert len(ours) == len(theirs) > 100
-    assert str(ours) == str(theirs)
-    fmt = "%(tag)s|%(keyword)s|%(VR)s|%(VM)s|%(is_retired)s|%(repval)s|%(is_empty)s"
-    assert list(ours.formatted_lines(fmt, fmt)) == list(theirs.formatted_lines(fmt, fmt))
-    assert ours.dir() == theirs.dir()
-    assert [repr(e.value) for e in ours] == [repr(e.value) for e in theirs]
 
 
 def test_concurrent_first_access_from_threads_gives_the_same_text() -> None:
@@ -809,19 +627,6 @@ def test_validate_file_meta_adds_type_1_elements_and_reports_missing_ones() -> N
     validate_file_meta(FileMetaDataset(), enforce_standard=False)
     assert meta._tsyntax_encoding == (False, True)
     assert FileMetaDataset()._tsyntax_encoding == (None, None)
-
-
-def test_file_dataset_copy_drops_an_unpicklable_buffer_with_a_warning(tmp_path: Any) -> None:
-    path = os.path.join(str(tmp_path), "b.dcm")
-    with open(path, "wb") as fp:
-        fp.write(b"x")
-    with open(path, "rb") as fp:
-        raw = io.BufferedReader(io.FileIO(fp.fileno(), closefd=False))
-        fds = FileDataset(raw, {})
-        fds.buffer = raw  # as if read from a non-file buffer object
-        with pytest.warns(UserWarning, match="cannot be copied or pickled"):
-            clone = copy.deepcopy(fds)
-    assert clone.buffer is None
 
 
 def test_from_json_on_file_dataset_gives_a_file_dataset_without_file() -> None:
