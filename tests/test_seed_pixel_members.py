@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+
+import dcmcore.codecs
+from dcmcore.codecs import Decoder, hookimpl
 
 from tests._seed_pixel_helpers import (
     EXPLICIT_LE,
@@ -205,12 +209,11 @@ def test_convert_pixel_data_invalid_handler_raises_value_error() -> None:
 
 
 def test_convert_pixel_data_no_available_handler_raises_runtime_error() -> None:
-    """Documented RuntimeError when the handler(s) for the syntax are not available."""
-    ds, ref = _both("JPEG2000.dcm")
+    """Documented RuntimeError when no handler for the syntax is available (JPEG XL)."""
+    ds = _mine("JPEG2000.dcm")
+    ds.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.4.110"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        with pytest.raises(RuntimeError):
-            ref.convert_pixel_data()
         with pytest.raises(RuntimeError):
             ds.convert_pixel_data()
 
@@ -336,15 +339,24 @@ def test_convert_pixel_data_result_is_what_pixel_array_returns() -> None:
     assert ds.pixel_array is arr
 
 
+class _UnavailableJ2KDecoder(Decoder):
+    name = "missing-j2k"
+    transfer_syntaxes = ("1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91")
+    requires = ("no_such_codec_module",)
+
+
 def test_convert_pixel_data_unavailable_handler_raises_runtime_error() -> None:
-    """Documented RuntimeError: the given handler is not available (pydicom agrees)."""
-    ds, ref = _both("JPEG2000.dcm")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        with pytest.raises(RuntimeError):
-            ref.convert_pixel_data("pylibjpeg")
-        with pytest.raises(RuntimeError):
-            ds.convert_pixel_data("pylibjpeg")
+    """Documented RuntimeError: the given handler is installed but not available."""
+    ds = _mine("JPEG2000.dcm")
+    name = dcmcore.codecs.register(SimpleNamespace(
+        dcmcore_decoders=hookimpl(lambda: [_UnavailableJ2KDecoder()])), name="missing-j2k")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            with pytest.raises(RuntimeError, match="no_such_codec_module"):
+                ds.convert_pixel_data("missing-j2k")
+    finally:
+        dcmcore.codecs.unregister(name)
 
 
 def test_convert_pixel_data_handler_not_handling_syntax_raises_not_implemented() -> None:

@@ -11,7 +11,7 @@ entry points are read on first codec use.
 from __future__ import annotations
 
 from dcmcore.codecs import config
-from dcmcore.codecs.base import Codec, DecodedFrame, Decoder, Encoder, FrameInfo
+from dcmcore.codecs.base import Codec, DecodedFrame, Decoder, EncodedFrame, Encoder, FrameInfo
 from dcmcore.codecs.hookspecs import PROJECT_NAME, hookimpl, hookspec
 from dcmcore.codecs.manager import (
     ENTRY_POINT_GROUP,
@@ -57,6 +57,7 @@ __all__ = [
     "DecodedFrame",
     "Decoder",
     "EncodeResult",
+    "EncodedFrame",
     "Encoder",
     "FrameInfo",
     "OrderReport",

@@ -10,6 +10,12 @@ A decoder that changes the colour space while decoding (for example a JPEG
 decoder that converts YBR_FULL_422 to RGB) says so by returning a
 :class:`DecodedFrame` ``(array, photometric_interpretation)`` instead of a bare
 array.  A bare array means "same photometric interpretation as ``info``".
+
+An encoder that changes the colour space (for example a JPEG Baseline encoder
+that turns RGB into YBR_FULL_422) or loses information returns an
+:class:`EncodedFrame` ``(data, photometric_interpretation, lossy_method)``
+instead of bare bytes; the core then updates Photometric Interpretation and the
+Lossy Image Compression attributes of the dataset.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 if TYPE_CHECKING:  # pragma: no cover
     import numpy
 
-__all__ = ["FrameInfo", "DecodedFrame", "Codec", "Decoder", "Encoder"]
+__all__ = ["FrameInfo", "DecodedFrame", "EncodedFrame", "Codec", "Decoder", "Encoder"]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -84,6 +90,36 @@ class DecodedFrame(NamedTuple):
 
     array: numpy.ndarray
     photometric_interpretation: str
+
+
+class EncodedFrame(NamedTuple):
+    """What an encoder returns when the encoded frame differs from its input in kind.
+
+    Attributes
+    ----------
+    data : bytes
+        The encoded frame.
+    photometric_interpretation : str
+        Colour space of the *encoded* data when it differs from the input's
+        (``"YBR_FULL_422"`` after a JPEG Baseline encoder converted RGB,
+        ``"YBR_RCT"``/``"YBR_ICT"`` after a JPEG 2000 colour transform);
+        ``""`` means unchanged.
+    lossy_method : str
+        The Lossy Image Compression Method (0028,2114) defined term when the
+        encoding lost information (``"ISO_10918_1"`` JPEG, ``"ISO_14495_1"``
+        JPEG-LS near-lossless, ``"ISO_15444_1"`` JPEG 2000); ``""`` when it is
+        lossless.  The core then sets Lossy Image Compression to ``"01"`` and
+        appends the method and the compression ratio it measured.
+
+    Examples
+    --------
+    >>> EncodedFrame(b"...", "YBR_FULL_422", "ISO_10918_1").lossy_method
+    'ISO_10918_1'
+    """
+
+    data: bytes
+    photometric_interpretation: str = ""
+    lossy_method: str = ""
 
 
 class Codec:
@@ -207,7 +243,7 @@ class Encoder(Codec):
 
     kind: ClassVar[str] = "encoder"
 
-    def encode(self, arr: numpy.ndarray, info: FrameInfo, **options: Any) -> bytes:
+    def encode(self, arr: numpy.ndarray, info: FrameInfo, **options: Any) -> bytes | EncodedFrame:
         """Encode one frame.
 
         Parameters
@@ -222,7 +258,9 @@ class Encoder(Codec):
 
         Returns
         -------
-        bytes
-            The encoded frame (the core encapsulates and pads it).
+        bytes or EncodedFrame
+            The encoded frame (the core encapsulates and pads it); an
+            :class:`EncodedFrame` when the colour space changed or the encoding
+            is lossy.
         """
         raise NotImplementedError(f"{type(self).__name__}.encode")

@@ -469,7 +469,8 @@ def compress(
         mod = validate_module(module_from_dataset(ds, tsyntax=EXPLICIT_VR_LE))
         frames = _frames_from_array(np.asarray(arr), mod)
     mod = mod.with_(transfer_syntax_uid=uid, encapsulated=True, little_endian=True)
-    encoded = encode_frames(mod, frames, encoding_plugin, kwargs)
+    results = encode_frames(mod, frames, encoding_plugin, kwargs)
+    encoded = [r.data for r in results]
     total = sum(len(f) + len(f) % 2 + 8 for f in encoded[:-1])
     if encapsulate_ext or total > BOT_MAX_OFFSET:
         value, eot, eot_lengths = enc.encapsulate_extended(encoded)
@@ -479,13 +480,34 @@ def compress(
     else:
         _set_pixel_element(ds, enc.encapsulate(encoded), "OB", True)
         _delete(ds, "ExtendedOffsetTable", "ExtendedOffsetTableLengths")
-    if mod.photometric_interpretation != element_value(ds, 0x00280004):
-        ds.PhotometricInterpretation = mod.photometric_interpretation
+    pi = next((r.photometric_interpretation for r in results
+               if r.photometric_interpretation), mod.photometric_interpretation)
+    if pi != element_value(ds, 0x00280004):
+        ds.PhotometricInterpretation = pi
+    methods = [r.lossy_method for r in results if r.lossy_method]
+    if methods:
+        _record_lossy(ds, methods[0], native_size=sum(f.nbytes for f in frames),
+                      encoded_size=sum(len(f) for f in encoded))
     file_meta_of(ds).TransferSyntaxUID = uid
     if generate_instance_uid:
         _new_instance_uid(ds)
     _clear_cache(ds)
     return ds
+
+
+def _record_lossy(ds: Any, method: str, native_size: int, encoded_size: int) -> None:
+    """Set Lossy Image Compression and append this compression's ratio and method."""
+    ratio = f"{native_size / max(encoded_size, 1):.6g}"[:16]
+    ds.LossyImageCompression = "01"
+    for keyword, value in (("LossyImageCompressionRatio", ratio),
+                           ("LossyImageCompressionMethod", method)):
+        previous = ds.get(keyword)
+        if previous is None or previous == "":
+            setattr(ds, keyword, value)
+        elif isinstance(previous, (str, float, int)):
+            setattr(ds, keyword, [previous, value])
+        else:
+            setattr(ds, keyword, [*previous, value])
 
 
 _SAMPLES = {"MONOCHROME1": 1, "MONOCHROME2": 1, "PALETTE COLOR": 1, "RGB": 3,

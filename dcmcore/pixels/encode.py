@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from dcmcore.codecs.base import EncodedFrame
 from dcmcore.errors import CodecError
 from dcmcore.pixels.frame_info import PixelModule
 
@@ -32,11 +33,14 @@ def _accepted(encoder: Any, options: dict[str, Any]) -> dict[str, Any]:
 
 def encode_frames(
     mod: PixelModule, frames: Sequence[np.ndarray], plugin: str, options: dict[str, Any]
-) -> list[bytes]:
-    """Encode each frame (shaped (rows, columns[, samples]), interleaved) to bytes."""
+) -> list[EncodedFrame]:
+    """Encode each frame (shaped (rows, columns[, samples]), interleaved).
+
+    Bare bytes from an encoder become an :class:`EncodedFrame` saying nothing changed.
+    """
     encoders = get_encoders(mod.transfer_syntax_uid, plugin)
     info = mod.frame_info(planar_configuration=int(mod.planar_configuration or 0))
-    out: list[bytes] = []
+    out: list[EncodedFrame] = []
     last = 0
     for index, frame in enumerate(frames):
         order = [last] + [i for i in range(len(encoders)) if i != last]
@@ -50,7 +54,10 @@ def encode_frames(
                                 f"{type(exc).__name__}: {exc}")
                 continue
             last = i
-            out.append(bytes(data))
+            if isinstance(data, EncodedFrame):
+                out.append(data._replace(data=bytes(data.data)))
+            else:
+                out.append(EncodedFrame(bytes(data)))
             break
         else:
             raise CodecError(
