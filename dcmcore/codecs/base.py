@@ -149,6 +149,13 @@ class Codec:
     requires : tuple of str
         Importable module names the codec needs; the default
         :meth:`unavailable_reason` checks them without importing them.
+    library : str
+        Distribution name of the codec library doing the work (``"pyjpegls"``,
+        ``"pylibjpeg-openjpeg"``...), ``""`` for pure-Python codecs; listings show
+        its installed version (read from its metadata, never by importing it).
+    license : str
+        The codec library's licence (SPDX identifier such as ``"BSD-3-Clause"`` or
+        ``"GPL-3.0-only"``), shown in listings so users can see what they ship.
     provided_by : str
         Distribution that provided the codec (set by the plugin manager).
     plugin : str
@@ -163,6 +170,8 @@ class Codec:
     process_safe: bool = True
     options: Mapping[str, Any] = _EMPTY
     requires: tuple[str, ...] = ()
+    library: str = ""
+    license: str = ""
     provided_by: str = ""
     plugin: str = ""
 
