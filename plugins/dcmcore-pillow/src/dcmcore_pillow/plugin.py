@@ -298,6 +298,7 @@ class PillowJPEGEncoder(Encoder):
             )
         pi = info.photometric_interpretation
         spp = info.samples_per_pixel
+        shape: tuple[int, ...]
         if spp == 1 and pi in ("MONOCHROME1", "MONOCHROME2"):
             mode, shape = "L", (info.rows, info.columns)
         elif spp == 3 and pi == "RGB":
