@@ -43,8 +43,9 @@ def _new_dataset(arr: np.ndarray, photometric: str, bits_stored: int = 8):
 
     `arr` is (rows, columns[, 3]) for one frame or (frames, rows, columns[, 3]).
     """
-    import dcmcore
     from pydicom.data import get_testdata_file
+
+    import dcmcore
 
     ds = dcmcore.dcmread(get_testdata_file("CT_small.dcm"))
     ds.set_pixel_data(arr, photometric, bits_stored)

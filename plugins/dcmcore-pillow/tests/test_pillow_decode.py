@@ -12,7 +12,6 @@ Bounds between decoders of the same lossy codestream (stated per test):
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import io
 
@@ -23,6 +22,7 @@ pydicom = pytest.importorskip("pydicom")
 from pydicom.data import get_testdata_file  # noqa: E402
 
 import dcmcore  # noqa: E402
+from dcmcore.errors import CodecError  # noqa: E402
 
 JPEG_EXTENDED = "1.2.840.10008.1.2.4.51"
 pytestmark = pytest.mark.filterwarnings("ignore:Expected explicit VR")
@@ -154,8 +154,8 @@ def test_progressive_frame_decodes_like_pylibjpeg(
 def test_twelve_bit_jpeg_extended_is_refused_naming_the_precision():
     ds = dcmcore.dcmread(get_testdata_file("JPEG-lossy.dcm"))
     ds.pixel_array_options(decoding_plugin="pillow")
-    with pytest.raises(Exception, match="precision 12"):
-        ds.pixel_array
+    with pytest.raises(CodecError, match="precision 12"):
+        _ = ds.pixel_array
 
 
 def test_twelve_bit_refusal_happens_before_pillow(decoder, frame_info, monkeypatch):

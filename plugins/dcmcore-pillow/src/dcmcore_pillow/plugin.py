@@ -332,9 +332,12 @@ class PillowJPEGEncoder(Encoder):
             mode, (info.columns, info.rows), np.ascontiguousarray(pixels), "raw", mode, 0, 1
         )
         out = io.BytesIO()
+        # 4:2:2 for colour; nothing for greyscale, where Pillow would otherwise write
+        # sampling factors 2x1 for the single component
+        sampling = {"subsampling": 1} if spp == 3 else {}
         try:
-            image.save(out, "JPEG", quality=quality, subsampling=1, optimize=False,
-                       progressive=False)
+            image.save(out, "JPEG", quality=quality, optimize=False, progressive=False,
+                       **sampling)
         except MemoryError:
             raise
         except Exception as exc:  # noqa: BLE001 - Pillow raises OSError, ValueError...
