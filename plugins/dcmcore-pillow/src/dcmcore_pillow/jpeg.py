@@ -22,7 +22,7 @@ __all__ = [
     "read_header",
     "strip_jfif",
     "SOF_NAMES",
-    "min_sequential_length",
+    "min_codestream_length",
 ]
 
 #: Start Of Frame markers and the coding process each one introduces (T.81 Table B.1).
@@ -222,16 +222,21 @@ def _frame_header(sof: tuple[int, int, bytes], adobe: int | None, jfif: bool, so
     )
 
 
-def min_sequential_length(header: JPEGHeader) -> int:
-    """Fewest bytes a sequential Huffman codestream with this frame header can have.
+def min_codestream_length(header: JPEGHeader) -> int:
+    """Fewest bytes a complete Huffman DCT codestream with this frame header can have.
 
-    Every 8x8 block of every component needs at least a DC code and an AC code (or
-    the end-of-block code), each at least one bit long, so a frame of ``B`` blocks
-    needs ``B / 4`` bytes of entropy-coded data after the first scan header. Blocks
-    are counted per component without MCU padding, a lower bound for interleaved
-    scans too. (Progressive scans can code runs of empty blocks in a few bits, so
-    this bound does not apply to them.)
+    Counted without MCU padding, per component (a lower bound for interleaved
+    scans too), a frame has ``B`` 8x8 blocks. In a sequential frame (SOF0, SOF1)
+    every block needs a DC code and an AC code or the end-of-block code, each at
+    least one bit long: ``B / 4`` bytes after the first scan header. A
+    progressive frame (SOF2) may code runs of empty AC bands in a few bits, but
+    its DC scans still need at least one bit per block: ``B / 8`` bytes. Other
+    frame types get no bound (0).
+
+    This keeps a short codestream whose frame header (and dataset) claim a huge
+    image from making libjpeg allocate and decode that image.
     """
+    bits_per_block = {0xC0: 2, 0xC1: 2, 0xC2: 1}.get(header.sof_marker, 0)
     h_max = max((h for _, h, _ in header.components), default=1) or 1
     v_max = max((v for _, _, v in header.components), default=1) or 1
     blocks = 0
@@ -239,7 +244,9 @@ def min_sequential_length(header: JPEGHeader) -> int:
         width = -(-header.columns * h // h_max)
         height = -(-header.rows * v // v_max)
         blocks += -(-width // 8) * -(-height // 8)
-    return header.sos_offset + blocks // 4
+    if not bits_per_block:
+        return 0
+    return header.sos_offset + blocks * bits_per_block // 8
 
 
 def strip_jfif(data: bytes) -> bytes:

@@ -57,7 +57,6 @@ JPEG_EXTENDED = "1.2.840.10008.1.2.4.51"
 #: Progressive (SOF2) is not allowed by either transfer syntax but decodes correctly,
 #: as it does with pydicom and Pillow.
 _DECODABLE_SOF = {0xC0, 0xC1, 0xC2}
-_SEQUENTIAL_SOF = {0xC0, 0xC1}
 _YBR = ("YBR_FULL", "YBR_FULL_422")
 _MIN_PILLOW = (10, 0)
 
@@ -114,8 +113,8 @@ def check_frame(data: bytes, info: FrameInfo) -> jpeg.JPEGHeader:
     try:
         header = jpeg.read_header(data)
     except jpeg.JPEGHeaderError as exc:
-        raise PillowPixelDataError(f"JPEG: {exc}") from exc
-    where = f"(frame header FF{header.sof_marker:02X} at byte {header.sof_offset})"
+        raise PillowPixelDataError(str(exc)) from exc
+    where = f"(SOF marker FF{header.sof_marker:02X} at byte {header.sof_offset})"
     if header.sof_marker not in _DECODABLE_SOF:
         raise PillowPixelDataError(
             f"JPEG coding process '{header.process}' {where} is not supported by the "
@@ -148,14 +147,12 @@ def check_frame(data: bytes, info: FrameInfo) -> jpeg.JPEGHeader:
                 f"JPEG frame header {where}: component {ident} has sampling factors "
                 f"{h}x{v}, outside 1-4"
             )
-    if header.sof_marker in _SEQUENTIAL_SOF:
-        needed = jpeg.min_sequential_length(header)
-        if len(data) < needed:
-            raise PillowPixelDataError(
-                f"JPEG codestream truncated: {len(data)} bytes cannot hold the "
-                f"{header.rows} x {header.columns} x {count} frame of {where} (at least "
-                f"{needed} bytes are needed)"
-            )
+    needed = jpeg.min_codestream_length(header)
+    if len(data) < needed:
+        raise PillowPixelDataError(
+            f"JPEG codestream truncated: {len(data)} bytes cannot hold the {header.rows} x "
+            f"{header.columns} x {count} frame {where} (at least {needed} bytes are needed)"
+        )
     return header
 
 
