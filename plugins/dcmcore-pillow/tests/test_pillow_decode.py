@@ -198,3 +198,41 @@ def test_ybr_option_selects_converted_or_stored_values(decoder, frame_info, smoo
     assert np.abs(converted.array.astype(int) - stored).max() > 20  # really converted
     rgb = decoder.decode(frame, dataclasses.replace(info, photometric_interpretation="RGB"))
     assert np.array_equal(rgb, stored)  # RGB: the stored values, whatever the markers say
+
+
+def _adobe_frame(pillow_jpeg, source: np.ndarray, transform: int) -> bytes:
+    """A YCbCr codestream with an Adobe APP14 segment (and no JFIF) after SOI."""
+    from dcmcore_pillow.jpeg import strip_jfif
+
+    frame = strip_jfif(pillow_jpeg(source, quality=95, subsampling=0))
+    body = b"Adobe" + (100).to_bytes(2, "big") + bytes(4) + bytes([transform])
+    return frame[:2] + b"\xff\xee" + (len(body) + 2).to_bytes(2, "big") + body + frame[2:]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="core: dcmcore/pixels/codestream.py corrections() ignores the Adobe APP14 "
+    "transform flag; a YCbCr frame (transform 1) in an RGB dataset stays unconverted, "
+    "pydicom with Pillow returns RGB",
+)
+def test_adobe_transform_one_in_an_rgb_dataset_gives_rgb_like_pydicom_pillow(
+    smooth_rgb, pillow_jpeg, encapsulated_dataset, to_pydicom, dcmcore_array, pydicom_array,
+    max_error,
+):
+    source = smooth_rgb(1, 32, 32, seed=4)[0]
+    ds = encapsulated_dataset([_adobe_frame(pillow_jpeg, source, 1)], 32, 32, 3, "RGB")
+    theirs = pydicom_array(to_pydicom(ds), "pillow")
+    assert max_error(theirs, source) <= 12  # pydicom + Pillow honours the flag
+    assert max_error(dcmcore_array(ds), theirs) <= 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="core: decoders do not see as_rgb/raw (dcmcore/pixels/decode.py DecodeOptions "
+    "keeps them from plugin options and FrameInfo), so the default libjpeg-turbo "
+    "conversion cannot be skipped when the caller asks for YCbCr",
+)
+def test_as_rgb_false_gives_ycbcr_with_the_default_options(dcmcore_array, pydicom_array):
+    path = get_testdata_file("SC_rgb_dcmtk_+eb+cy+np.dcm")
+    mine = dcmcore_array(path, as_rgb=False)
+    assert np.array_equal(mine, pydicom_array(path, "pillow", as_rgb=False))
