@@ -93,9 +93,15 @@ def _native(arr: np.ndarray, photometric: str, bits_stored: int) -> Any:
     return ds
 
 
-def _image(kind: str, shape: tuple[int, ...], bits: int, signed: bool, seed: int = 0
-           ) -> np.ndarray:
-    """A test image of `shape` with values in the `bits` range (smooth + noise, or noise)."""
+def _image(kind: str, shape: tuple[int, ...], bits: int, signed: bool, seed: int = 0,
+           frames: int = 0) -> np.ndarray:
+    """A test image of `shape` (rows, columns[, samples]) with values in the `bits` range.
+
+    `kind` "ramp" is a smooth ramp plus noise (compresses, covers the whole range),
+    "noise" uniform noise. With `frames`, a stack of that many different images.
+    """
+    if frames:
+        return np.stack([_image(kind, shape, bits, signed, seed + i) for i in range(frames)])
     rng = np.random.default_rng(seed)
     lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
     if kind == "noise":
