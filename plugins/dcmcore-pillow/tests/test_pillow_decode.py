@@ -236,3 +236,22 @@ def test_as_rgb_false_gives_ycbcr_with_the_default_options(dcmcore_array, pydico
     path = get_testdata_file("SC_rgb_dcmtk_+eb+cy+np.dcm")
     mine = dcmcore_array(path, as_rgb=False)
     assert np.array_equal(mine, pydicom_array(path, "pillow", as_rgb=False))
+
+
+def test_rgb_component_ids_in_a_ybr_dataset_are_decoded_as_rgb(
+    smooth_rgb, pillow_jpeg, encapsulated_dataset, to_pydicom, dcmcore_array, pydicom_array,
+    max_error,
+):
+    # Pillow's keep_rgb writes RGB components with IDs 'R','G','B' (and Adobe transform 0);
+    # the core reads the IDs and hands the plugin "RGB", as pydicom does
+    source = smooth_rgb(1, 32, 40, seed=6)[0]
+    frame = pillow_jpeg(source, quality=95, keep_rgb=True)
+    from dcmcore_pillow.jpeg import read_header
+
+    assert [c[0] for c in read_header(frame).components] == [82, 71, 66]
+    ds = encapsulated_dataset([frame], 32, 40, 3, "YBR_FULL_422")
+    with pytest.warns(UserWarning, match="component IDs"):
+        ds.pixel_array_options(decoding_plugin="pillow")
+        mine = ds.pixel_array
+    assert max_error(mine, source) <= 12
+    assert max_error(mine, pydicom_array(to_pydicom(ds), "pillow")) <= 1
