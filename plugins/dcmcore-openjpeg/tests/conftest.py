@@ -170,7 +170,7 @@ def frames_of():
     """The encoded frames of a dcmcore dataset, read back with pydicom."""
 
     def frames(ds: Any) -> list[bytes]:
-        pydicom = pytest.importorskip("pydicom")
+        pytest.importorskip("pydicom")
         from pydicom.encaps import generate_frames
 
         pds = _pydicom_dataset(ds)
