@@ -65,6 +65,8 @@ HTJ2K_SYNTAXES = ("1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202",
 RLE_LOSSLESS = "1.2.840.10008.1.2.5"
 
 _YBR = ("YBR_FULL", "YBR_FULL_422")
+#: pylibjpeg-openjpeg encodes with 6 resolutions: 5 decompositions need 2**5 samples.
+_J2K_MIN_SIZE = 32
 
 
 class PylibjpegPixelDataError(PixelDataError):
@@ -289,6 +291,11 @@ class OpenJpegEncoder(_BridgeEncoder):
             raise PylibjpegPixelDataError(
                 f"Bits Stored {info.bits_stored} / Bits Allocated {info.bits_allocated} not "
                 "supported by openjpeg's encoder (Bits Stored 1 to 24)")
+        if min(info.rows, info.columns) < _J2K_MIN_SIZE:
+            raise PylibjpegPixelDataError(
+                f"openjpeg's encoder in pylibjpeg-openjpeg always uses 6 wavelet resolutions, "
+                f"which need at least {_J2K_MIN_SIZE} rows and columns; the frame is "
+                f"{info.rows} x {info.columns}")
         frame = _encoder_input(arr, info)
         mct = bool(options.get("use_mct", True)) and pi in ("YBR_RCT", "YBR_ICT")
         from openjpeg.utils import encode_array
