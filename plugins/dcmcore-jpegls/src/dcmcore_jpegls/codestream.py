@@ -20,7 +20,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["JPEGLSHeader", "JPEGLSCodestreamError", "parse_header", "without_padding_before_eoi"]
+__all__ = [
+    "JPEGLSHeader",
+    "JPEGLSCodestreamError",
+    "end_of_image",
+    "parse_header",
+    "without_padding_before_eoi",
+]
 
 _SOI, _EOI, _SOF55, _LSE, _SOS = 0xD8, 0xD9, 0xF7, 0xF8, 0xDA
 # Start Of Frame markers of the other JPEG processes (ISO/IEC 10918-1): not JPEG-LS
@@ -268,6 +274,34 @@ def _scan(
         point_transform=transform & 0x0F,
         scan_offset=end,
     )
+
+
+def end_of_image(data: bytes, start: int = 2) -> int | None:
+    """Return the offset just past the last End Of Image marker (FFD9), or None.
+
+    In JPEG-LS entropy-coded data a 0xFF byte is always followed by a byte below 0x80
+    (bit stuffing), so an FFD9 found after the first scan header is a marker.
+
+    Parameters
+    ----------
+    data : bytes
+        One frame's codestream.
+    start : int
+        Where to start looking (the first scan's data).
+
+    Returns
+    -------
+    int or None
+        ``offset + 2`` of the last FFD9 at or after `start`; None when there is none
+        (the codestream is truncated).
+    """
+    end = len(data)
+    while end > start and data[end - 1] == 0:  # odd-length fragment padding
+        end -= 1
+    if end - start >= 2 and data[end - 2] == 0xFF and data[end - 1] == _EOI:
+        return end
+    found = data.rfind(b"\xff\xd9", start)
+    return None if found < 0 else found + 2
 
 
 def without_padding_before_eoi(data: bytes, max_kept: int = 2) -> list[bytes]:

@@ -42,6 +42,7 @@ JPEGLS_NEAR_LOSSLESS = "1.2.840.10008.1.2.4.81"
 _SYNTAXES = (JPEGLS_LOSSLESS, JPEGLS_NEAR_LOSSLESS)
 _LOSSY_METHOD = "ISO_14495_1"
 _TOO_SMALL = "destination buffer is too small"
+_MAX_FRAME_BYTES = 1 << 31  # pyjpegls computes the output size in 32-bit ints
 
 # PS3.5 Table 8.2.3-1: photometric interpretation -> (samples, pixel representations,
 # bits allocated, largest bits stored, allowed under near-lossless)
@@ -93,10 +94,24 @@ def _header(data: bytes, info: FrameInfo) -> codestream.JPEGLSHeader:
     return head
 
 
-def _charls_decode(data: bytes) -> bytearray:
-    """CharLS decode of `data`, retried without zero padding before EOI if refused."""
+def _charls_decode(data: bytes, head: codestream.JPEGLSHeader) -> bytearray:
+    """CharLS decode of `data`, retried without zero padding before EOI if refused.
+
+    CharLS 2.4.2 can loop forever on a codestream that stops inside the scan data
+    (found by fuzzing; team-charls/charls#334 fixed an endless loop on invalid data
+    after that release), so a codestream without End Of Image is refused before CharLS
+    sees it, and one with bytes other than zero padding after EOI is cut there.
+    """
     import jpeg_ls  # type: ignore[import-untyped,unused-ignore]
 
+    end = codestream.end_of_image(data, head.scan_offset)
+    if end is None:
+        raise JPEGLSPixelDataError(
+            f"JPEG-LS codestream truncated at byte {len(data)}: it has no End Of Image "
+            "marker (FFD9) after its scan data"
+        )
+    if end < len(data) and any(data[end:]):
+        data = data[:end]
     try:
         return jpeg_ls.decode_from_buffer(data)
     except RuntimeError as exc:
@@ -107,14 +122,6 @@ def _charls_decode(data: bytes) -> bytearray:
         except RuntimeError:
             continue
     message = str(first).removeprefix("Decoding error: ")
-    end = len(data)
-    while end and data[end - 1] == 0:
-        end -= 1
-    if data[end - 2 : end] != b"\xff\xd9":
-        raise JPEGLSPixelDataError(
-            f"JPEG-LS codestream truncated at byte {len(data)}: it has no End Of Image "
-            f"marker (FFD9); CharLS: {message}"
-        ) from first
     raise JPEGLSPixelDataError(
         f"JPEG-LS decoding failed ({len(data)}-byte codestream): CharLS: {message}"
     ) from first
@@ -167,9 +174,19 @@ class JPEGLSDecoder(Decoder):
                 f"The JPEG-LS codestream is near-lossless (NEAR={head.near}) although the "
                 "transfer syntax is JPEG-LS Lossless", JPEGLSWarning, stacklevel=2,
             )
-        buffer = _charls_decode(data)
         itemsize = 1 if head.precision <= 8 else 2
         count = info.rows * info.columns * info.samples_per_pixel
+        if count * itemsize >= _MAX_FRAME_BYTES:
+            raise JPEGLSPixelDataError(
+                f"JPEG-LS frame of {count * itemsize} bytes is too large for pyjpegls, whose "
+                "output size computation overflows at 2 GiB"
+            )
+        try:
+            buffer = _charls_decode(data, head)
+        except MemoryError as exc:
+            raise JPEGLSPixelDataError(
+                f"not enough memory to decode a JPEG-LS frame of {count * itemsize} bytes"
+            ) from exc
         if len(buffer) != count * itemsize:
             raise JPEGLSPixelDataError(
                 f"CharLS returned {len(buffer)} bytes for a frame of {count} samples of "
