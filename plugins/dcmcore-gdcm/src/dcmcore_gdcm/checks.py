@@ -59,6 +59,10 @@ _SOF_HUFFMAN = {0xC0: "baseline", 0xC1: "extended", 0xC2: "progressive", 0xC3: "
 _SOF_OTHER = {0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 _SOF55 = 0xF7  # JPEG-LS
 _LSE = 0xF8
+# Marker segments accepted before the first scan: APPn, DQT, DHT, DRI, COM (and
+# SOF, SOS, LSE, handled separately). Anything else (DAC, DNL, DHP, EXP, JPGn,
+# reserved codes, 0xFF00) is refused.
+_TABLES_MISC = frozenset(range(0xE0, 0xF0)) | {0xDB, 0xC4, 0xDD, 0xFE}
 _JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
 
 
@@ -195,6 +199,7 @@ def parse_jpeg(data: bytes | bytearray | memoryview) -> CodestreamHeader:
     pos = 2
     header: CodestreamHeader | None = None
     frame_ids: list[int] = []
+    adobe_transform: int | None = None
     while True:
         if pos >= len(buf):
             where = "before its start of frame" if header is None else "before its first scan"
@@ -231,6 +236,13 @@ def parse_jpeg(data: bytes | bytearray | memoryview) -> CodestreamHeader:
                 f"GDCM: JPEG marker segment at byte {start} is longer than 1 MiB"
             )
         body = buf[pos + 2 : pos + length]
+        if marker == 0xE0 and len(body) >= 14 and body[:5] == b"JFIF\x00" and body[5] != 1:
+            # libjpeg warns (JWRN_JFIF_MAJOR) and GDCM asserts on any header warning
+            raise GDCMCheckError(
+                f"GDCM: JFIF major version {body[5]} at byte {start + 9} (only 1 is supported)"
+            )
+        if marker == 0xEE and len(body) >= 12 and body[:5] == b"Adobe":
+            adobe_transform = body[11]
         if marker in _SOF_HUFFMAN or marker in _SOF_OTHER or marker == _SOF55:
             if header is not None:
                 raise GDCMCheckError(
@@ -282,6 +294,13 @@ def parse_jpeg(data: bytes | bytearray | memoryview) -> CodestreamHeader:
                         f"GDCM: JPEG scan at byte {start} names component {body[1 + 2 * i]}, "
                         "which is not in the frame"
                     )
+            if header.kind == "jpeg" and header.components == 3 and adobe_transform not in (
+                None, 0, 1
+            ):
+                # libjpeg warns (JWRN_ADOBE_XFORM) and GDCM asserts on header warnings
+                raise GDCMCheckError(
+                    f"GDCM: Adobe APP14 colour transform {adobe_transform} is not 0 or 1"
+                )
             if header.kind == "jpegls":
                 near, ilv = body[-3], body[-2]
                 if ilv > 2:
@@ -300,6 +319,11 @@ def parse_jpeg(data: bytes | bytearray | memoryview) -> CodestreamHeader:
                     f"GDCM: JPEG-LS LSE segment at byte {start} of type "
                     f"{body[0] if body else None} is not supported (only preset parameters)"
                 )
+        elif marker not in _TABLES_MISC:
+            raise GDCMCheckError(
+                f"GDCM: JPEG marker 0xFF{marker:02X} at byte {start} is not supported before "
+                "the first scan"
+            )
         pos += length
 
 

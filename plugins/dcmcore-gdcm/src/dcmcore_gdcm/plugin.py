@@ -178,6 +178,28 @@ def _check_array(arr: np.ndarray, info: FrameInfo) -> None:
         )
 
 
+#: GDCM 3.2 (OpenJPEG 2.3) aborted, crashed or hung encoding JPEG 2000 frames
+#: with fewer rows or columns than this (always for 1 x N; 8 x 16, 10 x 10...).
+MIN_J2K_ENCODE_SIZE = 16
+
+
+def _check_encodable(uid: str, info: FrameInfo) -> None:
+    """Refuse frames GDCM's encoders abort or fail on (found by mutation tests)."""
+    length = info.rows * info.columns * info.samples_per_pixel * (info.bits_allocated // 8)
+    if length % 2 and uid in (RLE_LOSSLESS, JPEG_LOSSLESS, JPEG_LOSSLESS_SV1):
+        # GDCM pads the native frame to even length; its RLE encoder then
+        # aborts the process (assert "partition % dims[1] == 0") and its
+        # lossless JPEG encoder fails.
+        raise GDCMPixelDataError(
+            f"GDCM: cannot encode a frame of odd length ({length} bytes) as {uid}"
+        )
+    if uid in J2K_SYNTAXES and min(info.rows, info.columns) < MIN_J2K_ENCODE_SIZE:
+        raise GDCMPixelDataError(
+            f"GDCM: JPEG 2000 encoding needs at least {MIN_J2K_ENCODE_SIZE} rows and columns, "
+            f"got {info.rows} x {info.columns} (GDCM crashes on smaller frames)"
+        )
+
+
 def _rates(value: Any, name: str) -> list[float]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = [value]
@@ -264,6 +286,7 @@ class GDCMEncoder(Encoder):
             raise GDCMPixelDataError(
                 f"GDCM: encoding {pi} data is not supported (RGB or YBR_FULL only)"
             )
+        _check_encodable(uid, info)
         codec, out_pi, lossy = self._plan(uid, info, pi, options)
         try:
             data, _gdcm_pi = gdcm_io.encode_image(
