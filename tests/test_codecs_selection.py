@@ -108,11 +108,13 @@ def test_all_failing_raises_codec_error_listing_each_plugin_and_reason():
                               dummy.UnavailableDecoder("three")), name="p")
     with pytest.raises(CodecError) as info:
         codecs.decode_with_fallback(b"", frame_info())
+    assert isinstance(info.value, codecs.CodecFailedError)
     text = str(info.value)
     assert "'one': ValueError: one cannot read this" in text
-    assert "'two': TypeError: returned list, not a numpy array" in text
+    assert "'two': invalid output: returned list, not a numpy array" in text
     assert "'three': unavailable" in text
     assert [n for n, _ in info.value.failures] == ["one", "two"]
+    assert info.value.skipped[0][0] == "three"
 
 
 def test_no_plugin_installed_names_providing_distributions():

@@ -12,7 +12,9 @@ from tests._pixels_helpers import assert_same_array, make_ds
 pytest.importorskip("pydicom")
 
 import dcmcore.pixels as px  # noqa: E402
+from dcmcore.codecs import CodecFailedError, Decoder  # noqa: E402
 from dcmcore.codecs.deflate import DEFLATED_IMAGE_FRAME  # noqa: E402
+from dcmcore.codecs.runner import CodecRunner  # noqa: E402
 from dcmcore.errors import DcmcoreWarning  # noqa: E402
 from dcmcore.pixels import parallel  # noqa: E402
 
@@ -53,11 +55,10 @@ def test_user_executors_match_sequential():
 def test_thread_unsafe_decoder_is_never_run_in_threads(monkeypatch):
     calls = []
 
-    class Fake:
+    class Fake(Decoder):
         name = "fake"
         thread_safe = False
         process_safe = False
-        supports_batch = False
 
         def decode(self, data, info, **options):
             calls.append(data)
@@ -68,20 +69,20 @@ def test_thread_unsafe_decoder_is_never_run_in_threads(monkeypatch):
     frames = [bytes([i, i]) for i in range(4)]
     monkeypatch.setattr(parallel.cf, "ThreadPoolExecutor", None)  # would fail if used
     monkeypatch.setattr(parallel.cf, "ProcessPoolExecutor", None)
-    out, _ = parallel.decode_frames([Fake()], frames, info, mod, workers=4)
+    out, _ = parallel.decode_frames(CodecRunner([Fake()], info), frames, mod.decoded_dtype,
+                                    workers=4)
     assert calls == frames
     assert out[:, 0, 0, 0].tolist() == [0, 1, 2, 3]
 
 
 def test_failing_decoder_hands_over_and_batch_is_used():
-    class Bad:
+    class Bad(Decoder):
         name = "bad"
-        supports_batch = False
 
         def decode(self, data, info, **options):
             raise RuntimeError("boom")
 
-    class Batch:
+    class Batch(Decoder):
         name = "batch"
         supports_batch = True
 
@@ -90,24 +91,26 @@ def test_failing_decoder_hands_over_and_batch_is_used():
 
         def decode(self, data, info, **options):
             self.singles += 1
-            return np.frombuffer(data, np.uint8)
+            return np.frombuffer(data, np.uint8).reshape(info.rows, info.columns)
 
         def decode_batch(self, frames, info, **options):
             self.batches += 1
-            return [np.frombuffer(f, np.uint8) for f in frames]
+            return [np.frombuffer(f, np.uint8).reshape(info.rows, info.columns) for f in frames]
 
     info = px.api.dataset_source(make_ds(rows=1, cols=2, ba=8)).module.frame_info()
     frames = [b"ab", b"cd", b"ef"]
     second = Batch()
-    out = parallel.decode_chunk([Bad(), second], frames, info, {})
-    assert [bytes(o) for o in out] == frames
+    out = list(CodecRunner([Bad(), second], info).decode_many(frames))
+    assert [bytes(d.array) for d in out] == frames
+    assert [d.decoder for d in out] == ["batch"] * 3
+    assert out[0].failures == (("bad", "RuntimeError: boom"),) and not out[1].failures
     assert (second.batches, second.singles) == (0, 3)  # fell back frame by frame
     first = Batch()
-    out = parallel.decode_chunk([first, Bad()], frames, info, {})
-    assert [bytes(o) for o in out] == frames
+    out = list(CodecRunner([first, Bad()], info).decode_many(frames))
+    assert [bytes(d.array) for d in out] == frames
     assert (first.batches, first.singles) == (1, 0)  # all frames in one call
-    with pytest.raises(parallel.FrameDecodeError, match="bad: RuntimeError: boom"):
-        parallel.decode_chunk([Bad()], frames, info, {})
+    with pytest.raises(CodecFailedError, match="frame 0 of .*\n  'bad': RuntimeError: boom"):
+        list(CodecRunner([Bad()], info).decode_many(frames))
 
 
 def test_process_pool_is_reused_and_can_be_shut_down():
@@ -196,16 +199,16 @@ def _with_truncated_frame(ds, index, size):
     return ds
 
 
-def test_corrupt_frame_in_worker_chunk_raises_frame_decode_error():
+def test_corrupt_frame_in_worker_chunk_raises_the_same_error_as_sequential():
     # the worker's traceback kept a view of the mapping alive: mm.close() raised
     # BufferError and hid the real error
     pytest.importorskip("dcmcore_rle")
     ds, _ = _multiframe(RLE, frames=6)
     good, original = _multiframe(RLE, frames=6)
     _with_truncated_frame(ds, 4, 80)
-    with pytest.raises(parallel.FrameDecodeError) as seq:
+    with pytest.raises(CodecFailedError) as seq:
         px.pixel_array(ds)
-    with pytest.raises(parallel.FrameDecodeError, match="frame 4") as par:
+    with pytest.raises(CodecFailedError, match="frame 4") as par:
         px.pixel_array(ds, workers=2)
     assert str(seq.value) in str(par.value)
     # the shared memory of the failed call is free for the next one
@@ -220,7 +223,7 @@ def test_corrupt_frame_with_one_call_shared_files_leaves_nothing_behind(
     _with_truncated_frame(ds, 4, 80)
     monkeypatch.setattr(parallel.shared_memory, "_memory_files_ok", False)
     monkeypatch.setattr(parallel.shared_memory, "shared_folders", lambda: [str(tmp_path)])
-    with pytest.raises(parallel.FrameDecodeError, match="frame 4"):
+    with pytest.raises(CodecFailedError, match="frame 4"):
         px.pixel_array(ds, workers=2)
     # tasks still running when the call failed finish into the arena; then it goes
     parallel._POOLS[(1, parallel._start_method())].submit(int).result()

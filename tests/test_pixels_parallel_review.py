@@ -20,6 +20,8 @@ from tests._pixels_helpers import assert_same_array, make_ds
 pytest.importorskip("dcmcore_rle")
 
 import dcmcore.pixels as px  # noqa: E402
+from dcmcore.codecs import DecodedFrame, Decoder  # noqa: E402
+from dcmcore.codecs.runner import CodecRunner  # noqa: E402
 from dcmcore.pixels import parallel, shared_memory  # noqa: E402
 
 RLE = "1.2.840.10008.1.2.5"
@@ -179,7 +181,7 @@ def test_unknown_start_method_is_named_in_the_error():
             px.pixel_array(ds, workers=2)
 
 
-class _Repeat:
+class _Repeat(Decoder):
     """Fake decoder: a frame is its codestream repeated to the frame size.
 
     The first codestream byte picks a behaviour: in a worker thread, 0xEE waits for
@@ -187,7 +189,6 @@ class _Repeat:
     """
 
     name = "repeat"
-    supports_batch = False
     thread_safe = False  # so decode_frames takes the process-pool path
 
     def __init__(self, size: int, gate: threading.Event, caller: int) -> None:
@@ -201,7 +202,7 @@ class _Repeat:
             self.gate.set()
         if not in_caller and data[0] == 0xEE:
             self.gate.wait(2)
-        return np.resize(np.frombuffer(data, np.uint8), self.size)
+        return np.resize(np.frombuffer(data, np.uint8), self.size).reshape(1, self.size)
 
 
 @needs_memory_files
@@ -227,11 +228,12 @@ def test_interrupted_call_does_not_leave_tasks_writing_into_the_next_calls_arena
         # call 1: 8-byte codestreams; Ctrl-C in the caller's own chunk, workers still busy
         first = [bytes([0xCC]) * 8] * 5 + [bytes([0xEE]) * 8] * 5
         with pytest.raises(KeyboardInterrupt):
-            parallel.decode_frames([_Repeat(cols, gate, caller)], first, info, mod, workers=2)
+            parallel.decode_frames(CodecRunner([_Repeat(cols, gate, caller)], info), first,
+                                   mod.decoded_dtype, workers=2)
         # call 2: whole-frame codestreams, so its codestreams lie where call 1's pixels go
         second = [bytes([0xDD]) + bytes([i]) * (cols - 1) for i in range(10)]
-        out, _ = parallel.decode_frames([_Repeat(cols, gate, caller)], second, info, mod,
-                                        workers=2)
+        out, _ = parallel.decode_frames(CodecRunner([_Repeat(cols, gate, caller)], info),
+                                        second, mod.decoded_dtype, workers=2)
     finally:
         gate.set()
         pool.shutdown()
@@ -254,11 +256,10 @@ def test_release_frees_the_kept_arenas_memory_even_where_idle_workers_mapped_it(
 # --- checked and found right ---------------------------------------------------------
 
 
-class _Killer:
+class _Killer(Decoder):
     """Fake decoder (picklable): SIGKILLs the worker process on a chosen frame."""
 
     name = "killer"
-    supports_batch = False
 
     def __init__(self, kill_on: int | None = None, parent: int | None = None) -> None:
         self.kill_on, self.parent = kill_on, parent
@@ -266,7 +267,7 @@ class _Killer:
     def decode(self, data, info, **options):
         if data[0] == self.kill_on and os.getpid() != self.parent:
             os.kill(os.getpid(), signal.SIGKILL)
-        return np.frombuffer(data, np.uint8)
+        return np.frombuffer(data, np.uint8).reshape(info.rows, info.columns)
 
 
 def test_worker_killed_mid_decode_raises_worker_process_error_and_next_call_recovers():
@@ -274,14 +275,17 @@ def test_worker_killed_mid_decode_raises_worker_process_error_and_next_call_reco
     info = mod.frame_info()
     frames = [bytes([i]) * 64 for i in range(20)]
     expected = np.array(range(20), dtype=np.uint8)
-    out, _ = parallel.decode_frames([_Killer()], frames, info, mod, workers=3)
+    out, _ = parallel.decode_frames(CodecRunner([_Killer()], info), frames, mod.decoded_dtype,
+                                    workers=3)
     assert_same_array(expected, out[:, 0, 0, 0])
     fds = len(os.listdir("/proc/self/fd"))
     with pytest.raises(parallel.WorkerProcessError, match=r"ended abruptly with frames \d+-\d+ before they were decoded") as err:
-        parallel.decode_frames([_Killer(15, os.getpid())], frames, info, mod, workers=3)
+        parallel.decode_frames(CodecRunner([_Killer(15, os.getpid())], info), frames,
+                               mod.decoded_dtype, workers=3)
     assert isinstance(err.value.__cause__, cf.process.BrokenProcessPool)
     assert not shared_memory._kept_busy
-    out, _ = parallel.decode_frames([_Killer()], frames, info, mod, workers=3)
+    out, _ = parallel.decode_frames(CodecRunner([_Killer()], info), frames, mod.decoded_dtype,
+                                    workers=3)
     assert_same_array(expected, out[:, 0, 0, 0])
     import gc
 
@@ -289,27 +293,30 @@ def test_worker_killed_mid_decode_raises_worker_process_error_and_next_call_reco
     assert len(os.listdir("/proc/self/fd")) == fds
 
 
-class _Described:
-    """Fake decoder (picklable): returns (array, overrides) for even frames; empty
+class _Described(Decoder):
+    """Fake decoder (picklable): names a colour space for even frames; empty
     codestreams decode to zeros."""
 
     name = "described"
-    supports_batch = False
 
     def decode(self, data, info, **options):
-        arr = np.zeros(6, np.uint8) if not data else np.frombuffer(data, np.uint8)
-        if arr[0] % 2 == 0:
-            return arr, {"photometric_interpretation": f"P{arr[0]}"}
+        arr = np.zeros((2, 3), np.uint8) if not data else \
+            np.frombuffer(data, np.uint8).reshape(2, 3)
+        if arr[0, 0] % 2 == 0:
+            return DecodedFrame(arr, f"P{arr[0, 0]}")
         return arr
 
 
-def test_empty_codestreams_and_overrides_come_back_in_frame_order():
+def test_empty_codestreams_and_outcomes_come_back_in_frame_order():
     mod = px.api.dataset_source(make_ds(rows=2, cols=3, ba=8)).module
     info = mod.frame_info()
     frames = [b"" if i % 5 == 3 else bytes([i]) * 6 for i in range(23)]
-    seq, seq_over = parallel.decode_frames([_Described()], frames, info, mod)
+    runner = CodecRunner([_Described()], info)
+    seq, seq_over = parallel.decode_frames(runner, frames, mod.decoded_dtype)
+    assert seq_over[2].photometric_interpretation == "P2"
+    assert seq_over[1].photometric_interpretation == "MONOCHROME2"
     for _ in range(2):
-        par, par_over = parallel.decode_frames([_Described()], frames, info, mod, workers=3)
+        par, par_over = parallel.decode_frames(runner, frames, mod.decoded_dtype, workers=3)
         assert_same_array(seq, par)
         assert par_over == seq_over and len(par_over) == 23
 

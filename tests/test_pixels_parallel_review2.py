@@ -15,6 +15,8 @@ import pytest
 
 import dcmcore.config
 import dcmcore.pixels as px
+from dcmcore.codecs import CodecFailedError, Decoder
+from dcmcore.codecs.runner import CodecRunner
 from dcmcore.pixels import parallel, shared_memory
 from tests._pixels_helpers import assert_same_array, make_ds
 
@@ -47,11 +49,10 @@ def _wait_until(condition, limit: float = 3.0) -> bool:
     return True
 
 
-class _Killer:
+class _Killer(Decoder):
     """Fake decoder (picklable): SIGKILLs the worker process on frames starting `kill_on`."""
 
     name = "killer"
-    supports_batch = False
 
     def __init__(self, kill_on: int, parent: int) -> None:
         self.kill_on, self.parent = kill_on, parent
@@ -59,7 +60,7 @@ class _Killer:
     def decode(self, data, info, **options):
         if data[0] == self.kill_on and os.getpid() != self.parent:
             os.kill(os.getpid(), signal.SIGKILL)
-        return np.frombuffer(data, np.uint8)
+        return np.frombuffer(data, np.uint8).reshape(info.rows, info.columns)
 
 
 def test_worker_dying_while_later_pieces_are_submitted_raises_worker_process_error(
@@ -81,15 +82,15 @@ def test_worker_dying_while_later_pieces_are_submitted_raises_worker_process_err
     monkeypatch.setattr(parallel, "_write_codestreams", write_slowly)
     # workers=2: the worker decodes frames 10-19, in pieces 10-11 and 12-19
     with pytest.raises(parallel.WorkerProcessError):
-        parallel.decode_frames([_Killer(10, os.getpid())], frames, info, mod, workers=2)
+        parallel.decode_frames(CodecRunner([_Killer(10, os.getpid())], info), frames,
+                               mod.decoded_dtype, workers=2)
 
 
-class _Plain:
+class _Plain(Decoder):
     name = "plain"
-    supports_batch = False
 
     def decode(self, data, info, **options):
-        return np.frombuffer(data, np.uint8)
+        return np.frombuffer(data, np.uint8).reshape(info.rows, info.columns)
 
 
 @needs_fork
@@ -98,17 +99,17 @@ def test_worker_initializer_without_ctypes_does_not_break_every_decode(monkeypat
     frames = [bytes([i]) * 16 for i in range(6)]
     monkeypatch.setitem(sys.modules, "ctypes", None)  # `import ctypes` -> ImportError
     with dcmcore.config.override(worker_start_method="fork"):  # workers inherit that
-        out, _ = parallel.decode_frames([_Plain()], frames, info, mod, workers=2)
+        out, _ = parallel.decode_frames(CodecRunner([_Plain()], info), frames,
+                                        mod.decoded_dtype, workers=2)
     assert_same_array(np.arange(6, dtype=np.uint8), out[:, 0, 0, 0])
 
 
-class _LateWorker:
+class _LateWorker(Decoder):
     """Fake decoder (picklable). In the caller, frame 0xCC fails; in a worker, frame
     0xEE returns only once the call has failed (a task still running when its call
     failed)."""
 
     name = "late"
-    supports_batch = False
 
     def __init__(self, parent: int, marks: str) -> None:
         self.parent, self.marks = parent, marks
@@ -123,7 +124,7 @@ class _LateWorker:
             # until the call has failed in the caller (and left its arena)
             _wait_until(lambda: os.path.exists(os.path.join(self.marks, "raised")))
             open(os.path.join(self.marks, "wrote-late"), "w").close()
-        return np.frombuffer(data, np.uint8)
+        return np.frombuffer(data, np.uint8).reshape(info.rows, info.columns)
 
 
 def _arena_rss_kib(pid: int) -> int:
@@ -143,9 +144,9 @@ def test_a_failed_calls_running_task_leaves_no_arena_memory_in_its_worker(tmp_pa
     cols = 4 * 4096  # 4 pages per frame
     mod, info = _module(cols)
     frames = [bytes([0xCC]) * cols] * 5 + [bytes([0xEE]) * cols] * 5
-    with pytest.raises(parallel.FrameDecodeError):
-        parallel.decode_frames([_LateWorker(os.getpid(), str(tmp_path))], frames, info, mod,
-                               workers=2)
+    with pytest.raises(CodecFailedError):
+        parallel.decode_frames(CodecRunner([_LateWorker(os.getpid(), str(tmp_path))], info),
+                               frames, mod.decoded_dtype, workers=2)
     (tmp_path / "raised").touch()
     (pool,) = parallel._POOLS.values()
     pool.submit(int).result()  # one worker, FIFO: the failed call's tasks are done

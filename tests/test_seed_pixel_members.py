@@ -17,7 +17,6 @@ import pytest
 
 import dcmcore.codecs
 from dcmcore.codecs import Decoder, hookimpl
-
 from tests._seed_pixel_helpers import (
     EXPLICIT_LE,
     JLS_LOSSLESS,

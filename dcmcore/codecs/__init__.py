@@ -3,7 +3,8 @@
 Plugin authors use :class:`Decoder`, :class:`Encoder`, :class:`FrameInfo`,
 :class:`DecodedFrame` and the :data:`hookimpl` marker (see docs/plugins.md).
 The pixel pipeline uses the selection API (:func:`decoders_for`,
-:func:`decode_with_fallback`, ...).  Configuration lives in
+:func:`decode_with_fallback`, ...); when every selected codec fails on a frame
+they raise :class:`CodecFailedError`.  Configuration lives in
 :mod:`dcmcore.codecs.config`.  Importing this package never loads a plugin:
 entry points are read on first codec use.
 """
@@ -30,6 +31,7 @@ from dcmcore.codecs.manager import (
 )
 from dcmcore.codecs.providers import KNOWN_PROVIDERS, known_providers
 from dcmcore.codecs.report import CodecEntry, OrderReport, SyntaxReport, effective_order
+from dcmcore.codecs.runner import CodecFailedError
 from dcmcore.codecs.selection import (
     BatchDecodeResult,
     DecodeResult,
@@ -52,6 +54,7 @@ __all__ = [
     "BatchDecodeResult",
     "Codec",
     "CodecEntry",
+    "CodecFailedError",
     "CodecInfo",
     "DecodeResult",
     "DecodedFrame",

@@ -18,6 +18,7 @@ import numpy as np
 
 from dcmcore.codecs.base import Decoder as _DecoderBase
 from dcmcore.codecs.base import Encoder as _EncoderBase
+from dcmcore.codecs.base import FrameInfo
 from dcmcore.codecs.hookspecs import hookimpl
 
 __all__ = [
@@ -38,9 +39,9 @@ def _inflate(data: bytes) -> bytes:
         return zlib.decompress(data, 47)
 
 
-def _frame_dtype(info: Any) -> np.dtype:
-    ba = int(info.bits_allocated)
-    return np.dtype(f"<{'ui'[int(info.pixel_representation)]}{max(1, ba // 8)}")
+def _frame_dtype(info: FrameInfo) -> np.dtype:
+    """Native frames are little endian; decoders return stored values unsigned."""
+    return np.dtype(f"<u{max(1, info.bits_allocated // 8)}")
 
 
 class DeflateDecoder(_DecoderBase):  # type: ignore[misc,valid-type]
@@ -56,27 +57,33 @@ class DeflateDecoder(_DecoderBase):  # type: ignore[misc,valid-type]
     def unavailable_reason(self) -> str | None:
         return None
 
-    def decode(self, data: bytes, info: Any, **options: Any) -> np.ndarray:
+    def decode(self, data: bytes, info: FrameInfo, **options: Any) -> np.ndarray:
         return _unpack_frame(_inflate(bytes(data)), info)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), ())
 
 
-def _unpack_frame(raw: bytes, info: Any) -> np.ndarray:
-    """A native frame's bytes as a flat array (native layout: planar as declared)."""
-    n = int(info.rows) * int(info.columns) * int(info.samples_per_pixel)
-    if int(info.bits_allocated) == 1:
+def _unpack_frame(raw: bytes, info: FrameInfo) -> np.ndarray:
+    """A native frame's bytes as ``(rows, columns[, samples])``, interleaved."""
+    rows, columns, samples = info.rows, info.columns, info.samples_per_pixel
+    n = rows * columns * samples
+    if info.bits_allocated == 1:
         need = -(-n // 8)
         if len(raw) < need:
             raise ValueError(f"the frame has {len(raw)} bytes, {need} needed")
-        bits = np.unpackbits(np.frombuffer(raw, np.uint8, count=need), bitorder="little")
-        return bits[:n]
-    dtype = _frame_dtype(info)
-    need = n * dtype.itemsize
-    if len(raw) < need:
-        raise ValueError(f"the frame has {len(raw)} bytes, {need} needed")
-    return np.frombuffer(raw, dtype=dtype, count=n)
+        flat = np.unpackbits(np.frombuffer(raw, np.uint8, count=need), bitorder="little")[:n]
+    else:
+        dtype = _frame_dtype(info)
+        need = n * dtype.itemsize
+        if len(raw) < need:
+            raise ValueError(f"the frame has {len(raw)} bytes, {need} needed")
+        flat = np.frombuffer(raw, dtype=dtype, count=n)
+    if samples == 1:
+        return flat.reshape(rows, columns)
+    if info.planar_configuration == 1:
+        return np.moveaxis(flat.reshape(samples, rows, columns), 0, -1)
+    return flat.reshape(rows, columns, samples)
 
 
 class DeflateEncoder(_EncoderBase):  # type: ignore[misc,valid-type]
@@ -91,7 +98,7 @@ class DeflateEncoder(_EncoderBase):  # type: ignore[misc,valid-type]
     def unavailable_reason(self) -> str | None:
         return None
 
-    def encode(self, arr: np.ndarray, info: Any, **options: Any) -> bytes:
+    def encode(self, arr: np.ndarray, info: FrameInfo, **options: Any) -> bytes:
         level = int(options.get("level", 6))
         comp = zlib.compressobj(level, zlib.DEFLATED, -15)
         return comp.compress(_pack_frame(arr, info)) + comp.flush()
@@ -100,7 +107,7 @@ class DeflateEncoder(_EncoderBase):  # type: ignore[misc,valid-type]
         return (type(self), ())
 
 
-def _pack_frame(arr: np.ndarray, info: Any) -> bytes:
+def _pack_frame(arr: np.ndarray, info: FrameInfo) -> bytes:
     """The native encoding of one frame given as (rows, columns[, samples])."""
     if int(info.bits_allocated) == 1:
         return np.packbits(np.asarray(arr, dtype=np.uint8).reshape(-1),
@@ -108,7 +115,8 @@ def _pack_frame(arr: np.ndarray, info: Any) -> bytes:
     a = np.asarray(arr)
     if int(info.samples_per_pixel) > 1 and int(info.planar_configuration) == 1:
         a = np.moveaxis(a.reshape(int(info.rows), int(info.columns), -1), -1, 0)
-    return np.ascontiguousarray(a, dtype=_frame_dtype(info)).tobytes()
+    stored = np.dtype(f"<{'ui'[info.pixel_representation]}{max(1, info.bits_allocated // 8)}")
+    return np.ascontiguousarray(a, dtype=stored).tobytes()
 
 
 class UncompressedDecoder(_DecoderBase):  # type: ignore[misc,valid-type]
@@ -124,7 +132,7 @@ class UncompressedDecoder(_DecoderBase):  # type: ignore[misc,valid-type]
     def unavailable_reason(self) -> str | None:
         return None
 
-    def decode(self, data: bytes, info: Any, **options: Any) -> np.ndarray:
+    def decode(self, data: bytes, info: FrameInfo, **options: Any) -> np.ndarray:
         return _unpack_frame(bytes(data), info)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -143,7 +151,7 @@ class UncompressedEncoder(_EncoderBase):  # type: ignore[misc,valid-type]
     def unavailable_reason(self) -> str | None:
         return None
 
-    def encode(self, arr: np.ndarray, info: Any, **options: Any) -> bytes:
+    def encode(self, arr: np.ndarray, info: FrameInfo, **options: Any) -> bytes:
         return _pack_frame(arr, info)
 
     def __reduce__(self) -> tuple[Any, ...]:

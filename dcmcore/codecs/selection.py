@@ -10,24 +10,27 @@ Selection, for a transfer syntax:
   remaining codecs by priority (higher first, ties by name).  Disabled and
   unavailable codecs are left out.
 
-The runners try each selected codec in turn; a failing one hands over to the
-next.  When all fail, :class:`~dcmcore.errors.CodecError` lists every codec
-tried and why; when none can run, :class:`~dcmcore.errors.NoPluginError` names
-the distributions that would provide one.  Options a codec does not declare in
-its ``options`` are dropped for it (a call may carry options for several codecs).
+The selected codecs run through :class:`~dcmcore.codecs.runner.CodecRunner`
+(:func:`runner_for`): each is tried in turn and a failing one hands over to the
+next.  When all fail, :class:`~dcmcore.codecs.runner.CodecFailedError` (a
+:class:`~dcmcore.errors.CodecError`) lists every codec tried and why; when none
+can run, :class:`~dcmcore.errors.NoPluginError` names the distributions that
+would provide one.  Options a codec does not declare in its ``options`` are
+dropped for it (a call may carry options for several codecs).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dcmcore.codecs import config as _config
-from dcmcore.codecs.base import Codec, DecodedFrame, Decoder, Encoder, FrameInfo
+from dcmcore.codecs.base import Codec, Decoder, Encoder, FrameInfo
 from dcmcore.codecs.manager import registry
 from dcmcore.codecs.providers import builtin_codec, known_providers, resolve_uid, syntax_name
-from dcmcore.errors import CodecError, NoPluginError, PluginError
+from dcmcore.codecs.runner import CodecRunner, Failure
+from dcmcore.errors import NoPluginError, PluginError
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy
@@ -46,6 +49,7 @@ __all__ = [
     "plan",
     "no_plugin_error",
     "builtin_hint",
+    "runner_for",
 ]
 
 
@@ -199,39 +203,28 @@ def no_plugin_error(p: Plan) -> NoPluginError:
     return err
 
 
-def _codec_error(p: Plan, failures: list[tuple[str, str]]) -> CodecError:
-    verb = "decode" if p.kind == "decoder" else "encode"
-    lines = [f"unable to {verb} {syntax_name(p.ts_uid)} ({p.ts_uid}); tried:"]
-    lines += [f"  {name!r}: {why}" for name, why in failures]
-    if p.skipped:
-        lines.append("not tried:")
-        lines += [f"  {name!r}: {why}" for name, why in p.skipped]
-    err = CodecError("\n".join(lines))
-    err.failures = failures  # type: ignore[attr-defined]
-    return err
-
-
 def _ts_of(info: FrameInfo) -> str:
     if not info.transfer_syntax_uid:
         raise PluginError("FrameInfo.transfer_syntax_uid is empty: cannot select a codec")
     return info.transfer_syntax_uid
 
 
-def _describe(exc: BaseException) -> str:
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+def runner_for(
+    kind: str, info: FrameInfo, plugin: str = "", options: Mapping[str, Any] | None = None
+) -> CodecRunner:
+    """Select the codecs of `kind` for ``info.transfer_syntax_uid`` and return their runner.
 
-
-def _unpack(result: Any, info: FrameInfo) -> tuple[numpy.ndarray, str]:
-    import numpy
-
-    if isinstance(result, DecodedFrame):
-        arr, pi = result
-    else:
-        arr, pi = result, info.photometric_interpretation
-    if not isinstance(arr, numpy.ndarray):
-        raise TypeError(f"returned {type(arr).__name__}, not a numpy array")
-    return arr, str(pi)
+    Raises
+    ------
+    NoPluginError
+        No codec can run for the syntax (names the providing distributions).
+    PluginError
+        `plugin` is unknown, does not handle the syntax, or is unavailable.
+    """
+    p = plan(kind, _ts_of(info), plugin)
+    if not p.codecs:
+        raise no_plugin_error(p)
+    return CodecRunner(p.codecs, info, options, skipped=p.skipped)
 
 
 class DecodeResult(tuple):
@@ -242,8 +235,11 @@ class DecodeResult(tuple):
     (``[(name, reason)]`` of decoders that failed before this one).
     """
 
+    photometric_interpretation: str
+    failures: list[Failure]
+
     def __new__(cls, array: numpy.ndarray, decoder: Decoder, photometric_interpretation: str = "",
-                failures: Sequence[tuple[str, str]] = ()) -> DecodeResult:
+                failures: Sequence[Failure] = ()) -> DecodeResult:
         self = super().__new__(cls, (array, decoder))
         self.photometric_interpretation = photometric_interpretation
         self.failures = list(failures)
@@ -251,10 +247,12 @@ class DecodeResult(tuple):
 
     @property
     def array(self) -> numpy.ndarray:
+        """The decoded frame."""
         return self[0]
 
     @property
     def decoder(self) -> Decoder:
+        """The decoder that decoded it."""
         return self[1]
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -264,13 +262,17 @@ class DecodeResult(tuple):
 class BatchDecodeResult(tuple):
     """``(arrays, decoder)`` from :func:`decode_batch_with_fallback`.
 
-    ``photometric_interpretations`` has one entry per array; ``failures`` as in
+    ``decoder`` decoded the first frame; ``photometric_interpretations`` has one entry
+    per array; ``failures`` lists every failure met on the way, as in
     :class:`DecodeResult`.
     """
 
+    photometric_interpretations: list[str]
+    failures: list[Failure]
+
     def __new__(cls, arrays: list[numpy.ndarray], decoder: Decoder,
                 photometric_interpretations: Sequence[str] = (),
-                failures: Sequence[tuple[str, str]] = ()) -> BatchDecodeResult:
+                failures: Sequence[Failure] = ()) -> BatchDecodeResult:
         self = super().__new__(cls, (arrays, decoder))
         self.photometric_interpretations = list(photometric_interpretations)
         self.failures = list(failures)
@@ -278,10 +280,12 @@ class BatchDecodeResult(tuple):
 
     @property
     def arrays(self) -> list[numpy.ndarray]:
+        """The decoded frames."""
         return self[0]
 
     @property
     def decoder(self) -> Decoder:
+        """The decoder of the first frame."""
         return self[1]
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -291,35 +295,26 @@ class BatchDecodeResult(tuple):
 class EncodeResult(tuple):
     """``(data, encoder)`` from :func:`encode_with_fallback`; ``failures`` as above."""
 
+    failures: list[Failure]
+
     def __new__(cls, data: bytes, encoder: Encoder,
-                failures: Sequence[tuple[str, str]] = ()) -> EncodeResult:
+                failures: Sequence[Failure] = ()) -> EncodeResult:
         self = super().__new__(cls, (data, encoder))
         self.failures = list(failures)
         return self
 
     @property
     def data(self) -> bytes:
+        """The encoded frame."""
         return self[0]
 
     @property
     def encoder(self) -> Encoder:
+        """The encoder that encoded it."""
         return self[1]
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self[0], self[1], self.failures))
-
-
-@dataclass
-class _Run:
-    plan: Plan
-    failures: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _start(kind: str, info: FrameInfo, plugin: str) -> _Run:
-    p = plan(kind, _ts_of(info), plugin)
-    if not p.codecs:
-        raise no_plugin_error(p)
-    return _Run(p)
 
 
 def decode_with_fallback(
@@ -349,19 +344,20 @@ def decode_with_fallback(
         No decoder can run for the syntax (names the providing distributions).
     PluginError
         `plugin` is unknown or unavailable.
-    CodecError
-        Every selected decoder failed (lists each one and why).
+    CodecFailedError
+        Every selected decoder failed (a :class:`~dcmcore.errors.CodecError` listing
+        each one and why in ``.failures``).
+
+    Examples
+    --------
+    >>> arr, decoder = decode_with_fallback(frame, info)  # doctest: +SKIP
+    >>> decoder.name  # doctest: +SKIP
+    'rle'
     """
-    run = _start("decoder", info, plugin)
-    for dec in run.plan.codecs:
-        assert isinstance(dec, Decoder)
-        try:
-            arr, pi = _unpack(dec.decode(data, info, **dec.accepted_options(options)), info)
-        except Exception as exc:
-            run.failures.append((dec.name, _describe(exc)))
-            continue
-        return DecodeResult(arr, dec, pi, run.failures)
-    raise _codec_error(run.plan, run.failures)
+    runner = runner_for("decoder", info, plugin, options)
+    decoded = runner.decode(data)
+    return DecodeResult(decoded.array, runner.codec(decoded.decoder),  # type: ignore[arg-type]
+                        decoded.photometric_interpretation, decoded.failures)
 
 
 decode_frame = decode_with_fallback
@@ -370,27 +366,18 @@ decode_frame = decode_with_fallback
 def decode_batch_with_fallback(
     frames: Sequence[bytes], info: FrameInfo, plugin: str = "", **options: Any
 ) -> BatchDecodeResult:
-    """Decode many frames with one decoder's batch call, falling back as a whole.
+    """Decode many frames, in one batch call when the first decoder offers one.
 
-    Each decoder gets every frame through ``decode_batch`` (frame by frame for
-    decoders without native batch support).  Same errors as
+    A failed batch falls back to frame by frame, each frame through every decoder in
+    turn (see :meth:`CodecRunner.decode_many`). Same errors as
     :func:`decode_with_fallback`.
     """
-    run = _start("decoder", info, plugin)
-    frames = list(frames)
-    for dec in run.plan.codecs:
-        assert isinstance(dec, Decoder)
-        try:
-            results = list(dec.decode_batch(frames, info, **dec.accepted_options(options)))
-            if len(results) != len(frames):
-                raise ValueError(f"returned {len(results)} arrays for {len(frames)} frames")
-            unpacked = [_unpack(r, info) for r in results]
-        except Exception as exc:
-            run.failures.append((dec.name, _describe(exc)))
-            continue
-        return BatchDecodeResult([a for a, _ in unpacked], dec, [p for _, p in unpacked],
-                                 run.failures)
-    raise _codec_error(run.plan, run.failures)
+    runner = runner_for("decoder", info, plugin, options)
+    decoded = list(runner.decode_many(list(frames)))
+    first = runner.codec(decoded[0].decoder) if decoded else runner.codecs[0]
+    return BatchDecodeResult([d.array for d in decoded], first,  # type: ignore[arg-type]
+                             [d.photometric_interpretation for d in decoded],
+                             [f for d in decoded for f in d.failures])
 
 
 def encode_with_fallback(
@@ -406,17 +393,7 @@ def encode_with_fallback(
     EncodeResult
         ``(data, encoder)`` with ``.failures``.
     """
-    run = _start("encoder", info, plugin)
-    for enc in run.plan.codecs:
-        assert isinstance(enc, Encoder)
-        try:
-            data = enc.encode(arr, info, **enc.accepted_options(options))
-            if isinstance(data, (bytearray, memoryview)):
-                data = bytes(data)
-            if not isinstance(data, bytes):
-                raise TypeError(f"returned {type(data).__name__}, not bytes")
-        except Exception as exc:
-            run.failures.append((enc.name, _describe(exc)))
-            continue
-        return EncodeResult(data, enc, run.failures)
-    raise _codec_error(run.plan, run.failures)
+    runner = runner_for("encoder", info, plugin, options)
+    encoded = runner.encode(arr)
+    return EncodeResult(encoded.frame.data, runner.codec(encoded.encoder),  # type: ignore[arg-type]
+                        encoded.failures)

@@ -16,14 +16,14 @@ from typing import Any
 
 import numpy as np
 
+from dcmcore.codecs.runner import CodecRunner
 from dcmcore.errors import CodecError, DcmcoreWarning, PixelDataError, PluginError
 from dcmcore.pixels import codestream
 from dcmcore.pixels import encapsulation as enc
 from dcmcore.pixels.colour import convert_colour_space
 from dcmcore.pixels.frame_info import PixelModule
 from dcmcore.pixels.native import frame_span, unpack_native
-from dcmcore.pixels.parallel import decode_chunk_into, decode_frames
-from dcmcore.pixels.shaping import target_dtype
+from dcmcore.pixels.parallel import FrameOutcome, decode_chunk_into, decode_frames
 from dcmcore.pixels.validation import check_decoded_size, check_native_length
 
 __all__ = ["PixelSource", "DecodeOptions", "decode", "iter_decode", "get_decoders"]
@@ -142,6 +142,11 @@ _registered = False
 
 def _select(kind: str, ts_uid: str, plugin: str) -> list[Any]:
     """Codecs of `kind` for `ts_uid` from the registry; NoPluginError when none."""
+    return list(select(kind, ts_uid, plugin).codecs)
+
+
+def select(kind: str, ts_uid: str, plugin: str) -> Any:
+    """The selection plan of `kind` for `ts_uid`; NoPluginError when nothing can run."""
     global _registered
     from dcmcore.codecs import selection
 
@@ -159,7 +164,7 @@ def _select(kind: str, ts_uid: str, plugin: str) -> list[Any]:
         p = selection.plan(kind, ts_uid, plugin)
     if not p.codecs:
         raise selection.no_plugin_error(p)
-    return list(p.codecs)
+    return p
 
 
 class UnknownPluginError(PluginError, ValueError):
@@ -325,21 +330,32 @@ def _may_hold_jpeg(uid: str) -> bool:
 
 
 class FramePlan:
-    """How frames of one request are decoded: plugins, their FrameInfo, core corrections."""
+    """How frames of one request are decoded: the codec runner and core corrections."""
 
     def __init__(self, mod: PixelModule, opts: DecodeOptions, first_frame: bytes) -> None:
-        self.decoders = get_decoders(mod.transfer_syntax_uid, opts.decoding_plugin)
+        selected = select("decoder", mod.transfer_syntax_uid, opts.decoding_plugin)
         facts = (codestream.inspect(first_frame) if _may_hold_jpeg(mod.transfer_syntax_uid)
                  else codestream.CodestreamInfo())
         self.pi, self.shift = codestream.corrections(facts, mod, opts.correction_options())
         if mod.pixel_keyword != "PixelData":
             self.shift = 0
         self.info = mod.frame_info(photometric_interpretation=self.pi)
+        self.runner = CodecRunner(selected.codecs, self.info, opts.plugin_options,
+                                  skipped=selected.skipped)
+        self.dtype = mod.decoded_dtype
+
+    def decode_into(self, frames: Any, first: int, out: np.ndarray) -> list[FrameOutcome]:
+        """Decode `frames` (numbered from `first`) into `out`, in the calling thread."""
+        return decode_chunk_into(self.runner, frames, first, out, self.shift)
+
+    def empty(self, n: int, mod: PixelModule) -> np.ndarray:
+        """An uninitialised result for `n` frames."""
+        return np.empty((n, mod.rows, mod.columns, mod.samples_per_pixel), dtype=self.dtype)
 
 
 def _decode_encapsulated(
     src: PixelSource, indices: list[int], opts: DecodeOptions, spans: list
-) -> tuple[np.ndarray, list[dict[str, Any]], FramePlan]:
+) -> tuple[np.ndarray, list[FrameOutcome], FramePlan]:
     """Decode frames `indices` into one (n, rows, columns, samples) array."""
     mod = src.module
     if src.buffer is not None:
@@ -349,15 +365,11 @@ def _decode_encapsulated(
         frames = [enc.read_frame(src.read_at, spans[i]) for i in indices]
     plan = FramePlan(mod, opts, frames[0])
     if len(indices) == 1:
-        out = np.empty((1, mod.rows, mod.columns, mod.samples_per_pixel),
-                       dtype=target_dtype(mod))
-        overrides = decode_chunk_into(plan.decoders, frames, plan.info, opts.plugin_options,
-                                      indices[0], mod, out, plan.shift)
-        return out, overrides, plan
-    out, overrides = decode_frames(plan.decoders, frames, plan.info, mod, opts.plugin_options,
-                                   workers=opts.workers, executor=opts.executor,
-                                   shift=plan.shift)
-    return out, overrides, plan
+        out = plan.empty(1, mod)
+        return out, plan.decode_into(frames, indices[0], out), plan
+    out, outcomes = decode_frames(plan.runner, frames, plan.dtype, workers=opts.workers,
+                                  executor=opts.executor, shift=plan.shift)
+    return out, outcomes, plan
 
 
 def _native_shift(mod: PixelModule, opts: DecodeOptions) -> int:
@@ -374,27 +386,25 @@ def _excess_frames(src: PixelSource, spans: list, opts: DecodeOptions, plan: Fra
     mod = src.module
     found = []
     for i in range(mod.number_of_frames, len(spans)):
+        out = plan.empty(1, mod)
         try:
-            out = np.empty((1, mod.rows, mod.columns, mod.samples_per_pixel),
-                           dtype=target_dtype(mod))
-            decode_chunk_into(plan.decoders, [enc.read_frame(src.read_at, spans[i])],
-                              plan.info, opts.plugin_options, i, mod, out, plan.shift)
-            found.append(out[0])
+            plan.decode_into([enc.read_frame(src.read_at, spans[i])], i, out)
         except (CodecError, ValueError):
             continue
+        found.append(out[0])
     return found
 
 
-def _finish_frames(arr: np.ndarray, overrides: list[dict[str, Any]], mod: PixelModule,
+def _finish_frames(arr: np.ndarray, outcomes: list[FrameOutcome], mod: PixelModule,
                    opts: DecodeOptions, as_frame: bool, pi: str
                    ) -> tuple[np.ndarray, dict[str, Any]]:
     """Apply the common post-processing to decoded (n, rows, columns, samples) frames.
 
     `pi` is the colour space of the encoded data; a plugin that converted while
-    decoding says so in its overrides.
+    decoding says so in its outcome.
     """
-    if overrides:
-        pi = overrides[0].get("photometric_interpretation", pi)
+    if outcomes:
+        pi = outcomes[0].photometric_interpretation
     if pi == "YBR_FULL_422":
         pi = "YBR_FULL"  # decoded frames are no longer sub-sampled
     n = arr.shape[0]
@@ -418,8 +428,8 @@ def _encapsulated(src: PixelSource, index: int | None, opts: DecodeOptions
                 f"({len(spans)} found in the encapsulated (7FE0,0010) 'Pixel Data')"
             )
         check_decoded_size(mod, 1, opts.max_decoded_bytes)
-        arr, overrides, plan = _decode_encapsulated(src, [index], opts, spans)
-        return _finish_frames(arr, overrides, mod, opts, True, plan.pi)
+        arr, outcomes, plan = _decode_encapsulated(src, [index], opts, spans)
+        return _finish_frames(arr, outcomes, mod, opts, True, plan.pi)
     if len(spans) < nf:
         raise PixelDataError(
             f"Only {len(spans)} frames found in the encapsulated (7FE0,0010) 'Pixel Data',"
@@ -427,12 +437,11 @@ def _encapsulated(src: PixelSource, index: int | None, opts: DecodeOptions
         )
     check_decoded_size(mod, len(spans) if opts.allow_excess_frames else nf,
                        opts.max_decoded_bytes)
-    arr, overrides, plan = _decode_encapsulated(src, list(range(nf)), opts, spans)
+    arr, outcomes, plan = _decode_encapsulated(src, list(range(nf)), opts, spans)
     if opts.allow_excess_frames and len(spans) > nf:
         extra = _excess_frames(src, spans, opts, plan)
         if extra:
             arr = np.concatenate([arr, np.stack(extra)])
-            overrides += [{}] * len(extra)
             warnings.warn(
                 f"{arr.shape[0]} frames have been found in the encapsulated pixel data, "
                 f"which is larger than the given (0028,0008) 'Number of Frames' value of {nf}."
@@ -441,7 +450,7 @@ def _encapsulated(src: PixelSource, index: int | None, opts: DecodeOptions
                 f"'allow_excess_frames=False' to return only the first {nf} frames.",
                 DcmcoreWarning, stacklevel=3,
             )
-    return _finish_frames(arr, overrides, mod, opts, False, plan.pi)
+    return _finish_frames(arr, outcomes, mod, opts, False, plan.pi)
 
 
 # ---- entry points ---------------------------------------------------------------------
@@ -481,11 +490,9 @@ def iter_decode(
         check_decoded_size(mod, 1, opts.max_decoded_bytes)
         frame = enc.read_frame(src.read_at, spans[i])
         plan = FramePlan(mod, opts, frame)
-        out = np.empty((1, mod.rows, mod.columns, mod.samples_per_pixel),
-                       dtype=target_dtype(mod))
+        out = plan.empty(1, mod)
         try:
-            extra = decode_chunk_into(plan.decoders, [frame], plan.info, opts.plugin_options,
-                                      i, mod, out, plan.shift)
+            extra = plan.decode_into([frame], i, out)
         except (CodecError, ValueError):
             if indices is None and i >= mod.number_of_frames:
                 continue  # an excess frame that doesn't decode: skipped, as by decode()

@@ -1,4 +1,4 @@
-"""Encoding frames with the codecs' encoders, with fallback."""
+"""Encoding frames with the codecs' encoders, through the codec runner."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from dcmcore.codecs.base import EncodedFrame
-from dcmcore.errors import CodecError
+from dcmcore.codecs.runner import CodecRunner
 from dcmcore.pixels.frame_info import PixelModule
 
 __all__ = ["get_encoders", "encode_frames"]
@@ -21,16 +21,6 @@ def get_encoders(ts_uid: str, plugin: str = "") -> list[Any]:
     return _select("encoder", ts_uid, plugin)
 
 
-def _accepted(encoder: Any, options: dict[str, Any]) -> dict[str, Any]:
-    accepted = getattr(encoder, "accepted_options", None)
-    if accepted is not None:
-        return accepted(options)
-    declared = getattr(encoder, "options", None)
-    if not declared or not options:
-        return options
-    return {k: v for k, v in options.items() if k in declared}
-
-
 def encode_frames(
     mod: PixelModule, frames: Sequence[np.ndarray], plugin: str, options: dict[str, Any]
 ) -> list[EncodedFrame]:
@@ -40,28 +30,5 @@ def encode_frames(
     """
     encoders = get_encoders(mod.transfer_syntax_uid, plugin)
     info = mod.frame_info(planar_configuration=int(mod.planar_configuration or 0))
-    out: list[EncodedFrame] = []
-    last = 0
-    for index, frame in enumerate(frames):
-        order = [last] + [i for i in range(len(encoders)) if i != last]
-        failures = []
-        for i in order:
-            enc = encoders[i]
-            try:
-                data = enc.encode(frame, info, **_accepted(enc, options))
-            except Exception as exc:  # noqa: BLE001 - hand over to the next plugin
-                failures.append(f"{getattr(enc, 'name', type(enc).__name__)}: "
-                                f"{type(exc).__name__}: {exc}")
-                continue
-            last = i
-            if isinstance(data, EncodedFrame):
-                out.append(data._replace(data=bytes(data.data)))
-            else:
-                out.append(EncodedFrame(bytes(data)))
-            break
-        else:
-            raise CodecError(
-                f"Unable to encode frame {index} as '{mod.transfer_syntax_uid}'; every plugin "
-                "failed:\n  " + "\n  ".join(failures)
-            )
-    return out
+    runner = CodecRunner(encoders, info, options)
+    return [encoded.frame for encoded in runner.encode_many(frames)]

@@ -107,6 +107,11 @@ class PixelModule:
         return dt.newbyteorder("<" if self.little_endian else ">")
 
     @property
+    def decoded_dtype(self) -> np.dtype:
+        """The dtype codecs' frames are decoded into (native byte order)."""
+        return self.dtype.newbyteorder("=")
+
+    @property
     def swap_ow(self) -> bool:
         """8-bit big endian data stored as OW has its bytes swapped pairwise."""
         return (

@@ -1,11 +1,12 @@
-"""Per-frame decoding with plugin fallback, batching and parallel workers.
+"""Decoding the frames of one call, in the calling thread, in threads or in worker processes.
 
-Decoding a frame means: try the decoder that last succeeded, then every decoder in
-selection order; the first result wins. Frames are split into contiguous chunks, one
-per worker; the calling thread decodes the first chunk itself while the others run in
-a thread pool (when every candidate decoder is ``thread_safe``) or a process pool
-(decoders, :class:`FrameInfo` and :class:`PixelModule` pickle). Workers shape each
-frame (:func:`conform_decoded`) and write it straight into the output array; process
+Every frame goes through the call's :class:`~dcmcore.codecs.runner.CodecRunner` (the
+one fallback loop and the one check of a decoder's output). Frames are split into
+contiguous chunks, one per worker; the calling thread decodes the first chunk itself
+while the others run in a thread pool (when every candidate decoder is ``thread_safe``)
+or a process pool (the runner, with its decoders and :class:`FrameInfo`, pickles).
+Workers copy each frame into the result (:func:`store_frame`) and apply the bits-stored
+correction there; process
 workers exchange codestreams and pixels with the caller through shared memory
 (:mod:`dcmcore.pixels.shared_memory`), so neither is pickled. The process pool and the
 shared memory are kept and reused: starting processes, and faulting in fresh shared
@@ -23,121 +24,79 @@ import warnings
 from collections.abc import Sequence
 from contextlib import ExitStack
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from dcmcore.codecs.base import Codec
+from dcmcore.codecs.runner import CodecRunner, Failure
 from dcmcore.errors import CodecError, DcmcoreWarning
 from dcmcore.pixels import shared_memory
-from dcmcore.pixels.shaping import conform_decoded, target_dtype
 from dcmcore.pixels.shared_memory import SharedSpaceError
 
 __all__ = [
-    "decode_frames", "decode_chunk", "decode_chunk_into",
-    "shutdown_pools", "FrameDecodeError", "WorkerProcessError", "SharedSpaceError",
+    "decode_frames", "decode_chunk_into", "store_frame", "FrameOutcome",
+    "shutdown_pools", "WorkerProcessError", "SharedSpaceError",
 ]
 
 
-class FrameDecodeError(CodecError):
-    """Every candidate decoder failed on a frame."""
-
-
-class WorkerProcessError(FrameDecodeError):
+class WorkerProcessError(CodecError):
     """A worker process died while decoding frames (e.g. a decoder crashed on them)."""
 
 
-def _name(decoder: Any) -> str:
-    return str(getattr(decoder, "name", type(decoder).__name__))
+class FrameOutcome(NamedTuple):
+    """How one frame was decoded (what a worker sends back instead of the pixels)."""
+
+    photometric_interpretation: str
+    decoder: str
+    failures: tuple[Failure, ...] = ()
 
 
-def _accepted(decoder: Any, options: dict[str, Any]) -> dict[str, Any]:
-    """Pass a plugin only the options it declares (all of them if it declares none)."""
-    accepted = getattr(decoder, "accepted_options", None)
-    if accepted is not None:
-        return accepted(options)
-    declared = getattr(decoder, "options", None)
-    if not declared or not options:
-        return options
-    return {k: v for k, v in options.items() if k in declared}
+def store_frame(slot: np.ndarray, arr: np.ndarray) -> None:
+    """Copy a checked decoder array (see :func:`~dcmcore.codecs.runner.read_decoded`)
+    into `slot`, shaped ``(rows, columns, samples)`` in the decoded dtype.
 
-
-def _decode_one(
-    decoders: Sequence[Any], data: bytes, info: Any, options: dict[str, Any], state: list[int],
-    frame_index: int,
-) -> Any:
-    """Decode one frame; `state[0]` is the index of the last decoder that worked."""
-    order = list(range(len(decoders)))
-    if state and state[0] in order:
-        order.remove(state[0])
-        order.insert(0, state[0])
-    failures = []
-    for i in order:
-        dec = decoders[i]
-        try:
-            out = dec.decode(data, info, **_accepted(dec, options))
-        except Exception as exc:  # noqa: BLE001 - hand over to the next plugin
-            failures.append(f"{_name(dec)}: {type(exc).__name__}: {exc}")
-            continue
-        if state:
-            state[0] = i
-        else:
-            state.append(i)
-        return out
-    raise FrameDecodeError(
-        f"Unable to decode frame {frame_index} ({info.transfer_syntax_uid}); every plugin "
-        "failed:\n  " + "\n  ".join(failures)
-    )
-
-
-def decode_chunk(
-    decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
-    first_index: int = 0,
-) -> list[Any]:
-    """Decode `frames` in order, with fallback; batch when the first decoder offers it."""
-    if len(frames) > 1 and decoders and getattr(decoders[0], "supports_batch", False):
-        try:
-            out = decoders[0].decode_batch(list(frames), info, **_accepted(decoders[0], options))
-            if len(out) == len(frames):
-                return list(out)
-        except Exception:  # noqa: BLE001 - fall back to frame by frame
-            pass
-    state: list[int] = []
-    return [
-        _decode_one(decoders, f, info, options, state, first_index + i)
-        for i, f in enumerate(frames)
-    ]
+    An array of the slot's width but the other signedness (or float pixel data
+    delivered as words) keeps its bits; a narrower one keeps its values.
+    """
+    if arr.ndim == 2:
+        arr = arr[..., np.newaxis]
+    if arr.dtype.itemsize == slot.dtype.itemsize and arr.dtype.kind != slot.dtype.kind:
+        arr = arr.view(slot.dtype.newbyteorder(arr.dtype.byteorder))
+    slot[...] = arr
 
 
 def decode_chunk_into(
-    decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
-    first: int, mod: Any, out: np.ndarray, shift: int = 0,
-) -> list[dict]:
-    """Decode and shape a chunk into ``out[0:len(frames)]``; return the overrides.
+    runner: CodecRunner, frames: Sequence[Any], first: int, out: np.ndarray, shift: int = 0
+) -> list[FrameOutcome]:
+    """Decode `frames` (numbered from `first`) into ``out[0:len(frames)]``.
 
     A non-zero `shift` applies the bits-stored correction (shift left then right by
     `shift` bits: masks unsigned, sign-extends signed values) here, in the worker.
     """
-    results = decode_chunk(decoders, frames, info, options, first)
-    overrides = []
-    for i, res in enumerate(results):
-        arr, extra = conform_decoded(res, mod, first + i)
-        out[i] = arr
+    outcomes = []
+    for i, decoded in enumerate(runner.decode_many(frames, first)):
+        slot = out[i]
+        store_frame(slot, decoded.array)
         if shift:
-            np.left_shift(out[i], shift, out=out[i])
-            np.right_shift(out[i], shift, out=out[i])
-        overrides.append(extra)
-    return overrides
+            np.left_shift(slot, shift, out=slot)
+            np.right_shift(slot, shift, out=slot)
+        outcomes.append(FrameOutcome(decoded.photometric_interpretation, decoded.decoder,
+                                     decoded.failures))
+    return outcomes
+
+
+def _frame_shape(runner: CodecRunner) -> tuple[int, int, int]:
+    info = runner.info
+    return (info.rows, info.columns, info.samples_per_pixel)
 
 
 def _chunk_to_arrays(
-    decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
-    first: int, mod: Any, shift: int = 0,
-) -> list[tuple[np.ndarray, dict]]:
-    """Worker for executors of unknown kind: return the shaped frames."""
-    n = len(frames)
-    out = np.empty((n, mod.rows, mod.columns, mod.samples_per_pixel), dtype=target_dtype(mod))
-    overrides = decode_chunk_into(decoders, frames, info, options, first, mod, out, shift)
-    return list(zip(out, overrides))
+    runner: CodecRunner, frames: Sequence[Any], first: int, dtype: str, shift: int = 0
+) -> tuple[np.ndarray, list[FrameOutcome]]:
+    """Worker for executors of unknown kind: return the decoded frames."""
+    out = np.empty((len(frames), *_frame_shape(runner)), dtype=np.dtype(dtype))
+    return out, decode_chunk_into(runner, frames, first, out, shift)
 
 
 def _chunks(n: int, parts: int) -> list[tuple[int, int]]:
@@ -250,10 +209,9 @@ def shutdown_pools() -> None:
 
 
 def _decode_piece(
-    decoders: Sequence[Any], info: Any, options: dict[str, Any], mod: Any, dtype: str,
-    shift: int, handle: shared_memory.ArenaHandle, first: int,
-    spans: list[tuple[int, int]], out_offset: int,
-) -> list[dict]:
+    runner: CodecRunner, dtype: str, shift: int, handle: shared_memory.ArenaHandle,
+    first: int, spans: list[tuple[int, int]], out_offset: int,
+) -> list[FrameOutcome]:
     """Process worker: decode the codestreams at `spans` of an arena into it at `out_offset`.
 
     Raises :class:`SharedSpaceError` when the arena cannot be opened (the caller then
@@ -265,13 +223,13 @@ def _decode_piece(
         shared_memory.populate(handle, buffer, spans[0][0], sum(n for _, n in spans),
                                write=False)
         frames = [bytes(buffer[offset:offset + size]) for offset, size in spans]
-        shape = (len(spans), mod.rows, mod.columns, mod.samples_per_pixel)
+        shape = (len(spans), *_frame_shape(runner))
         count = int(np.prod(shape))
         shared_memory.populate(handle, buffer, out_offset, count * np.dtype(dtype).itemsize,
                                write=True)
         out = np.frombuffer(buffer, dtype=np.dtype(dtype), count=count,
                             offset=out_offset).reshape(shape)
-        return decode_chunk_into(decoders, frames, info, options, first, mod, out, shift)
+        return decode_chunk_into(runner, frames, first, out, shift)
     finally:
         out = None
         shared_memory.detach(handle, buffer)
@@ -318,9 +276,8 @@ def _read_pixels(arena: shared_memory.SharedArena, offset: int, out: np.ndarray)
 
 
 def _process_pool_into(
-    decoders: Sequence[Any], frames: Sequence[bytes], info: Any, options: dict[str, Any],
-    mod: Any, workers: int, shift: int = 0,
-) -> tuple[np.ndarray, list[dict]]:
+    runner: CodecRunner, frames: Sequence[Any], dtype: np.dtype, workers: int, shift: int = 0,
+) -> tuple[np.ndarray, list[FrameOutcome]]:
     """Decode in a reused process pool, exchanging codestreams and pixels in an arena.
 
     The calling process writes the workers' codestreams into a shared-memory arena
@@ -331,15 +288,15 @@ def _process_pool_into(
     """
     n = len(frames)
     chunks = _chunks(n, workers)
-    out = np.empty((n, mod.rows, mod.columns, mod.samples_per_pixel), dtype=target_dtype(mod))
+    out = np.empty((n, *_frame_shape(runner)), dtype=dtype)
     pieces = [piece for a, b in chunks[1:] for piece in _pieces(a, b)]
     raw = frames.raw if hasattr(frames, "raw") else frames.__getitem__
     streams = {i: raw(i) for a, b in pieces for i in range(a, b)}
     layout, size = _arena_layout(pieces, {i: len(s) for i, s in streams.items()},
                                  out[0].nbytes)
 
-    def decode_here(a: int, b: int, codestreams: Sequence[Any]) -> list[dict]:
-        return decode_chunk_into(decoders, codestreams, info, options, a, mod, out[a:b], shift)
+    def decode_here(a: int, b: int, codestreams: Sequence[Any]) -> list[FrameOutcome]:
+        return decode_chunk_into(runner, codestreams, a, out[a:b], shift)
 
     pool = _pool(len(chunks) - 1)
     with ExitStack() as stack:
@@ -350,15 +307,14 @@ def _process_pool_into(
                           f"memory shared with worker processes ({exc})", DcmcoreWarning,
                           stacklevel=4)
             return out, decode_here(0, n, frames)
-        task = partial(_decode_piece, list(decoders), info, options, mod, out.dtype.str,
-                       shift, arena.handle)
+        task = partial(_decode_piece, runner, out.dtype.str, shift, arena.handle)
         pending: list[cf.Future | None] = []
         reasons: set[str] = set()
         unshared: list[tuple[int, int]] = []
         try:
             _submit_pieces(pool, task, arena, pieces, layout, streams, pending, reasons)
             a, b = chunks[0]
-            overrides = decode_here(a, b, frames[a:b])
+            outcomes = decode_here(a, b, frames[a:b])
             for (a, b), (_, out_offset), fut in zip(pieces, layout, pending):
                 extra = _piece_result(pool, fut, a, b, reasons)
                 if extra is None:
@@ -366,7 +322,7 @@ def _process_pool_into(
                     extra = decode_here(a, b, [streams[i] for i in range(a, b)])
                 else:
                     _read_pixels(arena, out_offset, out[a:b])
-                overrides.extend(extra)
+                outcomes.extend(extra)
         except BaseException:
             # leave at once; tasks already running finish into this arena, which is
             # never handed to another call and is freed when they are done
@@ -377,7 +333,7 @@ def _process_pool_into(
         warnings.warn(f"Decoding frames {_ranges(unshared)} in the calling process: no memory "
                       f"shared with a worker for them ({'; '.join(sorted(reasons))})",
                       DcmcoreWarning, stacklevel=4)
-    return out, overrides
+    return out, outcomes
 
 
 def _submit_pieces(
@@ -407,8 +363,8 @@ def _submit_pieces(
 
 def _piece_result(
     pool: cf.Executor, fut: cf.Future | None, a: int, b: int, reasons: set[str]
-) -> list[dict] | None:
-    """A piece's per-frame overrides, or None when the caller must decode its frames."""
+) -> list[FrameOutcome] | None:
+    """A piece's frame outcomes, or None when the caller must decode its frames."""
     if fut is None:
         return None
     try:
@@ -441,43 +397,37 @@ def _ranges(spans: Sequence[tuple[int, int]]) -> str:
     return ", ".join(f"{a}-{b - 1}" if b - a > 1 else str(a) for a, b in merged)
 
 
-def _mode(decoders: Sequence[Any], n: int, workers: int | None, executor: Any) -> str:
+def _mode(codecs: Sequence[Codec], n: int, workers: int | None, executor: Any) -> str:
     if executor is not None:
         return "executor"
     if not workers or workers == 1 or n < 2:
         return "sequential"
-    if all(getattr(d, "thread_safe", False) for d in decoders):
+    if all(c.thread_safe for c in codecs):
         return "threads"
-    if all(getattr(d, "process_safe", True) for d in decoders):
+    if all(c.process_safe for c in codecs):
         return "processes"
     return "sequential"
 
 
 def decode_frames(
-    decoders: Sequence[Any],
-    frames: Sequence[bytes],
-    info: Any,
-    mod: Any,
-    options: dict[str, Any] | None = None,
+    runner: CodecRunner,
+    frames: Sequence[Any],
+    dtype: np.dtype,
     *,
     workers: int | None = None,
     executor: cf.Executor | None = None,
     shift: int = 0,
-) -> tuple[np.ndarray, list[dict]]:
+) -> tuple[np.ndarray, list[FrameOutcome]]:
     """Decode every frame of `frames`, sequentially or in parallel.
 
     Parameters
     ----------
-    decoders : sequence of Decoder
-        Candidates in selection order (from ``dcmcore.codecs``).
-    frames : sequence of bytes
+    runner : CodecRunner
+        The selected decoders and the frame description (it travels to the workers).
+    frames : sequence of bytes-like
         One codestream per frame.
-    info : FrameInfo
-        The frame description passed to the plugins.
-    mod : PixelModule
-        The validated module (for shaping the plugins' output).
-    options : dict
-        Plugin options.
+    dtype : numpy.dtype
+        The dtype of the result (the decoded dtype of the pixel module).
     workers : int, optional
         Frames decoded concurrently, the calling thread included (``0`` or ``-1``:
         one per CPU). Threads when every decoder is ``thread_safe``, else processes
@@ -490,46 +440,48 @@ def decode_frames(
     Returns
     -------
     numpy.ndarray
-        Shaped ``(frames, rows, columns, samples)`` in the module dtype.
-    list of dict
-        Per frame, what the plugin said about its output (e.g. a new photometric
-        interpretation).
+        Shaped ``(frames, rows, columns, samples)``.
+    list of FrameOutcome
+        Per frame, its colour space and the decoder that decoded it.
+
+    Raises
+    ------
+    CodecFailedError
+        Every decoder failed on a frame (the same error on every path).
+    WorkerProcessError
+        A worker process died.
     """
-    options = dict(options or {})
     n = len(frames)
     if workers is not None and workers <= 0:
         workers = os.cpu_count() or 1
-    shape = (n, mod.rows, mod.columns, mod.samples_per_pixel)
-    dtype = target_dtype(mod)
-    mode = _mode(decoders, n, workers, executor)
+    mode = _mode(runner.codecs, n, workers, executor)
     if mode == "processes":
-        return _process_pool_into(decoders, frames, info, options, mod, workers or 1, shift)
-    out = np.empty(shape, dtype=dtype)
+        return _process_pool_into(runner, frames, dtype, workers or 1, shift)
+    out = np.empty((n, *_frame_shape(runner)), dtype=dtype)
     if mode == "sequential":
-        return out, decode_chunk_into(decoders, frames, info, options, 0, mod, out, shift)
+        return out, decode_chunk_into(runner, frames, 0, out, shift)
     if mode == "threads":
         chunks = _chunks(n, workers or 1)
         with cf.ThreadPoolExecutor(max_workers=len(chunks) - 1) as pool:
-            futures = [pool.submit(decode_chunk_into, list(decoders), list(frames[a:b]), info,
-                                   options, a, mod, out[a:b], shift) for a, b in chunks[1:]]
+            futures = [pool.submit(decode_chunk_into, runner, list(frames[a:b]), a, out[a:b],
+                                   shift) for a, b in chunks[1:]]
             a, b = chunks[0]
-            overrides = decode_chunk_into(decoders, frames[a:b], info, options, a, mod, out[a:b],
-                                    shift)
+            outcomes = decode_chunk_into(runner, frames[a:b], a, out[a:b], shift)
             for fut in futures:
-                overrides.extend(fut.result())
-        return out, overrides
+                outcomes.extend(fut.result())
+        return out, outcomes
     # a user executor
+    assert executor is not None
     parts = workers or getattr(executor, "_max_workers", None) or os.cpu_count() or 1
     chunks = _chunks(n, parts)
     if isinstance(executor, cf.ThreadPoolExecutor):
-        futures = [executor.submit(decode_chunk_into, list(decoders), list(frames[a:b]), info,
-                                   options, a, mod, out[a:b], shift) for a, b in chunks]
+        futures = [executor.submit(decode_chunk_into, runner, list(frames[a:b]), a, out[a:b],
+                                   shift) for a, b in chunks]
         return out, [o for fut in futures for o in fut.result()]
-    futures = [executor.submit(_chunk_to_arrays, list(decoders), list(frames[a:b]), info,
-                               options, a, mod, shift) for a, b in chunks]
-    overrides: list[dict] = []
-    for (a, _b), fut in zip(chunks, futures):
-        for i, (arr, extra) in enumerate(fut.result()):
-            out[a + i] = arr
-            overrides.append(extra)
-    return out, overrides
+    pieces = [executor.submit(_chunk_to_arrays, runner, list(frames[a:b]), a, out.dtype.str,
+                              shift) for a, b in chunks]
+    outcomes = []
+    for (a, b), piece in zip(chunks, pieces):
+        out[a:b], found = piece.result()
+        outcomes.extend(found)
+    return out, outcomes
