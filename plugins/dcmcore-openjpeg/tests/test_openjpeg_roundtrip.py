@@ -221,3 +221,38 @@ def test_ct_small_roundtrip_through_the_pipeline(corpus, ours, pydicom_array):
     ds.compress(JPEG2000_LOSSLESS, encoding_plugin="openjpeg")
     assert np.array_equal(ours(ds), source)
     assert np.array_equal(pydicom_array(ds, "pylibjpeg"), source)
+
+
+def test_multiframe_file_on_disk_through_every_entry_point(image, native, tmp_path):
+    from dcmcore.pixels import iter_pixels, pixel_array
+
+    arr = image("ramp", (64, 48), 16, True, frames=4)
+    ds = native(arr, "MONOCHROME2", 16)
+    ds.compress(JPEG2000_LOSSLESS, encoding_plugin="openjpeg")
+    path = tmp_path / "j2k.dcm"
+    ds.save_as(path)
+    assert np.array_equal(pixel_array(path, decoding_plugin="openjpeg"), arr)
+    assert np.array_equal(pixel_array(path, decoding_plugin="openjpeg", index=2), arr[2])
+    frames = list(iter_pixels(path, decoding_plugin="openjpeg"))
+    assert np.array_equal(np.stack(frames), arr)
+
+
+@pytest.mark.parametrize(("bits", "signed"), [(17, False), (20, True), (24, False)])
+def test_32_bit_samples_roundtrip_through_the_codecs(bits, signed, pydicom_array, encapsulated,
+                                                     ours):
+    from dcmcore_openjpeg.plugin import OpenJpegDecoder, OpenJpegEncoder
+
+    from dcmcore.codecs import FrameInfo
+
+    rng = np.random.default_rng(bits)
+    lo, hi = (-(1 << (bits - 1)), 1 << (bits - 1)) if signed else (0, 1 << bits)
+    arr = rng.integers(lo, hi, (40, 36)).astype(np.int32 if signed else np.uint32)
+    info = FrameInfo(40, 36, 1, 32, bits, int(signed), "MONOCHROME2",
+                     transfer_syntax_uid=JPEG2000_LOSSLESS)
+    data = OpenJpegEncoder().encode(arr, info, **OpenJpegEncoder.options)
+    assert parse_header(data).precision == bits
+    assert np.array_equal(OpenJpegDecoder().decode(data, info), arr)
+    ds = encapsulated([data], JPEG2000_LOSSLESS, rows=40, columns=36, bits_allocated=32,
+                      bits_stored=bits, signed=signed)
+    assert np.array_equal(pydicom_array(ds, "pylibjpeg"), arr)
+    assert np.array_equal(ours(ds), arr)
