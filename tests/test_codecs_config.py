@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
+import warnings
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,95 @@ def test_effective_order_str_lists_settings_with_sources(codecs_clean, monkeypat
     assert "DCMCORE_PLUGIN_ORDER = b    [env]" in text
     assert f"disabled = a    [file {codecs_clean / 'dcmcore.toml'} [plugins.disabled]]" in text
     assert "1. b (abc) [used; placed by order from env DCMCORE_PLUGIN_ORDER]" in text
+
+
+# -- a plugin's private transfer syntax named by keyword before the plugin has loaded -----------
+
+PRIVATE_UID = "1.2.3.4.999.77"
+
+
+@pytest.fixture
+def private_syntax(codecs_clean):
+    """A plugin (not loaded yet) that registers syntax 'AcmePrivate77' with codecs p (90), q (10)."""
+    from dcmcore import transfer_syntax
+
+    ts = transfer_syntax.TransferSyntax(
+        uid=PRIVATE_UID, name="Acme Private 77", keyword="AcmePrivate77", implicit_vr=False,
+        little_endian=True, deflated=False, encapsulated=True, lossless=True, private=True)
+    decs = [dummy.ConstDecoder("p", syntaxes=[PRIVATE_UID], priority=90),
+            dummy.ConstDecoder("q", syntaxes=[PRIVATE_UID], priority=10)]
+    plugin = types.SimpleNamespace(dcmcore_transfer_syntaxes=hookimpl(lambda: [ts]),
+                                   dcmcore_decoders=hookimpl(lambda: decs))
+    yield lambda: codecs.register(plugin, name="acme-private")
+    transfer_syntax.unregister(PRIVATE_UID)
+
+
+def private_order():
+    return [d.name for d in codecs.decoders_for(PRIVATE_UID)]
+
+
+def test_set_order_by_private_keyword_before_the_plugin_loads_applies(private_syntax):
+    config.set_order("AcmePrivate77", ["q"])  # no syntax has that keyword yet
+    private_syntax()
+    assert private_order() == ["q", "p"]
+    assert codecs.effective_order(PRIVATE_UID)[PRIVATE_UID].order_source == (
+        "runtime (config.set_order for AcmePrivate77)")
+
+
+def test_config_file_order_by_private_keyword_applies(private_syntax, codecs_clean):
+    (codecs_clean / "dcmcore.toml").write_text(
+        '[plugins]\nblocked = ["x"]\n[plugins.order_by_syntax]\nAcmePrivate77 = ["q"]\n')
+    assert config.blocked_names()  # the file is read before the plugin registers its syntax
+    private_syntax()
+    assert private_order() == ["q", "p"]
+    assert "[plugins.order_by_syntax.\"AcmePrivate77\"]" in (
+        codecs.effective_order(PRIVATE_UID)[PRIVATE_UID].order_source)
+
+
+def test_scoped_order_by_private_keyword_applies(private_syntax):
+    with config.using(order=["q"], ts="AcmePrivate77"):
+        private_syntax()
+        assert private_order() == ["q", "p"]
+
+
+def test_keyword_of_no_syntax_is_warned_about_once_plugins_have_loaded(private_syntax):
+    config.set_order("AcmePrivat77", ["q"])  # typo
+    private_syntax()
+    with pytest.warns(DcmcoreWarning, match="config.set_order\\('AcmePrivat77', ...\\) names the "
+                                            "transfer syntax 'AcmePrivat77', which is neither"):
+        assert private_order() == ["p", "q"]
+    with pytest.warns(DcmcoreWarning, match="'OtherTypo'"):  # made after loading: warned at once
+        config.set_order("OtherTypo", ["q"])
+    assert "order[OtherTypo] = q" in str(codecs.effective_order())
+
+
+def test_settings_are_listed_with_their_sources(codecs_clean, monkeypatch):
+    (codecs_clean / "dcmcore.toml").write_text('[plugins]\nblocked = ["x"]\n')
+    monkeypatch.setenv("DCMCORE_DISABLED_PLUGINS", "y")
+    config.set_order("RLELossless", ["a"])
+    with config.using(disabled=["z"]):
+        settings = config.describe_settings()
+    assert settings[0] == ("scoped override", "order=None ts=None disabled=['z'] enabled=[]",
+                           "config.using")
+    assert ("order[1.2.840.10008.1.2.5]", "a", "runtime (config.set_order)") in settings
+    assert ("DCMCORE_DISABLED_PLUGINS", "y", "env") in settings
+    assert ("blocked", "x", f"file {codecs_clean / 'dcmcore.toml'} [plugins.blocked]") in settings
+
+
+def test_config_warnings_point_at_the_callers_code(codecs_clean):
+    (codecs_clean / "dcmcore.toml").write_text("[plugins\norder = ")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        codecs.decoders_for(RLE)
+    (w,) = caught
+    assert Path(w.filename).resolve() == Path(__file__).resolve()
+
+
+def test_keyword_of_a_syntax_registered_by_a_plugin_not_collected_yet_is_not_warned(
+        private_syntax):
+    assert private_order() == []  # plugins loaded, without the private one
+    private_syntax()  # registered, its hooks not called yet
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        config.set_order("AcmePrivate77", ["q"])
+        assert private_order() == ["q", "p"]

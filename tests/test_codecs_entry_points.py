@@ -18,7 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "plugins"))
 
-from codecs_testing import HERE, RLE, run_python  # noqa: E402
+from codecs_testing import HERE, RLE, clean_env, run_python  # noqa: E402
 from fake_install import install, make_project  # noqa: E402
 
 PLUGIN_TEMPLATE = '''
@@ -47,7 +47,11 @@ MODULES = ("acme_dcmcore", "rival_dcmcore", "piptest_dcmcore", "dcmcore_broken_i
 caught = []
 warnings.simplefilter("always")
 old_showwarning = warnings.showwarning
-warnings.showwarning = lambda m, c, *a, **k: caught.append(f"{c.__name__}: {m}")
+warning_files = []
+def show(message, category, filename, *args, **kwargs):
+    caught.append(f"{category.__name__}: {message}")
+    warning_files.append(filename)
+warnings.showwarning = show
 import dcmcore
 import dcmcore.codecs as codecs
 out = {"imported_at_import": sorted(m for m in MODULES if m in sys.modules)}
@@ -69,7 +73,9 @@ out["plugins"] = {p.name: [p.distribution, p.version, p.source, p.status, p.erro
 out["source"] = codecs.effective_order(info.transfer_syntax_uid).syntaxes[0].order_source
 out["report"] = str(codecs.effective_order(info.transfer_syntax_uid))
 out["loaded_modules"] = sorted(m for m in MODULES if m in sys.modules)
+out["why"] = {name: codecs.unusable_reason(name, "decoder") for name in ("acme", "broken")}
 out["warnings"] = caught
+out["warning_files"] = warning_files
 print(json.dumps(out))
 '''.replace("__RLE__", RLE)
 
@@ -151,6 +157,17 @@ def test_plugin_hook_raising_is_skipped_with_warning(default_out):
     assert out["order"] == ["rival", "acme"]  # the others still work
 
 
+def test_plugin_warnings_point_at_the_callers_code(default_out):
+    assert default_out["warnings"] and set(default_out["warning_files"]) == {"<string>"}
+
+
+def test_asking_for_a_plugin_that_failed_to_import_says_why(default_out):
+    assert default_out["why"]["broken"] == (
+        "plugin 'broken' (distribution broken-dcmcore 1.0) is installed but broken: import "
+        "failed: ImportError: dcmcore_broken_import needs libmissing.so")
+    assert default_out["why"]["acme"] is None
+
+
 def test_config_file_orders_installed_plugins(probe, tmp_path):
     (tmp_path / "dcmcore.toml").write_text('[plugins]\norder = ["acme"]\n')
     out = probe()
@@ -201,6 +218,15 @@ def test_autoload_switch_disables_entry_points(probe):
     assert out["loaded_modules"] == [] and out["order"] == []
     assert "acme" not in out["plugins"]
     assert out["default"][0] == "NoPluginError" and "dcmcore-rle" in out["default"][1]
+    assert out["why"]["acme"] == (
+        "plugin 'acme' (distribution acme-dcmcore 1.2.3) is installed but not loaded: "
+        "entry-point autoloading is off (env DCMCORE_DISABLE_PLUGIN_AUTOLOAD)")
+
+
+def test_asking_for_a_blocked_plugin_says_by_which_setting(probe):
+    out = probe(env={"DCMCORE_BLOCKED_PLUGINS": "acme"})
+    assert out["why"]["acme"] == ("plugin 'acme' (distribution acme-dcmcore 1.2.3) is blocked "
+                                  "by env DCMCORE_BLOCKED_PLUGINS")
 
 
 def test_import_dcmcore_imports_no_codec_library(tmp_path):
@@ -243,11 +269,92 @@ def test_pip_installed_plugin_project_is_found(tmp_path):
 
 
 def test_module_main_prints_effective_order(site, tmp_path):
-    env = {"PYTHONPATH": str(site), **{k: v for k, v in __import__("os").environ.items()
-                                        if not k.startswith(("DCMCORE_", "PYTHONPATH"))}}
     proc = subprocess.run([sys.executable, "-m", "dcmcore.codecs", "RLELossless"], cwd=tmp_path,
-                          env={**env, "DCMCORE_PLUGIN_ORDER": "acme"}, capture_output=True,
+                          env=clean_env(site, DCMCORE_PLUGIN_ORDER="acme"), capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert "acme (acme-dcmcore 1.2.3) [entry point, loaded]" in proc.stdout
+    rows = [line.split() for line in proc.stdout.splitlines()]
+    assert ["acme", "acme-dcmcore", "1.2.3", "entry", "point", "loaded", "acme"] in rows
     assert "1. acme (acme-dcmcore) [used; placed by order from env DCMCORE_PLUGIN_ORDER]" in proc.stdout
+
+
+# -- two installed plugins offering one codec name; a private syntax named in the file -----------
+
+PRIVY_PLUGIN = '''
+import numpy as np
+from dcmcore.codecs import Decoder, hookimpl
+from dcmcore.transfer_syntax import TransferSyntax
+
+UID = "1.2.3.4.999.88"
+
+
+class Privy(Decoder):
+    transfer_syntaxes = (UID,)
+
+    def __init__(self, name, priority):
+        self.name, self.priority = name, priority
+
+    def decode(self, data, info, **options):
+        return np.zeros((info.rows, info.columns), dtype=np.uint8)
+
+
+@hookimpl
+def dcmcore_transfer_syntaxes():
+    return [TransferSyntax(uid=UID, name="Privy", keyword="PrivySyntax", implicit_vr=False,
+                           little_endian=True, deflated=False, encapsulated=True,
+                           lossless=True, private=True)]
+
+
+@hookimpl
+def dcmcore_decoders():
+    return [Privy("hi", 90), Privy("lo", 10)]
+'''
+
+TWINS_PROBE = '''
+import json, warnings
+caught = []
+warnings.simplefilter("always")
+warnings.showwarning = lambda m, c, *a, **k: caught.append(str(m))
+import dcmcore.codecs as codecs
+out = {"rle": [(d.name, d.plugin) for d in codecs.decoders_for("1.2.840.10008.1.2.5")
+               if d.name == "twin"],
+       "privy": [d.name for d in codecs.decoders_for("1.2.3.4.999.88")],
+       "status": {p.name: [p.status, list(p.problems)] for p in codecs.list_plugins()},
+       "warnings": caught}
+print(json.dumps(out))
+'''
+
+
+@pytest.fixture(scope="module")
+def twins_site(tmp_path_factory) -> Path:
+    """Plugins 'twin-b' and 'twin-a' (entry-point names) both offering codec 'twin'; 'privy'."""
+    base = tmp_path_factory.mktemp("twins")
+    site = tmp_path_factory.mktemp("twins-site")
+    install(_plugin_project(base, "zeta-dcmcore", "twin-a", "zeta_twin", "twin", 50, 1), site)
+    install(_plugin_project(base, "alpha-dcmcore", "twin-b", "alpha_twin", "twin", 50, 2), site)
+    install(make_project(base / "privy", "privy-dcmcore", {"privy": "privy_dcmcore"},
+                         {"privy_dcmcore.py": PRIVY_PLUGIN}), site)
+    return site
+
+
+def test_installed_plugins_offering_one_codec_name_first_entry_point_name_keeps_it(
+        twins_site, tmp_path):
+    out = run_python(TWINS_PROBE, cwd=tmp_path, path=[twins_site])
+    assert out["rle"] == [["twin", "twin-a"]]
+    (warning,) = [w for w in out["warnings"] if "'twin'" in w]
+    assert warning.startswith("dcmcore plugin 'twin-b' (distribution alpha-dcmcore 1.2.3) "
+                              "offers a decoder named 'twin', but plugin 'twin-a' (distribution "
+                              "zeta-dcmcore 1.2.3), registered first, has that name")
+    assert out["status"]["twin-b"][0] == "broken"
+
+
+def test_config_file_orders_a_private_syntax_by_keyword(twins_site, tmp_path):
+    (tmp_path / "dcmcore.toml").write_text(
+        '[plugins]\nblocked = ["nothing"]\n[plugins.order_by_syntax]\nPrivySyntax = ["lo"]\n')
+    out = run_python(TWINS_PROBE, cwd=tmp_path, path=[twins_site])
+    assert out["privy"] == ["lo", "hi"]
+    assert not [w for w in out["warnings"] if "PrivySyntax" in w]
+    (tmp_path / "empty.toml").write_text("")
+    out = run_python(TWINS_PROBE, cwd=tmp_path, path=[twins_site],
+                     env={"DCMCORE_CONFIG": str(tmp_path / "empty.toml")})
+    assert out["privy"] == ["hi", "lo"]  # by priority without the file

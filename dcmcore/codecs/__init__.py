@@ -28,6 +28,7 @@ from dcmcore.codecs.manager import (
     reload,
     unblock,
     unregister,
+    unusable_reason,
 )
 from dcmcore.codecs.providers import KNOWN_PROVIDERS, known_providers
 from dcmcore.codecs.report import CodecEntry, OrderReport, SyntaxReport, effective_order
@@ -90,4 +91,5 @@ __all__ = [
     "reload",
     "unblock",
     "unregister",
+    "unusable_reason",
 ]

@@ -9,28 +9,47 @@ never at ``import dcmcore``.  dcmcore's own codecs (``"deflate"`` and
 ``"uncompressed"`` in :mod:`dcmcore.codecs.deflate`) are loaded in the same step as
 builtin plugin ``"deflate"``, whatever the autoload setting (the module is imported by
 name then, so ``import dcmcore`` stays cheap).  A plugin that fails to import, or whose hook
-raises or returns nonsense, is reported with a :class:`DcmcoreWarning` and
-skipped.
+raises or returns nonsense, is reported with a :class:`DcmcoreWarning` (once per
+problem per process) and skipped; one whose hooks give no usable codec at all is
+listed as ``"broken"`` with the reasons.
+
+Codec names are unique per kind.  Plugins are asked for their codecs in
+registration order: dcmcore's builtin plugin first, then installed plugins (entry
+points) in the order of their entry-point names, then plugins registered with
+:func:`register` in the order of the calls (whether before or after the entry
+points were loaded).  The first plugin to offer a name keeps it; a later plugin's
+codec of the same name is skipped with a warning naming both plugins and their
+distributions.
 """
 
 from __future__ import annotations
 
 import importlib
+import itertools
 import threading
-import warnings
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any
+from typing import Final
 
 import pluggy
 
 from dcmcore.codecs import config as _config
 from dcmcore.codecs import hookspecs
+from dcmcore.codecs._collect import EMPTY_SNAPSHOT, Snapshot, collect
+from dcmcore.codecs._records import (
+    BUILTIN,
+    ENTRY_POINT,
+    RUNTIME,
+    CodecInfo,
+    PluginInfo,
+    PluginRecord,
+    describe,
+)
+from dcmcore.codecs._warnings import warn_once
 from dcmcore.codecs.base import Codec, Decoder, Encoder
-from dcmcore.errors import DcmcoreWarning, PluginError
+from dcmcore.errors import PluginError
 
 __all__ = [
+    "ENTRY_POINT_GROUP",
     "PluginInfo",
     "CodecInfo",
     "register",
@@ -43,98 +62,15 @@ __all__ = [
     "available_encoders",
     "all_decoders",
     "all_encoders",
+    "unusable_reason",
 ]
 
-ENTRY_POINT_GROUP = "dcmcore"
+ENTRY_POINT_GROUP: Final = "dcmcore"
 
-BUILTIN_PLUGINS: tuple[tuple[str, str, str], ...] = (
+BUILTIN_PLUGINS: Final[tuple[tuple[str, str, str], ...]] = (
     ("deflate", "dcmcore.codecs.deflate", "DeflatePlugin"),
 )
 """dcmcore's own plugins: (plugin name, module, attribute holding the hook implementations)."""
-
-
-@dataclass(frozen=True)
-class PluginInfo:
-    """What is known about one plugin.
-
-    ``status`` is ``"loaded"``, ``"broken"`` (import or hook failure, see
-    ``error``), or ``"blocked"`` (not loaded, see ``error`` for by whom).
-    ``source`` is ``"entry point"``, ``"runtime"`` or ``"builtin"`` (dcmcore's own).
-    """
-
-    name: str
-    distribution: str
-    version: str
-    source: str
-    status: str
-    error: str = ""
-    decoders: tuple[str, ...] = ()
-    encoders: tuple[str, ...] = ()
-    transfer_syntaxes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CodecInfo:
-    """What is known about one decoder or encoder (``reason`` is why it is unavailable)."""
-
-    name: str
-    kind: str
-    plugin: str
-    distribution: str
-    transfer_syntaxes: tuple[str, ...]
-    priority: int
-    thread_safe: bool
-    process_safe: bool
-    supports_batch: bool
-    available: bool
-    reason: str | None
-
-
-@dataclass
-class _Record:
-    name: str
-    distribution: str = ""
-    version: str = ""
-    source: str = "runtime"
-    status: str = "loaded"
-    errors: list[str] = field(default_factory=list)
-    codecs: tuple[str, ...] = ()  # names of its decoders and encoders, once collected
-    plugin: object = None  # runtime registrations: the object, to register again on unblock
-
-    def names(self) -> tuple[str, ...]:
-        """Every name that selects this plugin: its own, its distribution's, its codecs'."""
-        return (self.name, self.distribution, *self.codecs)
-
-    def mark_blocked(self, by: str) -> None:
-        self.status = "blocked"
-        self.errors = [e for e in self.errors if not e.startswith("blocked by ")]
-        self.errors.append(f"blocked by {by}")
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    decoders: tuple[Decoder, ...]
-    encoders: tuple[Encoder, ...]
-    syntaxes: tuple[Any, ...]
-    by_plugin: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
-
-
-_EMPTY_SNAPSHOT = _Snapshot((), (), (), {})
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
-
-
-_warned: set[str] = set()
-
-
-def _warn(message: str) -> None:
-    # once per message per process (hook failures would repeat at every re-collection)
-    if message in _warned:
-        return
-    _warned.add(message)
-    warnings.warn(message, DcmcoreWarning, stacklevel=3)
 
 
 def _dist_of(ep: metadata.EntryPoint) -> tuple[str, str]:
@@ -147,10 +83,11 @@ def _dist_of(ep: metadata.EntryPoint) -> tuple[str, str]:
         return "", ""
 
 
-def _own_version() -> str:
+def _installed_version(distribution: str) -> str:
+    """Version of an installed distribution from its metadata ("" when not installed)."""
     try:
-        return metadata.version("dcmcore")
-    except Exception:  # not installed (source tree on sys.path)
+        return metadata.version(distribution)
+    except Exception:  # not installed, or unreadable metadata
         return ""
 
 
@@ -160,11 +97,13 @@ class _Registry:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._pm = self._new_pm()
-        self._records: dict[str, _Record] = {}
+        self._records: dict[str, PluginRecord] = {}
         self._blocked: dict[str, str] = {}  # name -> who blocked it
+        self._numbers = itertools.count(1)
         self._autoloaded = False
-        self._snapshot: _Snapshot | None = None
+        self._snapshot: Snapshot | None = None
         self._availability: dict[int, str | None] = {}
+        self._library_versions: dict[str, str] = {}
         self._busy = False
         self.generation = 0
         self.load_builtins = True  # the codecs tests switch it off for an empty registry
@@ -181,6 +120,7 @@ class _Registry:
         self._snapshot = None
         self._availability = {}
         self.generation += 1
+        _config.note_plugins_loaded(False)  # until the plugins' syntaxes are collected again
 
     def _is_blocked(self, *names: str) -> str:
         env_blocked = _config.blocked_names()
@@ -195,18 +135,17 @@ class _Registry:
         for name, module, attr in BUILTIN_PLUGINS:
             if name in self._records or self._pm.get_plugin(name) is not None:
                 continue  # known already (e.g. registered by dcmcore.pixels at run time)
-            record = self._records[name] = _Record(name, "dcmcore", _own_version(), "builtin")
-            blocker = self._is_blocked(name, record.distribution)
-            if blocker:
-                record.mark_blocked(blocker)
+            record = self._records[name] = PluginRecord(name, "dcmcore", _installed_version("dcmcore"),
+                                                   BUILTIN)
+            record.blocked_by = self._is_blocked(name, record.distribution)
+            if record.blocked_by:
                 continue
             try:
                 plugin = getattr(importlib.import_module(module), attr)
                 self._pm.register(plugin, name=name)
             except Exception as exc:  # e.g. numpy missing: the other codecs keep working
-                record.status = "broken"
-                record.errors.append(f"builtin plugin failed: {_describe(exc)}")
-                _warn(f"dcmcore builtin plugin {name!r} failed to load: {_describe(exc)}")
+                record.load_error = f"builtin plugin failed: {describe(exc)}"
+                warn_once(f"dcmcore builtin plugin {name!r} failed to load: {describe(exc)}")
 
     def _load_entry_points(self) -> None:
         self._autoloaded = True
@@ -218,180 +157,69 @@ class _Registry:
         try:
             eps = metadata.entry_points(group=ENTRY_POINT_GROUP)
         except Exception as exc:  # broken metadata on sys.path must not break decoding
-            _warn(f"dcmcore could not read entry points: {_describe(exc)}")
+            warn_once(f"dcmcore could not read entry points: {describe(exc)}")
             return
-        seen: set[str] = set()
-        for ep in sorted(eps, key=lambda e: e.name):
-            if ep.name in seen:  # same distribution visible twice on sys.path
-                continue
-            seen.add(ep.name)
+        found: dict[str, str] = {}  # entry-point name -> distribution that provides it
+        for ep in sorted(eps, key=lambda e: e.name):  # stable: sys.path order within a name
             dist_name, version = _dist_of(ep)
-            record = _Record(ep.name, dist_name or "", version or "", "entry point")
-            if ep.name in self._records:  # registered at run time under that name
+            if ep.name in found:
+                if found[ep.name] != dist_name:  # not just one distribution seen twice
+                    warn_once(
+                        f"dcmcore plugin {ep.name!r} of {dist_name or 'an unknown distribution'} "
+                        f"is not loaded: {found[ep.name] or 'another distribution'}, earlier "
+                        f"on sys.path, has a plugin of that name"
+                    )
                 continue
+            found[ep.name] = dist_name
+            holder = self._records.get(ep.name)
+            if holder is not None:
+                if holder.source == RUNTIME:
+                    warn_once(
+                        f"dcmcore plugin {ep.name!r} of {dist_name or 'an unknown distribution'} "
+                        f"is not loaded: a plugin registered at run time has that name"
+                    )
+                continue
+            record = PluginRecord(ep.name, dist_name, version, ENTRY_POINT)
             self._records[ep.name] = record
-            blocker = self._is_blocked(ep.name, record.distribution)
-            if blocker:
-                record.mark_blocked(blocker)
+            record.blocked_by = self._is_blocked(ep.name, record.distribution)
+            if record.blocked_by:
                 continue
             try:
                 plugin = ep.load()
             except BaseException as exc:  # SystemExit from a broken import included
                 if isinstance(exc, KeyboardInterrupt):
                     raise
-                record.status = "broken"
-                record.errors.append(f"import failed: {_describe(exc)}")
-                _warn(
+                record.load_error = f"import failed: {describe(exc)}"
+                warn_once(
                     f"dcmcore plugin {ep.name!r} ({ep.value}) from "
                     f"{record.distribution or 'an unknown distribution'} failed to load and is "
-                    f"skipped: {_describe(exc)}"
+                    f"skipped: {describe(exc)}"
                 )
                 continue
             try:
                 self._pm.register(plugin, name=ep.name)
             except Exception as exc:
-                record.status = "broken"
-                record.errors.append(f"registration failed: {_describe(exc)}")
-                _warn(f"dcmcore plugin {ep.name!r} is invalid and is skipped: {_describe(exc)}")
+                record.load_error = f"registration failed: {describe(exc)}"
+                warn_once(f"dcmcore plugin {ep.name!r} is invalid and is skipped: {describe(exc)}")
 
-    def _ensure(self) -> _Snapshot:
+    def _ensure(self) -> Snapshot:
         snap = self._snapshot
         if snap is not None:
             return snap
         with self._lock:
             if self._busy:  # a plugin's import or hook asked for codecs while loading
-                return _EMPTY_SNAPSHOT
+                return EMPTY_SNAPSHOT
             self._busy = True
             try:
                 if not self._autoloaded:
                     self._load_entry_points()
                     self._snapshot = None
                 if self._snapshot is None:
-                    self._snapshot = self._collect()
+                    self._snapshot = collect(self._pm, self._records, self._is_blocked)
+                    _config.note_plugins_loaded(True)
                 return self._snapshot
             finally:
                 self._busy = False
-
-    def _call_hook(self, hook_name: str, plugin_name: str, func: Callable[[], Any]) -> list[Any]:
-        record = self._records.setdefault(plugin_name, _Record(plugin_name))
-        try:
-            result = func()
-        except Exception as exc:
-            record.errors.append(f"{hook_name}() raised {_describe(exc)}")
-            record.status = "broken"
-            _warn(f"dcmcore plugin {plugin_name!r}: {hook_name}() raised {_describe(exc)}; "
-                  "its results are skipped")
-            return []
-        if result is None:
-            return []
-        if isinstance(result, (str, bytes)) or not hasattr(result, "__iter__"):
-            record.errors.append(f"{hook_name}() returned {type(result).__name__}, not a list")
-            _warn(f"dcmcore plugin {plugin_name!r}: {hook_name}() must return a list, "
-                  f"got {type(result).__name__}; ignored")
-            return []
-        return list(result)
-
-    def _accept(self, codec: Any, base: type[Codec], hook: str, record: _Record,
-                names: set[str]) -> bool:
-        problem = ""
-        if not isinstance(codec, base):
-            problem = f"{codec!r} is not a {base.__name__} instance"
-        elif not isinstance(codec.name, str) or not codec.name:
-            problem = f"{type(codec).__name__} has no name"
-        elif codec.name in names:
-            problem = f"a {base.__name__.lower()} named {codec.name!r} is already registered"
-        else:
-            try:
-                syntaxes = tuple(codec.transfer_syntaxes)
-                if not all(isinstance(s, str) for s in syntaxes):
-                    raise TypeError("transfer_syntaxes must hold UID strings")
-                int(codec.priority)
-            except (TypeError, ValueError) as exc:
-                problem = f"{codec.name!r}: {exc}"
-        if problem:
-            record.errors.append(f"{hook}(): {problem}")
-            _warn(f"dcmcore plugin {record.name!r}: {hook}(): {problem}; skipped")
-            return False
-        names.add(codec.name)
-        try:
-            codec.plugin = record.name
-            if not codec.provided_by:
-                codec.provided_by = record.distribution
-        except AttributeError:  # __slots__ codec: leave its own values
-            pass
-        return True
-
-    def _collect(self) -> _Snapshot:
-        decoders: list[Decoder] = []
-        encoders: list[Encoder] = []
-        syntaxes: list[Any] = []
-        by_plugin: dict[str, tuple[list[str], list[str], list[str]]] = {}
-        dec_names: set[str] = set()
-        enc_names: set[str] = set()
-        for plugin_name, plugin in sorted(self._pm.list_name_plugin(), key=lambda p: p[0]):
-            if plugin is None:  # blocked in pluggy
-                continue
-            record = self._records.setdefault(plugin_name, _Record(plugin_name))
-            results: list[tuple[str, list[Any]]] = []
-            for impl in self._pm.get_hookcallers(plugin) or []:
-                hook = impl.name
-                func = next(
-                    (i.function for i in impl.get_hookimpls() if i.plugin is plugin), None
-                )
-                if func is None:
-                    continue
-                results.append((hook, self._call_hook(hook, plugin_name, func)))
-            record.codecs = tuple(dict.fromkeys(
-                str(c.name) for hook, items in results if hook != "dcmcore_transfer_syntaxes"
-                for c in items if isinstance(getattr(c, "name", None), str)
-            ))
-            # codec names are only known once the plugin is loaded: a block by codec name
-            # applies here, to the whole plugin
-            blocker = self._is_blocked(*record.codecs)
-            if blocker:
-                self._pm.unregister(name=plugin_name)
-                record.mark_blocked(blocker)
-                continue
-            mine = by_plugin.setdefault(plugin_name, ([], [], []))
-            for hook, items in results:
-                if hook == "dcmcore_decoders":
-                    for codec in items:
-                        if self._accept(codec, Decoder, hook, record, dec_names):
-                            decoders.append(codec)
-                            mine[0].append(codec.name)
-                elif hook == "dcmcore_encoders":
-                    for codec in items:
-                        if self._accept(codec, Encoder, hook, record, enc_names):
-                            encoders.append(codec)
-                            mine[1].append(codec.name)
-                elif hook == "dcmcore_transfer_syntaxes":
-                    for ts in items:
-                        if self._register_syntax(ts, record):
-                            syntaxes.append(ts)
-                            mine[2].append(str(ts.uid))
-        return _Snapshot(
-            tuple(decoders), tuple(encoders), tuple(syntaxes),
-            {k: (tuple(a), tuple(b), tuple(c)) for k, (a, b, c) in by_plugin.items()},
-        )
-
-    def _register_syntax(self, ts: Any, record: _Record) -> bool:
-        if not isinstance(getattr(ts, "uid", None), str):
-            record.errors.append(f"dcmcore_transfer_syntaxes(): {ts!r} has no uid")
-            _warn(f"dcmcore plugin {record.name!r}: {ts!r} is not a TransferSyntax; skipped")
-            return False
-        try:
-            from dcmcore import transfer_syntax
-        except ImportError:
-            return True
-        try:
-            if transfer_syntax.get(ts.uid) is None:
-                transfer_syntax.register(ts)
-        except Exception as exc:
-            record.errors.append(f"transfer syntax {ts.uid}: {_describe(exc)}")
-            _warn(f"dcmcore plugin {record.name!r}: cannot register transfer syntax "
-                  f"{ts.uid}: {_describe(exc)}")
-            return False
-        return True
 
     # -- public operations ---------------------------------------------------------------------
 
@@ -408,14 +236,20 @@ class _Registry:
             except pluggy.PluginValidationError as exc:
                 raise PluginError(f"plugin {canonical!r} is invalid: {exc}") from exc
             assert registered is not None
-            self._records[registered] = _Record(registered, distribution, "", "runtime",
-                                                plugin=plugin)
+            version = _installed_version(distribution) if distribution else ""
+            self._records[registered] = PluginRecord(registered, distribution, version, RUNTIME,
+                                                     next(self._numbers), plugin)
             self._invalidate()
             return registered
 
     def unregister(self, name: str) -> None:
+        self._ensure()  # an installed plugin not loaded yet can be unregistered too
         with self._lock:
             if self._pm.get_plugin(name) is None:
+                record = self._records.get(name)
+                if record is not None and record.status != "loaded":
+                    raise PluginError(f"plugin {name!r} is not registered: it is "
+                                      f"{record.status} ({'; '.join(record.all_problems())})")
                 known = ", ".join(sorted(n for n, p in self._pm.list_name_plugin() if p)) or "none"
                 raise PluginError(f"no plugin named {name!r} is registered (registered: {known})")
             self._pm.unregister(name=name)
@@ -427,11 +261,11 @@ class _Registry:
             self._blocked[name] = by
             changed = False
             for record in list(self._records.values()):
-                if name not in record.names() or record.status == "blocked":
+                if name not in record.names() or record.blocked_by:
                     continue
                 if self._pm.get_plugin(record.name) is not None:
                     self._pm.unregister(name=record.name)
-                record.mark_blocked(by)
+                record.blocked_by = by
                 changed = True
             if changed:
                 self._invalidate()
@@ -441,13 +275,12 @@ class _Registry:
             self._blocked.pop(name, None)
             changed = False
             for record in list(self._records.values()):
-                if record.status != "blocked" or self._is_blocked(*record.names()):
+                if not record.blocked_by or self._is_blocked(*record.names()):
                     continue  # not blocked, or still blocked by another of its names
                 changed = True
-                if record.source == "runtime" and record.plugin is not None:
+                if record.source == RUNTIME and record.plugin is not None:
                     self._pm.register(record.plugin, name=record.name)
-                    record.status = "loaded"
-                    record.errors = [e for e in record.errors if not e.startswith("blocked by ")]
+                    record.blocked_by = ""
                 else:  # entry point or builtin: forget it, it is loaded again on next use
                     self._records.pop(record.name)
                     self._autoloaded = False
@@ -456,27 +289,27 @@ class _Registry:
 
     def reload(self, keep_runtime: bool = True) -> None:
         with self._lock:
-            runtime = [
-                (n, r.plugin, r.distribution)
-                for n, r in self._records.items()
-                if r.source == "runtime" and r.plugin is not None
-                and (self._pm.get_plugin(n) is not None or r.status == "blocked")
-            ]
+            runtime = sorted(
+                (r for r in self._records.values()
+                 if r.source == RUNTIME and r.plugin is not None
+                 and (self._pm.get_plugin(r.name) is not None or r.blocked_by)),
+                key=PluginRecord.rank,
+            )
             self._pm = self._new_pm()
             self._records = {}
-            _warned.clear()
             self._autoloaded = False
+            self._library_versions = {}
             self._invalidate()
             if keep_runtime:
-                for n, plugin, dist in runtime:
-                    record = self._records[n] = _Record(n, dist, "", "runtime", plugin=plugin)
-                    blocker = self._is_blocked(n, dist)
-                    if blocker:
-                        record.mark_blocked(blocker)
-                    else:
-                        self._pm.register(plugin, name=n)
+                for old in runtime:
+                    record = PluginRecord(old.name, old.distribution, old.version, RUNTIME,
+                                          next(self._numbers), old.plugin)
+                    self._records[old.name] = record
+                    record.blocked_by = self._is_blocked(old.name, old.distribution)
+                    if not record.blocked_by:
+                        self._pm.register(old.plugin, name=old.name)
 
-    def snapshot(self) -> _Snapshot:
+    def snapshot(self) -> Snapshot:
         return self._ensure()
 
     def unavailable_reason(self, codec: Codec) -> str | None:
@@ -490,31 +323,87 @@ class _Registry:
             if reason is not None and not isinstance(reason, str):
                 reason = str(reason)
         except Exception as exc:
-            reason = f"availability check raised {_describe(exc)}"
+            reason = f"availability check raised {describe(exc)}"
         cache[key] = reason
         return reason
+
+    def unusable_reason(self, name: str, kind: str = "") -> str | None:
+        """Why `name` (codec, plugin or distribution) gives no codec of `kind`; None if unknown.
+
+        None too when it names a registered codec of that kind (whether that codec
+        runs is :meth:`unavailable_reason`'s business).
+        """
+        snap = self._ensure()
+        kinds = (kind,) if kind else ("decoder", "encoder")
+        registered: list[Codec] = []
+        if "decoder" in kinds:
+            registered.extend(snap.decoders)
+        if "encoder" in kinds:
+            registered.extend(snap.encoders)
+        if any(name in (c.name, c.plugin, c.provided_by) for c in registered):
+            return None
+        what = kind or "codec"
+        with self._lock:
+            records = sorted(self._records.values(), key=PluginRecord.rank)
+            for r in records:
+                if name not in r.names():
+                    continue
+                if r.blocked_by:
+                    return f"{r.label()} is blocked by {r.blocked_by}"
+                if r.load_error:
+                    return f"{r.label()} is installed but broken: {r.load_error}"
+                if r.status == "broken":
+                    return (f"{r.label()} is broken, its hooks gave no usable codec: "
+                            + "; ".join(r.problems))
+                return f"{r.label()} provides no {what}"
+        autoload, source = _config.autoload_state()
+        if not autoload:
+            try:
+                eps = list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+            except Exception:  # unreadable metadata: nothing more to say
+                eps = []
+            for ep in eps:
+                dist, version = _dist_of(ep)
+                if name in (ep.name, dist):
+                    origin = f"distribution {dist} {version}".rstrip() if dist else "unknown"
+                    return (f"plugin {ep.name!r} ({origin}) is installed but not loaded: "
+                            f"entry-point autoloading is off ({source})")
+        return None
+
+    def _library_version(self, library: str) -> str:
+        if not library:
+            return ""
+        cache = self._library_versions
+        if library not in cache:
+            cache[library] = _installed_version(library) or "not installed"
+        return cache[library]
 
     def plugin_infos(self) -> list[PluginInfo]:
         snap = self._ensure()
         with self._lock:
-            records = list(self._records.values())
-        out = []
-        for r in sorted(records, key=lambda r: r.name):
-            decs, encs, tss = snap.by_plugin.get(r.name, ((), (), ()))
-            out.append(PluginInfo(r.name, r.distribution, r.version, r.source, r.status,
-                                  "; ".join(r.errors), decs, encs, tss))
-        return out
+            out = []
+            for r in sorted(self._records.values(), key=lambda r: r.name):
+                decs, encs, tss = snap.by_plugin.get(r.name, ((), (), ()))
+                problems = r.all_problems()
+                out.append(PluginInfo(r.name, r.distribution, r.version, r.source, r.status,
+                                      "; ".join(problems), decs, encs, tss, problems))
+            return out
 
     def codec_infos(self, kind: str) -> list[CodecInfo]:
         snap = self._ensure()
         codecs: tuple[Codec, ...] = snap.decoders if kind == "decoder" else snap.encoders
+        with self._lock:
+            versions = {r.name: r.version for r in self._records.values()}
         out = []
         for c in sorted(codecs, key=lambda c: c.name):
             reason = self.unavailable_reason(c)
+            library = str(c.library or "")
             out.append(CodecInfo(
                 c.name, kind, c.plugin, c.provided_by, tuple(c.transfer_syntaxes),
                 int(c.priority), bool(c.thread_safe), bool(c.process_safe),
                 bool(getattr(c, "supports_batch", False)), reason is None, reason,
+                versions.get(c.plugin, ""), library, self._library_version(library),
+                str(c.license or ""),
             ))
         return out
 
@@ -524,6 +413,9 @@ registry = _Registry()
 
 def register(plugin: object, name: str | None = None, distribution: str = "") -> str:
     """Register a plugin (module, class or object with hook implementations) at run time.
+
+    Its codecs come after those of builtin and installed plugins when names clash
+    (see the module docstring).
 
     Parameters
     ----------
@@ -543,12 +435,25 @@ def register(plugin: object, name: str | None = None, distribution: str = "") ->
     ------
     PluginError
         The name is taken or blocked, or the hooks do not match the specs.
+
+    Examples
+    --------
+    >>> import acme_codecs                                   # doctest: +SKIP
+    >>> dcmcore.codecs.register(acme_codecs, name="acme")    # doctest: +SKIP
+    'acme'
     """
     return registry.register(plugin, name, distribution)
 
 
 def unregister(name: str) -> None:
-    """Remove a registered plugin (entry-point or runtime) by name; PluginError if unknown."""
+    """Remove a registered plugin (entry-point or runtime) by name.
+
+    Raises
+    ------
+    PluginError
+        No plugin of that name is registered (the message says why, for a plugin
+        that is blocked or broken).
+    """
     registry.unregister(name)
 
 
@@ -577,23 +482,33 @@ def unblock(name: str) -> None:
 def reload(keep_runtime: bool = True) -> None:
     """Forget loaded entry-point plugins and rediscover them on next use.
 
-    Runtime registrations are kept unless `keep_runtime` is False.
+    Runtime registrations are kept unless `keep_runtime` is False.  A problem
+    found again after the reload is not warned about again (it is still listed
+    by :func:`list_plugins`).
     """
     registry.reload(keep_runtime)
 
 
 def list_plugins() -> list[PluginInfo]:
-    """Return every known plugin (loaded, broken or blocked), sorted by name."""
+    """Return every known plugin (loaded, broken or blocked), sorted by name.
+
+    Examples
+    --------
+    >>> for p in dcmcore.codecs.list_plugins():                        # doctest: +SKIP
+    ...     print(p.name, p.distribution, p.version, p.status, p.error)
+    deflate dcmcore 0.1.0 loaded
+    rle dcmcore-rle 0.1.0 loaded
+    """
     return registry.plugin_infos()
 
 
 def available_decoders() -> list[CodecInfo]:
-    """Return every registered decoder with its availability, sorted by name."""
+    """Return every registered decoder with its availability and library, sorted by name."""
     return registry.codec_infos("decoder")
 
 
 def available_encoders() -> list[CodecInfo]:
-    """Return every registered encoder with its availability, sorted by name."""
+    """Return every registered encoder with its availability and library, sorted by name."""
     return registry.codec_infos("encoder")
 
 
@@ -605,3 +520,34 @@ def all_decoders() -> tuple[Decoder, ...]:
 def all_encoders() -> tuple[Encoder, ...]:
     """Return every registered encoder instance (available or not)."""
     return registry.snapshot().encoders
+
+
+def unusable_reason(name: str, kind: str = "") -> str | None:
+    """Say why `name` cannot be used although dcmcore knows it, or return None.
+
+    Parameters
+    ----------
+    name : str
+        A codec, plugin (entry point) or distribution name, as given to
+        ``decoding_plugin=`` / ``encoding_plugin=``.
+    kind : str, optional
+        ``"decoder"`` or ``"encoder"``; default either.
+
+    Returns
+    -------
+    str or None
+        Why no codec of `kind` is registered under `name`: its plugin is blocked
+        (by which setting), failed to import (the error), gave no usable codec
+        (each reason, e.g. its codec's name was taken by another plugin), provides
+        only the other kind, or is installed but not loaded because autoloading is
+        off.  None when `name` is a registered codec of that kind (whether that codec
+        can run is :meth:`Codec.unavailable_reason`'s business), or is not known at
+        all.
+
+    Examples
+    --------
+    >>> dcmcore.codecs.block("acme")                                   # doctest: +SKIP
+    >>> dcmcore.codecs.unusable_reason("acme", "decoder")              # doctest: +SKIP
+    "plugin 'acme' (distribution acme-dcmcore 1.2) is blocked by runtime (codecs.block)"
+    """
+    return registry.unusable_reason(name, kind)

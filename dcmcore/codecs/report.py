@@ -1,13 +1,29 @@
-"""The effective codec order per transfer syntax, and where each setting came from."""
+"""What is installed, and the effective codec order per transfer syntax with its sources.
+
+:func:`effective_order` gathers it; ``str()`` of the result (also printed by
+``python -m dcmcore.codecs``) shows, as plain aligned tables: every setting and
+where it came from, every plugin with its distribution, version and problems,
+every codec with its plugin, distribution, codec library (and that library's
+installed version), licence, availability, transfer syntaxes, ``thread_safe`` and
+priority, then per transfer syntax the codecs in the order they are tried.
+"""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dcmcore.codecs import config as _config
-from dcmcore.codecs.manager import PluginInfo, list_plugins, registry
-from dcmcore.codecs.providers import known_providers, resolve_uid, syntax_name
+from dcmcore.codecs.base import Codec
+from dcmcore.codecs.manager import (
+    CodecInfo,
+    PluginInfo,
+    available_decoders,
+    available_encoders,
+    list_plugins,
+    registry,
+)
+from dcmcore.codecs.providers import known_providers, resolve_uid, syntax_keyword, syntax_name
 from dcmcore.codecs.selection import builtin_hint, plan
 
 __all__ = ["CodecEntry", "SyntaxReport", "OrderReport", "effective_order"]
@@ -58,13 +74,95 @@ class SyntaxReport:
         return [e.name for e in self.encoders if e.status == "used"]
 
 
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
+    """Plain text table: columns padded to their widest cell, two spaces apart."""
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    return [indent + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+            for row in (header, *rows)]
+
+
+def _syntax_list(uids: Sequence[str]) -> str:
+    return ", ".join(syntax_keyword(uid) or uid for uid in uids) or "-"
+
+
+def _with_version(name: str, version: str) -> str:
+    return f"{name} {version}".strip() if name else "-"
+
+
+def _plugin_lines(plugins: Sequence[PluginInfo]) -> list[str]:
+    if not plugins:
+        return ["  (none)"]
+    rows = [(p.name, p.distribution or "-", p.version or "-", p.source, p.status,
+             ", ".join(dict.fromkeys((*p.decoders, *p.encoders))) or "-") for p in plugins]
+    lines = _table(("plugin", "distribution", "version", "source", "status", "codecs"), rows)
+    problems = [(p.name, problem) for p in plugins for problem in p.problems]
+    if problems:
+        lines.append("  problems:")
+        lines += [f"    {name}: {problem}" for name, problem in problems]
+    return lines
+
+
+def _codec_lines(codecs: Sequence[CodecInfo]) -> list[str]:
+    if not codecs:
+        return ["  (none)"]
+    rows = []
+    for c in codecs:
+        library = "-"
+        if c.library:
+            library = f"{c.library} {c.library_version}".strip()
+        rows.append((c.name, c.kind, c.plugin, _with_version(c.distribution, c.version), library,
+                     c.license or "-", "yes" if c.thread_safe else "no", str(c.priority),
+                     "yes" if c.available else "no", _syntax_list(c.transfer_syntaxes)))
+    lines = _table(("codec", "kind", "plugin", "distribution", "library", "license",
+                    "thread_safe", "priority", "available", "transfer syntaxes"), rows)
+    unavailable = [c for c in codecs if not c.available]
+    if unavailable:
+        lines.append("  unavailable:")
+        lines += [f"    {c.name} ({c.kind}): {c.reason}" for c in unavailable]
+    return lines
+
+
+def _syntax_lines(s: SyntaxReport) -> list[str]:
+    lines = [f"{s.ts_name} ({s.ts_uid}) - order from {s.order_source}"]
+    for label, entries in (("decoders", s.decoders), ("encoders", s.encoders)):
+        if not entries:
+            continue
+        lines.append(f"  {label}:")
+        for e in entries:
+            pos = f"{e.position}." if e.position else "-"
+            why = f" - {e.reason}" if e.reason else ""
+            lines.append(f"    {pos:>3} {e.name} ({e.distribution or e.plugin}) "
+                         f"[{e.status}; placed by {e.placed_by}]{why}")
+    if not s.decoders and not s.encoders:
+        if s.builtin:
+            lines.append(f"  no codec registered; {s.builtin}")
+        else:
+            hint = ", ".join(s.providers) or "no known distribution"
+            lines.append(f"  no codec installed; install one of: {hint}")
+    return lines
+
+
 @dataclass(frozen=True)
 class OrderReport:
-    """Result of :func:`effective_order`; ``str()`` gives a readable table."""
+    """Result of :func:`effective_order`; ``str()`` gives readable tables.
+
+    Attributes
+    ----------
+    syntaxes : tuple of SyntaxReport
+        Per transfer syntax, the codecs in the order they are tried.
+    settings : tuple of (setting, value, source)
+        Every codec setting in effect and where it came from.
+    plugins : tuple of PluginInfo
+        Every known plugin (loaded, broken or blocked).
+    codecs : tuple of CodecInfo
+        Every registered decoder and encoder (only those for the syntax asked
+        for, when :func:`effective_order` was given one).
+    """
 
     syntaxes: tuple[SyntaxReport, ...]
-    settings: tuple[tuple[str, str, str], ...]  # (setting, value, source)
+    settings: tuple[tuple[str, str, str], ...]
     plugins: tuple[PluginInfo, ...]
+    codecs: tuple[CodecInfo, ...] = ()
 
     def __getitem__(self, ts_uid: str) -> SyntaxReport:
         uid = resolve_uid(ts_uid)
@@ -74,36 +172,17 @@ class OrderReport:
         raise KeyError(ts_uid)
 
     def __str__(self) -> str:
-        lines = ["dcmcore codec configuration", "settings:"]
+        lines = ["dcmcore codec configuration", "", "settings (highest source first):"]
         lines += [f"  {k} = {v}    [{src}]" for k, v, src in self.settings]
-        lines.append("plugins:")
-        for p in self.plugins:
-            dist = f" ({p.distribution} {p.version})".rstrip() if p.distribution else ""
-            extra = f": {p.error}" if p.error else ""
-            lines.append(f"  {p.name}{dist} [{p.source}, {p.status}]{extra}")
-        if not self.plugins:
-            lines.append("  (none)")
+        lines += ["", "plugins:", *_plugin_lines(self.plugins)]
+        lines += ["", "codecs:", *_codec_lines(self.codecs)]
         for s in self.syntaxes:
-            lines.append(f"{s.ts_name} ({s.ts_uid}) - order from {s.order_source}")
-            for label, entries in (("decoders", s.decoders), ("encoders", s.encoders)):
-                if not entries:
-                    continue
-                lines.append(f"  {label}:")
-                for e in entries:
-                    pos = f"{e.position}." if e.position else "-"
-                    why = f" - {e.reason}" if e.reason else ""
-                    lines.append(f"    {pos:>3} {e.name} ({e.distribution or e.plugin}) "
-                                 f"[{e.status}; placed by {e.placed_by}]{why}")
-            if not s.decoders and not s.encoders:
-                if s.builtin:
-                    lines.append(f"  no codec registered; {s.builtin}")
-                else:
-                    hint = ", ".join(s.providers) or "no known distribution"
-                    lines.append(f"  no codec installed; install one of: {hint}")
+            lines += ["", *_syntax_lines(s)]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<OrderReport {len(self.syntaxes)} syntaxes, {len(self.plugins)} plugins>"
+        return (f"<OrderReport {len(self.syntaxes)} syntaxes, {len(self.plugins)} plugins, "
+                f"{len(self.codecs)} codecs>")
 
 
 def _entries(kind: str, ts_uid: str) -> tuple[tuple[CodecEntry, ...], str, tuple[str, ...]]:
@@ -111,9 +190,10 @@ def _entries(kind: str, ts_uid: str) -> tuple[tuple[CodecEntry, ...], str, tuple
     configured = _config.order_for(ts_uid)
     names = configured[0] if configured else ()
     snap = registry.snapshot()
-    all_codecs = {c.name: c for c in (snap.decoders if kind == "decoder" else snap.encoders)}
+    all_codecs: dict[str, Codec] = {
+        c.name: c for c in (snap.decoders if kind == "decoder" else snap.encoders)}
 
-    def placed(c) -> str:  # noqa: ANN001
+    def placed(c: Codec) -> str:
         if any(n in (c.name, c.plugin, c.provided_by) for n in names):
             return f"order from {p.order_source}"
         return f"priority {int(c.priority)}"
@@ -130,42 +210,8 @@ def _entries(kind: str, ts_uid: str) -> tuple[tuple[CodecEntry, ...], str, tuple
     return tuple(out), p.order_source, names
 
 
-def _settings() -> tuple[tuple[str, str, str], ...]:
-    out: list[tuple[str, str, str]] = []
-    autoload, src = _config.autoload_state()
-    out.append(("autoload", str(autoload).lower(), src))
-    path = _config.config_file()
-    out.append(("config file", str(path) if path else "(none)",
-                f"env {_config.ENV_CONFIG}" if os.environ.get(_config.ENV_CONFIG) else "search"))
-    for var in sorted(os.environ):
-        if var.startswith("DCMCORE_") and var != _config.ENV_CONFIG:
-            out.append((var, os.environ[var], "env"))
-    with _config._lock:
-        orders = dict(_config._runtime_order)
-        disabled = dict(_config._runtime_disabled)
-    for ts, names in sorted(orders.items(), key=lambda kv: kv[0] or ""):
-        out.append((f"order[{ts or 'all'}]", ",".join(names), "runtime (config.set_order)"))
-    for name, flag in sorted(disabled.items()):
-        out.append((f"disabled[{name}]", str(flag).lower(), "runtime (config.disable/enable)"))
-    for scope in _config._scopes.get():
-        out.append(("scoped override",
-                    f"order={list(scope.order) if scope.order is not None else None} "
-                    f"ts={scope.ts} disabled={sorted(scope.disabled)} "
-                    f"enabled={sorted(scope.enabled)}", "config.using"))
-    fc = _config.file_config()
-    if fc.order is not None:
-        out.append(("order[all]", ",".join(fc.order), fc.where("order")))
-    for ts, names in sorted(fc.order_by_syntax.items()):
-        out.append((f"order[{ts}]", ",".join(names), fc.where("order_by_syntax")))
-    if fc.disabled:
-        out.append(("disabled", ",".join(fc.disabled), fc.where("disabled")))
-    if fc.blocked:
-        out.append(("blocked", ",".join(fc.blocked), fc.where("blocked")))
-    return tuple(out)
-
-
 def effective_order(ts_uid: str | None = None) -> OrderReport:
-    """Report, per transfer syntax, the codecs in the order they will be tried.
+    """Report what is installed and, per transfer syntax, the codecs in the order tried.
 
     Parameters
     ----------
@@ -177,18 +223,24 @@ def effective_order(ts_uid: str | None = None) -> OrderReport:
     -------
     OrderReport
         Per-syntax entries (``report[uid].decoder_order``), every setting with
-        its source, and the plugins; ``print(report)`` shows it readably.
+        its source, the plugins and the codecs; ``print(report)`` shows it readably.
+
+    Examples
+    --------
+    >>> report = dcmcore.codecs.effective_order("RLELossless")          # doctest: +SKIP
+    >>> report["RLELossless"].decoder_order                             # doctest: +SKIP
+    ['rle', 'pylibjpeg-rle', 'gdcm']
+    >>> print(report)                                                   # doctest: +SKIP
     """
-    snap = registry.snapshot()
+    snap = registry.snapshot()  # first: plugins register the syntaxes keywords may name
+    codecs = [*available_decoders(), *available_encoders()]
     if ts_uid is not None:
         uids = [resolve_uid(ts_uid)]
+        codecs = [c for c in codecs if uids[0] in c.transfer_syntaxes]
     else:
-        found: set[str] = set()
-        for c in (*snap.decoders, *snap.encoders):
-            found.update(c.transfer_syntaxes)
-        with _config._lock:
-            found.update(k for k in _config._runtime_order if k)
-        found.update(_config.file_config().order_by_syntax)
+        found = {uid for c in (*snap.decoders, *snap.encoders) for uid in c.transfer_syntaxes}
+        # a keyword no syntax has is not a syntax: it is listed among the settings
+        found.update(uid for uid in _config.configured_syntaxes() if uid[:1].isdigit())
         uids = sorted(found)
     reports = []
     for uid in uids:
@@ -197,4 +249,6 @@ def effective_order(ts_uid: str | None = None) -> OrderReport:
         builtin = "" if decs or encs else builtin_hint(uid)
         reports.append(SyntaxReport(uid, syntax_name(uid), source, names, decs, encs,
                                     known_providers(uid), builtin))
-    return OrderReport(tuple(reports), _settings(), tuple(list_plugins()))
+    codecs.sort(key=lambda c: (c.name, c.kind))
+    return OrderReport(tuple(reports), _config.describe_settings(), tuple(list_plugins()),
+                       tuple(codecs))

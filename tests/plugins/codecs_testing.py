@@ -11,10 +11,14 @@ from pathlib import Path
 
 import pytest
 
+import dcmcore
 from dcmcore.codecs import FrameInfo, config, reload
+from dcmcore.codecs._warnings import forget_warnings
 from dcmcore.codecs.manager import registry
 
 HERE = Path(__file__).resolve().parent
+CORE_ROOT = Path(dcmcore.__file__).resolve().parents[1]
+"""The folder holding the dcmcore under test: fresh interpreters must import that one."""
 RLE = "1.2.840.10008.1.2.5"
 
 
@@ -35,14 +39,16 @@ def codecs_clean_fixture(monkeypatch, tmp_path):
     config.reset()
     config.set_autoload(False)
     reload(keep_runtime=False)
+    forget_warnings()  # each test sees the warnings of its own plugins
     yield tmp_path
     config.reset()
     reload(keep_runtime=False)
 
 
-def clean_env(**extra: str) -> dict[str, str]:
+def clean_env(*path: Path, **extra: str) -> dict[str, str]:
+    """os.environ without DCMCORE_* settings; PYTHONPATH is `path`, then the dcmcore under test."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DCMCORE_")}
-    env.pop("PYTHONPATH", None)
+    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in [*path, CORE_ROOT])
     env.update(extra)
     return env
 
@@ -50,8 +56,7 @@ def clean_env(**extra: str) -> dict[str, str]:
 def run_python(code: str, *, cwd: Path, path: list[Path] = (), env: dict[str, str] | None = None,
                ) -> dict:
     """Run `code` in a fresh interpreter; it must print one JSON document last."""
-    env = clean_env(**(env or {}))
-    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in [*path, HERE])
+    env = clean_env(*path, HERE, **(env or {}))
     proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
     if proc.returncode != 0:
