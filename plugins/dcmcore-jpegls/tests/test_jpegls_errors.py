@@ -258,16 +258,34 @@ def test_bad_interleave_mode_is_refused():
         JPEGLSEncoder().encode(arr, _info(samples=3), jls_interleave_mode=3)
 
 
-def test_values_outside_bits_stored_are_refused():
-    arr = _smooth().astype(np.uint16) * 300  # up to ~69000 wraps: use 12 bits stored
-    arr = np.minimum(arr, 5000).astype(np.uint16)
-    with pytest.raises(JPEGLSPixelDataError, match="outside the range 0 to 4095"):
-        JPEGLSEncoder().encode(arr, _info(allocated=16, stored=12))
+@pytest.mark.parametrize(
+    ("values", "allocated", "signed", "expected"),
+    [
+        # unsigned 12-bit values with other data in the unused bits 12-15
+        ([0xA000 | 5, 0xF000 | 4095, 17], 16, 0, [5, 4095, 17]),
+        # signed 12-bit values stored without sign extension (-1 as 0x0FFF, -2048 as 0x800)
+        ([0x0FFF, 0x0800, 2047], 16, 1, [-1, -2048, 2047]),
+        # too large for 12 bits: only the low 12 bits are stored values
+        ([5000, 0, 1], 16, 0, [5000 & 0xFFF, 0, 1]),
+    ],
+)
+def test_bits_above_bits_stored_are_dropped_with_a_warning(values, allocated, signed, expected):
+    jpeg_ls = pytest.importorskip("jpeg_ls")
+    arr = np.resize(np.array(values), (24, 20)).astype(f"{'i' if signed else 'u'}2")
+    info = _info(allocated=allocated, stored=12, signed=signed)
+    with pytest.warns(JPEGLSWarning, match="only their low 12 bits are stored values"):
+        data = JPEGLSEncoder().encode(arr, info)
+    pattern = np.frombuffer(jpeg_ls.decode_from_buffer(data), "<u2").reshape(24, 20)
+    stored = pattern.astype(np.int32)
+    if signed:
+        stored = np.where(stored >= 2048, stored - 4096, stored)
+    np.testing.assert_array_equal(stored, np.resize(np.array(expected), (24, 20)))
 
 
-def test_signed_values_outside_bits_stored_are_refused():
-    arr = np.full((24, 20), -3000, dtype=np.int16)
-    with pytest.raises(JPEGLSPixelDataError, match="outside the range -2048 to 2047"):
+def test_values_within_bits_stored_give_no_warning():
+    arr = np.resize(np.array([-2048, -1, 0, 2047]), (24, 20)).astype(np.int16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         JPEGLSEncoder().encode(arr, _info(allocated=16, stored=12, signed=1))
 
 
@@ -312,7 +330,7 @@ def test_frame_shape_must_match_the_description():
 
 def test_compress_reports_the_plugin_error(make_dataset):
     ds = make_dataset(_smooth(), "MONOCHROME2", 8)
-    with pytest.raises(CodecError, match="pyjpegls: JPEGLSPixelDataError: jls_error=2 asks"):
+    with pytest.raises(CodecError, match="pyjpegls'?: JPEGLSPixelDataError: jls_error=2 asks"):
         ds.compress(LOSSLESS, encoding_plugin="pyjpegls", jls_error=2)
     assert ds.file_meta.TransferSyntaxUID != LOSSLESS  # left uncompressed
 
@@ -323,6 +341,6 @@ def test_decode_error_through_the_pipeline_names_the_plugin(charls_encode, encap
                              BitsStored=8, HighBit=7, PixelRepresentation=0)
     ds = dcmcore.dcmread(io.BytesIO(data))
     ds.pixel_array_options(decoding_plugin="pyjpegls")
-    with pytest.raises(CodecError, match="pyjpegls: JPEGLSPixelDataError: JPEG-LS codestream "
+    with pytest.raises(CodecError, match="pyjpegls'?: JPEGLSPixelDataError: JPEG-LS codestream "
                                          "truncated"):
         ds.pixel_array  # noqa: B018

@@ -189,3 +189,26 @@ def test_planar_source_is_encoded_from_the_interleaved_frame(random_frames, make
     ds.compress(LOSSLESS, encoding_plugin="pyjpegls")
     np.testing.assert_array_equal(dcmcore_array(ds), source)
     np.testing.assert_array_equal(pydicom_array(ds, "pyjpegls"), source)
+
+
+@pytest.mark.parametrize("signed", [0, 1])
+def test_compress_from_a_dataset_with_bits_above_bits_stored(signed, make_dataset,
+                                                             pydicom_array, dcmcore_array):
+    # native data whose unused high bits are not sign extension / hold other data: the
+    # compressed dataset decodes to what pixel_array showed before (pydicom's compress()
+    # gives the same from such files)
+    rng = np.random.default_rng(signed)
+    values = rng.integers(-2048 if signed else 0, 2048 if signed else 4096, (23, 37))
+    values = values.astype(np.int16 if signed else np.uint16)
+    ds = make_dataset(values, "MONOCHROME2", 12)
+    raw = values.view(np.uint16) & 0x0FFF
+    if not signed:
+        raw = raw | 0x5000
+    ds.PixelData = raw.astype("<u2").tobytes()
+    shown = ds.pixel_array
+    np.testing.assert_array_equal(shown, values)
+    with pytest.warns(Warning, match="only their low 12 bits"):
+        ds.compress(LOSSLESS, encoding_plugin="pyjpegls")
+    np.testing.assert_array_equal(dcmcore_array(ds), values)
+    for backend in BACKENDS:
+        np.testing.assert_array_equal(pydicom_array(ds, backend), values)

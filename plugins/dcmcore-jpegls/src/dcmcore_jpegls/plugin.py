@@ -244,19 +244,35 @@ def _check_frame(arr: np.ndarray, info: FrameInfo, near: int) -> None:
 
 
 def _stored_pattern(arr: np.ndarray, info: FrameInfo, near: int) -> np.ndarray:
-    """Check the value range and return the unsigned bit pattern, little-endian u1 or u2."""
+    """Return the stored values as their unsigned bit pattern, little-endian u1 or u2.
+
+    Only the low Bits Stored bits of a pixel cell are its stored value; higher bits (not
+    sign-extended signed data, unused bits holding other data) are dropped with a
+    :class:`JPEGLSWarning`, as they are by pixel_array and by pydicom's compress().
+    """
     bits = info.bits_stored
-    if info.pixel_representation:
-        low, high = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
-    else:
-        low, high = 0, (1 << bits) - 1
+    mask = (1 << bits) - 1
+    signed = bool(info.pixel_representation)
+    low, high = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, mask)
     amin, amax = int(arr.min()), int(arr.max())
-    if amin < low or amax > high:
-        raise JPEGLSPixelDataError(
-            f"the frame holds values from {amin} to {amax}, outside the range {low} to {high} "
-            f"of Bits Stored {bits} (Pixel Representation {info.pixel_representation})"
+    target = np.dtype("<u1" if bits <= 8 else "<u2")
+    if low <= amin and amax <= high:
+        if signed:
+            unsigned = arr.view(arr.dtype.str.replace("i", "u"))
+            pattern = (unsigned & np.array(mask, unsigned.dtype)).astype(target)
+        else:
+            pattern = arr.astype(target, copy=False)
+    else:
+        warnings.warn(
+            f"the frame holds values from {amin} to {amax}, outside the range {low} to "
+            f"{high} of Bits Stored {bits}: only their low {bits} bits are stored values "
+            "and are encoded", JPEGLSWarning, stacklevel=4,
         )
-    if near and info.pixel_representation and (amin < low + near or amax > high - near):
+        wide = arr.astype(np.int64) & mask
+        values = wide - ((wide >> (bits - 1)) << bits) if signed else wide
+        amin, amax = int(values.min()), int(values.max())
+        pattern = wide.astype(target)
+    if near and signed and (amin < low + near or amax > high - near):
         # JPEG-LS sees the two's complement pattern as unsigned: an error of up to NEAR
         # could carry a value across the sign bit (high + 1 would decode as low)
         raise JPEGLSPixelDataError(
@@ -264,11 +280,7 @@ def _stored_pattern(arr: np.ndarray, info: FrameInfo, near: int) -> np.ndarray:
             f"{near} needs values from {low + near} to {high - near} (the error could "
             f"otherwise flip the sign); the frame holds {amin} to {amax}"
         )
-    target = np.dtype("<u1" if bits <= 8 else "<u2")
-    if info.pixel_representation:
-        unsigned = arr.view(arr.dtype.str.replace("i", "u"))
-        return (unsigned & ((1 << bits) - 1)).astype(target)
-    return arr.astype(target, copy=False)
+    return pattern
 
 
 def _charls_encode(src: bytes, info: FrameInfo, near: int, ilv: int) -> bytes:
