@@ -245,3 +245,14 @@ def test_mutated_codestreams_never_crash_or_escape_as_other_errors(run_child):
     assert counts["other"] == []
     assert counts["cut_ok"] == 0  # every truncated frame raised
     assert counts["refused"] > 100 and counts["ok"] + counts["refused"] == 4 * 145
+
+
+def test_a_pillow_without_jpeg_support_is_named(grey_frame, frame_info, decoder, monkeypatch):
+    import PIL.Image
+
+    def missing(*args, **kwargs):
+        raise OSError("decoder jpeg not available")
+
+    monkeypatch.setattr(PIL.Image, "frombytes", missing)
+    with pytest.raises(PillowPixelDataError, match="Pillow cannot decode JPEG here"):
+        decoder.decode(grey_frame, frame_info(64, 96))

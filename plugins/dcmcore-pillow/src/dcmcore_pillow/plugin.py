@@ -159,6 +159,8 @@ def check_frame(data: bytes, info: FrameInfo) -> jpeg.JPEGHeader:
 def _decode_failure(exc: Exception, data: bytes) -> str:
     """Explain why Pillow failed on a codestream whose header passed the checks."""
     body = data.rstrip(b"\x00")
+    if "not available" in str(exc):  # Pillow built without libjpeg
+        return f"Pillow cannot decode JPEG here ({exc})"
     if "not enough image data" in str(exc):
         if not body.endswith(b"\xff\xd9"):
             return (
