@@ -314,9 +314,9 @@ def without_padding_before_eoi(data: bytes, max_kept: int = 2) -> list[bytes]:
     odd-length fragment) are left alone: CharLS ignores them.
 
     A zero just before EOI may also be the last byte of the scan data, so the callers try
-    the candidates in order and keep the first that decodes. Removing a zero the decoder
-    needed makes CharLS either fail ("general structural problem") or, as it reads
-    missing bits as zeros, give the same pixels, so a candidate that decodes is right.
+    the candidates in order and keep the first that decodes. Removing a zero data byte
+    made CharLS 2.4.2 either fail ("general structural problem") or give the same pixels
+    (300 streams ending in one: 134 and 166 times, never different pixels).
 
     Parameters
     ----------

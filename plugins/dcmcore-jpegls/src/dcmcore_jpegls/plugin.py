@@ -43,6 +43,8 @@ _SYNTAXES = (JPEGLS_LOSSLESS, JPEGLS_NEAR_LOSSLESS)
 _LOSSY_METHOD = "ISO_14495_1"
 _TOO_SMALL = "destination buffer is too small"
 _MAX_FRAME_BYTES = 1 << 31  # pyjpegls computes the output size in 32-bit ints
+# what pyjpegls raises: RuntimeError with CharLS' message; the others for sizes or types
+_CHARLS_ERRORS = (RuntimeError, ValueError, OverflowError, TypeError)
 
 # PS3.5 Table 8.2.3-1: photometric interpretation -> (samples, pixel representations,
 # bits allocated, largest bits stored, allowed under near-lossless)
@@ -114,12 +116,12 @@ def _charls_decode(data: bytes, head: codestream.JPEGLSHeader) -> bytearray:
         data = data[:end]
     try:
         return jpeg_ls.decode_from_buffer(data)
-    except RuntimeError as exc:
+    except _CHARLS_ERRORS as exc:
         first = exc
     for candidate in codestream.without_padding_before_eoi(data):
         try:
             return jpeg_ls.decode_from_buffer(candidate)
-        except RuntimeError:
+        except _CHARLS_ERRORS:
             continue
     message = str(first).removeprefix("Decoding error: ")
     raise JPEGLSPixelDataError(
