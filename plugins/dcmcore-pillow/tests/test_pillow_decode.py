@@ -255,3 +255,18 @@ def test_rgb_component_ids_in_a_ybr_dataset_are_decoded_as_rgb(
         mine = ds.pixel_array
     assert max_error(mine, source) <= 12
     assert max_error(mine, pydicom_array(to_pydicom(ds), "pillow")) <= 1
+
+
+def test_signed_eight_bit_dataset_is_reinterpreted_like_pydicom(
+    smooth_grey, pillow_jpeg, encapsulated_dataset, to_pydicom, dcmcore_array, pydicom_array,
+):
+    # JPEG stores unsigned samples; with Pixel Representation 1 the core (like pydicom)
+    # reads them as two's complement int8
+    frames = smooth_grey(2, 16, 24, seed=7)
+    ds = encapsulated_dataset([pillow_jpeg(f, quality=90) for f in frames], 16, 24, 1,
+                              "MONOCHROME2")
+    ds.PixelRepresentation = 1
+    mine = dcmcore_array(ds)
+    theirs = pydicom_array(to_pydicom(ds), "pillow")
+    assert mine.dtype == theirs.dtype == np.int8
+    assert np.array_equal(mine, theirs)
