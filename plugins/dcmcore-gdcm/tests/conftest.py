@@ -135,6 +135,14 @@ while True:
         elif kind == "encode":
             out = encoder.encode(payload, FrameInfo(*fields), **encoder.accepted_options(options))
             result = ("ok", len(getattr(out, "data", out)))
+        elif kind == "raw_decode":  # straight to GDCM, no checks (positive control)
+            info = FrameInfo(*fields)
+            image = gdcm_io.read_image(
+                payload, info.transfer_syntax_uid, rows=info.rows, columns=info.columns,
+                samples_per_pixel=info.samples_per_pixel, bits_allocated=info.bits_allocated,
+                pixel_representation=info.pixel_representation,
+                photometric_interpretation=info.photometric_interpretation)
+            result = ("ok", len(image.data))
         elif kind == "raw_encode":  # straight to GDCM, no checks (positive control)
             data, _ = gdcm_io.encode_image(payload, fields[-1], bits_stored=fields[4],
                                            pixel_representation=fields[5],

@@ -17,6 +17,10 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dcmcore.codecs import FrameInfo
 
 __all__ = [
     "GDCMCheckError",
@@ -114,7 +118,7 @@ def _as_int(name: str, value: object) -> int:
     return value
 
 
-def check_frame_info(info: object, *, encoding: bool = False) -> None:
+def check_frame_info(info: FrameInfo, *, encoding: bool = False) -> None:
     """Check a frame description before GDCM sees anything of the frame.
 
     Parameters
@@ -327,8 +331,8 @@ def parse_jpeg(data: bytes | bytearray | memoryview) -> CodestreamHeader:
         pos += length
 
 
-def _check_jpeg(header: CodestreamHeader, info: object) -> None:
-    ba = int(getattr(info, "bits_allocated"))
+def _check_jpeg(header: CodestreamHeader, info: FrameInfo) -> None:
+    ba = int(info.bits_allocated)
     p = header.precision
     if header.kind == "jpegls":
         if not 2 <= p <= 16:
@@ -443,8 +447,8 @@ def parse_j2k(data: bytes | bytearray | memoryview) -> CodestreamHeader:
     )
 
 
-def _check_j2k(header: CodestreamHeader, info: object) -> None:
-    ba = int(getattr(info, "bits_allocated"))
+def _check_j2k(header: CodestreamHeader, info: FrameInfo) -> None:
+    ba = int(info.bits_allocated)
     p = header.precision
     if not 1 <= p <= 16:
         raise GDCMCheckError(f"GDCM: JPEG 2000 precision {p} is not supported (1 to 16)")
@@ -497,7 +501,7 @@ def parse_rle(data: bytes | bytearray | memoryview) -> list[int]:
 # ---- dispatch -----------------------------------------------------------------------
 
 
-def check_codestream(data: bytes | bytearray | memoryview, info: object) -> CodestreamHeader:
+def check_codestream(data: bytes | bytearray | memoryview, info: FrameInfo) -> CodestreamHeader:
     """Check that a frame's codestream header agrees with its description.
 
     Parameters
@@ -518,9 +522,9 @@ def check_codestream(data: bytes | bytearray | memoryview, info: object) -> Code
         If the codestream is not of the transfer syntax's kind, or its size,
         number of components or precision disagree with the description.
     """
-    uid = str(getattr(info, "transfer_syntax_uid"))
-    rows, columns = int(getattr(info, "rows")), int(getattr(info, "columns"))
-    spp, ba = int(getattr(info, "samples_per_pixel")), int(getattr(info, "bits_allocated"))
+    uid = str(info.transfer_syntax_uid)
+    rows, columns = int(info.rows), int(info.columns)
+    spp, ba = int(info.samples_per_pixel), int(info.bits_allocated)
     if uid == RLE_LOSSLESS:
         offsets = parse_rle(data)
         expected = spp * ba // 8

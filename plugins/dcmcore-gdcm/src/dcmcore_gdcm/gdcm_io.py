@@ -70,7 +70,7 @@ class GDCMImage:
     def as_array(self) -> np.ndarray:
         """Return the samples as ``(rows, columns[, samples])`` unsigned ints, interleaved."""
         itemsize = self.bits_allocated // 8
-        dtype = {1: np.uint8, 2: np.dtype("<u2"), 4: np.dtype("<u4")}[itemsize]
+        dtype = np.dtype({1: "u1", 2: "<u2", 4: "<u4"}[itemsize])
         count = self.rows * self.columns * self.samples_per_pixel
         if len(self.data) < count * itemsize:
             raise GDCMRuntimeError(
@@ -90,7 +90,7 @@ class GDCMImage:
 
 def gdcm_version() -> str:
     """Return the version of the GDCM library python-gdcm wraps (imports it)."""
-    import gdcm
+    import gdcm  # type: ignore[import-untyped,unused-ignore]
 
     return str(gdcm.Version.GetVersion())
 
@@ -133,7 +133,7 @@ def _pixel_format(image: Any) -> tuple[int, int]:
 
 
 def _reader(path: str) -> Any:
-    import gdcm
+    import gdcm  # type: ignore[import-untyped,unused-ignore]
 
     reader = gdcm.ImageReader()
     reader.SetFileName(path)
@@ -250,7 +250,7 @@ def encode_image(
     GDCMRuntimeError
         If GDCM fails or does not produce exactly one fragment.
     """
-    import gdcm
+    import gdcm  # type: ignore[import-untyped,unused-ignore]
 
     rows, columns = arr.shape[:2]
     spp = arr.shape[2] if arr.ndim == 3 else 1
