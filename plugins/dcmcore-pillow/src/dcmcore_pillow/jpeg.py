@@ -235,6 +235,16 @@ def min_codestream_length(header: JPEGHeader) -> int:
 
     This keeps a short codestream whose frame header (and dataset) claim a huge
     image from making libjpeg allocate and decode that image.
+
+    Parameters
+    ----------
+    header : JPEGHeader
+        The frame's header, from :func:`read_header`.
+
+    Returns
+    -------
+    int
+        The minimum length in bytes of the whole codestream (0: no bound known).
     """
     bits_per_block = {0xC0: 2, 0xC1: 2, 0xC2: 1}.get(header.sof_marker, 0)
     h_max = max((h for _, h, _ in header.components), default=1) or 1
@@ -254,6 +264,17 @@ def strip_jfif(data: bytes) -> bytes:
 
     Only the APP0 segments that directly follow SOI are looked at (JFIF requires its
     segments there); the rest of the codestream is returned unchanged.
+
+    Parameters
+    ----------
+    data : bytes
+        A JPEG codestream.
+
+    Returns
+    -------
+    bytes
+        The codestream without its leading JFIF/JFXX segments (`data` itself when
+        there are none).
     """
     pos = 2
     while (

@@ -234,6 +234,16 @@ class PillowJPEGDecoder(Decoder):
 def check_quality(value: Any) -> int:
     """Return `value` as a JPEG quality: an integer 1-95, or 100.
 
+    Parameters
+    ----------
+    value : int
+        The ``jpeg_quality`` option (any integer type, not bool).
+
+    Returns
+    -------
+    int
+        The quality.
+
     Raises
     ------
     PillowPixelDataError
