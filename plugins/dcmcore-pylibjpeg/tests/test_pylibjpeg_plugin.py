@@ -19,7 +19,7 @@ JPEG_LS = "1.2.840.10008.1.2.4.80"
 J2K = "1.2.840.10008.1.2.4.90"
 HTJ2K = "1.2.840.10008.1.2.4.201"
 RLE = "1.2.840.10008.1.2.5"
-NAMES = {"pylibjpeg-libjpeg", "pylibjpeg-libjpeg-jls", "pylibjpeg-openjpeg", "pylibjpeg-rle"}
+NAMES = {"pylibjpeg-libjpeg", "pylibjpeg-openjpeg", "pylibjpeg-rle"}
 
 
 def _ours(codecs):
@@ -72,7 +72,7 @@ def test_loading_the_plugin_imports_no_codec_library():
 
 
 @pytest.mark.parametrize(("codec", "distribution"), [
-    ("pylibjpeg-libjpeg", "pylibjpeg-libjpeg"), ("pylibjpeg-libjpeg-jls", "pylibjpeg-libjpeg"),
+    ("pylibjpeg-libjpeg", "pylibjpeg-libjpeg"),
     ("pylibjpeg-openjpeg", "pylibjpeg-openjpeg"), ("pylibjpeg-rle", "pylibjpeg-rle"),
 ])
 def test_library_and_licence_agree_with_the_installed_metadata(codec, distribution):
@@ -89,7 +89,7 @@ def test_library_and_licence_agree_with_the_installed_metadata(codec, distributi
 
 
 def test_plugin_name_selects_the_backend_for_each_syntax():
-    expected = {JPEG_BASELINE: "pylibjpeg-libjpeg", JPEG_LS: "pylibjpeg-libjpeg-jls",
+    expected = {JPEG_BASELINE: "pylibjpeg-libjpeg", JPEG_LS: "pylibjpeg-libjpeg",
                 J2K: "pylibjpeg-openjpeg", HTJ2K: "pylibjpeg-openjpeg", RLE: "pylibjpeg-rle"}
     for uid, name in expected.items():
         assert [c.name for c in dcmcore.codecs.decoders_for(uid, "pylibjpeg")] == [name]
@@ -103,7 +103,7 @@ def test_distribution_name_also_selects_the_bridge():
 
 def test_a_backend_name_that_does_not_handle_the_syntax_is_refused():
     with pytest.raises(NoPluginError, match="pylibjpeg-libjpeg"):
-        dcmcore.codecs.decoders_for(JPEG_LS, "pylibjpeg-libjpeg")
+        dcmcore.codecs.decoders_for(J2K, "pylibjpeg-libjpeg")
     with pytest.raises(NoPluginError):
         dcmcore.codecs.decoders_for(J2K, "pylibjpeg-rle")
 
@@ -118,7 +118,7 @@ def test_codecs_pickle_with_their_syntaxes():
 def test_missing_backend_is_listed_as_unavailable_with_the_reason(monkeypatch):
     monkeypatch.setattr(discovery, "backends", lambda: {})
     dec = plugin.LibjpegDecoder()
-    assert dec.transfer_syntaxes == plugin.JPEG_SYNTAXES
+    assert dec.transfer_syntaxes == plugin.JPEG_SYNTAXES + plugin.JPEGLS_SYNTAXES
     reason = dec.unavailable_reason()
     assert reason is not None and "pylibjpeg-libjpeg is not installed" in reason
     assert "pylibjpeg.pixel_data_decoders" in reason
@@ -126,13 +126,15 @@ def test_missing_backend_is_listed_as_unavailable_with_the_reason(monkeypatch):
     assert "pylibjpeg-rle is not installed" in (enc.unavailable_reason() or "")
 
 
-def test_backend_registering_other_syntaxes_is_unavailable(monkeypatch):
-    fake = {"libjpeg": discovery.Backend("libjpeg", "pylibjpeg-libjpeg", (JPEG_BASELINE,), ())}
+def test_codec_offers_only_the_syntaxes_its_backend_registered(monkeypatch):
+    fake = {"libjpeg": discovery.Backend("libjpeg", "pylibjpeg-libjpeg", (JPEG_BASELINE,), ()),
+            "rle": discovery.Backend("rle", "pylibjpeg-rle", (), (RLE,))}
     monkeypatch.setattr(discovery, "backends", lambda: fake)
     assert plugin.LibjpegDecoder().transfer_syntaxes == (JPEG_BASELINE,)
     assert plugin.LibjpegDecoder().unavailable_reason() is None
-    reason = plugin.LibjpegLSDecoder().unavailable_reason()
+    reason = plugin.RLEDecoder().unavailable_reason()  # an encoder-only registration
     assert reason is not None and "registers none of" in reason
+    assert plugin.RLEEncoder().unavailable_reason() is None
 
 
 def test_backend_registered_but_not_importable_is_unavailable(monkeypatch):
