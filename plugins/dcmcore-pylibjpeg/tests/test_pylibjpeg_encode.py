@@ -67,6 +67,52 @@ def test_j2k_lossless_ybr_rct_applies_the_component_transform(image, make_datase
     assert np.array_equal(pydicom_array(data, "pylibjpeg"), arr)
 
 
+def test_decompressed_ybr_rct_data_is_labelled_rgb_as_pydicom_does(image, make_dataset,
+                                                                    to_bytes):
+    import pydicom
+
+    arr = _source(image, 8, False, 3, 1)
+    ds = make_dataset(arr, "RGB", 8)
+    ds.PhotometricInterpretation = "YBR_RCT"
+    ds.compress(J2K_LOSSLESS, encoding_plugin="pylibjpeg")
+    data = to_bytes(ds)
+    ours = dcmcore.dcmread(io.BytesIO(data))
+    ours.decompress(decoding_plugin="pylibjpeg")
+    ref = pydicom.dcmread(io.BytesIO(data))
+    ref.decompress(decoding_plugin="pylibjpeg")
+    assert ours.PhotometricInterpretation == ref.PhotometricInterpretation == "RGB"
+    assert np.array_equal(ours.pixel_array, arr)
+
+
+def test_ybr_rct_without_the_transform_is_encoded_as_rgb(image, make_dataset, to_bytes,
+                                                         dcmcore_array):
+    arr = _source(image, 8, False, 3, 1)
+    ds = make_dataset(arr, "RGB", 8)
+    ds.PhotometricInterpretation = "YBR_RCT"
+    ds.compress(J2K_LOSSLESS, encoding_plugin="pylibjpeg", use_mct=False)
+    assert ds.PhotometricInterpretation == "RGB"
+    assert np.array_equal(dcmcore_array(to_bytes(ds), "gdcm" if _has_gdcm() else "pylibjpeg"),
+                          arr)
+
+
+def test_lossy_ybr_ict_round_trip_is_close_and_labelled(image, make_dataset, to_bytes,
+                                                        pydicom_array, dcmcore_array):
+    arr = _source(image, 8, False, 3, 1, rows=64, columns=64)
+    ds = make_dataset(arr, "RGB", 8)
+    ds.PhotometricInterpretation = "YBR_ICT"
+    ds.compress(J2K, encoding_plugin="pylibjpeg", j2k_psnr=[40])
+    assert ds.PhotometricInterpretation == "YBR_ICT"
+    assert ds.LossyImageCompression == "01"
+    data = to_bytes(ds)
+    ours = dcmcore_array(data, "pylibjpeg")
+    assert np.array_equal(ours, pydicom_array(data, "pylibjpeg"))
+    assert np.abs(ours.astype(int) - arr.astype(int)).mean() < 4
+
+
+def _has_gdcm() -> bool:
+    return any(c.name == "gdcm" for c in dcmcore.codecs.available_decoders())
+
+
 @pytest.mark.parametrize(("bits", "signed", "samples"), [(8, False, 1), (12, True, 1),
                                                           (16, False, 1), (8, False, 3)])
 def test_j2k_lossy_with_psnr_reaches_the_requested_quality(bits, signed, samples, image,

@@ -17,10 +17,10 @@ import textwrap
 
 import numpy as np
 import pytest
-
-from dcmcore.errors import PixelDataError
 from dcmcore_pylibjpeg import plugin
 from dcmcore_pylibjpeg.headers import HeaderError, parse_j2k, parse_jpeg
+
+from dcmcore.errors import PixelDataError
 
 J2K = "1.2.840.10008.1.2.4.90"
 RLE = "1.2.840.10008.1.2.5"

@@ -9,10 +9,10 @@ import textwrap
 from importlib import metadata
 
 import pytest
+from dcmcore_pylibjpeg import discovery, plugin
 
 import dcmcore.codecs
 from dcmcore.errors import NoPluginError, PluginError
-from dcmcore_pylibjpeg import discovery, plugin
 
 JPEG_BASELINE = "1.2.840.10008.1.2.4.50"
 JPEG_LS = "1.2.840.10008.1.2.4.80"

@@ -7,9 +7,9 @@ import struct
 
 import numpy as np
 import pytest
+from dcmcore_pylibjpeg import plugin
 
 import dcmcore
-from dcmcore_pylibjpeg import plugin
 
 RLE = "1.2.840.10008.1.2.5"
 

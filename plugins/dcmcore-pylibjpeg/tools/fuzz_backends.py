@@ -134,9 +134,10 @@ def run(task: dict) -> str:
         if task["mode"] == "raw":
             _raw(task["backend"], data, info)
         else:
+            from dcmcore_pylibjpeg import plugin
+
             from dcmcore.codecs import FrameInfo
             from dcmcore.errors import PixelDataError
-            from dcmcore_pylibjpeg import plugin
 
             dec = getattr(plugin, DECODER[task["backend"]])()
             try:

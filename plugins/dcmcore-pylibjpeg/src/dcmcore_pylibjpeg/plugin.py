@@ -26,7 +26,7 @@ it (:mod:`dcmcore_pylibjpeg.headers`): the libraries size their output from the 
 from __future__ import annotations
 
 import io
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 
@@ -63,6 +63,7 @@ HTJ2K_SYNTAXES = ("1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202",
 RLE_LOSSLESS = "1.2.840.10008.1.2.5"
 
 _YBR = ("YBR_FULL", "YBR_FULL_422")
+_MCT = ("YBR_RCT", "YBR_ICT")
 #: pylibjpeg-openjpeg encodes with 6 resolutions: 5 decompositions need 2**5 samples.
 _J2K_MIN_SIZE = 32
 
@@ -198,6 +199,8 @@ class OpenJpegDecoder(_BridgeDecoder):
 
     Returns the stored values as unsigned ints of the codestream's precision (1, 2 or 4
     bytes); the core reconciles the codestream's signedness with Pixel Representation.
+    openjpeg undoes the multiple-component transform, so YBR_RCT/YBR_ICT frames come
+    back as ``DecodedFrame(array, "RGB")`` (as pydicom labels them).
     """
 
     name = "pylibjpeg-openjpeg"
@@ -209,7 +212,7 @@ class OpenJpegDecoder(_BridgeDecoder):
     library = "pylibjpeg-openjpeg"
     license = "MIT AND BSD-2-Clause"
 
-    def decode(self, data: bytes, info: FrameInfo, **options: Any) -> np.ndarray:
+    def decode(self, data: bytes, info: FrameInfo, **options: Any) -> np.ndarray | DecodedFrame:
         """Decode one JPEG 2000 frame to ``(rows, columns[, samples])`` unsigned ints."""
         header = _checked(self.name, headers.parse_j2k, headers.check_j2k, data, info)
         from openjpeg.utils import decode
@@ -225,7 +228,10 @@ class OpenJpegDecoder(_BridgeDecoder):
             raise PylibjpegPixelDataError(
                 f"{self.name} returned {arr.size} samples, {info.rows * info.columns * spp} "
                 "expected")
-        return arr.reshape((info.rows, info.columns) + ((spp,) if spp > 1 else ()))
+        arr = arr.reshape((info.rows, info.columns) + ((spp,) if spp > 1 else ()))
+        if info.photometric_interpretation in _MCT:
+            return DecodedFrame(arr, "RGB")
+        return arr
 
 
 class OpenJpegEncoder(_BridgeEncoder):
@@ -245,7 +251,8 @@ class OpenJpegEncoder(_BridgeEncoder):
         Peak signal-to-noise ratio of each quality layer in dB, increasing (JPEG 2000
         only).
     use_mct : bool
-        Apply the component transform to YBR_RCT/YBR_ICT data (default True).
+        Apply the component transform to YBR_RCT/YBR_ICT data (default True); False
+        encodes the RGB data as is and sets Photometric Interpretation to RGB.
     """
 
     name = "pylibjpeg-openjpeg"
@@ -288,7 +295,7 @@ class OpenJpegEncoder(_BridgeEncoder):
                 f"which need at least {_J2K_MIN_SIZE} rows and columns; the frame is "
                 f"{info.rows} x {info.columns}")
         frame = _encoder_input(arr, info)
-        mct = bool(options.get("use_mct", True)) and pi in ("YBR_RCT", "YBR_ICT")
+        mct = bool(options.get("use_mct", True)) and pi in _MCT
         from openjpeg.utils import encode_array
 
         try:
@@ -298,8 +305,10 @@ class OpenJpegEncoder(_BridgeEncoder):
                 signal_noise_ratios=[float(v) for v in psnr or []], codec_format=0)
         except (RuntimeError, ValueError, TypeError) as exc:
             raise PylibjpegPixelDataError(f"{self.name}: {exc}") from exc
-        if lossy:
-            return EncodedFrame(bytes(data), "", "ISO_15444_1")
+        # YBR_RCT/YBR_ICT data encoded without the transform (use_mct=False) is plain RGB
+        new_pi = "RGB" if pi in _MCT and not mct else ""
+        if lossy or new_pi:
+            return EncodedFrame(bytes(data), new_pi, "ISO_15444_1" if lossy else "")
         return bytes(data)
 
 
@@ -363,7 +372,8 @@ class RLEDecoder(_BridgeDecoder):
         try:
             # Segments least significant first, decoded as if most significant first into
             # big endian samples, leave each sample's bytes in little endian order.
-            raw = decode_pixel_data(buf, version=2, rows=info.rows, columns=info.columns,
+            raw = decode_pixel_data(cast(bytes, buf), version=2, rows=info.rows,
+                                    columns=info.columns,
                                     bits_allocated=info.bits_allocated,
                                     byteorder="<" if order == ">" else ">")
         except Exception as exc:
