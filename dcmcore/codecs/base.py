@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
+from dcmcore import transfer_syntax
+from dcmcore.transfer_syntax import TransferSyntax
+
 if TYPE_CHECKING:  # pragma: no cover
     import numpy
 
@@ -59,6 +62,21 @@ class FrameInfo:
         Frames in the whole pixel data element (informational).
     transfer_syntax_uid : str
         Transfer syntax of the encoded data.
+    transfer_syntax : TransferSyntax or None
+        The registry's record of that syntax (what it is, not just its UID); it
+        travels with the frame, so a worker process needs no registry. Filled in
+        from ``transfer_syntax_uid`` when not given (None for a UID the registry
+        does not know); given alone, it sets ``transfer_syntax_uid``. The two must
+        agree (with :func:`dataclasses.replace`, change both).
+
+    Examples
+    --------
+    >>> info = FrameInfo(rows=512, columns=512, samples_per_pixel=1, bits_allocated=16,
+    ...                  bits_stored=12, pixel_representation=0,
+    ...                  photometric_interpretation="MONOCHROME2",
+    ...                  transfer_syntax_uid="1.2.840.10008.1.2.5")
+    >>> info.transfer_syntax.keyword, info.frame_length
+    ('RLELossless', 524288)
     """
 
     rows: int
@@ -71,6 +89,19 @@ class FrameInfo:
     planar_configuration: int = 0
     number_of_frames: int = 1
     transfer_syntax_uid: str = ""
+    transfer_syntax: TransferSyntax | None = None
+
+    def __post_init__(self) -> None:
+        record = self.transfer_syntax
+        if record is None:
+            if self.transfer_syntax_uid:
+                object.__setattr__(self, "transfer_syntax",
+                                   transfer_syntax.get(self.transfer_syntax_uid))
+        elif not self.transfer_syntax_uid:
+            object.__setattr__(self, "transfer_syntax_uid", record.uid)
+        elif record.uid != self.transfer_syntax_uid:
+            raise ValueError(f"FrameInfo: transfer_syntax is {record.uid!r} but "
+                             f"transfer_syntax_uid is {self.transfer_syntax_uid!r}")
 
     @property
     def frame_length(self) -> int:

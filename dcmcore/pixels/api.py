@@ -18,19 +18,18 @@ import numpy as np
 from dcmcore.errors import DcmcoreWarning, InvalidDicomError, PixelDataError
 from dcmcore.pixels import encapsulation as enc
 from dcmcore.pixels._compat import (
-    EXPLICIT_VR_LE,
     element_value,
     file_meta_of,
     has_element,
     new_uid,
     transfer_syntax_of,
-    ts_info,
 )
 from dcmcore.pixels.decode import DecodeOptions, PixelSource, decode, iter_decode
-from dcmcore.pixels.frame_info import PIXEL_TAGS, module_from_dataset
+from dcmcore.pixels.frame_info import PIXEL_TAGS, module_from_dataset, syntax_for
 from dcmcore.pixels.native import pack_bits, subsample_ybr422
 from dcmcore.pixels.overlays import overlay_array, waveform_array
 from dcmcore.pixels.validation import validate_module
+from dcmcore.uid import ExplicitVRLittleEndian
 
 __all__ = [
     "pixel_array",
@@ -361,7 +360,7 @@ def decompress(
             "Unable to determine the initial compression state as there's no (0002,0010) "
             "'Transfer Syntax UID' element in the dataset's 'file_meta' attribute"
         )
-    if not ts_info(tsyntax).encapsulated:
+    if not syntax_for(tsyntax).encapsulated:
         raise ValueError("The dataset is already uncompressed")
     kwargs.pop("index", None)
     opts = DecodeOptions.from_kwargs(decoding_plugin=decoding_plugin, as_rgb=as_rgb, **kwargs)
@@ -378,7 +377,7 @@ def decompress(
     if len(data) % 2:
         data += b"\x00"
     _set_pixel_element(ds, data, "OB" if props["bits_allocated"] <= 8 else "OW", False)
-    file_meta_of(ds).TransferSyntaxUID = EXPLICIT_VR_LE
+    file_meta_of(ds).TransferSyntaxUID = ExplicitVRLittleEndian
     if generate_instance_uid:
         _new_instance_uid(ds)
     ds.PhotometricInterpretation = props["photometric_interpretation"]
@@ -432,9 +431,9 @@ def compress(
     """
     from dcmcore.pixels.encode import encode_frames
 
-    uid = str(transfer_syntax_uid)
-    info = ts_info(uid)
-    if not info.encapsulated:
+    target = syntax_for(str(transfer_syntax_uid))
+    uid = target.uid
+    if not target.encapsulated:
         raise NoEncoderError(
             f"No pixel data encoders have been implemented for '{uid}': it is not a "
             "compressed (encapsulated) transfer syntax"
@@ -453,7 +452,7 @@ def compress(
                 "there's no (0002,0010) 'Transfer Syntax UID' element in the dataset's "
                 "'file_meta' attribute"
             )
-        if ts_info(tsyntax).encapsulated:
+        if syntax_for(tsyntax).encapsulated:
             raise ValueError("Only uncompressed datasets may be compressed")
         src = dataset_source(ds)
         mod = src.module
@@ -466,9 +465,10 @@ def compress(
         data = data.astype(data.dtype.newbyteorder("="), copy=False)
         frames = _frames_from_array(data, mod.with_(planar_configuration=0))
     else:
-        mod = validate_module(module_from_dataset(ds, tsyntax=EXPLICIT_VR_LE))
+        native = syntax_for(ExplicitVRLittleEndian)
+        mod = validate_module(module_from_dataset(ds, tsyntax=native))
         frames = _frames_from_array(np.asarray(arr), mod)
-    mod = mod.with_(transfer_syntax_uid=uid, encapsulated=True, little_endian=True)
+    mod = mod.with_(transfer_syntax=target)
     results = encode_frames(mod, frames, encoding_plugin, kwargs)
     encoded = [r.data for r in results]
     total = sum(len(f) + len(f) % 2 + 8 for f in encoded[:-1])
@@ -532,7 +532,7 @@ def set_pixel_data(
                 "the 'SOP Class UID' changed."
             )
     tsyntax = transfer_syntax_of(ds)
-    if tsyntax and not ts_info(tsyntax).little_endian:
+    if tsyntax and not syntax_for(tsyntax).little_endian:
         raise NotImplementedError(
             f"The dataset's transfer syntax '{tsyntax}' is big-endian, which is not supported"
         )
@@ -611,8 +611,8 @@ def set_pixel_data(
     _set_pixel_element(ds, data, "OB" if dtype.itemsize == 1 else "OW", False)
     _delete(ds, "ExtendedOffsetTable", "ExtendedOffsetTableLengths")
     meta = file_meta_of(ds)
-    if not tsyntax or ts_info(tsyntax).encapsulated:
-        meta.TransferSyntaxUID = EXPLICIT_VR_LE
+    if not tsyntax or syntax_for(tsyntax).encapsulated:
+        meta.TransferSyntaxUID = ExplicitVRLittleEndian
     if generate_instance_uid:
         _new_instance_uid(ds)
     _clear_cache(ds)

@@ -38,9 +38,21 @@ class CodestreamInfo:
     component_ids: list[int] = field(default_factory=list)
     app: dict[int, bytes] = field(default_factory=dict)
     baseline: bool = False             # JPEG SOF0
+    rows: int = 0                      # 0: not stated (a JPEG DNL marker gives it later)
+    columns: int = 0
+    components: int = 0
+
+    def describes(self, rows: int, columns: int, samples_per_pixel: int) -> bool:
+        """Whether this is a recognised codestream of a frame of that size and samples.
+
+        Bytes that only look like a codestream (native pixels in an encapsulated
+        uncompressed frame, say) fail this, so nothing is read into them.
+        """
+        return (bool(self.kind) and self.components == samples_per_pixel
+                and self.columns == columns and self.rows in (0, rows))
 
 
-def _j2k(data: bytes) -> CodestreamInfo:
+def _j2k(data: bytes | memoryview) -> CodestreamInfo:
     offset = 0
     if data[:12] == _JP2_SIGNATURE:  # a JP2 file: find the contiguous codestream box
         offset = 12
@@ -54,18 +66,22 @@ def _j2k(data: bytes) -> CodestreamInfo:
             offset += length
         else:
             return CodestreamInfo()
-    if data[offset:offset + 4] != b"\xff\x4f\xff\x51" or len(data) < offset + 43:
+    if bytes(data[offset:offset + 4]) != b"\xff\x4f\xff\x51" or len(data) < offset + 43:
         return CodestreamInfo()
-    ssiz = data[offset + 42]  # first component's Ssiz (15444-1 A.5.1)
-    return CodestreamInfo("j2k", (ssiz & 0x7F) + 1, bool(ssiz & 0x80))
+    # SIZ (15444-1 A.5.1): Lsiz Rsiz Xsiz Ysiz XOsiz YOsiz XTsiz YTsiz XTOsiz YTOsiz Csiz Ssiz..
+    xsiz, ysiz, xosiz, yosiz = struct.unpack(">4L", data[offset + 8:offset + 24])
+    csiz = struct.unpack(">H", data[offset + 40:offset + 42])[0]
+    ssiz = data[offset + 42]  # first component's Ssiz
+    return CodestreamInfo("j2k", (ssiz & 0x7F) + 1, bool(ssiz & 0x80), rows=ysiz - yosiz,
+                          columns=xsiz - xosiz, components=csiz)
 
 
-def _jpeg(data: bytes) -> CodestreamInfo:
+def _jpeg(data: bytes | memoryview) -> CodestreamInfo:
     offset = 2
     app: dict[int, bytes] = {}
     n = len(data)
     while offset + 4 <= n:
-        marker = data[offset:offset + 2]
+        marker = bytes(data[offset:offset + 2])
         if marker[0] != 0xFF:
             return CodestreamInfo()
         if marker in _SOF_JPEG or marker == _SOF_JPEGLS:
@@ -81,10 +97,11 @@ def _jpeg(data: bytes) -> CodestreamInfo:
     if offset + 10 > n:
         return CodestreamInfo()
     kind = "jpegls" if marker == _SOF_JPEGLS else "jpeg"
-    precision = data[offset + 4]
-    components = data[offset + 9]
+    # SOF (10918-1 B.2.2): Lf P Y X Nf, then Ci Hi/Vi Tqi per component
+    precision, rows, columns, components = struct.unpack(">BHHB", data[offset + 4:offset + 10])
     ids = [data[offset + 10 + 3 * i] for i in range(components) if offset + 10 + 3 * i < n]
-    return CodestreamInfo(kind, precision, None, ids, app, marker == b"\xff\xc0")
+    return CodestreamInfo(kind, precision, None, ids, app, marker == b"\xff\xc0",
+                          rows=rows, columns=columns, components=components)
 
 
 def inspect(data: bytes | memoryview) -> CodestreamInfo:
@@ -105,7 +122,9 @@ def corrections(info: CodestreamInfo, mod: Any, options: dict[str, Any]
     """Return ``(photometric interpretation of the data, bits to shift)`` for a frame.
 
     The shift is applied as ``(x << s) >> s`` in the output dtype: it sign-extends signed
-    and masks unsigned values. Rules (those of pydicom 3):
+    and masks unsigned values. A codestream that does not describe a frame of the
+    module (:meth:`CodestreamInfo.describes`) counts as unrecognised. Rules (those of
+    pydicom 3):
 
     - JPEG 2000, monochrome: shift by ``bits_allocated - precision`` when the codestream's
       signedness differs from Pixel Representation; otherwise nothing;
@@ -114,6 +133,8 @@ def corrections(info: CodestreamInfo, mod: Any, options: dict[str, Any]
     - ``correct_unused_bits`` (True/False) forces the bits-stored correction on or off
       where no sign correction applies.
     """
+    if not info.describes(int(mod.rows), int(mod.columns), int(mod.samples_per_pixel)):
+        info = CodestreamInfo()
     pi = str(mod.photometric_interpretation)
     ba = int(mod.bits_allocated)
     forced = options.get("correct_unused_bits")

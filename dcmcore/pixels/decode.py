@@ -316,26 +316,12 @@ class LazyFrames:
         return enc.read_frame(self.read_at, pieces)
 
 
-def _may_hold_jpeg(uid: str) -> bool:
-    """Whether frames of `uid` may be JPEG-family codestreams (unknown syntaxes: maybe)."""
-    try:
-        from dcmcore import transfer_syntax
-
-        ts = transfer_syntax.get(uid)
-    except ImportError:  # pragma: no cover
-        return True
-    if ts is None:
-        return True
-    return "JPEG" in ts.keyword or "J2K" in ts.keyword
-
-
 class FramePlan:
     """How frames of one request are decoded: the codec runner and core corrections."""
 
     def __init__(self, mod: PixelModule, opts: DecodeOptions, first_frame: bytes) -> None:
         selected = select("decoder", mod.transfer_syntax_uid, opts.decoding_plugin)
-        facts = (codestream.inspect(first_frame) if _may_hold_jpeg(mod.transfer_syntax_uid)
-                 else codestream.CodestreamInfo())
+        facts = codestream.inspect(first_frame)
         self.pi, self.shift = codestream.corrections(facts, mod, opts.correction_options())
         if mod.pixel_keyword != "PixelData":
             self.shift = 0

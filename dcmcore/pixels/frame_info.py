@@ -13,10 +13,14 @@ from typing import Any
 
 import numpy as np
 
+from dcmcore import transfer_syntax
+from dcmcore.codecs.base import FrameInfo
 from dcmcore.errors import DcmcoreWarning
-from dcmcore.pixels._compat import element_value, has_element, transfer_syntax_of, ts_info
+from dcmcore.pixels._compat import element_value, has_element, transfer_syntax_of
+from dcmcore.transfer_syntax import TransferSyntax
+from dcmcore.uid import ExplicitVRBigEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
-__all__ = ["PixelModule", "PIXEL_TAGS", "module_from_dataset"]
+__all__ = ["PixelModule", "PIXEL_TAGS", "module_from_dataset", "syntax_for", "dataset_syntax"]
 
 #: tag -> keyword of the three pixel data elements
 PIXEL_TAGS = {
@@ -39,6 +43,41 @@ IMAGE_PIXEL_TAGS = {
 }
 
 
+def syntax_for(uid: str) -> TransferSyntax:
+    """The registry's record of `uid`.
+
+    A UID the registry does not know is taken to be explicit VR little endian with
+    encapsulated pixel data, as every syntax defined after the first three (PS3.5 A.4).
+    """
+    uid = str(uid).strip("\x00 ")
+    record = transfer_syntax.get(uid)
+    if record is None:
+        record = TransferSyntax(uid=uid, name=uid, keyword="", implicit_vr=False,
+                                little_endian=True, deflated=False, encapsulated=True,
+                                lossless=False, private=True)
+    return record
+
+
+def dataset_syntax(ds: Any) -> TransferSyntax:
+    """The transfer syntax of `ds`: its file meta's, else the encoding it was read with.
+
+    Without a Transfer Syntax UID the pixel data is native, in the byte order the
+    dataset was read in (``ds.original_encoding``), little endian when unknown.
+    """
+    uid = transfer_syntax_of(ds)
+    if uid:
+        return syntax_for(uid)
+    encoding = getattr(ds, "original_encoding", None)
+    implicit, little = encoding if isinstance(encoding, tuple) and len(encoding) == 2 else \
+        (None, None)
+    if little is False:
+        return syntax_for(ExplicitVRBigEndian)
+    return syntax_for(ImplicitVRLittleEndian if implicit else ExplicitVRLittleEndian)
+
+
+_NATIVE_LE = syntax_for(ExplicitVRLittleEndian)
+
+
 @dataclass(frozen=True)
 class PixelModule:
     """Everything needed to turn a pixel data value into an array.
@@ -56,12 +95,25 @@ class PixelModule:
     photometric_interpretation: Any = None
     planar_configuration: Any = None
     number_of_frames: Any = 1
-    transfer_syntax_uid: str = ""
+    transfer_syntax: TransferSyntax = _NATIVE_LE
     pixel_keyword: str = "PixelData"
     pixel_vr: str = "OB"
-    little_endian: bool = True
-    encapsulated: bool = False
     extended_offsets: tuple[Any, Any] | None = field(default=None, repr=False)
+
+    @property
+    def transfer_syntax_uid(self) -> str:
+        """The UID of :attr:`transfer_syntax`."""
+        return self.transfer_syntax.uid
+
+    @property
+    def little_endian(self) -> bool:
+        """Native pixel data is little endian (encapsulated frames always are)."""
+        return self.transfer_syntax.little_endian
+
+    @property
+    def encapsulated(self) -> bool:
+        """The pixel data is encapsulated: frames go to the codecs."""
+        return self.transfer_syntax.encapsulated
 
     # ---- derived values (only meaningful after validation) ----
     @property
@@ -97,14 +149,14 @@ class PixelModule:
     def dtype(self) -> np.dtype:
         """The dtype of the unpacked pixels, in the transfer syntax byte order."""
         if self.pixel_keyword == "FloatPixelData":
-            dt = np.dtype("float32")
+            code = "f4"
         elif self.pixel_keyword == "DoubleFloatPixelData":
-            dt = np.dtype("float64")
+            code = "f8"
         elif self.bits_allocated == 1:
-            dt = np.dtype("u1")
+            code = "u1"
         else:
-            dt = np.dtype(f"{'ui'[int(self.pixel_representation)]}{int(self.bits_allocated) // 8}")
-        return dt.newbyteorder("<" if self.little_endian else ">")
+            code = f"{'ui'[int(self.pixel_representation)]}{int(self.bits_allocated) // 8}"
+        return np.dtype(("<" if self.little_endian else ">") + code)
 
     @property
     def decoded_dtype(self) -> np.dtype:
@@ -125,11 +177,9 @@ class PixelModule:
         """Return a copy with `changes` applied."""
         return replace(self, **changes)
 
-    def frame_info(self, **changes: Any) -> Any:
+    def frame_info(self, **changes: Any) -> FrameInfo:
         """Return the codecs' :class:`FrameInfo` for one frame of this module."""
-        from dcmcore.codecs import FrameInfo
-
-        values = dict(
+        values: dict[str, Any] = dict(
             rows=int(self.rows),
             columns=int(self.columns),
             samples_per_pixel=int(self.samples_per_pixel),
@@ -139,7 +189,8 @@ class PixelModule:
             photometric_interpretation=str(self.photometric_interpretation),
             planar_configuration=int(self.planar_configuration or 0),
             number_of_frames=int(self.number_of_frames),
-            transfer_syntax_uid=str(self.transfer_syntax_uid),
+            transfer_syntax_uid=self.transfer_syntax.uid,
+            transfer_syntax=self.transfer_syntax,
         )
         values.update(changes)
         return FrameInfo(**values)
@@ -163,15 +214,16 @@ def _frames_value(value: Any) -> int:
         return value  # validation names it
 
 
-def module_from_dataset(ds: Any, tsyntax: str | None = None, **overrides: Any) -> PixelModule:
+def module_from_dataset(ds: Any, tsyntax: TransferSyntax | None = None, **overrides: Any
+                        ) -> PixelModule:
     """Build a :class:`PixelModule` from a dataset (no validation).
 
     Parameters
     ----------
     ds : Dataset
         Any object with the pydicom-style Dataset API.
-    tsyntax : str, optional
-        The transfer syntax; default the dataset's file meta value.
+    tsyntax : TransferSyntax, optional
+        The transfer syntax; default :func:`dataset_syntax`.
     **overrides
         Field values that win over the dataset's.
     """
@@ -192,18 +244,7 @@ def module_from_dataset(ds: Any, tsyntax: str | None = None, **overrides: Any) -
     if has_element(ds, 0x7FE00001) and has_element(ds, 0x7FE00002):
         values["extended_offsets"] = (ds[0x7FE00001].value, ds[0x7FE00002].value)
 
-    uid = tsyntax if tsyntax is not None else transfer_syntax_of(ds)
-    values["transfer_syntax_uid"] = uid
-    if uid:
-        info = ts_info(uid)
-        values["little_endian"] = info.little_endian
-        values["encapsulated"] = info.encapsulated
-    else:
-        # No transfer syntax: trust how the dataset was read, else assume native LE
-        orig = getattr(ds, "original_encoding", (None, None))
-        le = orig[1] if isinstance(orig, tuple) and len(orig) == 2 else None
-        values["little_endian"] = True if le is None else bool(le)
-        values["encapsulated"] = False
+    values["transfer_syntax"] = tsyntax if tsyntax is not None else dataset_syntax(ds)
     values.update(overrides)
     return PixelModule(**values)
 

@@ -55,7 +55,7 @@ def unpack_native(
         if buf.size % 2:
             buf = np.concatenate([buf, np.zeros(1, np.uint8)])
         buf = buf.view(np.uint16).byteswap().view(np.uint8)
-        data = memoryview(buf)
+        data = buf.data
 
     if mod.bits_allocated == 1:
         nbytes = -(-(bit_offset + ppf * n_frames) // 8)

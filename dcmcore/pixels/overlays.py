@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from dcmcore.errors import DcmcoreWarning, PixelDataError
-from dcmcore.pixels._compat import element_value, transfer_syntax_of, ts_info
+from dcmcore.pixels._compat import element_value
+from dcmcore.pixels.frame_info import dataset_syntax
 
 __all__ = ["overlay_array", "waveform_array"]
 
@@ -104,14 +105,7 @@ def waveform_array(ds: Any, index: int, as_raw: bool = False) -> np.ndarray:
             f"Unsupported (5400,1004) 'Waveform Bits Allocated' {ba} with (5400,1006) "
             f"'Waveform Sample Interpretation' '{interp}'"
         ) from None
-    tsyntax = transfer_syntax_of(ds)
-    if tsyntax:
-        little = ts_info(tsyntax).little_endian
-    else:
-        encoding = getattr(ds, "original_encoding", (None, None))
-        little = encoding[1] if isinstance(encoding, tuple) and len(encoding) == 2 else None
-        little = True if little is None else bool(little)
-    dtype = dtype.newbyteorder("<" if little else ">")
+    dtype = dtype.newbyteorder("<" if dataset_syntax(ds).little_endian else ">")
     expected = n_samples * n_channels * dtype.itemsize
     data = item.WaveformData
     if len(data) < expected:

@@ -13,9 +13,8 @@ import struct
 from typing import Any, BinaryIO
 
 from dcmcore.errors import InvalidDicomError, MalformedDataError, TruncatedDataError
-from dcmcore.pixels._compat import ts_info
 from dcmcore.pixels.decode import PixelSource
-from dcmcore.pixels.frame_info import IMAGE_PIXEL_TAGS, PIXEL_TAGS, PixelModule
+from dcmcore.pixels.frame_info import IMAGE_PIXEL_TAGS, PIXEL_TAGS, PixelModule, syntax_for
 from dcmcore.pixels.validation import validate_module
 
 __all__ = ["FileLayout", "scan_file", "open_file_source"]
@@ -175,7 +174,7 @@ def scan_file(f: BinaryIO) -> FileLayout:
     if not out.transfer_syntax_uid:
         raise InvalidDicomError("No (0002,0010) 'Transfer Syntax UID' in the file meta "
                                 "information; cannot locate the pixel data", offset=pos)
-    info = ts_info(out.transfer_syntax_uid)
+    info = syntax_for(out.transfer_syntax_uid)
     if info.deflated:
         raise NotImplementedError("deflated dataset")  # the caller falls back to dcmread
     implicit, little = info.implicit_vr, info.little_endian
@@ -217,17 +216,14 @@ def module_from_layout(layout: FileLayout) -> PixelModule:
                       "assuming 1 frame", DcmcoreWarning, stacklevel=3)
         nf = 1
     values["number_of_frames"] = nf
-    info = ts_info(layout.transfer_syntax_uid)
     eot = None
     if 0x7FE00001 in layout.values and 0x7FE00002 in layout.values:
         eot = (layout.values[0x7FE00001], layout.values[0x7FE00002])
     return PixelModule(
         **values,
-        transfer_syntax_uid=layout.transfer_syntax_uid,
+        transfer_syntax=syntax_for(layout.transfer_syntax_uid),
         pixel_keyword=PIXEL_TAGS[layout.pixel_tag or 0x7FE00010],
         pixel_vr=layout.pixel_vr,
-        little_endian=info.little_endian,
-        encapsulated=info.encapsulated,
         extended_offsets=eot,
     )
 
