@@ -67,11 +67,26 @@ def ct_stack(frames: int = 16) -> bytes:
     return buf.getvalue()
 
 
+def _other_dcmcore_decoders() -> list[str]:
+    """Names of the other installed dcmcore decoders of JPEG 2000 Lossless."""
+    from dcmcore.codecs import selection
+
+    try:
+        found = selection.decoders_for("1.2.840.10008.1.2.4.90")
+    except Exception:  # noqa: BLE001 - none installed
+        return []
+    return [d.name for d in found if d.name != "openjpeg"]
+
+
 def decoders(raw: bytes):
-    def ours():
-        ds = dcmcore.dcmread(io.BytesIO(raw))
-        ds.pixel_array_options(decoding_plugin="openjpeg")
-        return ds.pixel_array
+    def dcm(plugin):
+        def run():
+            ds = dcmcore.dcmread(io.BytesIO(raw))
+            ds.pixel_array_options(decoding_plugin=plugin)
+            return ds.pixel_array
+        return run
+
+    ours = dcm("openjpeg")
 
     def pyd(plugin):
         def run():
@@ -80,8 +95,10 @@ def decoders(raw: bytes):
             return ds.pixel_array
         return run
 
-    return {"dcmcore openjpeg": ours, "pydicom pylibjpeg": pyd("pylibjpeg"),
-            "pydicom gdcm": pyd("gdcm")}
+    funcs = {"dcmcore openjpeg": ours}
+    funcs.update({f"dcmcore {name}": dcm(name) for name in _other_dcmcore_decoders()})
+    funcs.update({"pydicom pylibjpeg": pyd("pylibjpeg"), "pydicom gdcm": pyd("gdcm")})
+    return funcs
 
 
 def main() -> None:
