@@ -298,6 +298,13 @@ def test_frames_under_32_pixels_are_refused_with_the_reason(shape):
         _encode(arr, _info(*shape, bits=8))
 
 
+def test_lossy_palette_colour_is_refused():
+    arr = np.zeros((64, 64), np.uint8)
+    with pytest.raises(OpenJpegPixelDataError, match="PALETTE COLOR .* losslessly"):
+        _encode(arr, _info(bits=8, pi="PALETTE COLOR", uid=JPEG2000), j2k_cr=[5])
+    assert _encode(arr, _info(bits=8, pi="PALETTE COLOR", uid=JPEG2000))  # lossless is fine
+
+
 def test_values_outside_bits_stored_are_refused():
     arr = np.full((64, 64), 4096, np.uint16)
     with pytest.raises(OpenJpegPixelDataError, match=r"\[4096, 4096\] are outside .* 12"):

@@ -334,7 +334,7 @@ class OpenJpegEncoder(Encoder):
         ------
         OpenJpegPixelDataError
             For invalid options (both ratio kinds, lossy options with JPEG 2000
-            Lossless), a frame the library cannot encode (fewer than 32 rows or
+            Lossless or PALETTE COLOR data), a frame the library cannot encode (fewer than 32 rows or
             columns, precision above 24, values outside Bits Stored), or a
             library failure.
         """
@@ -364,8 +364,13 @@ class OpenJpegEncoder(Encoder):
             raise OpenJpegPixelDataError(
                 f"'j2k_psnr' {psnr}: PSNR values must increase layer by layer and be positive"
             )
-        frame = self._checked_frame(arr, info)
         pi = info.photometric_interpretation
+        if lossy and pi == "PALETTE COLOR":
+            raise OpenJpegPixelDataError(
+                "PALETTE COLOR data are lookup table indices: lossy JPEG 2000 would change "
+                "them into other colours; encode them losslessly"
+            )
+        frame = self._checked_frame(arr, info)
         mct = self._use_mct(options.get("use_mct"), pi, info.samples_per_pixel)
         from openjpeg.utils import encode_array
 
