@@ -84,8 +84,8 @@ def test_encoder_output_matches_dcmcore_rle_byte_for_byte(image, make_dataset):
     assert encoded["pylibjpeg-rle"] == encoded["rle"]
 
 
-def test_thread_parallel_decode_equals_sequential(image, make_dataset, to_bytes):
-    # thread_safe is True (pylibjpeg-rle releases the GIL): workers=2 runs threads.
+def test_parallel_decode_equals_sequential(image, make_dataset, to_bytes):
+    # thread_safe is False (pylibjpeg-rle keeps the GIL): workers=2 runs processes.
     arr = image((16, 64, 64), 16, True, seed=6)
     data = _rle_file(make_dataset, to_bytes, arr, "MONOCHROME2", 16)
     ds = dcmcore.dcmread(io.BytesIO(data))

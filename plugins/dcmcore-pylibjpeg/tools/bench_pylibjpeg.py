@@ -6,8 +6,10 @@ For each workload the script makes one multi-frame file (``--frames`` frames of
 - every installed dcmcore decoder for the syntax:
   ``dcmcore.pixels.pixel_array(path, decoding_plugin=NAME, workers=1)``;
 - pydicom's ``pylibjpeg`` backend on the same file (the same libraries);
-- ``threads``: this plugin's decoder called directly on every frame, in 1 then 2 threads
-  (the speedup behind ``thread_safe``);
+- ``threads``: this plugin's decoder called directly on every frame, in 1 then 2 threads,
+  and ``GIL``: the longest a Python loop in the calling thread is stopped while another
+  thread decodes, against one decode's duration (the evidence behind ``thread_safe``: a
+  speedup needs free cores, this does not);
 - with ``--encode``: ``ds.compress`` of the 12-bit file to JPEG 2000 Lossless and RLE
   Lossless with every installed encoder.
 
@@ -221,6 +223,39 @@ def _threads(path: Path, uid: str, repeat: int) -> None:
     print(f"  threads: {dec.name} 1 thread {res['1'][0] * 1000 / len(frames):.2f} ms/frame, "
           f"2 threads speedup {res['1'][0] / res['2'][0]:.2f}x (best), "
           f"{res['1'][1] / res['2'][1]:.2f}x (median)")
+    one, gap = _gil_wait(dec, frames[0], info, opts)
+    print(f"  GIL: one decode {one * 1000:.1f} ms; the longest the calling thread waited "
+          f"while another thread decoded: {gap * 1000:.1f} ms "
+          f"({'held for the whole call' if gap > 0.5 * one else 'released'})")
+
+
+def _gil_wait(dec: object, frame: bytes, info: object, opts: dict) -> tuple[float, float]:
+    """(one decode's duration, longest pause of a Python loop while a thread decodes).
+
+    A library that keeps the GIL during its C call stops every other Python thread for
+    about one decode; one that releases it does not. Unlike a speedup, this does not need
+    free cores, so it holds on a loaded machine.
+    """
+    import threading
+
+    start = time.perf_counter()
+    dec.decode(frame, info, **opts)  # type: ignore[attr-defined]
+    one = time.perf_counter() - start
+    done = threading.Event()
+
+    def work() -> None:
+        for _ in range(5):
+            dec.decode(frame, info, **opts)  # type: ignore[attr-defined]
+        done.set()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    gap, last = 0.0, time.perf_counter()
+    while not done.is_set():
+        now = time.perf_counter()
+        gap, last = max(gap, now - last), now
+    worker.join()
+    return one, gap
 
 
 def main() -> None:
