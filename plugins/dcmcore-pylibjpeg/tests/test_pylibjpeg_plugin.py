@@ -154,3 +154,16 @@ def test_unknown_option_is_dropped_and_known_one_declared():
 def test_explicit_unknown_name_is_a_plugin_error():
     with pytest.raises(PluginError):
         dcmcore.codecs.decoders_for(J2K, "pylibjpeg-nonexistent")
+
+
+def test_disabling_one_backend_keeps_the_others():
+    # The README's advice for leaving the GPL-3.0 libjpeg out of selection.
+    jpeg_lossless = "1.2.840.10008.1.2.4.70"
+    dcmcore.codecs.config.disable("pylibjpeg-libjpeg")
+    try:
+        assert "pylibjpeg-libjpeg" not in [c.name for c in dcmcore.codecs.decoders_for(
+            jpeg_lossless)]
+        assert "pylibjpeg-openjpeg" in [c.name for c in dcmcore.codecs.decoders_for(J2K)]
+    finally:
+        dcmcore.codecs.config.enable("pylibjpeg-libjpeg")
+    assert "pylibjpeg-libjpeg" in [c.name for c in dcmcore.codecs.decoders_for(jpeg_lossless)]

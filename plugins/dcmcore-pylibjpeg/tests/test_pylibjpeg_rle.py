@@ -91,3 +91,17 @@ def test_parallel_decode_equals_sequential(image, make_dataset, to_bytes):
     ds = dcmcore.dcmread(io.BytesIO(data))
     ds.pixel_array_options(decoding_plugin="pylibjpeg", workers=2)
     assert np.array_equal(ds.pixel_array, arr)
+
+
+def test_one_bit_frames_round_trip(make_dataset, to_bytes, pydicom_array, dcmcore_array):
+    # Bits Allocated 1: pylibjpeg-rle encodes one byte per pixel; pydicom's own RLE decoder
+    # refuses 1-bit data, its pylibjpeg backend reads it.
+    arr = np.random.default_rng(8).integers(0, 2, (2, 16, 27)).astype(np.uint8)
+    ds = make_dataset(arr, "MONOCHROME2", 8)
+    ds.BitsAllocated = ds.BitsStored = 1
+    ds.HighBit = 0
+    ds.PixelData = dcmcore.pixels.pack_bits(arr)
+    ds.compress(RLE, encoding_plugin="pylibjpeg")
+    data = to_bytes(ds)
+    assert np.array_equal(dcmcore_array(data, "pylibjpeg"), arr)
+    assert np.array_equal(pydicom_array(data, "pylibjpeg"), arr)

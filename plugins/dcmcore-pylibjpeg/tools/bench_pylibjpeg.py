@@ -109,37 +109,45 @@ def _pillow_jpeg(arr: np.ndarray, quality: int = 90) -> list[bytes]:
     return out
 
 
-def make_workloads(tmp: Path, frames: int, size: int) -> dict[str, tuple[Path, str]]:
-    """{name: (path, transfer syntax UID)} of the benchmark files."""
+def make_workloads(tmp: Path, frames: int, size: int, only: str = ""
+                   ) -> dict[str, tuple[Path, str]]:
+    """{name: (path, transfer syntax UID)} of the benchmark files (only `only` if given)."""
+
+    def wanted(name: str) -> bool:
+        return not only or only == name
+
     work = {}
-    grey16 = _image(frames, size, 12)
     native16 = tmp / "grey16.dcm"
-    _native_file(grey16, "MONOCHROME2", 12, native16)
-    colour = _image(frames, size, 8, 3)
-    native_rgb = tmp / "rgb8.dcm"
-    _native_file(colour, "RGB", 8, native_rgb)
-    grey8 = _image(frames, size, 8)
-    native8 = tmp / "grey8.dcm"
-    _native_file(grey8, "MONOCHROME2", 8, native8)
-    path = tmp / "jpeg_colour.dcm"
-    _encapsulated_file(_pillow_jpeg(colour), native_rgb, "1.2.840.10008.1.2.4.50",
-                       "YBR_FULL_422", path)
-    work["jpeg-colour"] = (path, "1.2.840.10008.1.2.4.50")
-    path = tmp / "jpeg_grey.dcm"
-    _encapsulated_file(_pillow_jpeg(grey8), native8, "1.2.840.10008.1.2.4.50", "MONOCHROME2",
-                       path)
-    work["jpeg-grey"] = (path, "1.2.840.10008.1.2.4.50")
+    _native_file(_image(frames, size, 12), "MONOCHROME2", 12, native16)
+    if wanted("jpeg-colour"):
+        colour = _image(frames, size, 8, 3)
+        native_rgb = tmp / "rgb8.dcm"
+        _native_file(colour, "RGB", 8, native_rgb)
+        path = tmp / "jpeg_colour.dcm"
+        _encapsulated_file(_pillow_jpeg(colour), native_rgb, "1.2.840.10008.1.2.4.50",
+                           "YBR_FULL_422", path)
+        work["jpeg-colour"] = (path, "1.2.840.10008.1.2.4.50")
+    if wanted("jpeg-grey"):
+        grey8 = _image(frames, size, 8)
+        native8 = tmp / "grey8.dcm"
+        _native_file(grey8, "MONOCHROME2", 8, native8)
+        path = tmp / "jpeg_grey.dcm"
+        _encapsulated_file(_pillow_jpeg(grey8), native8, "1.2.840.10008.1.2.4.50",
+                           "MONOCHROME2", path)
+        work["jpeg-grey"] = (path, "1.2.840.10008.1.2.4.50")
     for name, uid in (("jpeg-lossless", "1.2.840.10008.1.2.4.70"),
                       ("jpeg-ls", "1.2.840.10008.1.2.4.80")):
-        path = tmp / f"{name}.dcm"
-        _gdcm(native16, uid, path)
-        work[name] = (path, uid)
+        if wanted(name):
+            path = tmp / f"{name}.dcm"
+            _gdcm(native16, uid, path)
+            work[name] = (path, uid)
     for name, uid in (("j2k", "1.2.840.10008.1.2.4.90"), ("rle", "1.2.840.10008.1.2.5")):
-        ds = dcmcore.dcmread(native16)
-        ds.compress(uid, encoding_plugin="pylibjpeg")
-        path = tmp / f"{name}.dcm"
-        ds.save_as(path)
-        work[name] = (path, uid)
+        if wanted(name):
+            ds = dcmcore.dcmread(native16)
+            ds.compress(uid, encoding_plugin="pylibjpeg")
+            path = tmp / f"{name}.dcm"
+            ds.save_as(path)
+            work[name] = (path, uid)
     return work
 
 
@@ -268,10 +276,8 @@ def main() -> None:
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     with tempfile.TemporaryDirectory() as tmp:
-        work = make_workloads(Path(tmp), args.frames, args.size)
+        work = make_workloads(Path(tmp), args.frames, args.size, args.only)
         for name, (path, uid) in work.items():
-            if args.only and args.only != name:
-                continue
             bench(name, path, uid, args.frames, args.repeat)
         if args.encode:
             native = Path(tmp) / "grey16.dcm"

@@ -415,7 +415,10 @@ class RLEEncoder(_BridgeEncoder):
             raise PylibjpegPixelDataError(
                 f"the frame's dtype {arr.dtype} does not match Bits Allocated "
                 f"{info.bits_allocated}")
-        src = np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("<")).tobytes()
+        if info.bits_allocated == 1:  # pylibjpeg-rle takes 1-bit frames packed, LSB first
+            src = np.packbits(arr.astype(bool).ravel(), bitorder="little").tobytes()
+        else:
+            src = np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("<")).tobytes()
         from rle.utils import encode_pixel_data
 
         try:
