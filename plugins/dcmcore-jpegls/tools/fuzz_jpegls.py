@@ -6,8 +6,9 @@ flips anywhere or in the header, extreme SOF dimensions (with a frame descriptio
 matches or not), inserted or deleted bytes, edits of precision / component count / NEAR /
 ILV, and garbage in the scan data. The cases run in a child process limited to 1 GiB of
 address space; the parent restarts the child past any case that kills it (crash) or
-keeps it over 30 s (hang), and reports those cases. Every other outcome must be an array
-or a JPEGLSPixelDataError; anything else is counted under its exception name.
+keeps it busy over ``--stall`` seconds, 30 by default (hang), and reports those cases.
+Every other outcome must be an array or a JPEGLSPixelDataError; anything else is counted
+under its exception name.
 
 Run: .venv/bin/python plugins/dcmcore-jpegls/tools/fuzz_jpegls.py [--cases 4000] [--seed 1]
 """
@@ -123,7 +124,7 @@ def child(path: str, progress: str) -> None:
         except Exception as exc:  # noqa: BLE001 - counted by kind
             outcomes[type(exc).__name__] += 1
     _write(progress, len(cases))
-    print(dict(outcomes))
+    print(f"cases {start} to {len(cases) - 1} (since the last restart): {dict(outcomes)}")
 
 
 def _write(progress: str, value: int) -> None:
@@ -159,6 +160,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--stall", type=float, default=30.0,
+                        help="seconds one case may take before it counts as a hang")
     parser.add_argument("child", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -172,10 +175,10 @@ def main() -> None:
         _write(progress, 0)
         bad: list[tuple[str, int]] = []
         while True:
-            code, out = _run_child(path, progress, stall=30.0)
+            code, out = _run_child(path, progress, stall=args.stall)
             done = _read(progress)
             if code == 0 and done >= len(cases):
-                print(f"{len(cases)} cases: {out.strip()}")
+                print(f"{len(cases)} cases; {out.strip()}")
                 break
             bad.append(("hang" if code is None else f"exit {code}", done))
             _write(progress, done + 1)
