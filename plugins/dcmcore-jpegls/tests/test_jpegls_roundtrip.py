@@ -212,3 +212,30 @@ def test_compress_from_a_dataset_with_bits_above_bits_stored(signed, make_datase
     np.testing.assert_array_equal(dcmcore_array(ds), values)
     for backend in BACKENDS:
         np.testing.assert_array_equal(pydicom_array(ds, backend), values)
+
+
+def test_ybr_full_stays_ybr_and_the_core_converts_it_like_pydicom(random_frames, make_dataset,
+                                                                  pydicom_array, tmp_path):
+    source = _frames(random_frames, 8, False, 3, 3, seed=11)
+    ds = make_dataset(source, "RGB", 8)
+    ds.PhotometricInterpretation = "YBR_FULL"
+    shown = ds.pixel_array  # the core's YBR_FULL -> RGB of the native data
+    ds.compress(LOSSLESS, encoding_plugin="pyjpegls")
+    assert ds.PhotometricInterpretation == "YBR_FULL"  # no colour transform in JPEG-LS
+    path = tmp_path / "ybr_jls.dcm"
+    ds.save_as(path)
+    rgb = dcmcore.pixels.pixel_array(str(path), decoding_plugin="pyjpegls")
+    np.testing.assert_array_equal(rgb, shown)
+    for backend in BACKENDS:
+        np.testing.assert_array_equal(pydicom_array(str(path), backend), rgb)
+    # stored values, one frame by index, and frame by frame
+    raw = dcmcore.pixels.pixel_array(str(path), decoding_plugin="pyjpegls", as_rgb=False)
+    np.testing.assert_array_equal(raw, source)
+    one = dcmcore.pixels.pixel_array(str(path), index=1, decoding_plugin="pyjpegls",
+                                     as_rgb=False)
+    np.testing.assert_array_equal(one, source[1])
+    frames = list(dcmcore.pixels.iter_pixels(str(path), decoding_plugin="pyjpegls",
+                                             as_rgb=False))
+    assert len(frames) == 3
+    for got, want in zip(frames, source):
+        np.testing.assert_array_equal(got, want)
