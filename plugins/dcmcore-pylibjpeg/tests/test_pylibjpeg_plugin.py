@@ -157,13 +157,24 @@ def test_explicit_unknown_name_is_a_plugin_error():
 
 
 def test_disabling_one_backend_keeps_the_others():
-    # The README's advice for leaving the GPL-3.0 libjpeg out of selection.
+    # The README's advice for leaving the GPL-3.0 libjpeg out of selection (scoped here, so
+    # no runtime setting outlives the test; the environment variable is checked below).
     jpeg_lossless = "1.2.840.10008.1.2.4.70"
-    dcmcore.codecs.config.disable("pylibjpeg-libjpeg")
-    try:
-        assert "pylibjpeg-libjpeg" not in [c.name for c in dcmcore.codecs.decoders_for(
-            jpeg_lossless)]
+    with dcmcore.codecs.config.using(disabled=["pylibjpeg-libjpeg"]):
+        names = [c.name for c in dcmcore.codecs.decoders_for(jpeg_lossless)]
+        assert "pylibjpeg-libjpeg" not in names
         assert "pylibjpeg-openjpeg" in [c.name for c in dcmcore.codecs.decoders_for(J2K)]
-    finally:
-        dcmcore.codecs.config.enable("pylibjpeg-libjpeg")
     assert "pylibjpeg-libjpeg" in [c.name for c in dcmcore.codecs.decoders_for(jpeg_lossless)]
+
+
+def test_disabling_libjpeg_from_the_environment():
+    import os
+
+    code = ("import dcmcore.codecs as c; "
+            "print(sorted(d.name for d in c.decoders_for('1.2.840.10008.1.2.4.70')"
+            " + c.decoders_for('1.2.840.10008.1.2.5')))")
+    env = {**os.environ, "DCMCORE_DISABLED_PLUGINS": "pylibjpeg-libjpeg"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "pylibjpeg-libjpeg" not in out.stdout and "pylibjpeg-rle" in out.stdout
