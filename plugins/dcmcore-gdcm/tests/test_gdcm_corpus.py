@@ -107,13 +107,6 @@ def test_refused_colour_rle_falls_back_to_another_plugin_when_not_forced(corpus_
     assert np.array_equal(arr, pydicom_array(path, "pydicom"))
 
 
-def test_multiframe_file_decodes_every_frame(corpus_file, dcmcore_array, pydicom_array):
-    path = corpus_file("examples_ybr_color.dcm")
-    ours = dcmcore_array(path)
-    assert ours.shape == (30, 240, 320, 3)
-    assert np.array_equal(ours, pydicom_array(path, "gdcm"))
-
-
 def test_one_frame_by_index_equals_the_same_frame_of_the_whole(corpus_file):
     import dcmcore.pixels
 

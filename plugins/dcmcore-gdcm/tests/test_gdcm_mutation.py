@@ -14,7 +14,7 @@ import struct
 import numpy as np
 
 SEED = 20240611
-PER_FRAME = 36
+PER_FRAME = 30
 SOURCES = [
     "SC_rgb_jpeg_dcmtk.dcm",  # JPEG baseline, JFIF, colour
     "SC_jpeg_no_color_transform_2.dcm",  # JPEG baseline, Adobe APP14
@@ -129,7 +129,7 @@ def test_random_encoder_inputs_never_crash_gdcm(child):
     syntaxes = ["1.2.840.10008.1.2.5", "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81",
                 "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91", "1.2.840.10008.1.2.4.70"]
     failures, encoded = [], 0
-    for _ in range(60):
+    for _ in range(40):
         uid = rng.choice(syntaxes)
         rows, columns = rng.randint(1, 40), rng.randint(1, 40)
         spp = rng.choice([1, 3])
@@ -152,7 +152,7 @@ def test_random_encoder_inputs_never_crash_gdcm(child):
         else:
             assert result[1] == "GDCMPixelDataError", result
     assert not failures, failures
-    assert encoded > 20
+    assert encoded > 12
 
 
 def test_jpeg_truncated_in_its_header_aborts_unchecked_gdcm_and_is_refused(child,
