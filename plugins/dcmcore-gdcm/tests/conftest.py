@@ -148,6 +148,12 @@ while True:
                                            pixel_representation=fields[5],
                                            photometric_interpretation=fields[6])
             result = ("ok", len(data))
+        elif kind == "limit_memory":  # address space: current size + payload bytes
+            import resource
+            status = open("/proc/self/status").read()
+            size = int(status.split("VmSize:")[1].split()[0]) * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (size + payload, size + payload))
+            result = ("ok", size + payload)
         else:
             os.abort()
     except Exception as exc:  # noqa: BLE001 - reported to the parent

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import random
 import struct
+import sys
 
 import numpy as np
+import pytest
 
 SEED = 20240611
 PER_FRAME = 30
@@ -162,3 +164,25 @@ def test_jpeg_truncated_in_its_header_aborts_unchecked_gdcm_and_is_refused(child
     for cut in (3, 20, 64, 100, 160):
         result = child.run("decode", frame[:cut], _fields(info))
         assert result[0] == "error" and result[1] == "GDCMPixelDataError", (cut, result)
+
+
+def test_frame_too_large_for_the_memory_left_is_refused_not_aborted(child):
+    # a black 4096 x 4096 16-bit frame compresses to a few hundred bytes; decoding it
+    # needs ~10 x 32 MiB in GDCM, which aborts (std::bad_alloc) when it cannot allocate
+    jpeg_ls = pytest.importorskip("jpeg_ls")
+    if not sys.platform.startswith("linux"):
+        pytest.skip("address-space limits and /proc are Linux features here")
+    frame = np.zeros((4096, 4096), np.uint16)
+    frame[0, 0] = 65535
+    data = bytes(jpeg_ls.encode_array(frame))
+    fields = (4096, 4096, 1, 16, 16, 0, "MONOCHROME2", 0, 1, "1.2.840.10008.1.2.4.80")
+    raw = []
+    for headroom in (100, 80, 120):  # MiB; where GDCM's allocations fail unhandled here
+        assert child.run("limit_memory", headroom << 20, fields)[0] == "ok"
+        result = child.run("decode", data, fields)
+        assert result[0] == "error" and "aborts the process when an allocation fails" in result[2]
+        raw.append(child.run("raw_decode", data, fields)[0])  # unchecked: a fresh child next
+        if raw[-1] == "crash":
+            break
+        child.close()
+    assert "crash" in raw, raw

@@ -86,6 +86,32 @@ def test_importing_the_plugin_module_does_not_import_gdcm():
 
 def test_encoder_options_are_declared_with_defaults():
     assert dict(GDCMEncoder.options) == {
-        "jls_error": None, "j2k_cr": None, "j2k_psnr": None, "j2k_mct": True
+        "jls_error": None, "j2k_cr": None, "j2k_psnr": None, "j2k_mct": True,
+        "gdcm_max_frame_bytes": 1 << 30,
     }
-    assert not GDCMDecoder.options
+    assert dict(GDCMDecoder.options) == {"gdcm_max_frame_bytes": 1 << 30}
+
+
+def test_memory_headroom_is_known_on_linux():
+    from dcmcore_gdcm import memory
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("Linux only")
+    headroom = memory.memory_headroom()
+    assert isinstance(headroom, int) and headroom > 0
+    assert memory.check_frame_memory(1 << 20, None) is None
+    assert "more than gdcm_max_frame_bytes" in memory.check_frame_memory(2048, 1024)
+    huge = memory.check_frame_memory(headroom, None)  # needs 10x what is left
+    assert huge is not None and "aborts the process" in huge
+
+
+def test_max_frame_bytes_option_reaches_the_decoder_through_dcmcore(corpus_file):
+    import dcmcore
+    from dcmcore.errors import CodecError
+
+    ds = dcmcore.dcmread(corpus_file("MR_small_jpeg_ls_lossless.dcm"))
+    ds.pixel_array_options(decoding_plugin="gdcm", gdcm_max_frame_bytes=4096)
+    with pytest.raises(CodecError, match="8192 bytes decoded, more than gdcm_max_frame_bytes"):
+        _ = ds.pixel_array
+    ds.pixel_array_options(decoding_plugin="gdcm", gdcm_max_frame_bytes=8192)
+    assert ds.pixel_array.shape == (64, 64)

@@ -23,7 +23,7 @@ import numpy as np
 
 from dcmcore.codecs import DecodedFrame, Decoder, EncodedFrame, Encoder, FrameInfo, hookimpl
 from dcmcore.errors import PixelDataError
-from dcmcore_gdcm import checks, gdcm_io
+from dcmcore_gdcm import checks, gdcm_io, memory
 from dcmcore_gdcm.checks import (
     J2K_SYNTAXES,
     JPEG_SYNTAXES,
@@ -103,6 +103,7 @@ class GDCMDecoder(Decoder):
     priority = 30
     thread_safe = False
     process_safe = True
+    options = {"gdcm_max_frame_bytes": memory.DEFAULT_MAX_FRAME_BYTES}
     requires = ("gdcm",)
     library = "python-gdcm"
     license = "Apache-2.0"
@@ -117,7 +118,10 @@ class GDCMDecoder(Decoder):
         info : dcmcore.codecs.FrameInfo
             The frame description.
         **options
-            None are accepted.
+            ``gdcm_max_frame_bytes``: the largest decoded frame handed to GDCM
+            (default 1 GiB; None for no fixed limit). Frames are also refused
+            when about 10 times their size is not available (see
+            :mod:`dcmcore_gdcm.memory`): GDCM aborts when an allocation fails.
 
         Returns
         -------
@@ -135,6 +139,7 @@ class GDCMDecoder(Decoder):
             checks.check_codestream(data, info)
         except GDCMCheckError as exc:
             raise GDCMPixelDataError(str(exc)) from exc
+        _check_memory(info, options)
         try:
             image = gdcm_io.read_image(
                 data,
@@ -162,6 +167,16 @@ class GDCMDecoder(Decoder):
         ):
             return DecodedFrame(arr, "RGB")
         return arr
+
+
+def _check_memory(info: FrameInfo, options: dict[str, Any]) -> None:
+    limit = options.get("gdcm_max_frame_bytes", memory.DEFAULT_MAX_FRAME_BYTES)
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+        raise GDCMPixelDataError(f"GDCM: gdcm_max_frame_bytes must be an integer, got {limit!r}")
+    size = info.rows * info.columns * info.samples_per_pixel * (info.bits_allocated // 8)
+    reason = memory.check_frame_memory(size, limit)
+    if reason:
+        raise GDCMPixelDataError(f"GDCM: {reason}")
 
 
 def _check_array(arr: np.ndarray, info: FrameInfo) -> None:
@@ -238,6 +253,8 @@ class GDCMEncoder(Encoder):
     j2k_mct : bool
         JPEG 2000, 3 samples: apply the component transform (default True); the
         data set becomes ``YBR_RCT`` (lossless) or ``YBR_ICT`` (lossy).
+    gdcm_max_frame_bytes : int or None
+        The largest frame handed to GDCM (default 1 GiB), as for the decoder.
     """
 
     name = "gdcm"
@@ -245,7 +262,13 @@ class GDCMEncoder(Encoder):
     priority = 30
     thread_safe = False
     process_safe = True
-    options = {"jls_error": None, "j2k_cr": None, "j2k_psnr": None, "j2k_mct": True}
+    options = {
+        "jls_error": None,
+        "j2k_cr": None,
+        "j2k_psnr": None,
+        "j2k_mct": True,
+        "gdcm_max_frame_bytes": memory.DEFAULT_MAX_FRAME_BYTES,
+    }
     requires = ("gdcm",)
     library = "python-gdcm"
     license = "Apache-2.0"
@@ -287,6 +310,7 @@ class GDCMEncoder(Encoder):
                 f"GDCM: encoding {pi} data is not supported (RGB or YBR_FULL only)"
             )
         _check_encodable(uid, info)
+        _check_memory(info, options)
         codec, out_pi, lossy = self._plan(uid, info, pi, options)
         try:
             data, _gdcm_pi = gdcm_io.encode_image(
