@@ -1,6 +1,10 @@
-"""The pixel members of :class:`~dcmcore.dataset.Dataset`, thin delegates to :mod:`dcmcore.pixels`.
+"""The pixel members of :class:`~dcmcore.dataset.Dataset`, delegates to :mod:`dcmcore.pixels`.
 
-``dcmcore.pixels`` is imported only when one of them is used.
+This mixin is the one owner of a dataset's pixel state: the options set by
+:meth:`~PixelMembers.pixel_array_options` and the cached array of
+:attr:`~PixelMembers.pixel_array` (kept until an element it depends on changes). The
+functions of :mod:`dcmcore.pixels` keep no state on a dataset. ``dcmcore.pixels`` is
+imported only when one of these members is used (it needs numpy and the codecs).
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ class PixelMembers:
         Options come from :meth:`pixel_array_options`; the array is cached
         until a pixel-related element changes.
         """
-        from dcmcore import pixels
+        from dcmcore import pixels  # deferred: numpy and the codecs, on first pixel use
 
         d = self.__dict__
         ids = self._pixel_ids()
@@ -73,26 +77,34 @@ class PixelMembers:
         use_v2_backend: bool = False,
         **kwargs: Any,
     ) -> None:
-        """Set the decoding options used by :attr:`pixel_array`.
+        """Set the decoding options used by :attr:`pixel_array` (they replace earlier ones).
 
-        Delegates to ``dcmcore.pixels.pixel_array_options(ds, **options)``
-        when it exists (it may validate and return the options to store).
+        Parameters
+        ----------
+        index : int, optional
+            Decode only this frame (0-based).
+        raw : bool
+            Skip the colour space conversion.
+        decoding_plugin : str
+            Use only this decoding plugin.
+        use_v2_backend : bool
+            Ignored (pydicom's; a ``DeprecationWarning``).
+        **kwargs
+            Options of :func:`dcmcore.pixels.pixel_array` (core and plugin options).
+
+        Examples
+        --------
+        >>> ds.pixel_array_options(index=0, workers=2)  # doctest: +SKIP
+        >>> ds.pixel_array.shape  # doctest: +SKIP
+        (512, 512)
         """
-        from dcmcore import pixels
-
         if use_v2_backend:
             _deprecated("'use_v2_backend' is ignored: dcmcore has a single pixel backend")
         options: dict[str, Any] = {"index": index, "raw": raw, **kwargs}
         if decoding_plugin:
             options["decoding_plugin"] = decoding_plugin.lower()
-        handler = getattr(pixels, "pixel_array_options", None)
-        if handler is not None:
-            result = handler(self, **options)
-            if isinstance(result, dict):
-                options = result
         self.__dict__["_pixel_array_opts"] = options
-        self.__dict__["_pixel_array"] = None
-        self.__dict__["_pixel_id"] = {}
+        self._reset_pixel_cache()
 
     def convert_pixel_data(self, handler_name: str = "") -> None:
         """Deprecated: decode the pixel data into the :attr:`pixel_array` cache."""
@@ -104,7 +116,7 @@ class PixelMembers:
             opts = dict(self.__dict__.get("_pixel_array_opts", {}))
             opts["decoding_plugin"] = handler_name.lower()
             self.__dict__["_pixel_array_opts"] = opts
-        self.__dict__["_pixel_array"] = None
+        self._reset_pixel_cache()
         self.pixel_array  # noqa: B018
 
     def decompress(
@@ -117,7 +129,7 @@ class PixelMembers:
         **kwargs: Any,
     ) -> None:
         """Decompress the pixel data in place (see :func:`dcmcore.pixels.decompress`)."""
-        from dcmcore import pixels
+        from dcmcore import pixels  # deferred: numpy and the codecs, on first pixel use
 
         if handler_name:
             _deprecated("'handler_name' is deprecated, use 'decoding_plugin' instead")
@@ -143,7 +155,7 @@ class PixelMembers:
         **kwargs: Any,
     ) -> None:
         """Compress the pixel data in place (see :func:`dcmcore.pixels.compress`)."""
-        from dcmcore import pixels
+        from dcmcore import pixels  # deferred: numpy and the codecs, on first pixel use
 
         pixels.compress(
             self,
@@ -168,7 +180,7 @@ class PixelMembers:
         generate_instance_uid: bool = True,
     ) -> None:
         """Set Pixel Data and the Image Pixel elements from `arr` (see ``dcmcore.pixels``)."""
-        from dcmcore import pixels
+        from dcmcore import pixels  # deferred: numpy and the codecs, on first pixel use
 
         pixels.set_pixel_data(
             self,
@@ -186,12 +198,12 @@ class PixelMembers:
                 "The group part of the 'Overlay Data' element tag must be between "
                 "0x6000 and 0x60FF (inclusive)"
             )
-        from dcmcore import pixels
+        from dcmcore import pixels  # deferred: numpy and the codecs, on first pixel use
 
         return pixels.overlay_array(self, group)
 
     def waveform_array(self, index: int) -> Any:
         """Return multiplex group `index` of the Waveform Sequence as a numpy array."""
-        from dcmcore import pixels
+        from dcmcore import pixels  # deferred: numpy and the codecs, on first pixel use
 
         return pixels.waveform_array(self, index)

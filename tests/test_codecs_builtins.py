@@ -57,14 +57,6 @@ def test_blocked_builtin_error_says_blocked(builtins):
     assert [d.name for d in codecs.decoders_for(DEFLATED)] == ["deflate"]
 
 
-def test_builtins_registered_by_pixels_first_are_not_registered_twice(builtins):
-    from dcmcore.pixels import decode
-
-    assert decode.register_builtins() is True
-    assert [d.name for d in codecs.decoders_for(DEFLATED)] == ["deflate"]
-    assert [p.name for p in codecs.list_plugins()].count("deflate") == 1
-
-
 def test_fresh_interpreter_report_sees_builtin_codecs_before_pixel_use(tmp_path):
     out = run_python('''
     import json, sys

@@ -194,6 +194,42 @@ def test_bad_module_values_raise_naming_the_element(keyword, value, match):
         px.pixel_array(ds)
 
 
+def _file_with_raw_value(tag_bytes: bytes, vr: bytes, value: bytes, tmp_path, frames=2):
+    """A Part 10 file (explicit VR LE) whose element `tag_bytes` holds `value` as written."""
+    ds = make_ds(rows=4, cols=4, ba=8, frames=frames)
+    raw = write_file(ds)
+    start = raw.index(tag_bytes + vr)
+    length = int.from_bytes(raw[start + 6:start + 8], "little")
+    element = tag_bytes + vr + len(value).to_bytes(2, "little") + value
+    path = tmp_path / "bad.dcm"
+    path.write_bytes(raw[:start] + element + raw[start + 8 + length:])
+    return path
+
+
+@pytest.mark.parametrize("value", [b"1A"])
+def test_number_of_frames_that_is_not_a_number_is_a_pixel_data_error(value, tmp_path):
+    # was a plain ValueError from int() on the dataset path
+    import dcmcore
+
+    path = _file_with_raw_value(b"\x28\x00\x08\x00", b"IS", value, tmp_path)
+    match = r"\(0028,0008\) 'Number of Frames'"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the reader warns about the invalid IS value
+        ds = dcmcore.dcmread(path)
+        with pytest.raises(PixelDataError, match=match):
+            px.pixel_array(path)
+        with pytest.raises(PixelDataError, match=match):
+            ds.pixel_array  # noqa: B018
+        with pytest.raises(PixelDataError, match=match):
+            next(px.iter_pixels(path))
+
+
+def test_bad_rows_in_a_file_is_a_pixel_data_error_naming_it(tmp_path):
+    path = _file_with_raw_value(b"\x28\x00\x10\x00", b"US", b"\x00\x00", tmp_path)
+    with pytest.raises(PixelDataError, match=r"\(0028,0010\) 'Rows' value of '0'"):
+        px.pixel_array(path)
+
+
 def test_missing_element_is_also_attribute_error():
     ds = make_ds()
     del ds.BitsStored
@@ -327,11 +363,11 @@ def test_waveform_array_matches_pydicom():
 
 
 def test_compress_switches_to_extended_offset_table_when_offsets_overflow(monkeypatch):
-    from dcmcore.pixels import api
+    from dcmcore.pixels import rewrite
 
     ds = make_ds(rows=8, cols=8, ba=16, frames=4)
     original = px.pixel_array(ds)
-    monkeypatch.setattr(api, "BOT_MAX_OFFSET", 100)  # as if the frames were > 4 GiB
+    monkeypatch.setattr(rewrite, "BOT_MAX_OFFSET", 100)  # as if the frames were > 4 GiB
     px.compress(ds, DEFLATED_IMAGE_FRAME)
     assert "ExtendedOffsetTable" in ds and "ExtendedOffsetTableLengths" in ds
     assert px.parse_basic_offsets(ds.PixelData) == []
@@ -443,8 +479,7 @@ def test_blocked_builtin_deflate_plugin_gives_no_plugin_error():
     ds = make_ds(rows=4, cols=4, ba=8)
     px.compress(ds, DEFLATED_IMAGE_FRAME)
     assert any(p.name == "deflate" for p in codecs.list_plugins())
-    codecs.unregister("deflate")
-    codecs.block("deflate")
+    codecs.block("deflate")  # takes effect at once on a loaded plugin
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
@@ -528,3 +563,45 @@ def test_bad_item_in_a_file_is_reported_at_its_file_offset():
     raw[second:second + 4] = b"\x08\x00\x10\x00"
     with pytest.raises(MalformedDataError, match=f"byte offset {second} "):
         px.pixel_array(io.BytesIO(bytes(raw)))
+
+
+@pytest.mark.parametrize("call", ["pixel_array", "iter_pixels", "iter_pixels_file"])
+def test_codecs_are_selected_and_corrections_worked_out_once_per_call(call, monkeypatch):
+    from dcmcore.pixels import codestream, decode
+
+    ds = make_ds(rows=4, cols=4, ba=8, frames=5)
+    px.compress(ds, DEFLATED_IMAGE_FRAME)
+    counts = {"select": 0, "inspect": 0}
+
+    def counting(name, real):
+        def wrapper(*args, **kwargs):
+            counts[name] += 1
+            return real(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(decode, "select", counting("select", decode.select))
+    monkeypatch.setattr(codestream, "inspect", counting("inspect", codestream.inspect))
+    if call == "pixel_array":
+        assert px.pixel_array(ds).shape == (5, 4, 4)
+    elif call == "iter_pixels":
+        assert len(list(px.iter_pixels(ds))) == 5
+    else:
+        assert len(list(px.iter_pixels(io.BytesIO(write_file(ds, DEFLATED_IMAGE_FRAME))))) == 5
+    assert counts == {"select": 1, "inspect": 1}
+
+
+def test_pixel_functions_keep_no_state_on_the_dataset():
+    # the dataset's options and cached array are its pixel members' alone
+    import dcmcore
+
+    ds = dcmcore.dcmread(corpus_file("MR_small.dcm"))
+    ds.pixel_array_options(index=None, raw=True)
+    cached = ds.pixel_array
+    state = {k: v for k, v in ds.__dict__.items() if k.startswith("_pixel")}
+    px.pixel_array(ds, raw=False)
+    list(px.iter_pixels(ds))
+    assert {k: v for k, v in ds.__dict__.items() if k.startswith("_pixel")} == state
+    assert ds.pixel_array is cached
+    px.compress(ds, DEFLATED_IMAGE_FRAME)  # a new Pixel Data: the cache follows it
+    assert ds.pixel_array is not cached
+    assert_same_array(cached, ds.pixel_array)

@@ -200,12 +200,14 @@ def test_bits_stored_correction_sign_extends_and_masks():
     assert px.pixel_array(ds, correct_unused_bits=False).tolist() == [raw.tolist()]
 
 
-def test_pixel_array_options_are_used_by_pixel_array():
+def test_pixel_array_function_keeps_no_options_on_the_dataset():
+    # as pydicom's pixel_array(ds): only the options given; a Dataset's own options are
+    # its pixel members' (ds.pixel_array_options + ds.pixel_array)
     ds = make_ds(rows=3, cols=3, ba=8, frames=4)
-    px.pixel_array_options(ds, index=2)
-    assert px.pixel_array(ds).shape == (3, 3)
-    px.pixel_array_options(ds)
+    ds.pixel_array_options(index=2)
     assert px.pixel_array(ds).shape == (4, 3, 3)
+    assert px.pixel_array(ds, index=2).shape == (3, 3)
+    assert not hasattr(px, "pixel_array_options")
 
 
 def test_pack_and_unpack_bits_match_pydicom():

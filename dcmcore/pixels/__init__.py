@@ -1,23 +1,14 @@
 """Pixel data: native unpacking, encapsulation, the pixel API of ``Dataset``.
 
 ``Dataset`` delegates its pixel members here: ``pixel_array(ds, **opts)``,
-``pixel_array_options(ds, ...)``, ``decompress(ds, ...)``, ``compress(ds, ...)``,
-``set_pixel_data(ds, ...)``, ``overlay_array(ds, group)``, ``waveform_array(ds, index)``.
-``pixel_array`` and ``iter_pixels`` also accept a path or a binary file and then read
-only the frames they decode. Codecs are reached through :mod:`dcmcore.codecs`.
+``decompress(ds, ...)``, ``compress(ds, ...)``, ``set_pixel_data(ds, ...)``,
+``overlay_array(ds, group)``, ``waveform_array(ds, index)``; the dataset keeps its own
+options and cached array (:mod:`dcmcore.pixel_members`), these functions keep no state
+on it. ``pixel_array`` and ``iter_pixels`` also accept a path or a binary file and
+then read only the frames they decode. Codecs are reached through :mod:`dcmcore.codecs`.
 """
 
-from dcmcore.pixels.api import (
-    compress,
-    convert_pixel_data,
-    decompress,
-    iter_pixels,
-    overlay_array,
-    pixel_array,
-    pixel_array_options,
-    set_pixel_data,
-    waveform_array,
-)
+from dcmcore.pixels.api import iter_pixels, pixel_array
 from dcmcore.pixels.colour import convert_colour_space
 from dcmcore.pixels.colour import convert_colour_space as convert_color_space
 from dcmcore.pixels.encapsulation import (
@@ -31,16 +22,18 @@ from dcmcore.pixels.encapsulation import (
     parse_fragments,
 )
 from dcmcore.pixels.native import pack_bits, unpack_bits
+from dcmcore.pixels.overlays import overlay_array, waveform_array
+from dcmcore.pixels.parallel import WorkerProcessError
+from dcmcore.pixels.rewrite import NoEncoderError, compress, decompress, set_pixel_data
+from dcmcore.pixels.selection import UnknownPluginError
 from dcmcore.pixels.validation import MissingElementError
 
 __all__ = [
     "pixel_array",
     "iter_pixels",
-    "pixel_array_options",
     "decompress",
     "compress",
     "set_pixel_data",
-    "convert_pixel_data",
     "overlay_array",
     "waveform_array",
     "convert_colour_space",
@@ -56,4 +49,7 @@ __all__ = [
     "unpack_bits",
     "convert_color_space",
     "MissingElementError",
+    "NoEncoderError",
+    "UnknownPluginError",
+    "WorkerProcessError",
 ]

@@ -1,32 +1,34 @@
 """From a pixel data source to arrays: the decoding flow shared by every entry point.
 
-A :class:`PixelSource` is a validated :class:`PixelModule` plus random access to the
+A :class:`PixelSource` is a checked :class:`PixelModule` plus random access to the
 pixel data value (in memory or inside a file). :func:`decode` / :func:`iter_decode`
-unpack native data or split encapsulated data into frames, hand the frames to the
-codecs' decoders (see :mod:`dcmcore.pixels.parallel`), then shape the result the
-same way whichever plugin decoded it.
+unpack native data, or split encapsulated data into frames and hand them to the call's
+:class:`FramePlan` (the codecs selected once, the codestream corrections worked out
+once, from the first frame, and the one :class:`~dcmcore.codecs.runner.CodecRunner`),
+then shape the result the same way whichever plugin decoded it.
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from dcmcore.codecs._warnings import warn
 from dcmcore.codecs.runner import CodecRunner
-from dcmcore.errors import CodecError, DcmcoreWarning, PixelDataError, PluginError
+from dcmcore.errors import CodecError, PixelDataError
 from dcmcore.pixels import codestream
 from dcmcore.pixels import encapsulation as enc
 from dcmcore.pixels.colour import convert_colour_space
-from dcmcore.pixels.frame_info import PixelModule
+from dcmcore.pixels.module import PixelModule
 from dcmcore.pixels.native import frame_span, unpack_native
 from dcmcore.pixels.parallel import FrameOutcome, decode_chunk_into, decode_frames
+from dcmcore.pixels.selection import select
 from dcmcore.pixels.validation import check_decoded_size, check_native_length
 
-__all__ = ["PixelSource", "DecodeOptions", "decode", "iter_decode", "get_decoders"]
+__all__ = ["PixelSource", "DecodeOptions", "Decoded", "FramePlan", "decode", "iter_decode"]
 
 ReadAt = Callable[[int, int], Any]
 
@@ -42,7 +44,7 @@ CORE_OPTIONS = frozenset(
 
 @dataclass
 class PixelSource:
-    """A validated module and the pixel data value it describes.
+    """A checked module and the pixel data value it describes.
 
     ``read_at(pos, size)`` returns bytes of the value; ``length`` is the value length
     (None for an undefined-length value read from a file).
@@ -51,17 +53,18 @@ class PixelSource:
     module: PixelModule
     read_at: ReadAt
     length: int | None
-    buffer: Any = None  # the whole value when in memory (zero-copy native path)
+    buffer: memoryview | None = None  # the whole value when in memory (zero-copy native path)
     origin: int = 0  # the value's offset in its file, for error messages
-    _fragments: Any = field(default=None, repr=False)
+    _fragments: enc.FragmentIndex | None = field(default=None, repr=False)
 
     @classmethod
-    def from_buffer(cls, module: PixelModule, value: Any) -> PixelSource:
+    def from_buffer(cls, module: PixelModule, value: object) -> PixelSource:
+        """A source over a value held in memory (``bytes``-like, or a list of items)."""
         if value is None:
             raise PixelDataError(f"The (7FE0,0010) '{module.pixel_keyword}' element has no value")
         if isinstance(value, (list, tuple)):  # an encapsulated value split in items
             value = b"".join(value)
-        mv = memoryview(value)
+        mv = memoryview(value)  # type: ignore[arg-type]
         if mv.ndim != 1 or mv.itemsize != 1:
             mv = mv.cast("B")
 
@@ -71,6 +74,7 @@ class PixelSource:
         return cls(module, read_at, len(mv), mv)
 
     def fragment_index(self) -> enc.FragmentIndex:
+        """The items of the encapsulated value (walked once)."""
         if self._fragments is None:
             self._fragments = enc.index_fragments(self.read_at, 0, self.length, self.origin)
         return self._fragments
@@ -78,6 +82,8 @@ class PixelSource:
 
 @dataclass
 class DecodeOptions:
+    """The options of one decoding call (core options, and the rest for the plugins)."""
+
     as_rgb: bool = True
     force_rgb: bool = False
     force_ybr: bool = False
@@ -104,6 +110,7 @@ class DecodeOptions:
     @classmethod
     def from_kwargs(cls, raw: bool = False, decoding_plugin: str = "", **kwargs: Any
                     ) -> DecodeOptions:
+        """Split keyword options into the core's and the plugins'."""
         core = {k: kwargs.pop(k) for k in list(kwargs) if k in CORE_OPTIONS}
         if core.get("force_rgb") and core.get("force_ybr"):
             raise ValueError("'force_ybr' and 'force_rgb' cannot both be True")
@@ -111,77 +118,14 @@ class DecodeOptions:
                    **core)
 
 
-# ---- decoder selection ----------------------------------------------------------------
+class Decoded(NamedTuple):
+    """What :func:`decode` returns."""
 
-def register_builtins() -> bool:
-    """Register the builtin 'deflate' plugin with the codecs registry if it is missing.
-
-    Returns True when it is (now) registered. Called lazily on first codec use so that
-    importing dcmcore stays cheap; safe to call repeatedly and from several threads.
-    """
-    from dcmcore import codecs
-    from dcmcore.codecs.deflate import PLUGIN_NAME, DeflatePlugin
-
-    try:
-        if any(p.name == PLUGIN_NAME for p in codecs.list_plugins()):
-            return True
-        codecs.register(DeflatePlugin, name=PLUGIN_NAME, distribution="dcmcore")
-    except PluginError as exc:
-        if "taken" in str(exc) or "already" in str(exc):
-            return True
-        if "blocked" in str(exc):
-            return False  # the user blocked it: respect that quietly
-        warnings.warn(f"Could not register the builtin 'deflate' codec: {exc}",
-                      DcmcoreWarning, stacklevel=3)
-        return False
-    return True
-
-
-_registered = False
-
-
-def _select(kind: str, ts_uid: str, plugin: str) -> list[Any]:
-    """Codecs of `kind` for `ts_uid` from the registry; NoPluginError when none."""
-    return list(select(kind, ts_uid, plugin).codecs)
-
-
-def select(kind: str, ts_uid: str, plugin: str) -> Any:
-    """The selection plan of `kind` for `ts_uid`; NoPluginError when nothing can run."""
-    global _registered
-    from dcmcore.codecs import selection
-
-    if not _registered:
-        _registered = register_builtins()
-    try:
-        p = selection.plan(kind, ts_uid, plugin)
-    except PluginError as exc:
-        if plugin and not _known_codec_name(kind, plugin):
-            raise UnknownPluginError(
-                f"No {kind} named '{plugin}' is installed: {exc}"
-            ) from exc
-        raise
-    if not p.codecs and not plugin and register_builtins():
-        p = selection.plan(kind, ts_uid, plugin)
-    if not p.codecs:
-        raise selection.no_plugin_error(p)
-    return p
-
-
-class UnknownPluginError(PluginError, ValueError):
-    """A plugin name that no installed plugin has (pydicom raises ValueError)."""
-
-
-def _known_codec_name(kind: str, name: str) -> bool:
-    from dcmcore import codecs
-
-    found = codecs.all_decoders() if kind == "decoder" else codecs.all_encoders()
-    return any(name in (c.name, getattr(c, "plugin", ""), getattr(c, "provided_by", ""))
-               for c in found)
-
-
-def get_decoders(ts_uid: str, plugin: str = "") -> list[Any]:
-    """Return the decoders for `ts_uid` in selection order (only `plugin` if named)."""
-    return _select("decoder", ts_uid, plugin)
+    array: np.ndarray
+    properties: dict[str, Any]
+    """The Image Pixel values that describe `array` (pydicom's names)."""
+    outcomes: list[FrameOutcome]
+    """How each frame was decoded (empty for native data: no codec)."""
 
 
 # ---- shaping ------------------------------------------------------------------------
@@ -206,12 +150,9 @@ def _post_process(
     if not shifted and _native_shift(mod, opts):
         if not arr.flags.writeable:
             if opts.view_only and native:
-                warnings.warn(
-                    "Unable to return an ndarray that's a view on the original buffer when "
-                    "(0028,0101) 'Bits Stored' doesn't equal (0028,0100) 'Bits Allocated' "
-                    "and 'correct_unused_bits=True'",
-                    DcmcoreWarning, stacklevel=4,
-                )
+                warn("Unable to return an ndarray that's a view on the original buffer when "
+                     "(0028,0101) 'Bits Stored' doesn't equal (0028,0100) 'Bits Allocated' "
+                     "and 'correct_unused_bits=True'")
             arr = arr.copy()
         shift = mod.bits_allocated - mod.bits_stored
         np.left_shift(arr, shift, out=arr)
@@ -252,13 +193,18 @@ def properties(mod: PixelModule, n_frames: int, changes: dict[str, Any]) -> dict
     return d
 
 
+def _native_shift(mod: PixelModule, opts: DecodeOptions) -> int:
+    """Bits to shift for the bits-stored correction of native data (0: none)."""
+    if (opts.correct_unused_bits is not False and mod.pixel_keyword == "PixelData"
+            and mod.bits_allocated > mod.bits_stored):
+        return mod.bits_allocated - mod.bits_stored
+    return 0
+
+
 # ---- native ---------------------------------------------------------------------------
 
-def _native(src: PixelSource, index: int | None, opts: DecodeOptions
-            ) -> tuple[np.ndarray, dict[str, Any]]:
+def _native(src: PixelSource, index: int | None, opts: DecodeOptions) -> Decoded:
     mod = src.module
-    if src.length is not None:
-        mod = check_native_length(mod, src.length, allow_excess_frames=opts.allow_excess_frames)
     if index is not None and index >= mod.number_of_frames:
         raise PixelDataError(
             f"There is insufficient pixel data to contain {index + 1} frames "
@@ -278,7 +224,17 @@ def _native(src: PixelSource, index: int | None, opts: DecodeOptions
     flat, pi = unpack_native(data, mod, n, skip_bits=skip)
     arr = _reshape(flat, mod, n, index is not None)
     arr, changes = _post_process(arr, mod, pi, opts, native=True)
-    return arr, properties(mod, 1 if index is not None else n, changes)
+    return Decoded(arr, properties(mod, 1 if index is not None else n, changes), [])
+
+
+def _checked_length(src: PixelSource, opts: DecodeOptions) -> PixelSource:
+    """`src` with the frame count its native value really holds (checked once per call)."""
+    if src.length is None:
+        return src
+    mod = check_native_length(src.module, src.length,
+                              allow_excess_frames=opts.allow_excess_frames)
+    return src if mod is src.module else PixelSource(mod, src.read_at, src.length, src.buffer,
+                                                     src.origin)
 
 
 # ---- encapsulated -------------------------------------------------------------------
@@ -289,17 +245,17 @@ def _frame_pieces(src: PixelSource) -> list[list[tuple[int, int]]]:
     return enc.frame_spans(idx, mod.number_of_frames, src.read_at, mod.extended_offsets)
 
 
-class LazyFrames:
+class LazyFrames(Sequence[Any]):
     """A sequence of frame codestreams read from an in-memory value when sliced."""
 
-    def __init__(self, read_at: ReadAt, spans: list) -> None:
+    def __init__(self, read_at: ReadAt, spans: list[list[tuple[int, int]]]) -> None:
         self.read_at = read_at
         self.spans = spans
 
     def __len__(self) -> int:
         return len(self.spans)
 
-    def __getitem__(self, key: int | slice) -> Any:
+    def __getitem__(self, key: int | slice) -> Any:  # type: ignore[override]
         if isinstance(key, slice):
             return [enc.read_frame(self.read_at, s) for s in self.spans[key]]
         return enc.read_frame(self.read_at, self.spans[key])
@@ -317,7 +273,12 @@ class LazyFrames:
 
 
 class FramePlan:
-    """How frames of one request are decoded: the codec runner and core corrections."""
+    """How the frames of one call are decoded, worked out once per call.
+
+    The decoders are selected, and the codestream corrections (photometric
+    interpretation, sign and bits-stored shift) read from the first frame, once: every
+    frame of the call is decoded the same way, and a correction's warning is given once.
+    """
 
     def __init__(self, mod: PixelModule, opts: DecodeOptions, first_frame: bytes) -> None:
         selected = select("decoder", mod.transfer_syntax_uid, opts.decoding_plugin)
@@ -325,72 +286,40 @@ class FramePlan:
         self.pi, self.shift = codestream.corrections(facts, mod, opts.correction_options())
         if mod.pixel_keyword != "PixelData":
             self.shift = 0
+        self.module = mod
         self.info = mod.frame_info(photometric_interpretation=self.pi)
         self.runner = CodecRunner(selected.codecs, self.info, opts.plugin_options,
                                   skipped=selected.skipped)
-        self.dtype = mod.decoded_dtype
+        self.opts = opts
 
-    def decode_into(self, frames: Any, first: int, out: np.ndarray) -> list[FrameOutcome]:
-        """Decode `frames` (numbered from `first`) into `out`, in the calling thread."""
-        return decode_chunk_into(self.runner, frames, first, out, self.shift)
+    def empty(self, n: int) -> np.ndarray:
+        """An uninitialised result for `n` frames, shaped (n, rows, columns, samples)."""
+        mod = self.module
+        return np.empty((n, mod.rows, mod.columns, mod.samples_per_pixel),
+                        dtype=mod.decoded_dtype)
 
-    def empty(self, n: int, mod: PixelModule) -> np.ndarray:
-        """An uninitialised result for `n` frames."""
-        return np.empty((n, mod.rows, mod.columns, mod.samples_per_pixel), dtype=self.dtype)
+    def decode_here(self, frames: Sequence[Any], first: int) -> tuple[np.ndarray,
+                                                                     list[FrameOutcome]]:
+        """Decode `frames` (numbered from `first`) in the calling thread."""
+        out = self.empty(len(frames))
+        return out, decode_chunk_into(self.runner, frames, first, out, self.shift)
 
-
-def _decode_encapsulated(
-    src: PixelSource, indices: list[int], opts: DecodeOptions, spans: list
-) -> tuple[np.ndarray, list[FrameOutcome], FramePlan]:
-    """Decode frames `indices` into one (n, rows, columns, samples) array."""
-    mod = src.module
-    if src.buffer is not None:
-        # in memory: each worker reads its own frames
-        frames: Any = LazyFrames(src.read_at, [spans[i] for i in indices])
-    else:  # a file: read here, workers must not share the file position
-        frames = [enc.read_frame(src.read_at, spans[i]) for i in indices]
-    plan = FramePlan(mod, opts, frames[0])
-    if len(indices) == 1:
-        out = plan.empty(1, mod)
-        return out, plan.decode_into(frames, indices[0], out), plan
-    out, outcomes = decode_frames(plan.runner, frames, plan.dtype, workers=opts.workers,
-                                  executor=opts.executor, shift=plan.shift)
-    return out, outcomes, plan
+    def decode_all(self, frames: Sequence[Any]) -> tuple[np.ndarray, list[FrameOutcome]]:
+        """Decode `frames` with the call's workers or executor."""
+        return decode_frames(self.runner, frames, self.module.decoded_dtype,
+                             workers=self.opts.workers, executor=self.opts.executor,
+                             shift=self.shift)
 
 
-def _native_shift(mod: PixelModule, opts: DecodeOptions) -> int:
-    """Bits to shift for the bits-stored correction of native data (0: none)."""
-    if (opts.correct_unused_bits is not False and mod.pixel_keyword == "PixelData"
-            and mod.bits_allocated > mod.bits_stored):
-        return mod.bits_allocated - mod.bits_stored
-    return 0
-
-
-def _excess_frames(src: PixelSource, spans: list, opts: DecodeOptions, plan: FramePlan
-                   ) -> list[np.ndarray]:
-    """Frames found beyond Number of Frames that decode to a whole frame (pydicom's rule)."""
-    mod = src.module
-    found = []
-    for i in range(mod.number_of_frames, len(spans)):
-        out = plan.empty(1, mod)
-        try:
-            plan.decode_into([enc.read_frame(src.read_at, spans[i])], i, out)
-        except (CodecError, ValueError):
-            continue
-        found.append(out[0])
-    return found
-
-
-def _finish_frames(arr: np.ndarray, outcomes: list[FrameOutcome], mod: PixelModule,
-                   opts: DecodeOptions, as_frame: bool, pi: str
-                   ) -> tuple[np.ndarray, dict[str, Any]]:
+def _finish_frames(arr: np.ndarray, outcomes: list[FrameOutcome], plan: FramePlan,
+                   as_frame: bool) -> Decoded:
     """Apply the common post-processing to decoded (n, rows, columns, samples) frames.
 
-    `pi` is the colour space of the encoded data; a plugin that converted while
-    decoding says so in its outcome.
+    The colour space is the encoded data's (``plan.pi``) unless the plugin converted
+    while decoding, as its outcome says.
     """
-    if outcomes:
-        pi = outcomes[0].photometric_interpretation
+    mod, opts = plan.module, plan.opts
+    pi = outcomes[0].photometric_interpretation if outcomes else plan.pi
     if pi == "YBR_FULL_422":
         pi = "YBR_FULL"  # decoded frames are no longer sub-sampled
     n = arr.shape[0]
@@ -399,11 +328,33 @@ def _finish_frames(arr: np.ndarray, outcomes: list[FrameOutcome], mod: PixelModu
     if mod.samples_per_pixel == 1:
         arr = arr.reshape(arr.shape[:-1])
     arr, changes = _post_process(arr, mod, pi, opts, native=False, shifted=True)
-    return arr, properties(mod, 1 if as_frame else n, changes)
+    return Decoded(arr, properties(mod, 1 if as_frame else n, changes), outcomes)
 
 
-def _encapsulated(src: PixelSource, index: int | None, opts: DecodeOptions
-                  ) -> tuple[np.ndarray, dict[str, Any]]:
+def _frames(src: PixelSource, spans: list[list[tuple[int, int]]], indices: range | list[int]
+            ) -> Sequence[Any]:
+    """The codestreams of frames `indices`: read lazily in memory, here from a file."""
+    if src.buffer is not None:  # in memory: each worker reads its own frames
+        return LazyFrames(src.read_at, [spans[i] for i in indices])
+    # a file: read here, workers must not share the file position
+    return [enc.read_frame(src.read_at, spans[i]) for i in indices]
+
+
+def _excess_frames(src: PixelSource, spans: list[list[tuple[int, int]]], plan: FramePlan
+                   ) -> tuple[list[np.ndarray], list[FrameOutcome]]:
+    """Frames found beyond Number of Frames that decode to a whole frame (pydicom's rule)."""
+    found, outcomes = [], []
+    for i in range(src.module.number_of_frames, len(spans)):
+        try:
+            out, outcome = plan.decode_here([enc.read_frame(src.read_at, spans[i])], i)
+        except (CodecError, ValueError):
+            continue
+        found.append(out[0])
+        outcomes += outcome
+    return found, outcomes
+
+
+def _encapsulated(src: PixelSource, index: int | None, opts: DecodeOptions) -> Decoded:
     mod = src.module
     spans = _frame_pieces(src)
     nf = mod.number_of_frames
@@ -414,8 +365,9 @@ def _encapsulated(src: PixelSource, index: int | None, opts: DecodeOptions
                 f"({len(spans)} found in the encapsulated (7FE0,0010) 'Pixel Data')"
             )
         check_decoded_size(mod, 1, opts.max_decoded_bytes)
-        arr, outcomes, plan = _decode_encapsulated(src, [index], opts, spans)
-        return _finish_frames(arr, outcomes, mod, opts, True, plan.pi)
+        frames = _frames(src, spans, [index])
+        plan = FramePlan(mod, opts, frames[0])
+        return _finish_frames(*plan.decode_here(frames, index), plan, True)
     if len(spans) < nf:
         raise PixelDataError(
             f"Only {len(spans)} frames found in the encapsulated (7FE0,0010) 'Pixel Data',"
@@ -423,64 +375,64 @@ def _encapsulated(src: PixelSource, index: int | None, opts: DecodeOptions
         )
     check_decoded_size(mod, len(spans) if opts.allow_excess_frames else nf,
                        opts.max_decoded_bytes)
-    arr, outcomes, plan = _decode_encapsulated(src, list(range(nf)), opts, spans)
+    frames = _frames(src, spans, range(nf))
+    plan = FramePlan(mod, opts, frames[0])
+    arr, outcomes = plan.decode_here(frames, 0) if nf == 1 else plan.decode_all(frames)
     if opts.allow_excess_frames and len(spans) > nf:
-        extra = _excess_frames(src, spans, opts, plan)
+        extra, extra_outcomes = _excess_frames(src, spans, plan)
         if extra:
             arr = np.concatenate([arr, np.stack(extra)])
-            warnings.warn(
-                f"{arr.shape[0]} frames have been found in the encapsulated pixel data, "
-                f"which is larger than the given (0028,0008) 'Number of Frames' value of {nf}."
-                " The returned data will include these extra frames and if it's correct then"
-                " you should update 'Number of Frames' accordingly, otherwise pass "
-                f"'allow_excess_frames=False' to return only the first {nf} frames.",
-                DcmcoreWarning, stacklevel=3,
-            )
-    return _finish_frames(arr, outcomes, mod, opts, False, plan.pi)
+            outcomes += extra_outcomes
+            warn(f"{arr.shape[0]} frames have been found in the encapsulated pixel data, "
+                 f"which is larger than the given (0028,0008) 'Number of Frames' value of {nf}."
+                 " The returned data will include these extra frames and if it's correct then"
+                 " you should update 'Number of Frames' accordingly, otherwise pass "
+                 f"'allow_excess_frames=False' to return only the first {nf} frames.")
+    return _finish_frames(arr, outcomes, plan, False)
 
 
 # ---- entry points ---------------------------------------------------------------------
 
 def decode(src: PixelSource, index: int | None = None, opts: DecodeOptions | None = None
-           ) -> tuple[np.ndarray, dict[str, Any]]:
-    """Return ``(array, image pixel properties)`` for all frames or frame `index`."""
+           ) -> Decoded:
+    """Return all frames, or frame `index`, with their properties and how they were decoded."""
     opts = opts or DecodeOptions()
     if index is not None and index < 0:
         raise ValueError("'index' must be greater than or equal to 0")
     if src.module.encapsulated:
         return _encapsulated(src, index, opts)
-    return _native(src, index, opts)
+    return _native(_checked_length(src, opts), index, opts)
 
 
 def iter_decode(
     src: PixelSource, indices: Iterable[int] | None = None, opts: DecodeOptions | None = None
-) -> Iterator[tuple[np.ndarray, dict[str, Any]]]:
-    """Yield ``(frame array, properties)`` one frame at a time."""
+) -> Iterator[Decoded]:
+    """Yield each wanted frame as it is decoded, one at a time.
+
+    The call's :class:`FramePlan` is made at the first frame and used for all.
+    """
     opts = opts or DecodeOptions()
     mod = src.module
     if not mod.encapsulated:
-        if src.length is not None:
-            mod = check_native_length(mod, src.length,
-                                      allow_excess_frames=opts.allow_excess_frames)
-            src = PixelSource(mod, src.read_at, src.length, src.buffer)
-        wanted = range(mod.number_of_frames) if indices is None else indices
+        src = _checked_length(src, opts)
+        wanted = range(src.module.number_of_frames) if indices is None else indices
         for i in wanted:
             yield _native(src, i, opts)
         return
     spans = _frame_pieces(src)
     n = len(spans) if opts.allow_excess_frames else min(len(spans), mod.number_of_frames)
-    wanted = range(n) if indices is None else indices
-    for i in wanted:
+    check_decoded_size(mod, 1, opts.max_decoded_bytes)
+    plan: FramePlan | None = None
+    for i in range(n) if indices is None else indices:
         if not 0 <= i < len(spans):
             raise PixelDataError(f"There is insufficient pixel data to contain {i + 1} frames")
-        check_decoded_size(mod, 1, opts.max_decoded_bytes)
         frame = enc.read_frame(src.read_at, spans[i])
-        plan = FramePlan(mod, opts, frame)
-        out = plan.empty(1, mod)
+        if plan is None:
+            plan = FramePlan(mod, opts, frame)
         try:
-            extra = plan.decode_into([frame], i, out)
+            arr, outcomes = plan.decode_here([frame], i)
         except (CodecError, ValueError):
             if indices is None and i >= mod.number_of_frames:
                 continue  # an excess frame that doesn't decode: skipped, as by decode()
             raise
-        yield _finish_frames(out, extra, mod, opts, True, plan.pi)
+        yield _finish_frames(arr, outcomes, plan, True)

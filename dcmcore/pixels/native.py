@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dcmcore.pixels.frame_info import PixelModule
+from dcmcore.pixels.module import PixelModule
 
 __all__ = [
     "frame_span", "unpack_native", "expand_ybr422", "subsample_ybr422", "pack_bits",

@@ -8,8 +8,7 @@ from typing import Any
 import numpy as np
 
 from dcmcore.errors import DcmcoreWarning, PixelDataError
-from dcmcore.pixels._compat import element_value
-from dcmcore.pixels.frame_info import dataset_syntax
+from dcmcore.pixels.module import dataset_syntax, element_value
 
 __all__ = ["overlay_array", "waveform_array"]
 

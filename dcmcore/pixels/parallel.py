@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import mmap
+import multiprocessing
 import os
 import threading
 import warnings
@@ -28,6 +29,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from dcmcore import config
 from dcmcore.codecs.base import Codec
 from dcmcore.codecs.runner import CodecRunner, Failure
 from dcmcore.errors import CodecError, DcmcoreWarning
@@ -129,11 +131,7 @@ _POOLS_LOCK = threading.Lock()
 def _start_method() -> str:
     """How worker processes start: ``config.settings.worker_start_method``, else the
     interpreter's default (as for :class:`concurrent.futures.ProcessPoolExecutor`)."""
-    import multiprocessing
-
-    from dcmcore.config import settings
-
-    method = settings.worker_start_method or multiprocessing.get_start_method()
+    method = config.settings.worker_start_method or multiprocessing.get_start_method()
     if method not in multiprocessing.get_all_start_methods():
         raise ValueError(
             f"dcmcore.config.settings.worker_start_method: {method!r} is not one of "
@@ -143,8 +141,6 @@ def _start_method() -> str:
 
 def _pool(workers: int) -> cf.ProcessPoolExecutor:
     """A process pool kept for reuse (creating processes per call costs more than a frame)."""
-    import multiprocessing
-
     method = _start_method()
     with _POOLS_LOCK:
         pool = _POOLS.get((workers, method))

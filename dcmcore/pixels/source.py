@@ -14,10 +14,10 @@ from typing import Any, BinaryIO
 
 from dcmcore.errors import InvalidDicomError, MalformedDataError, TruncatedDataError
 from dcmcore.pixels.decode import PixelSource
-from dcmcore.pixels.frame_info import IMAGE_PIXEL_TAGS, PIXEL_TAGS, PixelModule, syntax_for
+from dcmcore.pixels.module import IMAGE_PIXEL_TAGS, PIXEL_TAGS, ImagePixelValues, syntax_for
 from dcmcore.pixels.validation import validate_module
 
-__all__ = ["FileLayout", "scan_file", "open_file_source"]
+__all__ = ["FileLayout", "scan_file", "open_file_source", "values_from_layout"]
 
 _LONG_VRS = {b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"SV", b"UC", b"UN", b"UR",
              b"UT", b"UV"}
@@ -202,41 +202,31 @@ def scan_file(f: BinaryIO) -> FileLayout:
         pos += size + length
 
 
-def module_from_layout(layout: FileLayout) -> PixelModule:
-    values: dict[str, Any] = {name: layout.values.get(tag) for name, tag in
-                              IMAGE_PIXEL_TAGS.items()}
-    nf = values["number_of_frames"]
-    if 0x00280008 not in layout.values:
-        nf = 1
-    elif nf in (None, 0):
-        import warnings
-
-        from dcmcore.errors import DcmcoreWarning
-        warnings.warn(f"A value of '{nf}' for (0028,0008) 'Number of Frames' is invalid, "
-                      "assuming 1 frame", DcmcoreWarning, stacklevel=3)
-        nf = 1
-    values["number_of_frames"] = nf
+def values_from_layout(layout: FileLayout) -> ImagePixelValues:
+    """The Image Pixel values :func:`scan_file` found, not yet checked."""
+    values = {name: layout.values[tag] for name, tag in IMAGE_PIXEL_TAGS.items()
+              if tag in layout.values}
     eot = None
     if 0x7FE00001 in layout.values and 0x7FE00002 in layout.values:
         eot = (layout.values[0x7FE00001], layout.values[0x7FE00002])
-    return PixelModule(
-        **values,
-        transfer_syntax=syntax_for(layout.transfer_syntax_uid),
-        pixel_keyword=PIXEL_TAGS[layout.pixel_tag or 0x7FE00010],
-        pixel_vr=layout.pixel_vr,
-        extended_offsets=eot,
-    )
+    pixel_tags = () if layout.pixel_tag is None else (layout.pixel_tag,)
+    return ImagePixelValues(values, syntax_for(layout.transfer_syntax_uid), pixel_tags,
+                            layout.pixel_vr, None, eot)
 
 
-def open_file_source(f: BinaryIO) -> PixelSource:
-    """Return a :class:`PixelSource` reading frames from the open file `f` on demand."""
+def open_file_source(f: BinaryIO, **overrides: object) -> PixelSource:
+    """Return a :class:`PixelSource` reading frames from the open file `f` on demand.
+
+    `overrides` are Image Pixel values (``rows=``...) that replace the file's.
+    """
     layout = scan_file(f)
     if layout.pixel_tag is None:
         raise AttributeError(
             "The dataset has no 'Pixel Data', 'Float Pixel Data' or 'Double Float Pixel "
             "Data' element, no pixel data to decode"
         )
-    mod = validate_module(module_from_layout(layout))
+    found = values_from_layout(layout)
+    mod = validate_module(found.with_values(**overrides) if overrides else found)
     start = layout.value_start
     length = layout.value_length
     f.seek(0, os.SEEK_END)

@@ -1,12 +1,20 @@
-"""Checks of the Image Pixel module, done before any plugin is called."""
+"""Checks of the Image Pixel module, done before any plugin is called.
+
+:func:`validate_module` turns the values as found (:class:`ImagePixelValues`) into a
+:class:`PixelModule`; every bad value raises a :class:`~dcmcore.errors.PixelDataError`
+naming the element (a missing one :class:`MissingElementError`, also an
+``AttributeError`` as pydicom raises).
+"""
 
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Final, SupportsInt
 
+from dcmcore.codecs._warnings import warn
 from dcmcore.errors import DcmcoreWarning, PixelDataError
-from dcmcore.pixels.frame_info import PixelModule
+from dcmcore.pixels.module import ImagePixelValues, PixelModule
 
 __all__ = [
     "MissingElementError",
@@ -37,28 +45,72 @@ class MissingElementError(PixelDataError, AttributeError):
     """A required Image Pixel module element is absent (pydicom raises AttributeError)."""
 
 
+_ELEMENTS: Final[Mapping[str, tuple[int, str]]] = {
+    "samples_per_pixel": (0x00280002, "Samples per Pixel"),
+    "photometric_interpretation": (0x00280004, "Photometric Interpretation"),
+    "planar_configuration": (0x00280006, "Planar Configuration"),
+    "number_of_frames": (0x00280008, "Number of Frames"),
+    "rows": (0x00280010, "Rows"),
+    "columns": (0x00280011, "Columns"),
+    "bits_allocated": (0x00280100, "Bits Allocated"),
+    "bits_stored": (0x00280101, "Bits Stored"),
+    "pixel_representation": (0x00280103, "Pixel Representation"),
+}
+
+
 def _name(tag: int, keyword: str) -> str:
     return f"(0028,{tag & 0xFFFF:04X}) '{keyword}'"
 
 
-def _int(value: Any, tag: int, keyword: str) -> int:
-    if not isinstance(value, (int, str, bytes, float)) and hasattr(value, "__len__"):
+def _int(value: object, tag: int, keyword: str) -> int:
+    if isinstance(value, (list, tuple)) or (
+            not isinstance(value, (int, str, bytes, float)) and hasattr(value, "__len__")):
         raise PixelDataError(f"{_name(tag, keyword)} must have one value, got {value!r}")
-    try:
-        out = int(value)
-    except (TypeError, ValueError):
-        raise PixelDataError(f"{_name(tag, keyword)} value {value!r} is not an integer") from None
-    return out
+    if isinstance(value, float) and not value.is_integer():
+        raise PixelDataError(f"{_name(tag, keyword)} value {value!r} is not an integer")
+    if isinstance(value, (str, bytes, SupportsInt)):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            pass
+    raise PixelDataError(f"{_name(tag, keyword)} value {value!r} is not an integer")
 
 
-def _require(value: Any, tag: int, keyword: str) -> Any:
+def _require(values: Mapping[str, object], key: str) -> object:
+    tag, keyword = _ELEMENTS[key]
+    value = values.get(key)
     if value is None or value == "":
         raise MissingElementError(f"Missing required element: {_name(tag, keyword)}")
     return value
 
 
-def validate_module(mod: PixelModule) -> PixelModule:
-    """Check `mod` and return it with integer values.
+def _required_int(values: Mapping[str, object], key: str) -> int:
+    tag, keyword = _ELEMENTS[key]
+    return _int(_require(values, key), tag, keyword)
+
+
+def _number_of_frames(values: Mapping[str, object]) -> int:
+    """Number of Frames: absent is 1; empty or 0 warns and is 1 (as pydicom); else checked."""
+    if "number_of_frames" not in values:
+        return 1
+    value = values["number_of_frames"]
+    if isinstance(value, str):
+        value = value.strip()
+    if value in (None, "", 0):
+        warn(f"A value of '{value}' for (0028,0008) 'Number of Frames' is invalid, "
+             "assuming 1 frame")
+        return 1
+    nf = _int(value, 0x00280008, "Number of Frames")
+    if not 0 < nf <= _MAX_FRAMES:
+        raise PixelDataError(
+            f"A {_name(0x00280008, 'Number of Frames')} value of '{nf}' is invalid, it must"
+            f" be in the range (1, {_MAX_FRAMES})"
+        )
+    return nf
+
+
+def validate_module(found: ImagePixelValues) -> PixelModule:
+    """Check the Image Pixel values `found` and return them as a :class:`PixelModule`.
 
     Raises
     ------
@@ -67,124 +119,107 @@ def validate_module(mod: PixelModule) -> PixelModule:
     PixelDataError
         A value is invalid; the message names the element.
     """
-    if mod.pixel_keyword not in ("PixelData", "FloatPixelData", "DoubleFloatPixelData"):
-        raise PixelDataError(f"Unknown pixel data keyword {mod.pixel_keyword!r}")
-    ba = _int(_require(mod.bits_allocated, 0x00280100, "Bits Allocated"), 0x00280100,
-              "Bits Allocated")
+    values = found.values
+    keyword = found.pixel_keyword
+    ba = _required_int(values, "bits_allocated")
     if ba not in (1, 8, 16, 32, 64):
         raise PixelDataError(
             f"A {_name(0x00280100, 'Bits Allocated')} value of '{ba}' is invalid, it must "
             "be 1, 8, 16, 32 or 64"
         )
-    if mod.pixel_keyword == "FloatPixelData" and ba != 32:
+    if keyword == "FloatPixelData" and ba != 32:
         raise PixelDataError(
             f"A {_name(0x00280100, 'Bits Allocated')} value of '{ba}' is invalid for "
             "(7FE0,0008) 'Float Pixel Data', it must be 32"
         )
-    if mod.pixel_keyword == "DoubleFloatPixelData" and ba != 64:
+    if keyword == "DoubleFloatPixelData" and ba != 64:
         raise PixelDataError(
             f"A {_name(0x00280100, 'Bits Allocated')} value of '{ba}' is invalid for "
             "(7FE0,0009) 'Double Float Pixel Data', it must be 64"
         )
 
-    changes: dict[str, Any] = {"bits_allocated": ba}
-    if mod.is_float:
-        bs = ba if mod.bits_stored in (None, "") else _int(mod.bits_stored, 0x00280101,
-                                                           "Bits Stored")
-        pr = 0 if mod.pixel_representation in (None, "") else _int(
-            mod.pixel_representation, 0x00280103, "Pixel Representation")
-        changes["bits_stored"] = ba
-        changes["pixel_representation"] = pr
-        del bs
+    if keyword != "PixelData":
+        # the Floating Point Image Pixel modules have neither element: stored = allocated
+        bs = ba
+        pr = 0 if values.get("pixel_representation") in (None, "") else _int(
+            values["pixel_representation"], 0x00280103, "Pixel Representation")
     else:
-        bs = _int(_require(mod.bits_stored, 0x00280101, "Bits Stored"), 0x00280101,
-                  "Bits Stored")
+        bs = _required_int(values, "bits_stored")
         if not 1 <= bs <= ba:
             raise PixelDataError(
                 f"A {_name(0x00280101, 'Bits Stored')} value of '{bs}' is invalid, it must "
                 f"be in the range (1, {ba}) and no greater than the "
                 f"{_name(0x00280100, 'Bits Allocated')} value of '{ba}'"
             )
-        pr = _int(_require(mod.pixel_representation, 0x00280103, "Pixel Representation"),
-                  0x00280103, "Pixel Representation")
+        pr = _required_int(values, "pixel_representation")
         if pr not in (0, 1):
             raise PixelDataError(
                 f"A {_name(0x00280103, 'Pixel Representation')} value of '{pr}' is invalid,"
                 " it must be 0 or 1"
             )
-        changes["bits_stored"] = bs
-        changes["pixel_representation"] = pr
 
-    for key, tag, kw in (("rows", 0x00280010, "Rows"), ("columns", 0x00280011, "Columns")):
-        v = _int(_require(getattr(mod, key), tag, kw), tag, kw)
+    size = {}
+    for key in ("rows", "columns"):
+        tag, kw = _ELEMENTS[key]
+        v = _required_int(values, key)
         if not 0 < v <= _MAX_US:
             raise PixelDataError(
                 f"A {_name(tag, kw)} value of '{v}' is invalid, it must be in the range "
                 f"(1, {_MAX_US})"
             )
-        changes[key] = v
+        size[key] = v
 
-    nf = _int(mod.number_of_frames, 0x00280008, "Number of Frames")
-    if not 0 < nf <= _MAX_FRAMES:
-        raise PixelDataError(
-            f"A {_name(0x00280008, 'Number of Frames')} value of '{nf}' is invalid, it must"
-            f" be in the range (1, {_MAX_FRAMES})"
-        )
-    changes["number_of_frames"] = nf
+    nf = _number_of_frames(values)
 
-    pi = _require(mod.photometric_interpretation, 0x00280004, "Photometric Interpretation")
-    pi = str(pi).strip()
+    raw_pi = _require(values, "photometric_interpretation")
+    pi = raw_pi.strip() if isinstance(raw_pi, str) else str(raw_pi)
     if pi not in PHOTOMETRIC_INTERPRETATIONS:
         raise PixelDataError(
             f"Unknown {_name(0x00280004, 'Photometric Interpretation')} value '{pi}'"
         )
-    changes["photometric_interpretation"] = pi
 
-    spp = _int(_require(mod.samples_per_pixel, 0x00280002, "Samples per Pixel"), 0x00280002,
-               "Samples per Pixel")
+    spp = _required_int(values, "samples_per_pixel")
     allowed = (1, 3, 4) if pi in _FOUR_SAMPLE_PI else (1, 3)
     if spp not in allowed:
         raise PixelDataError(
             f"A {_name(0x00280002, 'Samples per Pixel')} value of '{spp}' is invalid, it "
             f"must be {' or '.join(str(a) for a in allowed)}"
         )
-    changes["samples_per_pixel"] = spp
+    pc = 0
     if spp > 1:
-        pc = _int(_require(mod.planar_configuration, 0x00280006, "Planar Configuration"),
-                  0x00280006, "Planar Configuration")
+        pc = _required_int(values, "planar_configuration")
         if pc not in (0, 1):
             raise PixelDataError(
                 f"A {_name(0x00280006, 'Planar Configuration')} value of '{pc}' is invalid, "
                 "it must be 0 or 1"
             )
-        changes["planar_configuration"] = pc
-    else:
-        changes["planar_configuration"] = 0
     if pi == "YBR_FULL_422" and spp != 3:
         raise PixelDataError(
             f"{_name(0x00280004, 'Photometric Interpretation')} 'YBR_FULL_422' requires "
             f"{_name(0x00280002, 'Samples per Pixel')} 3, not {spp}"
         )
-    if pi == "YBR_FULL_422" and not mod.encapsulated and changes["columns"] % 2:
+    encapsulated = found.transfer_syntax.encapsulated
+    if pi == "YBR_FULL_422" and not encapsulated and size["columns"] % 2:
         raise PixelDataError(
             f"Native 'YBR_FULL_422' pixel data needs an even {_name(0x00280011, 'Columns')}"
-            f" value, not {changes['columns']}"
+            f" value, not {size['columns']}"
         )
 
-    if mod.extended_offsets is not None:
-        offsets, lengths = mod.extended_offsets
-        if not _count(offsets) or not _count(lengths):
-            changes["extended_offsets"] = None  # an empty table is no table
-        elif _count(offsets) != _count(lengths):
-            warnings.warn(
-                "The number of items in (7FE0,0001) 'Extended Offset Table' and "
-                "(7FE0,0002) 'Extended Offset Table Lengths' don't match - the "
-                "extended offset table will be ignored",
-                DcmcoreWarning,
-                stacklevel=3,
-            )
-            changes["extended_offsets"] = None
-    return mod.with_(**changes)
+    offsets = found.extended_offsets
+    if offsets is not None:
+        table, lengths = offsets
+        if not _count(table) or not _count(lengths):
+            offsets = None  # an empty table is no table
+        elif _count(table) != _count(lengths):
+            warn("The number of items in (7FE0,0001) 'Extended Offset Table' and "
+                 "(7FE0,0002) 'Extended Offset Table Lengths' don't match - the "
+                 "extended offset table will be ignored")
+            offsets = None
+    return PixelModule(
+        rows=size["rows"], columns=size["columns"], samples_per_pixel=spp, bits_allocated=ba,
+        bits_stored=bs, pixel_representation=pr, photometric_interpretation=pi,
+        planar_configuration=pc, number_of_frames=nf, transfer_syntax=found.transfer_syntax,
+        pixel_keyword=keyword, pixel_vr=found.pixel_vr, extended_offsets=offsets)
 
 
 def _count(value: Any) -> int:
