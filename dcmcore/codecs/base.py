@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
@@ -63,11 +63,10 @@ class FrameInfo:
     transfer_syntax_uid : str
         Transfer syntax of the encoded data.
     transfer_syntax : TransferSyntax or None
-        The registry's record of that syntax (what it is, not just its UID); it
-        travels with the frame, so a worker process needs no registry. Filled in
-        from ``transfer_syntax_uid`` when not given (None for a UID the registry
-        does not know); given alone, it sets ``transfer_syntax_uid``. The two must
-        agree (with :func:`dataclasses.replace`, change both).
+        Read-only: the registry's record of ``transfer_syntax_uid`` (what the syntax
+        is, not just its UID), looked up when the FrameInfo is made (also by
+        :func:`dataclasses.replace`) and carried with it, so a worker process needs
+        no registry. None for a UID the registry does not know.
 
     Examples
     --------
@@ -89,19 +88,13 @@ class FrameInfo:
     planar_configuration: int = 0
     number_of_frames: int = 1
     transfer_syntax_uid: str = ""
-    transfer_syntax: TransferSyntax | None = None
+    transfer_syntax: TransferSyntax | None = field(
+        default=None, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        record = self.transfer_syntax
-        if record is None:
-            if self.transfer_syntax_uid:
-                object.__setattr__(self, "transfer_syntax",
-                                   transfer_syntax.get(self.transfer_syntax_uid))
-        elif not self.transfer_syntax_uid:
-            object.__setattr__(self, "transfer_syntax_uid", record.uid)
-        elif record.uid != self.transfer_syntax_uid:
-            raise ValueError(f"FrameInfo: transfer_syntax is {record.uid!r} but "
-                             f"transfer_syntax_uid is {self.transfer_syntax_uid!r}")
+        record = transfer_syntax.get(self.transfer_syntax_uid) if self.transfer_syntax_uid \
+            else None
+        object.__setattr__(self, "transfer_syntax", record)
 
     @property
     def frame_length(self) -> int:

@@ -310,7 +310,6 @@ class PixelModule:
             planar_configuration=self.planar_configuration,
             number_of_frames=self.number_of_frames,
             transfer_syntax_uid=self.transfer_syntax.uid,
-            transfer_syntax=self.transfer_syntax,
         )
         values.update(changes)
         return FrameInfo(**values)
