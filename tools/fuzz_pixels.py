@@ -148,6 +148,23 @@ def _mutate_frame(frame: bytes, mutation: str, rng: random.Random) -> bytes:
     return bytes(data)
 
 
+def _set_raw(ds: Any, keyword: str, value: Any) -> None:
+    """Store `value` as a raw element, as a file would hold it (values need not be valid)."""
+    from dcmcore.dictionary import dictionary_VR, tag_for_keyword
+    from dcmcore.element import RawDataElement
+    from dcmcore.tag import BaseTag
+
+    tag = tag_for_keyword(keyword)
+    assert tag is not None
+    vr = dictionary_VR(tag)
+    if vr == "US":
+        raw = int(value).to_bytes(2, "little")
+    else:
+        raw = str(value).encode("ascii")
+        raw += b" " * (len(raw) % 2)
+    ds[BaseTag(tag)] = RawDataElement(BaseTag(tag), vr, len(raw), raw, None, False, True)
+
+
 def _encapsulate(frames: list[bytes]) -> bytes:
     """Empty Basic Offset Table, then one item per frame (even length; empty allowed)."""
     items = [b"\xfe\xff\x00\xe0\x00\x00\x00\x00"]
@@ -167,7 +184,7 @@ def run_task(task: Task) -> str:
     ds = dcmcore.dcmread(task.path)
     if task.kind == "module":
         values = [v for k, v in MODULE_MUTATIONS if k == task.mutation]
-        setattr(ds, task.mutation, rng.choice(values))
+        _set_raw(ds, task.mutation, rng.choice(values))
     else:
         frames = list(dcmcore.pixels.generate_frames(
             ds.PixelData, number_of_frames=int(ds.get("NumberOfFrames") or 1)))
