@@ -140,3 +140,33 @@ def test_palette_colour_indices_are_returned_unchanged(corpus_file, make_dataset
     ds.PhotometricInterpretation = "PALETTE COLOR"
     ds.pixel_array_options(decoding_plugin="gdcm")
     assert np.array_equal(ds.pixel_array, arr)
+
+
+def _colour_frames(rng) -> dict:
+    jpeg_ls = pytest.importorskip("jpeg_ls")
+    openjpeg = pytest.importorskip("openjpeg")
+    from dcmcore_rle.rle import encode_frame
+
+    src = rng.integers(0, 256, (64, 64, 3)).astype(np.uint8)
+    frames = {
+        f"1.2.840.10008.1.2.4.80/ilv{ilv}": bytes(jpeg_ls.encode_array(
+            src.transpose(2, 0, 1).copy() if ilv == 0 else src, interleave_mode=ilv))
+        for ilv in (0, 1, 2)
+    }
+    frames["1.2.840.10008.1.2.5/rle"] = encode_frame(src, 64, 64, 3, 8)
+    frames["1.2.840.10008.1.2.4.90/j2k"] = openjpeg.encode(src, photometric_interpretation=1)
+    return src, frames
+
+
+@pytest.mark.parametrize("planar", [0, 1])
+def test_colour_layout_is_interleaved_whatever_the_codestream_interleave_and_planar_config(
+    planar,
+):
+    from dcmcore.codecs import FrameInfo
+
+    src, frames = _colour_frames(np.random.default_rng(8))
+    for key, data in frames.items():
+        uid = key.split("/")[0]
+        pi = "YBR_RCT" if uid.endswith(".90") else "RGB"
+        out = GDCMDecoder().decode(data, FrameInfo(64, 64, 3, 8, 8, 0, pi, planar, 1, uid))
+        assert np.array_equal(getattr(out, "array", out), src), key

@@ -114,3 +114,12 @@ def test_one_frame_by_index_equals_the_same_frame_of_the_whole(corpus_file):
     whole = dcmcore.pixels.pixel_array(path, decoding_plugin="gdcm")
     frame = dcmcore.pixels.pixel_array(path, index=7, decoding_plugin="gdcm")
     assert np.array_equal(whole[7], frame)
+
+
+def test_parallel_decode_in_worker_processes_equals_sequential(corpus_file):
+    import dcmcore.pixels
+
+    path = corpus_file("examples_ybr_color.dcm")  # 30 frames
+    one = dcmcore.pixels.pixel_array(path, decoding_plugin="gdcm", workers=1)
+    two = dcmcore.pixels.pixel_array(path, decoding_plugin="gdcm", workers=2)
+    assert np.array_equal(one, two)
