@@ -5,7 +5,6 @@ Each case starts from a real corpus codestream (or one GDCM wrote) and breaks on
 
 from __future__ import annotations
 
-import dataclasses
 import struct
 
 import numpy as np
@@ -17,6 +16,20 @@ JPEG_12 = "JPGExtended.dcm"  # extended, 12-bit
 JPEG_LS = "MR_small_jpeg_ls_lossless.dcm"  # 16-bit
 J2K = "MR_small_jp2klossless.dcm"  # 16-bit signed
 RLE = "MR_small_RLE.dcm"  # 16-bit, 2 segments
+
+
+_FIELDS = ("rows", "columns", "samples_per_pixel", "bits_allocated", "bits_stored",
+           "pixel_representation", "photometric_interpretation", "planar_configuration",
+           "number_of_frames", "transfer_syntax_uid")
+
+
+def _replace(info, **changes):
+    """A new FrameInfo from `info`'s description fields with `changes`."""
+    from dcmcore.codecs import FrameInfo
+
+    fields = {name: getattr(info, name) for name in _FIELDS}
+    fields.update(changes)
+    return FrameInfo(**fields)
 
 
 def _refused(data: bytes, info, match: str) -> None:
@@ -47,14 +60,13 @@ def _find(data: bytes, marker: bytes) -> int:
         ({"planar_configuration": 2}, "planar configuration must be 0 or 1"),
         ({"photometric_interpretation": "RGB"}, "'RGB' is not supported with 1 samples"),
         ({"photometric_interpretation": "YBR_PARTIAL_420"}, "is not supported"),
-        ({"transfer_syntax_uid": "1.2.840.10008.1.2.4.201", "transfer_syntax": None},
-         "is not handled by this plugin"),
+        ({"transfer_syntax_uid": "1.2.840.10008.1.2.4.201"}, "is not handled by this plugin"),
         ({"rows": 1.5}, "rows must be an integer"),
     ],
 )
 def test_frame_description_is_checked_first(changes, match, first_frame):
     frame, info = first_frame(JPEG_LS)
-    _refused(frame, dataclasses.replace(info, **changes), match)
+    _refused(frame, _replace(info, **changes), match)
 
 
 def test_colour_rle_above_8_bits_is_refused(first_frame):
@@ -90,14 +102,14 @@ def test_jpeg_size_must_match_the_description(offset, value, match, first_frame)
 
 def test_jpeg_component_count_must_match_samples_per_pixel(first_frame):
     frame, info = first_frame(JPEG_8)
-    _refused(frame, dataclasses.replace(info, samples_per_pixel=1,
+    _refused(frame, _replace(info, samples_per_pixel=1,
                                         photometric_interpretation="MONOCHROME2"),
              "has 3 components, the frame description says 1")
 
 
 def test_jpeg_precision_12_in_8_bits_allocated_is_refused(first_frame):
     frame, info = first_frame(JPEG_12)
-    _refused(frame, dataclasses.replace(info, bits_allocated=8, bits_stored=8),
+    _refused(frame, _replace(info, bits_allocated=8, bits_stored=8),
              "precision 12 does not fit bits allocated 8")
 
 
@@ -161,8 +173,7 @@ def test_scan_naming_a_component_not_in_the_frame_is_refused(first_frame):
 
 def test_jpegls_codestream_under_a_jpeg_syntax_is_refused(first_frame):
     frame, info = first_frame(JPEG_LS)
-    info = dataclasses.replace(info, transfer_syntax_uid="1.2.840.10008.1.2.4.70",
-                               transfer_syntax=None)
+    info = _replace(info, transfer_syntax_uid="1.2.840.10008.1.2.4.70")
     _refused(frame, info, "is a JPEG-LS codestream but the transfer syntax")
 
 
@@ -171,7 +182,7 @@ def test_jpegls_codestream_under_a_jpeg_syntax_is_refused(first_frame):
 
 def test_jpegls_precision_must_fill_bits_allocated(first_frame):
     frame, info = first_frame("JPEGLSNearLossless_08.dcm")
-    _refused(frame, dataclasses.replace(info, bits_allocated=16, bits_stored=8),
+    _refused(frame, _replace(info, bits_allocated=16, bits_stored=8),
              "precision 8 does not fit bits allocated 16")
 
 
@@ -221,7 +232,7 @@ def test_j2k_with_too_many_tiles_is_refused(first_frame):
     frame, info = first_frame(J2K)
     data = _siz_set(_siz_set(frame, 24, ">I", 1), 28, ">I", 1)  # 1 x 1 tiles: 4096
     data = _siz_set(_siz_set(data, 8, ">I", 300), 12, ">I", 300)
-    _refused(data, dataclasses.replace(info, rows=300, columns=300),
+    _refused(data, _replace(info, rows=300, columns=300),
              "90000 tiles, more than 65535")
 
 
@@ -232,7 +243,7 @@ def test_j2k_tile_grid_must_cover_the_image(first_frame):
 
 def test_j2k_precision_above_bits_allocated_is_refused(first_frame):
     frame, info = first_frame(J2K)
-    _refused(frame, dataclasses.replace(info, bits_allocated=8, bits_stored=8),
+    _refused(frame, _replace(info, bits_allocated=8, bits_stored=8),
              "precision 16 does not fit bits allocated 8")
 
 
