@@ -145,7 +145,6 @@ def test_palette_colour_indices_are_returned_unchanged(corpus_file, make_dataset
 def _colour_frames(rng) -> dict:
     jpeg_ls = pytest.importorskip("jpeg_ls")
     openjpeg = pytest.importorskip("openjpeg")
-    from dcmcore_rle.rle import encode_frame
 
     src = rng.integers(0, 256, (64, 64, 3)).astype(np.uint8)
     frames = {
@@ -153,7 +152,9 @@ def _colour_frames(rng) -> dict:
             src.transpose(2, 0, 1).copy() if ilv == 0 else src, interleave_mode=ilv))
         for ilv in (0, 1, 2)
     }
-    frames["1.2.840.10008.1.2.5/rle"] = encode_frame(src, 64, 64, 3, 8)
+    frames["1.2.840.10008.1.2.5/rle"] = gdcm_io.encode_image(
+        src, "1.2.840.10008.1.2.5", bits_stored=8, pixel_representation=0,
+        photometric_interpretation="RGB")[0]
     frames["1.2.840.10008.1.2.4.90/j2k"] = openjpeg.encode(src, photometric_interpretation=1)
     return src, frames
 
