@@ -254,3 +254,16 @@ def test_compressed_colour_dataset_says_planar_configuration_0(random_frames, ma
     ds.PlanarConfiguration = 1
     ds.compress(LOSSLESS, encoding_plugin="pyjpegls")
     assert ds.PlanarConfiguration == 0
+
+
+def test_worker_processes_decode_like_the_calling_process(random_frames, make_dataset,
+                                                          tmp_path):
+    # thread_safe is False, so workers=2 decodes in processes: the decoder must pickle and
+    # give the same frames there
+    source = _frames(random_frames, 12, False, 1, 4, seed=4)
+    ds = make_dataset(source, "MONOCHROME2", 12)
+    ds.compress(LOSSLESS, encoding_plugin="pyjpegls")
+    path = tmp_path / "multi.dcm"
+    ds.save_as(path)
+    two = dcmcore.pixels.pixel_array(str(path), decoding_plugin="pyjpegls", workers=2)
+    np.testing.assert_array_equal(two, source)
