@@ -43,8 +43,11 @@ def test_frame_info_carries_the_transfer_syntax_record():
     # plugins change the syntax with dataclasses.replace: the record follows the UID
     other = dataclasses.replace(info, transfer_syntax_uid="1.2.840.10008.1.2.4.80")
     assert other.transfer_syntax.keyword == "JPEGLSLossless"
-    with pytest.raises(TypeError):
-        FrameInfo(2, 3, 1, 8, 8, 0, "M", transfer_syntax=info.transfer_syntax)  # read-only
+    both = dataclasses.replace(info, transfer_syntax_uid=other.transfer_syntax_uid,
+                               transfer_syntax=None)
+    assert both.transfer_syntax is other.transfer_syntax and both == other
+    given = FrameInfo(2, 3, 1, 8, 8, 0, "M", transfer_syntax=other.transfer_syntax)
+    assert given.transfer_syntax_uid == other.transfer_syntax_uid  # the record sets the UID
 
 
 def test_base_decoder_defaults():

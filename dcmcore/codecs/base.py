@@ -63,10 +63,11 @@ class FrameInfo:
     transfer_syntax_uid : str
         Transfer syntax of the encoded data.
     transfer_syntax : TransferSyntax or None
-        Read-only: the registry's record of ``transfer_syntax_uid`` (what the syntax
-        is, not just its UID), looked up when the FrameInfo is made (also by
-        :func:`dataclasses.replace`) and carried with it, so a worker process needs
-        no registry. None for a UID the registry does not know.
+        The record of that syntax (what it is, not just its UID), carried with the
+        frame so a worker process needs no registry. ``transfer_syntax_uid`` decides:
+        a record of another UID (as :func:`dataclasses.replace` passes on when only the
+        UID changes), or none, is replaced by the registry's record of the UID (None
+        for a UID the registry does not know); a record given without a UID sets it.
 
     Examples
     --------
@@ -88,13 +89,14 @@ class FrameInfo:
     planar_configuration: int = 0
     number_of_frames: int = 1
     transfer_syntax_uid: str = ""
-    transfer_syntax: TransferSyntax | None = field(
-        default=None, init=False, compare=False, repr=False)
+    transfer_syntax: TransferSyntax | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        record = transfer_syntax.get(self.transfer_syntax_uid) if self.transfer_syntax_uid \
-            else None
-        object.__setattr__(self, "transfer_syntax", record)
+        record, uid = self.transfer_syntax, self.transfer_syntax_uid
+        if not uid and record is not None:
+            object.__setattr__(self, "transfer_syntax_uid", record.uid)
+        elif record is None or record.uid != uid:
+            object.__setattr__(self, "transfer_syntax", transfer_syntax.get(uid) if uid else None)
 
     @property
     def frame_length(self) -> int:
