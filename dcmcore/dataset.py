@@ -40,12 +40,12 @@ from dcmcore.formatting import DEFAULT_ELEMENT_FORMAT, formatted_lines, pretty_s
 from dcmcore.pixel_members import PixelMembers
 from dcmcore.private import PrivateBlock, PrivateMembers
 from dcmcore.sequence import Sequence
-from dcmcore.tag import BaseTag, Tag, TagType
+from dcmcore.tag import PIXEL_DATA_TAGS, BaseTag, Tag, TagType
 
 __all__ = ["Dataset", "FileDataset", "FileMetaDataset", "PrivateBlock", "validate_file_meta"]
 
 _DatasetValue = DataElement | RawDataElement
-_PIXEL_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
+_PIXEL_TAGS = PIXEL_DATA_TAGS
 #: bound on parent-chain walks (a dataset put inside its own sequence makes a cycle)
 _MAX_PARENT_DEPTH = 1000
 _DEFAULT_ENCODING = "iso8859"

@@ -23,7 +23,7 @@ from dcmcore.errors import (
     InvalidDicomError,
     TruncatedDataError,
 )
-from dcmcore.tag import BaseTag, Tag
+from dcmcore.tag import PIXEL_DATA_TAGS, BaseTag, Tag
 from dcmcore.vr import AMBIGUOUS_VR, BYTES_VR, CHARSET_VR, DEFAULT_CHARSET_VR, TEXT_VR
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -73,7 +73,7 @@ _LONG_VALUE_VR = {"LT", "UC", "UT"} | BYTES_VR | AMBIGUOUS_VR
 _BUFFERABLE_VR = (BYTES_VR | {"OB or OW"}) - {"UN"}
 #: LUT Descriptor tags: the first value is always unsigned, whatever the VR.
 _LUT_DESCRIPTOR_TAGS = frozenset({0x00281101, 0x00281102, 0x00281103, 0x00283002})
-_PIXEL_DATA_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
+_PIXEL_DATA_TAGS = PIXEL_DATA_TAGS
 _CHARSET_TAG = 0x00080005
 _UNDEFINED_LENGTH = 0xFFFFFFFF
 

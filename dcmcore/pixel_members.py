@@ -13,14 +13,15 @@ import warnings
 from typing import Any
 
 from dcmcore.element import DataElement
-from dcmcore.tag import BaseTag
+from dcmcore.tag import PIXEL_DATA_TAGS, BaseTag
 
 __all__ = ["PixelMembers"]
 
-# Image Pixel elements whose change invalidates a cached pixel array
+# elements whose change invalidates a cached pixel array: the Image Pixel module, the
+# Extended Offset Table and the pixel data (the Transfer Syntax UID is in the file meta)
 _PIXEL_ID_TAGS = (
-    0x00020010, 0x00280002, 0x00280004, 0x00280006, 0x00280008, 0x00280010, 0x00280011,
-    0x00280100, 0x00280101, 0x00280103, 0x7FE00001, 0x7FE00008, 0x7FE00009, 0x7FE00010,
+    0x00280002, 0x00280004, 0x00280006, 0x00280008, 0x00280010, 0x00280011,
+    0x00280100, 0x00280101, 0x00280103, 0x7FE00001, *sorted(PIXEL_DATA_TAGS),
 )  # fmt: skip
 
 

@@ -6,7 +6,7 @@ plain integers, and :func:`Tag` builds one from every form pydicom accepts.
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import Any, Final, TypeAlias
 
 __all__ = [
     "BaseTag",
@@ -18,6 +18,7 @@ __all__ = [
     "ItemDelimiterTag",
     "SequenceDelimiterTag",
     "PixelDataTag",
+    "PIXEL_DATA_TAGS",
 ]
 
 
@@ -183,3 +184,9 @@ ItemTag = BaseTag(0xFFFEE000)
 ItemDelimiterTag = BaseTag(0xFFFEE00D)
 SequenceDelimiterTag = BaseTag(0xFFFEE0DD)
 PixelDataTag = BaseTag(0x7FE00010)
+
+PIXEL_DATA_TAGS: Final[frozenset[BaseTag]] = frozenset(
+    {PixelDataTag, BaseTag(0x7FE00008), BaseTag(0x7FE00009)})
+"""The pixel data elements: Pixel Data, Float Pixel Data and Double Float Pixel Data.
+
+The one definition of the set; everything that treats pixel data specially uses it."""

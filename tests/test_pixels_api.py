@@ -206,7 +206,7 @@ def _file_with_raw_value(tag_bytes: bytes, vr: bytes, value: bytes, tmp_path, fr
     return path
 
 
-@pytest.mark.parametrize("value", [b"1A"])
+@pytest.mark.parametrize("value", [b"1A", b"2\\3", b"2.5 "])
 def test_number_of_frames_that_is_not_a_number_is_a_pixel_data_error(value, tmp_path):
     # was a plain ValueError from int() on the dataset path
     import dcmcore
@@ -317,6 +317,32 @@ def test_file_with_sequences_before_pixel_data_is_walked():
         ds.save_as(buf, enforce_file_format=True)
         raw = buf.getvalue()
         assert_same_array(px.pixel_array(ds), px.pixel_array(io.BytesIO(raw)))
+
+
+def _with_nested_sequences(depth: int) -> bytes:
+    """A 2-frame file with `depth` undefined-length sequences nested before the pixel data."""
+    raw = write_file(make_ds(rows=4, cols=4, ba=8, frames=2))
+    undefined = b"\xff\xff\xff\xff"
+    opening = (b"\x08\x00\x40\x11SQ\x00\x00" + undefined + b"\xfe\xff\x00\xe0" + undefined)
+    closing = b"\xfe\xff\x0d\xe0\x00\x00\x00\x00" + b"\xfe\xff\xdd\xe0\x00\x00\x00\x00"
+    at = raw.index(b"\x28\x00\x02\x00US")  # the first Image Pixel element
+    return raw[:at] + opening * depth + closing * depth + raw[at:]
+
+
+def test_file_header_walk_is_the_readers_with_its_depth_limit():
+    # pixels/source.py walks headers with io's walker: the same nesting limit as dcmread
+    import dcmcore
+    from dcmcore.errors import MalformedDataError
+    from dcmcore.io.scan import MAX_SEQUENCE_DEPTH
+
+    deep = _with_nested_sequences(MAX_SEQUENCE_DEPTH - 10)  # refused at 64 levels before
+    assert_same_array(dcmcore.dcmread(io.BytesIO(deep)).pixel_array,
+                      px.pixel_array(io.BytesIO(deep)))
+    too_deep = _with_nested_sequences(MAX_SEQUENCE_DEPTH + 10)
+    with pytest.raises(MalformedDataError, match="nested deeper than"):
+        px.pixel_array(io.BytesIO(too_deep))
+    with pytest.raises(MalformedDataError, match="nested deeper than"):
+        dcmcore.dcmread(io.BytesIO(too_deep))
 
 
 def test_corpus_files_read_from_path_match_pydicom():

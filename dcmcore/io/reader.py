@@ -32,7 +32,7 @@ from dcmcore.io.parser import (
     problem,
     read_elements,
 )
-from dcmcore.tag import BaseTag, Tag
+from dcmcore.tag import PIXEL_DATA_TAGS, BaseTag, Tag
 
 __all__ = [
     "dcmread",
@@ -56,7 +56,7 @@ _WINDOW = 4 * 2**20
 #: Values at least this long that do not fit in a window are read on their own.
 _DIRECT_READ = 2**20
 _INFLATE_CHUNK = 1 << 20
-_STOP_PIXEL_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
+_STOP_PIXEL_TAGS = PIXEL_DATA_TAGS
 _UNITS = {
     "": 1,
     "B": 1,

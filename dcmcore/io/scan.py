@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from dcmcore import config
 from dcmcore.errors import DcmcoreWarning, InvalidDicomError, MalformedDataError, TruncatedDataError
+from dcmcore.tag import PIXEL_DATA_TAGS
 from dcmcore.vr import EXPLICIT_VR_LENGTH_32, VR
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,6 +32,7 @@ __all__ = [
     "is_complete",
     "looks_implicit",
     "problem",
+    "element_header",
 ]
 
 ITEM = 0xFFFEE000
@@ -46,7 +48,7 @@ MAX_SEQUENCE_DEPTH = 200
 
 _VR_NAMES: dict[bytes, str] = {v.value.encode(): v.value for v in VR if len(v.value) == 2}
 _LONG_VRS = frozenset(k for k, v in _VR_NAMES.items() if v in EXPLICIT_VR_LENGTH_32)
-_PIXEL_TAGS = frozenset({0x7FE00008, 0x7FE00009, 0x7FE00010})
+_PIXEL_TAGS = PIXEL_DATA_TAGS
 
 _HEADERS = {
     True: (Struct("<HHL").unpack_from, Struct("<HH2sH").unpack_from, Struct("<L").unpack_from),
@@ -170,6 +172,31 @@ def problem(exc: InvalidDicomError, *, soft: bool = False, stacklevel: int = 3) 
         raise exc
     if mode == config.WARN:
         warnings.warn(str(exc), DcmcoreWarning, stacklevel=stacklevel)
+
+
+def element_header(
+    buf: Any, pos: int, implicit: bool, little: bool
+) -> tuple[int, str | None, int, int] | None:
+    """``(tag, VR, length, header size)`` of the element whose header starts at `pos`.
+
+    The VR is None for implicit VR data and for item/delimiter tags; None is returned
+    when the header does not fit in `buf` or its explicit VR is not a known one.
+    """
+    unpack_tl, unpack_ex, unpack_len = _HEADERS[little]
+    if pos + 8 > len(buf):
+        return None
+    group, elem, length = unpack_tl(buf, pos)
+    if implicit or group == 0xFFFE:
+        return group << 16 | elem, None, length, 8
+    _, _, raw_vr, length = unpack_ex(buf, pos)
+    vr = _VR_NAMES.get(bytes(raw_vr))
+    if vr is None:
+        return None
+    if raw_vr in _LONG_VRS:
+        if pos + 12 > len(buf):
+            return None
+        return group << 16 | elem, vr, unpack_len(buf, pos + 8)[0], 12
+    return group << 16 | elem, vr, length, 8
 
 
 def looks_implicit(buf: Any, pos: int, end: int) -> bool:

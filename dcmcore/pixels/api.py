@@ -206,5 +206,5 @@ def iter_pixels(
     finally:
         if owned:
             f.close()
-        else:
+        elif not f.closed:  # a generator may be closed after its caller closed the file
             f.seek(start)

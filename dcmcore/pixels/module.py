@@ -21,11 +21,14 @@ import numpy as np
 
 from dcmcore import transfer_syntax
 from dcmcore.codecs.base import FrameInfo
+from dcmcore.dictionary import keyword_for_tag
 from dcmcore.errors import PixelDataError
+from dcmcore.tag import PIXEL_DATA_TAGS
 from dcmcore.transfer_syntax import TransferSyntax
 from dcmcore.uid import ExplicitVRBigEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 __all__ = [
+    "IMAGE_PIXEL_ELEMENTS",
     "IMAGE_PIXEL_TAGS",
     "PIXEL_TAGS",
     "ImagePixelValues",
@@ -37,25 +40,27 @@ __all__ = [
     "transfer_syntax_of",
 ]
 
-#: tag -> keyword of the three pixel data elements
+#: tag -> keyword of the pixel data elements (:data:`dcmcore.tag.PIXEL_DATA_TAGS`),
+#: Pixel Data first
 PIXEL_TAGS: Final[Mapping[int, str]] = MappingProxyType({
-    0x7FE00010: "PixelData",
-    0x7FE00008: "FloatPixelData",
-    0x7FE00009: "DoubleFloatPixelData",
+    tag: keyword_for_tag(tag) for tag in sorted(PIXEL_DATA_TAGS, reverse=True)})
+
+#: name -> (tag, name in messages) of the Image Pixel module elements the pipeline reads
+IMAGE_PIXEL_ELEMENTS: Final[Mapping[str, tuple[int, str]]] = MappingProxyType({
+    "samples_per_pixel": (0x00280002, "Samples per Pixel"),
+    "photometric_interpretation": (0x00280004, "Photometric Interpretation"),
+    "planar_configuration": (0x00280006, "Planar Configuration"),
+    "number_of_frames": (0x00280008, "Number of Frames"),
+    "rows": (0x00280010, "Rows"),
+    "columns": (0x00280011, "Columns"),
+    "bits_allocated": (0x00280100, "Bits Allocated"),
+    "bits_stored": (0x00280101, "Bits Stored"),
+    "pixel_representation": (0x00280103, "Pixel Representation"),
 })
 
-#: name -> tag of the Image Pixel module elements the pipeline reads
-IMAGE_PIXEL_TAGS: Final[Mapping[str, int]] = MappingProxyType({
-    "samples_per_pixel": 0x00280002,
-    "photometric_interpretation": 0x00280004,
-    "planar_configuration": 0x00280006,
-    "number_of_frames": 0x00280008,
-    "rows": 0x00280010,
-    "columns": 0x00280011,
-    "bits_allocated": 0x00280100,
-    "bits_stored": 0x00280101,
-    "pixel_representation": 0x00280103,
-})
+#: name -> tag of the same elements
+IMAGE_PIXEL_TAGS: Final[Mapping[str, int]] = MappingProxyType(
+    {name: tag for name, (tag, _) in IMAGE_PIXEL_ELEMENTS.items()})
 
 _EXTENDED_OFFSET_TABLE: Final = 0x7FE00001
 _EXTENDED_OFFSET_LENGTHS: Final = 0x7FE00002

@@ -1,217 +1,157 @@
 """Pixel data inside a Part 10 file, read without loading the rest of it.
 
-:func:`open_file_source` walks the top-level element headers of a file (seeking over
-values, walking item headers of undefined-length sequences iteratively), decodes the few
-Image Pixel values it needs, and stops at the pixel data element. Frames are then read
-on demand with ``seek`` + ``read``: decoding frame *k* reads only frame *k*'s bytes.
+:func:`open_file_source` walks the file's element headers with the reader's own walker
+(:func:`dcmcore.io.parser.read_elements`, over windows of the file: a value too large
+for its window and not wanted is seeked over, undefined-length sequences are walked by
+:func:`dcmcore.io.scan.find_sequence_end` with its depth limit), keeps only the Image
+Pixel elements and stops at the pixel data element. The Image Pixel module is then read
+from those elements through the data model exactly as from a dataset
+(:func:`~dcmcore.pixels.module.read_image_pixel`), and frames are read on demand with
+``seek`` + ``read``: decoding frame *k* reads only frame *k*'s bytes.
 """
 
 from __future__ import annotations
 
 import os
-import struct
-from typing import Any, BinaryIO
+from collections.abc import Callable, Collection
+from dataclasses import replace
+from typing import BinaryIO, Final
 
-from dcmcore.errors import InvalidDicomError, MalformedDataError, TruncatedDataError
+from dcmcore.dataset import Dataset, FileMetaDataset
+from dcmcore.element import DataElement, RawDataElement
+from dcmcore.errors import InvalidDicomError
+from dcmcore.io.parser import NEED_MORE, read_elements
+from dcmcore.io.scan import CHARSET_TAG, UNDEFINED, element_header
 from dcmcore.pixels.decode import PixelSource
-from dcmcore.pixels.module import IMAGE_PIXEL_TAGS, PIXEL_TAGS, ImagePixelValues, syntax_for
+from dcmcore.pixels.module import (
+    IMAGE_PIXEL_TAGS,
+    ImagePixelValues,
+    dataset_syntax,
+    read_image_pixel,
+)
 from dcmcore.pixels.validation import validate_module
+from dcmcore.tag import PIXEL_DATA_TAGS, BaseTag
 
-__all__ = ["FileLayout", "scan_file", "open_file_source", "values_from_layout"]
+__all__ = ["FileLayout", "scan_file", "open_file_source"]
 
-_LONG_VRS = {b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"SV", b"UC", b"UN", b"UR",
-             b"UT", b"UV"}
-_US_TAGS = {0x00280002, 0x00280006, 0x00280010, 0x00280011, 0x00280100, 0x00280101,
-            0x00280103}
-_TEXT_TAGS = {0x00280004, 0x00280008}
-_OV_TAGS = {0x7FE00001, 0x7FE00002}
-_WANTED = _US_TAGS | _TEXT_TAGS | _OV_TAGS
-_MAX_DEPTH = 64
-_UNDEFINED = 0xFFFFFFFF
+#: bytes read at a time while walking element headers (a frame or two must be more)
+WINDOW: Final = 4096
+_WANTED: Final = frozenset({*IMAGE_PIXEL_TAGS.values(), 0x7FE00001, 0x7FE00002})
+_TRANSFER_SYNTAX_UID: Final = 0x00020010
+
+
+class _File:
+    """A binary file read at absolute positions; bytes of the previous read are not read
+    again."""
+
+    __slots__ = ("f", "size", "_pos", "_last")
+
+    def __init__(self, f: BinaryIO) -> None:
+        self.f = f
+        f.seek(0, os.SEEK_END)
+        self.size = f.tell()
+        self._pos, self._last = 0, b""
+
+    def read(self, pos: int, n: int) -> bytes:
+        n = min(n, self.size - pos)
+        if n <= 0:
+            return b""
+        offset = pos - self._pos
+        held = self._last[offset:offset + n] if 0 <= offset < len(self._last) else b""
+        if len(held) < n:
+            self.f.seek(pos + len(held))
+            self._pos, self._last = pos, held + self.f.read(n - len(held))
+            return self._last
+        return held
+
+
+def _walk(
+    file: _File, pos: int, implicit: bool, little: bool, stop_when: Callable[[int], bool],
+    only: Collection[int] | None,
+) -> tuple[dict[BaseTag, DataElement | RawDataElement], int]:
+    """Read elements from file position `pos` until `stop_when` or the end of the file.
+
+    Returns the elements kept (`only`, all when None) and where the walk stopped.
+    """
+    elements: dict[BaseTag, DataElement | RawDataElement] = {}
+    window = WINDOW
+    while True:
+        buf = file.read(pos, window)
+        partial = pos + len(buf) < file.size
+        found, stop, status = read_elements(buf, 0, len(buf), implicit, little, base=pos,
+                                            stop_when=stop_when, only=only, partial=partial)
+        elements.update(found)
+        if status != NEED_MORE:
+            return elements, pos + stop
+        # an element that does not fit in the window: seek over its value when it is
+        # not wanted, else read a window starting at it that holds it (an undefined-length
+        # value, or a header that cannot be read: twice the window)
+        header = element_header(buf, stop, implicit, little)
+        pos += stop
+        if header is None or header[2] == UNDEFINED:
+            window = 2 * window if stop == 0 else WINDOW
+        elif only is not None and header[0] not in only and header[0] != CHARSET_TAG:
+            pos += header[3] + header[2]
+            window = WINDOW
+        else:
+            window = max(WINDOW, header[3] + header[2])
 
 
 class FileLayout:
-    """What :func:`scan_file` found: encoding, module values, pixel element position."""
+    """What :func:`scan_file` found: the dataset (Image Pixel elements only) and where the
+    pixel data element is."""
 
-    def __init__(self) -> None:
-        self.transfer_syntax_uid = ""
-        self.values: dict[int, Any] = {}
-        self.pixel_tag: int | None = None
-        self.pixel_vr = "OB"
-        self.value_start = 0
-        self.value_length: int | None = None
-        self.dataset_start = 0
-
-
-class _Reader:
-    def __init__(self, f: BinaryIO) -> None:
-        self.f = f
-
-    def read(self, pos: int, n: int) -> bytes:
-        self.f.seek(pos)
-        data = self.f.read(n)
-        return data
-
-    def exact(self, pos: int, n: int, what: str, tag: int | None = None) -> bytes:
-        data = self.read(pos, n)
-        if len(data) < n:
-            raise TruncatedDataError(f"Unexpected end of file reading {what}", offset=pos, tag=tag)
-        return data
-
-
-def _header(r: _Reader, pos: int, implicit: bool, little: bool
-            ) -> tuple[int, bytes | None, int, int] | None:
-    """Return ``(tag, vr, length, header_size)`` of the element at `pos` (None at EOF)."""
-    head = r.read(pos, 8)
-    if len(head) == 0:
-        return None
-    if len(head) < 8:
-        raise TruncatedDataError("Truncated element header", offset=pos)
-    e = "<" if little else ">"
-    group, elem = struct.unpack(e + "HH", head[:4])
-    tag = (group << 16) | elem
-    if group == 0xFFFE:  # item / delimiters are always implicit
-        return tag, None, struct.unpack(e + "L", head[4:])[0], 8
-    if implicit:
-        return tag, None, struct.unpack(e + "L", head[4:])[0], 8
-    vr = head[4:6]
-    if vr in _LONG_VRS:
-        ext = r.exact(pos + 8, 4, "element length", tag)
-        return tag, vr, struct.unpack(e + "L", ext)[0], 12
-    if not (65 <= vr[0] <= 90 and 65 <= vr[1] <= 90):
-        raise MalformedDataError(f"Invalid VR {vr!r}", offset=pos + 4, tag=tag)
-    return tag, vr, struct.unpack(e + "H", head[6:])[0], 8
-
-
-def _skip_undefined(r: _Reader, pos: int, implicit: bool, little: bool, tag: int) -> int:
-    """Return the position after an undefined-length value starting at `pos`.
-
-    Iterative: a stack of (kind, implicit, little) levels replaces recursion.
-    """
-    stack: list[tuple[str, bool, bool]] = [("seq", implicit, little)]
-    while stack:
-        if len(stack) > _MAX_DEPTH:
-            raise MalformedDataError("Sequences nested too deeply", offset=pos, tag=tag)
-        kind, imp, le = stack[-1]
-        h = _header(r, pos, imp, le)
-        if h is None:
-            raise TruncatedDataError("End of file inside an undefined length value",
-                                     offset=pos, tag=tag)
-        etag, vr, length, size = h
-        pos += size
-        if kind == "seq":
-            if etag == 0xFFFEE0DD:
-                stack.pop()
-            elif etag == 0xFFFEE000:
-                if length == _UNDEFINED:
-                    stack.append(("item", imp, le))
-                else:
-                    pos += length
-            else:
-                raise MalformedDataError(
-                    f"Expected an item tag, got ({etag >> 16:04X},{etag & 0xFFFF:04X})",
-                    offset=pos - size, tag=tag)
-        else:  # in an undefined-length item
-            if etag == 0xFFFEE00D:
-                stack.pop()
-            elif length == _UNDEFINED:
-                # undefined-length UN content is implicit VR little endian (PS3.5 6.2.2)
-                nested = (True, True) if vr == b"UN" else (imp, le)
-                stack.append(("seq", *nested))
-            else:
-                pos += length
-    return pos
-
-
-def _decode_value(tag: int, raw: bytes, little: bool) -> Any:
-    e = "<" if little else ">"
-    if tag in _US_TAGS:
-        if len(raw) < 2:
-            return None
-        return struct.unpack(e + "H", raw[:2])[0]
-    if tag in _TEXT_TAGS:
-        text = raw.decode("ascii", "replace").strip("\x00 ")
-        if tag == 0x00280008:
-            text = text.split("\\")[0].strip()
-            if not text:
-                return None
-            try:
-                return int(text)
-            except ValueError:
-                try:
-                    return int(float(text))
-                except ValueError:
-                    return text
-        return text.split("\\")[0].strip()
-    return bytes(raw)  # OV tables: decoded later
+    def __init__(self, dataset: Dataset, pixel_tag: int | None, pixel_vr: str,
+                 value_start: int, value_length: int | None) -> None:
+        self.dataset = dataset
+        self.pixel_tag = pixel_tag
+        self.pixel_vr = pixel_vr
+        self.value_start = value_start
+        self.value_length = value_length
 
 
 def scan_file(f: BinaryIO) -> FileLayout:
-    """Locate the pixel data of the Part 10 file `f` and read the Image Pixel values."""
-    r = _Reader(f)
-    out = FileLayout()
-    pos = 0
-    pre = r.read(0, 132)
-    if len(pre) == 132 and pre[128:132] == b"DICM":
-        pos = 132
-    # File meta group: explicit VR little endian
-    while True:
-        h = r.read(pos, 2)
-        if len(h) < 2 or struct.unpack("<H", h)[0] != 0x0002:
-            break
-        hdr = _header(r, pos, False, True)
-        if hdr is None:
-            break
-        tag, _vr, length, size = hdr
-        if length == _UNDEFINED:
-            raise MalformedDataError("Undefined length in the file meta group", offset=pos,
-                                     tag=tag)
-        if tag == 0x00020010:
-            out.transfer_syntax_uid = r.exact(pos + size, length, "Transfer Syntax UID", tag
-                                              ).decode("ascii", "replace").strip("\x00 ")
-        pos += size + length
-    out.dataset_start = pos
-    if not out.transfer_syntax_uid:
+    """Locate the pixel data of the Part 10 file `f` and read the Image Pixel elements.
+
+    Raises
+    ------
+    InvalidDicomError
+        The file has no Transfer Syntax UID (the caller reads it whole instead).
+    NotImplementedError
+        The dataset is deflated and cannot be seeked into.
+    """
+    file = _File(f)
+    pos = 132 if file.read(128, 4) == b"DICM" else 0
+    meta, pos = _walk(file, pos, False, True, lambda tag: tag >> 16 != 0x0002, None)
+    if BaseTag(_TRANSFER_SYNTAX_UID) not in meta:
         raise InvalidDicomError("No (0002,0010) 'Transfer Syntax UID' in the file meta "
                                 "information; cannot locate the pixel data", offset=pos)
-    info = syntax_for(out.transfer_syntax_uid)
-    if info.deflated:
+    ds = Dataset()
+    ds.file_meta = FileMetaDataset(meta)
+    record = dataset_syntax(ds)
+    if record.deflated:
         raise NotImplementedError("deflated dataset")  # the caller falls back to dcmread
-    implicit, little = info.implicit_vr, info.little_endian
-    while True:
-        hdr = _header(r, pos, implicit, little)
-        if hdr is None:
-            return out  # no pixel data
-        tag, vr, length, size = hdr
-        if tag in PIXEL_TAGS:
-            out.pixel_tag = tag
-            out.pixel_vr = vr.decode("ascii") if vr else (
-                "OB" if length == _UNDEFINED else ("OF" if tag == 0x7FE00008 else
-                                                  "OD" if tag == 0x7FE00009 else "OW"))
-            out.value_start = pos + size
-            out.value_length = None if length == _UNDEFINED else length
-            return out
-        if tag > 0x7FE00010:
-            return out
-        if length == _UNDEFINED:
-            pos = _skip_undefined(r, pos + size, implicit, little, tag)
-            continue
-        if tag in _WANTED:
-            out.values[tag] = _decode_value(tag, r.exact(pos + size, length, "value", tag),
-                                            little)
-        pos += size + length
+    implicit, little = record.implicit_vr, record.little_endian
+    elements, stop = _walk(file, pos, implicit, little,
+                           lambda tag: tag in PIXEL_DATA_TAGS or tag > 0x7FE00010, _WANTED)
+    ds = Dataset(elements)
+    ds.file_meta = FileMetaDataset(meta)
+    ds.set_original_encoding(implicit, little, "iso8859")
+    header = element_header(file.read(stop, 12), 0, implicit, little)  # read already, mostly
+    if header is None or header[0] not in PIXEL_DATA_TAGS:
+        return FileLayout(ds, None, "OB", 0, None)
+    tag, vr, length, size = header
+    if vr is None:  # implicit VR (always little endian): as the data model resolves it
+        vr = "OB" if length == UNDEFINED else {0x7FE00008: "OF", 0x7FE00009: "OD"}.get(
+            tag, "OW")
+    return FileLayout(ds, tag, vr, stop + size, None if length == UNDEFINED else length)
 
 
-def values_from_layout(layout: FileLayout) -> ImagePixelValues:
-    """The Image Pixel values :func:`scan_file` found, not yet checked."""
-    values = {name: layout.values[tag] for name, tag in IMAGE_PIXEL_TAGS.items()
-              if tag in layout.values}
-    eot = None
-    if 0x7FE00001 in layout.values and 0x7FE00002 in layout.values:
-        eot = (layout.values[0x7FE00001], layout.values[0x7FE00002])
-    pixel_tags = () if layout.pixel_tag is None else (layout.pixel_tag,)
-    return ImagePixelValues(values, syntax_for(layout.transfer_syntax_uid), pixel_tags,
-                            layout.pixel_vr, None, eot)
+def _image_pixel_values(layout: FileLayout) -> ImagePixelValues:
+    """The Image Pixel values of the file, read as from a dataset (not yet checked)."""
+    found = read_image_pixel(layout.dataset)
+    tags = () if layout.pixel_tag is None else (layout.pixel_tag,)
+    return replace(found, pixel_tags=tags, pixel_vr=layout.pixel_vr)
 
 
 def open_file_source(f: BinaryIO, **overrides: object) -> PixelSource:
@@ -225,7 +165,7 @@ def open_file_source(f: BinaryIO, **overrides: object) -> PixelSource:
             "The dataset has no 'Pixel Data', 'Float Pixel Data' or 'Double Float Pixel "
             "Data' element, no pixel data to decode"
         )
-    found = values_from_layout(layout)
+    found = _image_pixel_values(layout)
     mod = validate_module(found.with_values(**overrides) if overrides else found)
     start = layout.value_start
     length = layout.value_length

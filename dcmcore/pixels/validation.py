@@ -14,7 +14,7 @@ from typing import Any, Final, SupportsInt
 
 from dcmcore.codecs._warnings import warn
 from dcmcore.errors import DcmcoreWarning, PixelDataError
-from dcmcore.pixels.module import ImagePixelValues, PixelModule
+from dcmcore.pixels.module import IMAGE_PIXEL_ELEMENTS, ImagePixelValues, PixelModule
 
 __all__ = [
     "MissingElementError",
@@ -45,17 +45,7 @@ class MissingElementError(PixelDataError, AttributeError):
     """A required Image Pixel module element is absent (pydicom raises AttributeError)."""
 
 
-_ELEMENTS: Final[Mapping[str, tuple[int, str]]] = {
-    "samples_per_pixel": (0x00280002, "Samples per Pixel"),
-    "photometric_interpretation": (0x00280004, "Photometric Interpretation"),
-    "planar_configuration": (0x00280006, "Planar Configuration"),
-    "number_of_frames": (0x00280008, "Number of Frames"),
-    "rows": (0x00280010, "Rows"),
-    "columns": (0x00280011, "Columns"),
-    "bits_allocated": (0x00280100, "Bits Allocated"),
-    "bits_stored": (0x00280101, "Bits Stored"),
-    "pixel_representation": (0x00280103, "Pixel Representation"),
-}
+_ELEMENTS: Final = IMAGE_PIXEL_ELEMENTS
 
 
 def _name(tag: int, keyword: str) -> str:
