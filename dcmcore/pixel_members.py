@@ -69,6 +69,26 @@ class PixelMembers:
             d["_pixel_id"] = self._pixel_ids()
         return d["_pixel_array"]
 
+    @property
+    def decoded_by(self) -> Any:
+        """Which codec plugins decoded this dataset's compressed pixel data (read-only).
+
+        A :class:`dcmcore.pixels.DecodedBy` after :attr:`pixel_array` decoded compressed
+        pixel data or :meth:`decompress` decompressed it, as long as Pixel Data is the
+        value they saw or wrote; None otherwise (native pixel data: no codec).
+
+        Examples
+        --------
+        >>> ds = dcmcore.dcmread("ct_rle.dcm")  # doctest: +SKIP
+        >>> ds.pixel_array.shape  # doctest: +SKIP
+        (512, 512)
+        >>> ds.decoded_by.decoder, ds.decoded_by.distributions  # doctest: +SKIP
+        ('rle', ('dcmcore-rle',))
+        """
+        from dcmcore import pixels  # deferred: numpy and the codecs, on first pixel use
+
+        return pixels.decoded_by(self)
+
     def pixel_array_options(
         self,
         *,

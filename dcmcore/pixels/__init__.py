@@ -24,11 +24,14 @@ from dcmcore.pixels.encapsulation import (
 from dcmcore.pixels.native import pack_bits, unpack_bits
 from dcmcore.pixels.overlays import overlay_array, waveform_array
 from dcmcore.pixels.parallel import WorkerProcessError
+from dcmcore.pixels.record import DecodedBy, decoded_by
 from dcmcore.pixels.rewrite import NoEncoderError, compress, decompress, set_pixel_data
 from dcmcore.pixels.selection import UnknownPluginError
 from dcmcore.pixels.validation import MissingElementError
 
 __all__ = [
+    "DecodedBy",
+    "decoded_by",
     "pixel_array",
     "iter_pixels",
     "decompress",

@@ -19,12 +19,13 @@ from dcmcore.errors import InvalidDicomError
 from dcmcore.io.reader import dcmread
 from dcmcore.pixels.decode import Decoded, DecodeOptions, PixelSource, decode, iter_decode
 from dcmcore.pixels.module import IMAGE_PIXEL_TAGS, read_image_pixel
+from dcmcore.pixels.record import decoded_by, remember
 from dcmcore.pixels.source import open_file_source
 from dcmcore.pixels.validation import validate_module
 from dcmcore.tag import Tag
 from dcmcore.transfer_syntax import TransferSyntax
 
-__all__ = ["pixel_array", "iter_pixels", "dataset_source"]
+__all__ = ["pixel_array", "iter_pixels", "dataset_source", "decoded_by"]
 
 #: Image Pixel values given as options replace the dataset's (as in pydicom)
 _MODULE_OVERRIDES: Final = frozenset(IMAGE_PIXEL_TAGS)
@@ -111,10 +112,16 @@ def _decode_input(src: Any, index: int | None, opts: dict[str, Any], ds_out: Any
     overrides = _pop_overrides(opts)
     options = DecodeOptions.from_kwargs(**opts)
     if not _is_file_input(src):
-        return decode(dataset_source(src, overrides=overrides), index, options)
+        decoded = decode(dataset_source(src, overrides=overrides), index, options)
+        if decoded.decoded_by is not None:
+            remember(src, decoded.decoded_by, dataset=True)
+            remember(decoded.array, decoded.decoded_by)
+        return decoded
     f, owned, start = _open(src)
     try:
         decoded = decode(_file_or_dataset_source(f, overrides), index, options)
+        if decoded.decoded_by is not None:
+            remember(decoded.array, decoded.decoded_by)
         if ds_out is not None:
             _fill_ds_out(ds_out, f, specific_tags)
         return decoded
@@ -123,6 +130,12 @@ def _decode_input(src: Any, index: int | None, opts: dict[str, Any], ds_out: Any
             f.close()
         else:
             f.seek(start)
+
+
+def _remembered(decoded: Decoded) -> np.ndarray:
+    if decoded.decoded_by is not None:
+        remember(decoded.array, decoded.decoded_by)
+    return decoded.array
 
 
 def pixel_array(
@@ -163,12 +176,15 @@ def pixel_array(
     -------
     numpy.ndarray
         Shaped (rows, columns), (rows, columns, samples), (frames, rows, columns) or
-        (frames, rows, columns, samples).
+        (frames, rows, columns, samples). :func:`~dcmcore.pixels.decoded_by` tells
+        which codec plugins decoded it (and, for a dataset, the dataset's pixel data).
 
     Examples
     --------
     >>> arr = pixel_array("ct.dcm")  # doctest: +SKIP
     >>> frame = pixel_array("multiframe.dcm", index=3, workers=2)  # doctest: +SKIP
+    >>> print(decoded_by(frame))  # doctest: +SKIP
+    rle (dcmcore-rle), RLE Lossless
     """
     opts = dict(kwargs, raw=raw, decoding_plugin=decoding_plugin)
     return _decode_input(src, index, opts, ds_out, specific_tags).array
@@ -194,7 +210,7 @@ def iter_pixels(
     opts = DecodeOptions.from_kwargs(raw=raw, decoding_plugin=decoding_plugin, **kwargs)
     if not _is_file_input(src):
         for decoded in iter_decode(dataset_source(src, overrides=overrides), indices, opts):
-            yield decoded.array
+            yield _remembered(decoded)
         return
     f, owned, start = _open(src)
     try:
@@ -202,7 +218,7 @@ def iter_pixels(
         if ds_out is not None:
             _fill_ds_out(ds_out, f, specific_tags)
         for decoded in iter_decode(source, indices, opts):
-            yield decoded.array
+            yield _remembered(decoded)
     finally:
         if owned:
             f.close()

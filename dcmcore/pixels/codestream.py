@@ -15,11 +15,11 @@ The codestream kind is recognised from its first bytes, not from the transfer sy
 from __future__ import annotations
 
 import struct
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from dcmcore.errors import DcmcoreWarning
+from dcmcore.codecs._warnings import warn
+from dcmcore.pixels.module import PixelModule
 
 __all__ = ["CodestreamInfo", "inspect", "corrections"]
 
@@ -117,7 +117,25 @@ def inspect(data: bytes | memoryview) -> CodestreamInfo:
     return CodestreamInfo()
 
 
-def corrections(info: CodestreamInfo, mod: Any, options: dict[str, Any]
+def _j2k_disagreement(info: CodestreamInfo, mod: PixelModule, sign_corrected: bool) -> str:
+    """What the core does when a JPEG 2000 codestream and the dataset disagree ("" if they
+    agree): the codestream's precision is used, and the dataset's signedness."""
+    signed = bool(mod.pixel_representation)
+    precision = info.precision or mod.bits_stored
+    if sign_corrected:
+        return (f"The JPEG 2000 codestream holds {'signed' if info.is_signed else 'unsigned'} "
+                f"{precision}-bit samples but (0028,0103) 'Pixel Representation' is "
+                f"{mod.pixel_representation} ({'signed' if signed else 'unsigned'}): the "
+                f"codestream's {precision} bits are read as "
+                f"{'signed' if signed else 'unsigned'} values")
+    if precision != mod.bits_stored:
+        return (f"The JPEG 2000 codestream's precision is {precision} bits but (0028,0101) "
+                f"'Bits Stored' is {mod.bits_stored}: the codestream's {precision} bits are "
+                "kept")
+    return ""
+
+
+def corrections(info: CodestreamInfo, mod: PixelModule, options: dict[str, Any]
                 ) -> tuple[str, int]:
     """Return ``(photometric interpretation of the data, bits to shift)`` for a frame.
 
@@ -132,42 +150,47 @@ def corrections(info: CodestreamInfo, mod: Any, options: dict[str, Any]
     - anything else: the bits-stored correction ``bits_allocated - bits_stored``;
     - ``correct_unused_bits`` (True/False) forces the bits-stored correction on or off
       where no sign correction applies.
+
+    Where a monochrome JPEG 2000 codestream disagrees with the dataset on its precision
+    or signedness, a warning says so (the call makes one, from its first frame): real
+    archives hold such files, and the codestream's precision is what the data has.
     """
-    if not info.describes(int(mod.rows), int(mod.columns), int(mod.samples_per_pixel)):
+    if not info.describes(mod.rows, mod.columns, mod.samples_per_pixel):
         info = CodestreamInfo()
-    pi = str(mod.photometric_interpretation)
-    ba = int(mod.bits_allocated)
+    pi = mod.photometric_interpretation
+    ba = mod.bits_allocated
     forced = options.get("correct_unused_bits")
-    bits_stored_shift = ba - int(mod.bits_stored) if ba > int(mod.bits_stored) else 0
+    bits_stored_shift = ba - mod.bits_stored if ba > mod.bits_stored else 0
     shift = 0
     if info.kind == "j2k":
         if pi in ("MONOCHROME1", "MONOCHROME2") and options.get("apply_j2k_sign_correction",
                                                                   True):
-            if info.precision and info.is_signed != bool(mod.pixel_representation):
-                shift = max(0, ba - info.precision)
+            corrected = bool(info.precision) and info.is_signed != bool(mod.pixel_representation)
+            if corrected:
+                shift = max(0, ba - (info.precision or ba))
+            disagreement = _j2k_disagreement(info, mod, corrected)
+            if disagreement:
+                warn(disagreement)
         elif forced:
             shift = bits_stored_shift
     elif info.kind == "jpegls":
-        if int(mod.pixel_representation) == 1 and options.get("apply_jls_sign_correction",
-                                                                True):
-            shift = max(0, ba - (info.precision or int(mod.bits_stored)))
+        if mod.pixel_representation == 1 and options.get("apply_jls_sign_correction", True):
+            shift = max(0, ba - (info.precision or mod.bits_stored))
         elif forced:
             shift = bits_stored_shift
     elif forced is None or forced:
         shift = bits_stored_shift
 
-    if info.kind in ("jpeg", "jpegls") and int(mod.samples_per_pixel) == 3:
+    if info.kind in ("jpeg", "jpegls") and mod.samples_per_pixel == 3:
         if info.component_ids in ([82, 71, 66], [114, 103, 98]) and pi != "RGB":
-            warnings.warn(
-                f"The (0028,0004) 'Photometric Interpretation' value is '{pi}' however the "
-                "encoded image's codestream uses component IDs that indicate it should be "
-                "'RGB'", DcmcoreWarning, stacklevel=4)
+            warn(f"The (0028,0004) 'Photometric Interpretation' value is '{pi}' however the "
+                 "encoded image's codestream uses component IDs that indicate it should be "
+                 "'RGB'")
             pi = "RGB"
         elif "YBR" not in pi and any(v.startswith(b"JFIF") for v in info.app.values()):
             new = "YBR_FULL_422" if info.baseline else "YBR_FULL"
-            warnings.warn(
-                f"The (0028,0004) 'Photometric Interpretation' value is '{pi}' however the "
-                f"encoded image's codestream contains a JFIF APP marker which indicates it "
-                f"should be '{new}'", DcmcoreWarning, stacklevel=4)
+            warn(f"The (0028,0004) 'Photometric Interpretation' value is '{pi}' however the "
+                 f"encoded image's codestream contains a JFIF APP marker which indicates it "
+                 f"should be '{new}'")
             pi = new
     return pi, shift

@@ -25,6 +25,7 @@ from dcmcore.pixels.colour import convert_colour_space
 from dcmcore.pixels.module import PixelModule
 from dcmcore.pixels.native import frame_span, unpack_native
 from dcmcore.pixels.parallel import FrameOutcome, decode_chunk_into, decode_frames
+from dcmcore.pixels.record import DecodedBy, record_of
 from dcmcore.pixels.selection import select
 from dcmcore.pixels.validation import check_decoded_size, check_native_length
 
@@ -124,8 +125,8 @@ class Decoded(NamedTuple):
     array: np.ndarray
     properties: dict[str, Any]
     """The Image Pixel values that describe `array` (pydicom's names)."""
-    outcomes: list[FrameOutcome]
-    """How each frame was decoded (empty for native data: no codec)."""
+    decoded_by: DecodedBy | None
+    """The codecs that decoded it (None for native data: no codec)."""
 
 
 # ---- shaping ------------------------------------------------------------------------
@@ -224,7 +225,7 @@ def _native(src: PixelSource, index: int | None, opts: DecodeOptions) -> Decoded
     flat, pi = unpack_native(data, mod, n, skip_bits=skip)
     arr = _reshape(flat, mod, n, index is not None)
     arr, changes = _post_process(arr, mod, pi, opts, native=True)
-    return Decoded(arr, properties(mod, 1 if index is not None else n, changes), [])
+    return Decoded(arr, properties(mod, 1 if index is not None else n, changes), None)
 
 
 def _checked_length(src: PixelSource, opts: DecodeOptions) -> PixelSource:
@@ -328,7 +329,8 @@ def _finish_frames(arr: np.ndarray, outcomes: list[FrameOutcome], plan: FramePla
     if mod.samples_per_pixel == 1:
         arr = arr.reshape(arr.shape[:-1])
     arr, changes = _post_process(arr, mod, pi, opts, native=False, shifted=True)
-    return Decoded(arr, properties(mod, 1 if as_frame else n, changes), outcomes)
+    return Decoded(arr, properties(mod, 1 if as_frame else n, changes),
+                   record_of(plan.runner, outcomes))
 
 
 def _frames(src: PixelSource, spans: list[list[tuple[int, int]]], indices: range | list[int]

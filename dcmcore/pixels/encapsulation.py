@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import bisect
 import struct
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dcmcore.errors import DcmcoreWarning, MalformedDataError, PixelDataError, TruncatedDataError
+from dcmcore.codecs._warnings import warn
+from dcmcore.errors import MalformedDataError, PixelDataError, TruncatedDataError
 
 __all__ = [
     "FragmentIndex",
@@ -141,12 +141,8 @@ def index_fragments(
             raise MalformedDataError("Undefined length fragment item in encapsulated "
                                      "pixel data", offset=origin + pos, tag=0x7FE00010)
         if end is not None and pos + 8 + length > end:
-            warnings.warn(
-                f"The fragment item at offset {origin + pos} runs past the end of the pixel data "
-                f"({length} bytes announced, {end - pos - 8} present); it is truncated",
-                DcmcoreWarning,
-                stacklevel=2,
-            )
+            warn(f"The fragment item at offset {origin + pos} runs past the end of the pixel data "
+                 f"({length} bytes announced, {end - pos - 8} present); it is truncated")
             length = max(0, end - pos - 8)
             fragments.append((pos + 8, length))
             break
@@ -180,12 +176,8 @@ def _extended_spans(index: FragmentIndex, offsets: list[int], lengths: list[int]
         if size is None or n > size:
             what = (f"offset {o} does not point at a fragment item" if size is None else
                     f"length {n} is more than the {size} bytes of its fragment")
-            warnings.warn(
-                f"The (7FE0,0001) 'Extended Offset Table' entry for frame {i}: {what}; "
-                "the table is ignored and the frames located without it",
-                DcmcoreWarning,
-                stacklevel=3,
-            )
+            warn(f"The (7FE0,0001) 'Extended Offset Table' entry for frame {i}: {what}; "
+                 "the table is ignored and the frames located without it")
             return None
         spans.append([(pos, n)])
     return spans
@@ -257,15 +249,11 @@ def frame_spans(
                 else "The end of the encapsulated pixel data has been reached but fewer "
                 "frames than expected have been found"
             )
-            warnings.warn(msg, DcmcoreWarning, stacklevel=2)
+            warn(msg)
             frames.append(current)
         elif len(frames) < number_of_frames:
-            warnings.warn(
-                "The end of the encapsulated pixel data has been reached but fewer "
-                "frames than expected have been found",
-                DcmcoreWarning,
-                stacklevel=2,
-            )
+            warn("The end of the encapsulated pixel data has been reached but fewer "
+                 "frames than expected have been found")
         return frames
     raise PixelDataError(
         f"Unable to generate frames from the encapsulated pixel data as there are fewer "

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 
-from dcmcore.errors import DcmcoreWarning, PixelDataError
+from dcmcore.codecs._warnings import warn
+from dcmcore.errors import PixelDataError
 from dcmcore.pixels.module import dataset_syntax, element_value
 
 __all__ = ["overlay_array", "waveform_array"]
@@ -49,19 +49,16 @@ def overlay_array(ds: Any, group: int) -> np.ndarray:
     padded = expected + expected % 2
     if actual < padded:
         if actual == expected:
-            warnings.warn("The overlay data length is odd and misses a padding byte.",
-                          DcmcoreWarning, stacklevel=2)
+            warn("The overlay data length is odd and misses a padding byte.")
         else:
             raise PixelDataError(
                 f"The length of the overlay data ({group:04X},3000) ({actual} bytes) doesn't "
                 f"match the expected length ({padded} bytes)"
             )
     elif actual > padded:
-        warnings.warn(
-            f"The length of the overlay data in the dataset ({actual} bytes) indicates it "
-            f"contains excess padding. {actual - expected} bytes will be removed from the "
-            "end of the data", DcmcoreWarning, stacklevel=2,
-        )
+        warn(f"The length of the overlay data in the dataset ({actual} bytes) indicates it "
+             f"contains excess padding. {actual - expected} bytes will be removed from the "
+             "end of the data")
     bits = np.unpackbits(np.frombuffer(data, np.uint8, count=expected), bitorder="little")
     bits = bits[:n]
     return bits.reshape(frames, rows, cols) if frames > 1 else bits.reshape(rows, cols)

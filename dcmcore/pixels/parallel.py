@@ -21,7 +21,6 @@ import mmap
 import multiprocessing
 import os
 import threading
-import warnings
 from collections.abc import Sequence
 from contextlib import ExitStack
 from functools import partial
@@ -30,9 +29,10 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from dcmcore import config
+from dcmcore.codecs._warnings import warn
 from dcmcore.codecs.base import Codec
 from dcmcore.codecs.runner import CodecRunner, Failure
-from dcmcore.errors import CodecError, DcmcoreWarning
+from dcmcore.errors import CodecError
 from dcmcore.pixels import shared_memory
 from dcmcore.pixels.shared_memory import SharedSpaceError
 
@@ -299,9 +299,8 @@ def _process_pool_into(
         try:
             arena = stack.enter_context(shared_memory.checkout(size))
         except SharedSpaceError as exc:
-            warnings.warn("Decoding every frame in the calling process: no room for "
-                          f"memory shared with worker processes ({exc})", DcmcoreWarning,
-                          stacklevel=4)
+            warn("Decoding every frame in the calling process: no room for "
+                 f"memory shared with worker processes ({exc})")
             return out, decode_here(0, n, frames)
         task = partial(_decode_piece, runner, out.dtype.str, shift, arena.handle)
         pending: list[cf.Future | None] = []
@@ -326,9 +325,8 @@ def _process_pool_into(
             arena.close_when_done(running)
             raise
     if unshared:
-        warnings.warn(f"Decoding frames {_ranges(unshared)} in the calling process: no memory "
-                      f"shared with a worker for them ({'; '.join(sorted(reasons))})",
-                      DcmcoreWarning, stacklevel=4)
+        warn(f"Decoding frames {_ranges(unshared)} in the calling process: no memory "
+             f"shared with a worker for them ({'; '.join(sorted(reasons))})")
     return out, outcomes
 
 

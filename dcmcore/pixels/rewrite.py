@@ -27,6 +27,7 @@ from dcmcore.pixels.module import (
     transfer_syntax_of,
 )
 from dcmcore.pixels.native import pack_bits, subsample_ybr422
+from dcmcore.pixels.record import remember
 from dcmcore.pixels.validation import validate_module
 from dcmcore.uid import ExplicitVRLittleEndian, generate_uid
 
@@ -79,7 +80,16 @@ def decompress(
     Updates Pixel Data (native, padded to even length, OB/OW, defined length), the
     Transfer Syntax UID, Photometric Interpretation (RGB after a YBR conversion),
     Planar Configuration (0), Number of Frames, removes the Extended Offset Table
-    elements and, if `generate_instance_uid`, sets a new SOP Instance UID.
+    elements and, if `generate_instance_uid`, sets a new SOP Instance UID. Afterwards
+    :func:`~dcmcore.pixels.decoded_by` of the dataset tells which codec plugins
+    decoded it (as long as its Pixel Data stays the one written here).
+
+    Examples
+    --------
+    >>> ds = dcmcore.dcmread("ct_jpeg2000.dcm")  # doctest: +SKIP
+    >>> decompress(ds, decoding_plugin="openjpeg")  # doctest: +SKIP
+    >>> ds.file_meta.TransferSyntaxUID.name  # doctest: +SKIP
+    'Explicit VR Little Endian'
     """
     if handler_name:
         warnings.warn("'handler_name' is deprecated, use 'decoding_plugin'",
@@ -100,7 +110,7 @@ def decompress(
         raise ValueError("The dataset is already uncompressed")
     kwargs.pop("index", None)
     opts = DecodeOptions.from_kwargs(decoding_plugin=decoding_plugin, as_rgb=as_rgb, **kwargs)
-    arr, props, _ = decode(dataset_source(ds, tsyntax=record), None, opts)
+    arr, props, how = decode(dataset_source(ds, tsyntax=record), None, opts)
     nr_frames = props["number_of_frames"]
     data = arr.astype(arr.dtype.newbyteorder("<"), copy=False).tobytes()
     if props["bits_allocated"] == 1:
@@ -122,6 +132,8 @@ def decompress(
     if "NumberOfFrames" in ds or nr_frames > 1:
         ds.NumberOfFrames = nr_frames
     _delete(ds, "ExtendedOffsetTable", "ExtendedOffsetTableLengths")
+    if how is not None:
+        remember(ds, how, dataset=True)
     return ds
 
 

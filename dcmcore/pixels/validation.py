@@ -8,12 +8,11 @@ naming the element (a missing one :class:`MissingElementError`, also an
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from typing import Any, Final, SupportsInt
 
 from dcmcore.codecs._warnings import warn
-from dcmcore.errors import DcmcoreWarning, PixelDataError
+from dcmcore.errors import PixelDataError
 from dcmcore.pixels.module import IMAGE_PIXEL_ELEMENTS, ImagePixelValues, PixelModule
 
 __all__ = [
@@ -277,21 +276,13 @@ def check_native_length(
         elif allow_excess_frames and frame_bits:
             whole = (actual * 8) // frame_bits
             if whole > mod.number_of_frames:
-                warnings.warn(
-                    f"The number of bytes of {tag} is sufficient to contain {whole} frames "
-                    "which is larger than the given (0028,0008) 'Number of Frames' value "
-                    f"of {mod.number_of_frames}. The returned data will include these extra"
-                    " frames and if it's correct then you should update 'Number of "
-                    "Frames' accordingly, otherwise pass 'allow_excess_frames=False' to "
-                    f"return only the first {mod.number_of_frames} frames.",
-                    DcmcoreWarning,
-                    stacklevel=3,
-                )
+                warn(f"The number of bytes of {tag} is sufficient to contain {whole} frames "
+                     "which is larger than the given (0028,0008) 'Number of Frames' value "
+                     f"of {mod.number_of_frames}. The returned data will include these extra"
+                     " frames and if it's correct then you should update 'Number of "
+                     "Frames' accordingly, otherwise pass 'allow_excess_frames=False' to "
+                     f"return only the first {mod.number_of_frames} frames.")
                 return mod.with_(number_of_frames=whole)
-        warnings.warn(
-            f"The {tag} is {actual} bytes long, which indicates it contains "
-            f"{actual - expected} bytes of excess padding to be removed",
-            DcmcoreWarning,
-            stacklevel=3,
-        )
+        warn(f"The {tag} is {actual} bytes long, which indicates it contains "
+             f"{actual - expected} bytes of excess padding to be removed")
     return mod
