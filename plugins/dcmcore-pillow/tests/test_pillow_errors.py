@@ -256,3 +256,14 @@ def test_a_pillow_without_jpeg_support_is_named(grey_frame, frame_info, decoder,
     monkeypatch.setattr(PIL.Image, "frombytes", missing)
     with pytest.raises(PillowPixelDataError, match="Pillow cannot decode JPEG here"):
         decoder.decode(grey_frame, frame_info(64, 96))
+
+
+def test_four_component_frames_are_refused(pillow_jpeg, frame_info, decoder):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("CMYK", (16, 8)).save(out, "JPEG")
+    with pytest.raises(PillowPixelDataError, match="4 components; 1 or 3"):
+        decoder.decode(out.getvalue(), frame_info(8, 16, 4, "RGB"))

@@ -102,8 +102,9 @@ def check_frame(data: bytes, info: FrameInfo) -> jpeg.JPEGHeader:
     PillowPixelDataError
         If the header is malformed or truncated, the coding process is not a
         Huffman DCT one, the precision is not 8 bits, the component count, rows
-        or columns differ from `info`, a sampling factor is outside 1-4, or a
-        sequential codestream is too short to hold that many blocks.
+        or columns differ from `info`, there are neither 1 nor 3 components, a
+        sampling factor is outside 1-4, or the codestream is too short to hold
+        that many blocks (:func:`dcmcore_pillow.jpeg.min_codestream_length`).
     """
     if info.bits_allocated < 8:
         raise PillowPixelDataError(
@@ -126,6 +127,10 @@ def check_frame(data: bytes, info: FrameInfo) -> jpeg.JPEGHeader:
             "decodes 8-bit JPEG only (use another plugin for 12-bit JPEG Extended)"
         )
     count = len(header.components)
+    if count not in (1, 3):
+        raise PillowPixelDataError(
+            f"JPEG frame header {where} has {count} components; 1 or 3 are supported"
+        )
     if count != info.samples_per_pixel:
         raise PillowPixelDataError(
             f"JPEG frame header {where} has {count} components, (0028,0002) 'Samples "
