@@ -120,7 +120,12 @@ def _compare(ds, **opts):
 @pytest.mark.parametrize("precision", [12, 16])
 @pytest.mark.parametrize("bs", [12, 16])
 def test_j2k_signedness_correction_matches_pydicom(passthrough, pr, signed, precision, bs):
-    raw = np.random.default_rng(precision + bs).integers(0, 2**16, 6 * 5, dtype="<u2")
+    # what a decoder returns for such a codestream: values of `precision` bits, signed
+    # ones as 16-bit two's complement (the core sign-extends a signed codestream from its
+    # precision, which changes nothing here; pydicom trusts the decoder when signs agree)
+    low, high = (-(2 ** (precision - 1)), 2 ** (precision - 1)) if signed else (0, 2**precision)
+    values = np.random.default_rng(precision + bs).integers(low, high, 6 * 5)
+    raw = values.astype("<i2" if signed else "<u2")
     ds = _dataset(J2K, _j2k_header(precision, signed), raw.tobytes(), rows=5, cols=6,
                   ba=16, bs=bs, pr=pr)
     _compare(ds)
@@ -215,3 +220,30 @@ def test_decompress_of_sub_sampled_jpeg_is_not_labelled_sub_sampled(passthrough,
     px.decompress(ds, decoding_plugin="passthrough", as_rgb=as_rgb)
     assert ds.PhotometricInterpretation == ("RGB" if as_rgb else "YBR_FULL")
     assert_same_array(expected, px.pixel_array(ds, raw=True))
+
+
+def test_signed_j2k_samples_narrower_than_bits_allocated_are_sign_extended():
+    """A signed codestream agreeing with Pixel Representation 1 is still sign-extended
+    from its precision: a decoder may return the samples' unsigned bit patterns."""
+    mod = px.api.dataset_source(make_ds(rows=5, cols=6, ba=16, bs=8, pr=1)).module
+    facts = codestream.inspect(_j2k_header(8, True))
+    assert codestream.corrections(facts, mod, {}) == ("MONOCHROME2", 8)
+
+
+def _adobe_segment(transform: int) -> bytes:
+    body = b"Adobe" + struct.pack(">HHHB", 100, 0, 0, transform)
+    return b"\xff\xee" + struct.pack(">H", len(body) + 2) + body
+
+
+@pytest.mark.parametrize("transform, expected", [(1, "YBR_FULL_422"), (0, "RGB")])
+def test_adobe_colour_transform_decides_the_colour_space_of_rgb_labelled_jpeg(
+        transform, expected):
+    header = _jpeg_header(b"\xff\xc0", 8, 5, 6, [1, 2, 3])
+    header = header[:2] + _adobe_segment(transform) + header[2:]
+    ds = make_ds(rows=5, cols=6, ba=8, bs=8, pr=0, spp=3, pi="RGB")
+    mod = px.api.dataset_source(ds).module
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pi, _ = codestream.corrections(codestream.inspect(header), mod, {})
+    assert pi == expected
+    assert bool(caught) == (transform == 1)

@@ -135,6 +135,18 @@ def _j2k_disagreement(info: CodestreamInfo, mod: PixelModule, sign_corrected: bo
     return ""
 
 
+def _adobe_transform(info: CodestreamInfo) -> int | None:
+    """The colour transform flag of an Adobe APP14 segment (T.872 6.5.3), if any.
+
+    The segment holds ``Adobe``, a version (2 bytes), two flag words and the transform:
+    0 none (RGB or CMYK), 1 YCbCr, 2 YCCK.
+    """
+    segment = info.app.get(0xEE, b"")
+    if segment.startswith(b"Adobe") and len(segment) >= 12:
+        return segment[11]
+    return None
+
+
 def corrections(info: CodestreamInfo, mod: PixelModule, options: dict[str, Any]
                 ) -> tuple[str, int]:
     """Return ``(photometric interpretation of the data, bits to shift)`` for a frame.
@@ -166,7 +178,9 @@ def corrections(info: CodestreamInfo, mod: PixelModule, options: dict[str, Any]
         if pi in ("MONOCHROME1", "MONOCHROME2") and options.get("apply_j2k_sign_correction",
                                                                   True):
             corrected = bool(info.precision) and info.is_signed != bool(mod.pixel_representation)
-            if corrected:
+            # signed codestream samples may come back as their unsigned bit pattern (GDCM
+            # does): sign-extending values that already are extended changes nothing
+            if corrected or (info.precision and info.is_signed):
                 shift = max(0, ba - (info.precision or ba))
             disagreement = _j2k_disagreement(info, mod, corrected)
             if disagreement:
@@ -187,6 +201,12 @@ def corrections(info: CodestreamInfo, mod: PixelModule, options: dict[str, Any]
                  "encoded image's codestream uses component IDs that indicate it should be "
                  "'RGB'")
             pi = "RGB"
+        elif "YBR" not in pi and _adobe_transform(info) == 1:
+            new = "YBR_FULL_422" if info.baseline else "YBR_FULL"
+            warn(f"The (0028,0004) 'Photometric Interpretation' value is '{pi}' however the "
+                 "encoded image's codestream has an Adobe APP14 marker whose colour "
+                 f"transform (1) indicates it should be '{new}'")
+            pi = new
         elif "YBR" not in pi and any(v.startswith(b"JFIF") for v in info.app.values()):
             new = "YBR_FULL_422" if info.baseline else "YBR_FULL"
             warn(f"The (0028,0004) 'Photometric Interpretation' value is '{pi}' however the "

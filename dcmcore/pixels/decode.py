@@ -108,6 +108,16 @@ class DecodeOptions:
             "apply_jls_sign_correction": self.apply_jls_sign_correction,
         }
 
+    def codec_options(self) -> dict[str, Any]:
+        """The options offered to decoders: the plugins' own, and ``as_rgb``.
+
+        ``as_rgb`` is False when the caller wants the stored colour space (``as_rgb=False``,
+        ``raw=True`` or ``force_ybr=True``): a decoder that declares it must then not turn
+        YCbCr into RGB itself, since the core cannot undo that.
+        """
+        wants_rgb = self.force_rgb or (self.as_rgb and not self.raw and not self.force_ybr)
+        return {**self.plugin_options, "as_rgb": wants_rgb}
+
     @classmethod
     def from_kwargs(cls, raw: bool = False, decoding_plugin: str = "", **kwargs: Any
                     ) -> DecodeOptions:
@@ -289,7 +299,7 @@ class FramePlan:
             self.shift = 0
         self.module = mod
         self.info = mod.frame_info(photometric_interpretation=self.pi)
-        self.runner = CodecRunner(selected.codecs, self.info, opts.plugin_options,
+        self.runner = CodecRunner(selected.codecs, self.info, opts.codec_options(),
                                   skipped=selected.skipped)
         self.opts = opts
 

@@ -29,7 +29,13 @@ from dcmcore.pixels.module import (
 from dcmcore.pixels.native import pack_bits, subsample_ybr422
 from dcmcore.pixels.record import remember
 from dcmcore.pixels.validation import validate_module
-from dcmcore.uid import ExplicitVRLittleEndian, generate_uid
+from dcmcore.uid import (
+    DeflatedImageFrameCompression,
+    EncapsulatedUncompressedExplicitVRLittleEndian,
+    ExplicitVRLittleEndian,
+    RLELossless,
+    generate_uid,
+)
 
 __all__ = ["decompress", "compress", "set_pixel_data", "NoEncoderError", "BOT_MAX_OFFSET"]
 
@@ -229,6 +235,10 @@ def compress(
                if r.photometric_interpretation), mod.photometric_interpretation)
     if pi != element_value(ds, 0x00280004):
         ds.PhotometricInterpretation = pi
+    if (mod.samples_per_pixel > 1 and uid not in _PLANAR_MEANINGFUL
+            and element_value(ds, 0x00280006) not in (None, 0)):
+        # JPEG, JPEG-LS and JPEG 2000 colour data is interleaved (PS3.5 8.2, CP-1843)
+        ds.PlanarConfiguration = 0
     methods = [r.lossy_method for r in results if r.lossy_method]
     if methods:
         _record_lossy(ds, methods[0], native_size=sum(f.nbytes for f in frames),
@@ -237,6 +247,13 @@ def compress(
     if generate_instance_uid:
         _new_instance_uid(ds)
     return ds
+
+
+#: Syntaxes whose encoded frames keep the Planar Configuration of the data: RLE (one segment
+#: per sample and byte), Deflated Image Frame Compression and Encapsulated Uncompressed (the
+#: native frame bytes). Every other compressed colour frame is interleaved.
+_PLANAR_MEANINGFUL = frozenset({RLELossless, DeflatedImageFrameCompression,
+                                EncapsulatedUncompressedExplicitVRLittleEndian})
 
 
 def _record_lossy(ds: Any, method: str, native_size: int, encoded_size: int) -> None:

@@ -161,7 +161,7 @@ def make_workloads(folder: Path, frames: int, only: str) -> list[Workload]:
                           syntax="1.2.840.10008.1.2.4.80")
         out.append(Workload("jpeg-ls 512x512x16", path, "pyjpegls", "pyjpegls", _raw_jpegls))
     if want("j2k 512x512x16", "openjpeg"):
-        data = [bytes(openjpeg.encode_array(f, bits_stored=12, photometric_interpretation=2))
+        data = [bytes(openjpeg.encode(f, bits_stored=12, photometric_interpretation=2))
                 for f in grey16]
         path = write_file(folder, "j2k", data, rows=512, columns=512, samples=1,
                           bits_allocated=16, bits_stored=12, photometric="MONOCHROME2",

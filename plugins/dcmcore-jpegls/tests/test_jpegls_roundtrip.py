@@ -241,12 +241,6 @@ def test_ybr_full_stays_ybr_and_the_core_converts_it_like_pydicom(random_frames,
         np.testing.assert_array_equal(got, want)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: dcmcore.pixels.api.compress() keeps Planar Configuration 1 of a planar "
-    "native source, but PS3.5 Table 8.2.3-1 (CP-1843) requires 0 for JPEG-LS colour images; "
-    "the frames it hands the encoder are interleaved",
-)
 def test_compressed_colour_dataset_says_planar_configuration_0(random_frames, make_dataset):
     source = _frames(random_frames, 8, False, 3, 1, seed=10)
     ds = make_dataset(source, "RGB", 8)

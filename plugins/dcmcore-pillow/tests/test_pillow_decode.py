@@ -209,12 +209,6 @@ def _adobe_frame(pillow_jpeg, source: np.ndarray, transform: int) -> bytes:
     return frame[:2] + b"\xff\xee" + (len(body) + 2).to_bytes(2, "big") + body + frame[2:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: dcmcore/pixels/codestream.py corrections() ignores the Adobe APP14 "
-    "transform flag; a YCbCr frame (transform 1) in an RGB dataset stays unconverted, "
-    "pydicom with Pillow returns RGB",
-)
 def test_adobe_transform_one_in_an_rgb_dataset_gives_rgb_like_pydicom_pillow(
     smooth_rgb, pillow_jpeg, encapsulated_dataset, to_pydicom, dcmcore_array, pydicom_array,
     max_error,
@@ -226,12 +220,6 @@ def test_adobe_transform_one_in_an_rgb_dataset_gives_rgb_like_pydicom_pillow(
     assert max_error(dcmcore_array(ds), theirs) <= 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: decoders do not see as_rgb/raw (dcmcore/pixels/decode.py DecodeOptions "
-    "keeps them from plugin options and FrameInfo), so the default libjpeg-turbo "
-    "conversion cannot be skipped when the caller asks for YCbCr",
-)
 def test_as_rgb_false_gives_ycbcr_with_the_default_options(dcmcore_array, pydicom_array):
     path = get_testdata_file("SC_rgb_dcmtk_+eb+cy+np.dcm")
     mine = dcmcore_array(path, as_rgb=False)

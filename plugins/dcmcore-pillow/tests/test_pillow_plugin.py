@@ -30,10 +30,10 @@ def test_declared_syntaxes_priorities_and_options():
     assert dec.transfer_syntaxes == (JPEG_BASELINE, JPEG_EXTENDED)
     assert enc.transfer_syntaxes == (JPEG_BASELINE,)
     assert dec.priority == enc.priority == 70
-    assert dict(dec.options) == {"pillow_ycbcr_to_rgb": True}
+    assert dict(dec.options) == {"pillow_ycbcr_to_rgb": True, "as_rgb": True}
     assert dict(enc.options) == {"jpeg_quality": 90}
     assert dec.accepted_options({"jls_error": 2, "pillow_ycbcr_to_rgb": False}) == {
-        "pillow_ycbcr_to_rgb": False
+        "pillow_ycbcr_to_rgb": False, "as_rgb": True
     }
 
 

@@ -146,7 +146,7 @@ def test_backend_registered_but_not_importable_is_unavailable(monkeypatch):
 def test_unknown_option_is_dropped_and_known_one_declared():
     dec = _ours(dcmcore.codecs.all_decoders())["pylibjpeg-libjpeg"]
     assert dec.accepted_options({"j2k_cr": [5], "libjpeg_ybr_to_rgb": True}) == {
-        "libjpeg_ybr_to_rgb": True}
+        "libjpeg_ybr_to_rgb": True, "as_rgb": True}
     enc = _ours(dcmcore.codecs.all_encoders())["pylibjpeg-openjpeg"]
     assert set(enc.accepted_options({"jls_error": 2})) == {"j2k_cr", "j2k_psnr", "use_mct"}
 

@@ -193,7 +193,7 @@ class PillowJPEGDecoder(Decoder):
     transfer_syntaxes = (JPEG_BASELINE, JPEG_EXTENDED)
     priority = 70
     thread_safe = True
-    options = {"pillow_ycbcr_to_rgb": True}
+    options = {"pillow_ycbcr_to_rgb": True, "as_rgb": True}
     requires = ("PIL",)
     library = "pillow"
     license = "MIT-CMU"
@@ -211,7 +211,9 @@ class PillowJPEGDecoder(Decoder):
         """
         buf = data if isinstance(data, bytes) else bytes(data)
         check_frame(buf, info)
-        to_rgb = bool(options.get("pillow_ycbcr_to_rgb", True))
+        # the core offers as_rgb=False when the caller wants the stored YCbCr values
+        to_rgb = bool(options.get("pillow_ycbcr_to_rgb", True)) and bool(
+            options.get("as_rgb", True))
         if info.samples_per_pixel == 1:
             mode = rawmode = stored = "L"
         elif info.photometric_interpretation in _YBR:

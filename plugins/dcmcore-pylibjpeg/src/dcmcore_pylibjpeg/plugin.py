@@ -174,12 +174,13 @@ class LibjpegDecoder(_BridgeDecoder):
     requires = ("libjpeg", "_libjpeg")
     library = "pylibjpeg-libjpeg"
     license = "GPL-3.0-only"
-    options = {"libjpeg_ybr_to_rgb": False}
+    options = {"libjpeg_ybr_to_rgb": False, "as_rgb": True}
 
     def decode(self, data: bytes, info: FrameInfo, **options: Any) -> np.ndarray | DecodedFrame:
         """Decode one JPEG or JPEG-LS frame to ``(rows, columns[, samples])`` unsigned ints."""
         header = _checked(self.name, headers.parse_jpeg, headers.check_jpeg, data, info)
-        convert = bool(options.get("libjpeg_ybr_to_rgb")) and not header.is_jpegls and (
+        convert = bool(options.get("libjpeg_ybr_to_rgb")) and bool(
+            options.get("as_rgb", True)) and not header.is_jpegls and (
             info.samples_per_pixel == 3 and header.precision == 8
             and info.photometric_interpretation in _YBR)
         from libjpeg import decode

@@ -1,12 +1,11 @@
-"""Where the core mis-handles what this plugin returns (strict xfails until it is fixed).
+"""Signed JPEG 2000 samples narrower than Bits Allocated: the core sign-extends them.
 
 GDCM decodes a JPEG 2000 codestream of precision 8 into an 8-bit buffer even when Bits
 Allocated is 16 (it switches to the codestream's pixel format), so the plugin returns
 uint8 stored values, as the plugin contract allows ("unsigned stored values are fine").
-For a *signed* codestream with Pixel Representation 1, ``dcmcore.pixels.codestream.
-corrections`` applies no shift because the codestream's signedness agrees with Pixel
-Representation, so the two's complement bytes are never sign-extended: -4 comes back
-as 252. pydicom (GDCM and pylibjpeg backends) returns -4.
+For a *signed* codestream, ``dcmcore.pixels.codestream.corrections`` sign-extends from
+the codestream's precision even when its signedness agrees with Pixel Representation,
+so -4 (stored byte 252) comes back as -4, as pydicom (GDCM and pylibjpeg backends) gives.
 """
 
 from __future__ import annotations
@@ -53,11 +52,6 @@ def test_gdcm_returns_the_8_bit_stored_values_and_pydicom_reads_minus_4(corpus_f
     assert out.dtype == np.uint8 and out[0, 0] == 252  # -4 as a stored byte
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: codestream.corrections() does not sign-extend narrow stored values of a "
-    "signed J2K codestream whose signedness agrees with Pixel Representation (-4 read as 252)",
-)
 def test_signed_8_bit_j2k_in_16_bits_allocated_decodes_to_negative_values(corpus_file,
                                                                           dcmcore_array):
     blob, src = _signed_8_bit_j2k_in_16_bits(corpus_file)
