@@ -210,7 +210,7 @@ def test_blocked_plugin_is_never_imported(probe):
     assert out["plugins"]["acme"][3] == "blocked"
     assert out["order"] == ["rival"]
     assert not any("'broken'" in w for w in out["warnings"])
-    assert out["by_name_acme"][0] == "PluginError" and "rival" in out["by_name_acme"][1]
+    assert out["by_name_acme"][0] == "PluginError" and "blocked" in out["by_name_acme"][1]
 
 
 def test_autoload_switch_disables_entry_points(probe):

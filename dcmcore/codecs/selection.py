@@ -78,6 +78,9 @@ def _explicit(kind: str, ts_uid: str, name: str, all_codecs: Sequence[Codec]) ->
     if not by_name:  # a plugin or distribution name picks its codec for this syntax
         by_name = [c for c in all_codecs if _matches(c, name) and ts_uid in c.transfer_syntaxes]
     if not by_name:
+        why = registry.unusable_reason(name, kind)
+        if why:  # installed, but broken, blocked, not loaded or of the other kind
+            raise PluginError(f"the {kind} {name!r} cannot be used: {why}")
         known = ", ".join(sorted({c.name for c in all_codecs})) or "none installed"
         raise PluginError(f"no {kind} named {name!r} (known {kind}s: {known})")
     handling = [c for c in by_name if ts_uid in c.transfer_syntaxes]

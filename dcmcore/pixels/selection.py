@@ -40,6 +40,8 @@ def select(kind: str, ts_uid: str, plugin: str = "") -> Plan:
         p = selection.plan(kind, ts_uid, plugin)
     except PluginError as exc:
         if plugin and not _known(kind, plugin):
+            if codecs.unusable_reason(plugin, kind):  # installed, yet unusable: say why
+                raise UnknownPluginError(str(exc)) from exc
             raise UnknownPluginError(f"No {kind} named '{plugin}' is installed: {exc}") from exc
         raise
     if not p.codecs:
