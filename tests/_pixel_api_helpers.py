@@ -1,4 +1,4 @@
-"""Shared helpers of the tests/test_seed_pixel_*.py conformance tests.
+"""Shared helpers of the tests/test_pixels_compress_api.py and tests/test_pixels_dataset_members.py conformance tests.
 
 Transfer syntax constants and a recording stand-in codec (JPEG-LS / JPEG 2000 / ...)
 registered at run time through the public plugin API: its encoder stores frames as they
@@ -34,10 +34,10 @@ RECORDED: list[tuple[str, dict[str, Any]]] = []
 class _RecordingEncoder(codecs.Encoder):
     """Stores the frame bytes as they are and records the options it got."""
 
-    name = "seed-recorder"
+    name = "recorder"
     transfer_syntaxes = (JLS_LOSSLESS, JLS_NEAR, J2K_LOSSLESS, J2K)
     priority = 1000
-    options = {"jls_error": None, "j2k_cr": None, "j2k_psnr": None, "seed_option": None}
+    options = {"jls_error": None, "j2k_cr": None, "j2k_psnr": None, "recorded_option": None}
 
     def encode(self, arr: Any, info: Any, **options: Any) -> bytes:
         RECORDED.append(("encode", dict(options)))
@@ -48,10 +48,10 @@ class _RecordingEncoder(codecs.Encoder):
 class _RecordingDecoder(codecs.Decoder):
     """Reads back what the recording encoder stored; records its options."""
 
-    name = "seed-recorder"
+    name = "recorder"
     transfer_syntaxes = (JLS_LOSSLESS, JLS_NEAR, J2K_LOSSLESS, J2K)
     priority = 1000
-    options = {"seed_option": None}
+    options = {"recorded_option": None}
 
     def decode(self, data: bytes, info: Any, **options: Any) -> Any:
         RECORDED.append(("decode", dict(options)))
@@ -75,7 +75,7 @@ class _RecorderPlugin:
 
 def recording_codec() -> Iterator[list[tuple[str, dict[str, Any]]]]:
     """Register the recording codec for one test (use as a fixture body: ``yield from``)."""
-    name = codecs.register(_RecorderPlugin(), name="seed-recorder-plugin")
+    name = codecs.register(_RecorderPlugin(), name="recorder-plugin")
     RECORDED.clear()
     try:
         yield RECORDED

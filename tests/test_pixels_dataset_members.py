@@ -1,9 +1,9 @@
-"""Conformance of dcmcore's Dataset pixel members to the seed page (pydicom 3 docs).
+"""Conformance of dcmcore's Dataset pixel members to pydicom 3's documentation of them.
 
 ``pixel_array``, ``pixel_array_options``, ``convert_pixel_data``, ``overlay_array`` and
 ``waveform_array``: documented parameters, behaviour and exceptions, on pydicom's corpus,
 with pydicom 3 as the reference where the documentation is silent. ``compress``,
-``decompress`` and ``set_pixel_data``: test_seed_pixel_compress.py.
+``decompress`` and ``set_pixel_data``: test_pixels_compress_api.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 
 import dcmcore.codecs
 from dcmcore.codecs import Decoder, hookimpl
-from tests._seed_pixel_helpers import (
+from tests._pixel_api_helpers import (
     EXPLICIT_LE,
     JLS_LOSSLESS,
     _both,
@@ -156,10 +156,10 @@ def test_pixel_array_options_decoding_plugin_selects_plugin() -> None:
 
 def test_pixel_array_options_kwargs_reach_decoding_plugin(recorder: list[Any]) -> None:
     ds = _mine("CT_small.dcm")
-    ds.compress(JLS_LOSSLESS, encoding_plugin="seed-recorder")
-    ds.pixel_array_options(decoding_plugin="seed-recorder", seed_option=42)
+    ds.compress(JLS_LOSSLESS, encoding_plugin="recorder")
+    ds.pixel_array_options(decoding_plugin="recorder", recorded_option=42)
     arr = ds.pixel_array
-    assert ("decode", {"seed_option": 42}) in recorder
+    assert ("decode", {"recorded_option": 42}) in recorder
     assert np.array_equal(arr, _mine("CT_small.dcm").pixel_array)
 
 

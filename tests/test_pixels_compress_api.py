@@ -1,9 +1,9 @@
-"""Conformance of ``compress``, ``decompress`` and ``set_pixel_data`` to the seed page.
+"""Conformance of ``compress``, ``decompress`` and ``set_pixel_data`` to pydicom 3's documentation of them.
 
 Documented parameters, the dataset updates they document (Transfer Syntax UID, Pixel
 Data VR and length, Image Pixel elements, SOP Instance UID, offset tables) and exceptions,
 with pydicom 3 as the reference where the documentation is silent. JPEG-LS / JPEG 2000
-options are checked with the recording stand-in codec of tests/_seed_pixel_helpers.py.
+options are checked with the recording stand-in codec of tests/_pixel_api_helpers.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from dcmcore.dataset import Dataset
-from tests._seed_pixel_helpers import (
+from tests._pixel_api_helpers import (
     EXPLICIT_LE,
     IMPLICIT_LE,
     J2K,
@@ -112,10 +112,10 @@ def test_decompress_handler_name_deprecated_but_used() -> None:
 
 def test_decompress_decoding_plugin_and_kwargs(recorder: list[Any]) -> None:
     ds = _mine("CT_small.dcm")
-    ds.compress(JLS_LOSSLESS, encoding_plugin="seed-recorder")
+    ds.compress(JLS_LOSSLESS, encoding_plugin="recorder")
     recorder.clear()
-    ds.decompress(decoding_plugin="seed-recorder", seed_option="x")
-    assert recorder == [("decode", {"seed_option": "x"})]
+    ds.decompress(decoding_plugin="recorder", recorded_option="x")
+    assert recorder == [("decode", {"recorded_option": "x"})]
     assert ds.file_meta.TransferSyntaxUID == EXPLICIT_LE
     assert np.array_equal(ds.pixel_array, _mine("CT_small.dcm").pixel_array)
 
@@ -188,7 +188,7 @@ def test_compress_encoding_plugin_selects_plugin(recorder: list[Any]) -> None:
     assert ds.file_meta.TransferSyntaxUID == RLE
     assert recorder == []
     ds = _mine("CT_small.dcm")
-    ds.compress(JLS_LOSSLESS, encoding_plugin="seed-recorder")
+    ds.compress(JLS_LOSSLESS, encoding_plugin="recorder")
     assert ds.file_meta.TransferSyntaxUID == JLS_LOSSLESS
     assert recorder and recorder[0][0] == "encode"
 
@@ -207,7 +207,7 @@ def test_compress_adds_file_meta_if_none_present() -> None:
 
 def test_compress_jls_error_forwarded(recorder: list[Any]) -> None:
     ds = _mine("CT_small.dcm")
-    ds.compress(JLS_NEAR, jls_error=3, encoding_plugin="seed-recorder")
+    ds.compress(JLS_NEAR, jls_error=3, encoding_plugin="recorder")
     assert ds.file_meta.TransferSyntaxUID == JLS_NEAR
     _, options = recorder[0]
     assert options["jls_error"] == 3
@@ -215,17 +215,17 @@ def test_compress_jls_error_forwarded(recorder: list[Any]) -> None:
 
 def test_compress_j2k_cr_and_j2k_psnr_forwarded(recorder: list[Any]) -> None:
     ds = _mine("CT_small.dcm")
-    ds.compress(J2K, j2k_cr=[20, 5], encoding_plugin="seed-recorder")
+    ds.compress(J2K, j2k_cr=[20, 5], encoding_plugin="recorder")
     assert list(recorder[-1][1]["j2k_cr"]) == [20, 5]
     ds = _mine("CT_small.dcm")
-    ds.compress(J2K, j2k_psnr=[80, 300], encoding_plugin="seed-recorder")
+    ds.compress(J2K, j2k_psnr=[80, 300], encoding_plugin="recorder")
     assert list(recorder[-1][1]["j2k_psnr"]) == [80, 300]
 
 
 def test_compress_kwargs_forwarded_to_plugin(recorder: list[Any]) -> None:
     ds = _mine("CT_small.dcm")
-    ds.compress(JLS_LOSSLESS, encoding_plugin="seed-recorder", seed_option="y")
-    assert recorder[0][1]["seed_option"] == "y"
+    ds.compress(JLS_LOSSLESS, encoding_plugin="recorder", recorded_option="y")
+    assert recorder[0][1]["recorded_option"] == "y"
 
 
 def test_compress_without_encoder_raises_like_pydicom() -> None:
@@ -461,7 +461,7 @@ def test_compress_each_documented_transfer_syntax(uid: str, recorder: list[Any])
     """The table of supported syntaxes: the dataset is updated and decodes back."""
     ds = _mine("CT_small.dcm")
     original = ds.pixel_array.copy()
-    plugin = "rle" if uid == RLE else "seed-recorder"
+    plugin = "rle" if uid == RLE else "recorder"
     ds.compress(uid, encoding_plugin=plugin, generate_instance_uid=False)
     assert ds.file_meta.TransferSyntaxUID == uid
     assert ds["PixelData"].is_undefined_length
