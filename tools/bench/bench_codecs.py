@@ -205,6 +205,8 @@ def make_workloads(folder: Path, frames: int, only: str) -> list[Workload]:
                           syntax="1.2.840.10008.1.2.4.50")
         out.append(Workload("jpeg 640x480 ybr422", path, "pillow", "pylibjpeg", _raw_pillow,
                             lossy_bound=4))
+        out.append(Workload("jpeg 640x480 ybr422", path, "pillow", "pillow", _raw_pillow,
+                            lossy_bound=4))
     if want("jpeg 512x512 grey", "pillow"):
         grey8 = (grey16 >> 4).astype(np.uint8)
         data = [_jpeg_frame(f) for f in grey8]
