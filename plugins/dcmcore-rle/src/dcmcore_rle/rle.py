@@ -371,7 +371,7 @@ def _jump_walk(steps: bytes, offsets: list[int], ends: list[int], levels: int) -
     for _ in range(levels - 1):
         np.take(ping, ping, out=pong, mode="wrap")
         ping, pong = pong, ping
-    table = memoryview(ping).cast("B").cast("i")
+    table = ping.data.cast("B").cast("i")
     sampled: list[int] = []
     append = sampled.append
     pos = 0
@@ -719,8 +719,8 @@ def encode_frame(
     big = np.ascontiguousarray(arr, dtype=target)
     # (R, C, S, B) -> (S, B, R, C): one plane per segment, MSB first.
     planes = big.view(np.uint8).reshape(r, c, s, nbytes).transpose(2, 3, 0, 1)
-    planes = np.ascontiguousarray(planes).reshape(nr_segments, r, c)
-    segments = _segments_from_planes(planes)
+    stacked = np.ascontiguousarray(planes).reshape(nr_segments, r, c)
+    segments = _segments_from_planes(stacked)
 
     header = np.zeros(16, dtype="<u4")
     header[0] = nr_segments
