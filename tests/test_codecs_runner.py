@@ -17,7 +17,7 @@ from dcmcore.codecs import CodecFailedError, DecodedFrame, Decoder, Encoder, Fra
 from dcmcore.codecs.deflate import DEFLATED_IMAGE_FRAME
 from dcmcore.codecs.runner import CodecOutputError, CodecRunner, read_decoded, read_encoded
 from dcmcore.errors import CodecError
-from tests._pixels_helpers import make_ds
+from tests.pixel_datasets import make_ds
 
 RLE = "1.2.840.10008.1.2.5"
 

@@ -14,7 +14,7 @@ from dcmcore.dataset import Dataset, FileDataset, FileMetaDataset
 from dcmcore.element import DataElement, RawDataElement
 from dcmcore.sequence import Sequence
 from dcmcore.tag import BaseTag
-from tests._dataset_helpers import pair as _pair
+from tests.dataset_pairs import pair as _pair
 
 pydicom = pytest.importorskip("pydicom")
 

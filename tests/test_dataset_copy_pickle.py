@@ -13,7 +13,7 @@ import pytest
 from dcmcore.dataset import Dataset, FileDataset, FileMetaDataset
 from dcmcore.element import DataElement, RawDataElement
 from dcmcore.tag import BaseTag
-from tests._dataset_helpers import pair as _pair
+from tests.dataset_pairs import pair as _pair
 
 pydicom = pytest.importorskip("pydicom")
 

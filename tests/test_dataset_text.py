@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from dcmcore.dataset import Dataset, FileDataset, FileMetaDataset
-from tests._dataset_helpers import pair as _pair
+from tests.dataset_pairs import pair as _pair
 
 pydicom = pytest.importorskip("pydicom")
 

@@ -12,7 +12,7 @@ import pytest
 from dcmcore.element import RawDataElement
 from dcmcore.io.parser import SequenceBytes, parse_sequence, split_items
 from dcmcore.io.reader import dcmread
-from tests._reader_helpers import IMPLICIT_LE, elem, item, part10, sequence, text
+from tests.encoded_bytes import IMPLICIT_LE, elem, item, part10, sequence, text
 
 PFFG = 0x52009230  # Per-frame Functional Groups Sequence
 PPS = 0x00209113  # Plane Position Sequence

@@ -1,4 +1,4 @@
-"""The seed's pixel API: set_pixel_data, compress/decompress (deflate), overlays, waveforms,
+"""The pixel API pydicom 3 documents: set_pixel_data, compress/decompress (deflate), overlays, waveforms,
 reading frames from files."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import pytest
 
-from tests._pixels_helpers import assert_same_array, corpus_file, make_ds, write_file
+from tests.pixel_datasets import assert_same_array, corpus_file, make_ds, write_file
 
 pydicom = pytest.importorskip("pydicom")
 

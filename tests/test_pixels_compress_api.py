@@ -3,7 +3,7 @@
 Documented parameters, the dataset updates they document (Transfer Syntax UID, Pixel
 Data VR and length, Image Pixel elements, SOP Instance UID, offset tables) and exceptions,
 with pydicom 3 as the reference where the documentation is silent. JPEG-LS / JPEG 2000
-options are checked with the recording stand-in codec of tests/_pixel_api_helpers.py.
+options are checked with the recording stand-in codec of tests/recording_codec.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from dcmcore.dataset import Dataset
-from tests._pixel_api_helpers import (
+from tests.recording_codec import (
     EXPLICIT_LE,
     IMPLICIT_LE,
     J2K,

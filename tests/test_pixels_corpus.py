@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from tests._pixels_helpers import TEST_FILES, assert_same_array
+from tests.pixel_datasets import TEST_FILES, assert_same_array
 
 pydicom = pytest.importorskip("pydicom")
 

@@ -17,7 +17,7 @@ import pytest
 
 import dcmcore.codecs
 from dcmcore.codecs import Decoder, hookimpl
-from tests._pixel_api_helpers import (
+from tests.recording_codec import (
     EXPLICIT_LE,
     JLS_LOSSLESS,
     _both,

@@ -12,7 +12,7 @@ import dcmcore
 import dcmcore.pixels as px
 from dcmcore.codecs import Decoder
 from dcmcore.codecs.deflate import DEFLATED_IMAGE_FRAME
-from tests._pixels_helpers import assert_same_array, corpus_file, make_ds, write_file
+from tests.pixel_datasets import assert_same_array, corpus_file, make_ds, write_file
 
 
 @pytest.fixture

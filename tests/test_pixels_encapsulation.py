@@ -111,7 +111,7 @@ def test_huge_length_field_does_not_allocate():
 def test_pydicom_generated_frames_agree_on_corpus_files():
     from pydicom import dcmread
 
-    from tests._pixels_helpers import corpus_file
+    from tests.pixel_datasets import corpus_file
 
     for name in ("MR_small_RLE.dcm", "SC_rgb_rle_2frame.dcm", "JPEG2000.dcm", "rtdose_rle.dcm"):
         ds = dcmread(corpus_file(name))

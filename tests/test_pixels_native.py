@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
-from tests._pixels_helpers import assert_same_array, make_ds
+from tests.pixel_datasets import assert_same_array, make_ds
 
 pydicom = pytest.importorskip("pydicom")
 from pydicom.uid import ExplicitVRBigEndian, ExplicitVRLittleEndian  # noqa: E402

@@ -8,7 +8,7 @@ import struct
 import numpy as np
 import pytest
 
-from tests._pixels_helpers import assert_same_array, make_ds, write_file
+from tests.pixel_datasets import assert_same_array, make_ds, write_file
 
 pytest.importorskip("pydicom")
 

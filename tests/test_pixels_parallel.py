@@ -7,7 +7,7 @@ import concurrent.futures as cf
 import numpy as np
 import pytest
 
-from tests._pixels_helpers import assert_same_array, make_ds
+from tests.pixel_datasets import assert_same_array, make_ds
 
 pytest.importorskip("pydicom")
 
@@ -148,7 +148,7 @@ def test_what_travels_to_worker_processes_pickles():
 
 def test_workers_on_frames_read_from_a_file():
     pytest.importorskip("dcmcore_rle")
-    from tests._pixels_helpers import corpus_file
+    from tests.pixel_datasets import corpus_file
 
     path = corpus_file("rtdose_rle.dcm")
     seq = px.pixel_array(path)

@@ -11,7 +11,7 @@ import pytest
 import dcmcore
 import dcmcore.pixels as px
 from dcmcore.errors import DcmcoreWarning
-from tests._pixels_helpers import corpus_file, make_ds, write_file
+from tests.pixel_datasets import corpus_file, make_ds, write_file
 
 J2K_LOSSLESS = "1.2.840.10008.1.2.4.90"
 

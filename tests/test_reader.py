@@ -16,7 +16,7 @@ from dcmcore import config
 from dcmcore.errors import DcmcoreWarning, InvalidDicomError, MalformedDataError
 from dcmcore.io import reader
 from dcmcore.io.reader import dcmread, read_file_meta_info, size_in_bytes
-from tests._reader_helpers import (
+from tests.encoded_bytes import (
     DATA_DIR,
     DEFLATED_LE,
     EXPLICIT_BE,

@@ -28,7 +28,7 @@ from dcmcore.errors import (
 from dcmcore.io import reader
 from dcmcore.io.parser import MAX_SEQUENCE_DEPTH, parse_sequence
 from dcmcore.io.reader import dcmread, inflate
-from tests._reader_helpers import (
+from tests.encoded_bytes import (
     DEFLATED_LE,
     IMPLICIT_LE,
     UNDEFINED,

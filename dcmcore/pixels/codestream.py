@@ -157,7 +157,9 @@ def corrections(info: CodestreamInfo, mod: PixelModule, options: dict[str, Any]
     pydicom 3):
 
     - JPEG 2000, monochrome: shift by ``bits_allocated - precision`` when the codestream's
-      signedness differs from Pixel Representation; otherwise nothing;
+      signedness differs from Pixel Representation, or when the codestream is signed (a
+      decoder may return signed samples as their unsigned bit patterns; extending values
+      that already are extended changes nothing); otherwise nothing;
     - JPEG-LS with Pixel Representation 1: shift by ``bits_allocated - precision``;
     - anything else: the bits-stored correction ``bits_allocated - bits_stored``;
     - ``correct_unused_bits`` (True/False) forces the bits-stored correction on or off

@@ -1,7 +1,8 @@
-"""Adversarial review of the shared-memory path of parallel frame decoding.
+"""Parallel frame decoding through shared memory under fork, interrupts and reuse.
 
-The first tests reproduce defects found in review (fixed since); the others pin
-behaviour that was checked and found right.
+Forked children never inherit or share the parent's arenas and pools, an interrupted
+call never lets its queued tasks write into the next call's data, and released arenas
+give their memory back; the last tests pin behaviour that was checked and found right.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import warnings
 import numpy as np
 import pytest
 
-from tests._pixels_helpers import assert_same_array, make_ds
+from tests.pixel_datasets import assert_same_array, make_ds
 
 pytest.importorskip("dcmcore_rle")
 
@@ -90,7 +91,7 @@ def _workers() -> list[int]:
     return [pid for pool in parallel._POOLS.values() for pid in pool._processes]
 
 
-# --- defects found in review, fixed -----------------------------------------------------------------------
+# --- fork, interrupts and reuse -----------------------------------------------------------------------
 
 
 @needs_memory_files

@@ -1,12 +1,12 @@
-"""Conformance of dcmcore's Dataset to the seed page (pydicom 3 ``FileDataset`` docs), member by member.
+"""Conformance of dcmcore's Dataset to pydicom 3's ``FileDataset`` documentation, member by member.
 
 Each test exercises one documented member, parameter, behaviour, exception or
 return type on pydicom's test corpus, with pydicom as the reference where the
 documentation is silent. Where pydicom and its documentation disagree the test
 follows the documentation and its docstring says so. Private blocks and JSON:
-test_seed_dataset_private_json.py; mapping protocol, copies and pickles:
-test_seed_dataset_protocol.py; text (str/repr) and whole-corpus checks:
-test_seed_dataset_text.py.
+test_dataset_documented_private_json.py; mapping protocol, copies and pickles:
+test_dataset_documented_protocol.py; text (str/repr) and whole-corpus checks:
+test_dataset_documented_text.py.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dcmcore.element import DataElement, RawDataElement
 from dcmcore.io.reader import dcmread
 from dcmcore.sequence import Sequence
 from dcmcore.tag import BaseTag
-from tests._seed_helpers import (
+from tests.corpus_pairs import (
     _both,
     _first_item,
     _mine,

@@ -20,7 +20,7 @@ from dcmcore.element import DataElement, RawDataElement
 from dcmcore.errors import DcmcoreWarning
 from dcmcore.io.reader import dcmread
 from dcmcore.tag import BaseTag
-from tests._seed_helpers import (
+from tests.corpus_pairs import (
     _both,
     _first_item,
     _mine,
@@ -349,7 +349,7 @@ def test_is_original_encoding_of_new_file_dataset() -> None:
 
 
 def test_setting_over_long_value_warns_like_pydicom() -> None:
-    """The seed page is silent; pydicom's DataElement defaults its validation_mode to
+    """pydicom's documentation is silent; pydicom's DataElement defaults its validation_mode to
     reading_validation_mode (its writing_validation_mode, default WARN, is used when
     writing). dcmcore checks with writing_validation_mode, whose default is WARN as pydicom's."""
     ref = pydicom.dcmread(_path("CT_small.dcm"))

@@ -18,7 +18,7 @@ from dcmcore.dataset import Dataset, PrivateBlock
 from dcmcore.element import DataElement
 from dcmcore.io.reader import dcmread
 from dcmcore.sequence import Sequence
-from tests._seed_helpers import (
+from tests.corpus_pairs import (
     _both,
     _mine,
     _tags,

@@ -1,4 +1,4 @@
-"""Shared helpers of the tests/test_pixels_compress_api.py and tests/test_pixels_dataset_members.py conformance tests.
+"""A recording stand-in codec for the pixel API tests, and transfer syntax constants.
 
 Transfer syntax constants and a recording stand-in codec (JPEG-LS / JPEG 2000 / ...)
 registered at run time through the public plugin API: its encoder stores frames as they
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from dcmcore import codecs
-from tests._seed_helpers import _both, _mine
+from tests.corpus_pairs import _both, _mine
 
 np = pytest.importorskip("numpy")
 

@@ -1,4 +1,4 @@
-"""Conformance of dcmcore's FileDataset (attributes, ``__init__``, ``save_as``) to the seed page.
+"""Conformance of dcmcore's FileDataset (attributes, ``__init__``, ``save_as``) to pydicom 3's documentation.
 
 pydicom 3's documentation of ``FileDataset`` is the specification; pydicom
 itself is the reference where the documentation is silent.

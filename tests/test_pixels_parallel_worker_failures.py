@@ -1,6 +1,5 @@
-"""Second adversarial review of the shared-memory parallel decode (commits 4a1b562, 80bedb5).
-
-The first tests reproduce defects introduced or left by those fixes (fixed since).
+"""Parallel decoding when workers fail: a dead worker at submit, a pool initializer
+without ctypes, and a failed call's arena released only after its last running task.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import dcmcore.pixels as px
 from dcmcore.codecs import CodecFailedError, Decoder
 from dcmcore.codecs.runner import CodecRunner
 from dcmcore.pixels import parallel, shared_memory
-from tests._pixels_helpers import assert_same_array, make_ds
+from tests.pixel_datasets import assert_same_array, make_ds
 
 needs_memory_files = pytest.mark.skipif(
     not shared_memory._memory_files_ok, reason="no memory files on this platform"

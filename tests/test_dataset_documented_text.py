@@ -13,7 +13,7 @@ import pytest
 from dcmcore import config
 from dcmcore.dataset import Dataset
 from dcmcore.io.reader import dcmread
-from tests._seed_helpers import (
+from tests.corpus_pairs import (
     _both,
     _charset_paths,
     _corpus,

@@ -1,4 +1,4 @@
-"""Shared helpers of the tests/test_seed_*.py conformance tests (pydicom corpus access)."""
+"""The same corpus file read by dcmcore and by pydicom, for the documented-behaviour tests."""
 
 from __future__ import annotations
 
