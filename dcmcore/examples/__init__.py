@@ -1,63 +1,116 @@
 """Bundled example datasets.
 
 Each access to an example returns a fresh :class:`~dcmcore.FileDataset`
-read from the file shipped in the package, with ``filename`` set::
+read from the file shipped in the package, with ``filename`` set:
 
-    >>> from dcmcore import examples
-    >>> ds = examples.ct
-    >>> ds.Modality
-    'CT'
+>>> from dcmcore import examples
+>>> ds = examples.ct
+>>> ds.Modality
+'CT'
+>>> examples.get_path("ct").name
+'ct.dcm'
 
 The files are synthetic phantoms made by ``tools/make_examples.py`` with
-dcmcore's own writer.
+dcmcore's own writer, so they carry no patient data. Reading an example
+needs no codec plugin; decoding the pixels of a compressed one does.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Final, NamedTuple
+
+from dcmcore.io.reader import dcmread
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dcmcore.dataset import FileDataset
+    from dcmcore.filedataset import FileDataset
 
-__all__ = ["get_path", "names", "ct", "mr"]
+__all__ = ["get_path", "names", "describe", "ct", "mr"]
 
-_DATA = Path(__file__).parent / "data"
+_DATA: Final = Path(__file__).parent / "data"
 
-#: Example name -> (file name, description).
-_EXAMPLES: dict[str, tuple[str, str]] = {
-    "ct": ("ct.dcm", "CT image, 128x128, 16-bit signed greyscale, explicit VR little endian"),
-    "mr": ("mr.dcm", "MR image, 64x64, 12 bits stored in 16, explicit VR little endian"),
+
+class _Example(NamedTuple):
+    filename: str
+    description: str
+
+
+#: Example name -> file and one-line description.
+_EXAMPLES: Final[dict[str, _Example]] = {
+    "ct": _Example("ct.dcm", "CT image, 128x128, 16-bit signed, explicit VR little endian"),
+    "mr": _Example("mr.dcm", "MR image, 64x64, 12 bits stored in 16, explicit VR little endian"),
 }
 
 
-def names() -> list[str]:
-    """The names of the bundled examples."""
-    return sorted(_EXAMPLES)
+def names() -> tuple[str, ...]:
+    """Return the names of the bundled examples, sorted.
+
+    Returns
+    -------
+    tuple of str
+        Each name is also an attribute of :mod:`dcmcore.examples`.
+
+    Examples
+    --------
+    >>> from dcmcore import examples
+    >>> "ct" in examples.names()
+    True
+    """
+    return tuple(sorted(_EXAMPLES))
 
 
-def get_path(name: str) -> Path:
-    """Return the path of the bundled example `name`.
+def describe(name: str) -> str:
+    """Return the one-line description of the example `name`.
 
     Raises
     ------
     KeyError
         If there is no example of that name.
     """
+    return _lookup(name).description
+
+
+def get_path(name: str) -> Path:
+    """Return the path of the file of the bundled example `name`.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`names`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file inside the installed package; read it, never write to it.
+
+    Raises
+    ------
+    KeyError
+        If there is no example of that name.
+
+    Examples
+    --------
+    >>> from dcmcore import dcmread, examples
+    >>> dcmread(examples.get_path("mr")).Modality
+    'MR'
+    """
+    return _DATA / _lookup(name).filename
+
+
+def _lookup(name: str) -> _Example:
     try:
-        return _DATA / _EXAMPLES[name][0]
+        return _EXAMPLES[name]
     except KeyError:
-        raise KeyError(f"No example named {name!r}; examples are {names()}") from None
+        raise KeyError(
+            f"No example named {name!r}; examples are {', '.join(names())}"
+        ) from None
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> FileDataset:
     if name in _EXAMPLES:
-        from dcmcore.io.reader import dcmread
-
-        dataset: FileDataset = dcmread(get_path(name))
-        return dataset
+        return dcmread(get_path(name))
     raise AttributeError(f"module 'dcmcore.examples' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return [*__all__]
+    return sorted({*__all__, *_EXAMPLES})
