@@ -605,9 +605,9 @@ def decode_element(elem: Any, dicom_character_set: str | Sequence[str] | None) -
     multi = isinstance(value, (list, tuple)) or hasattr(value, "_list")
     items = list(value) if multi else [value]
     if elem.VR == "PN":
-        from dcmcore.values import PersonName
+        from dcmcore.personname import PersonName  # cycle: personname imports charset
 
-        out = [
+        out: list[Any] = [
             (item if isinstance(item, PersonName) else PersonName(item)).decode(encodings)
             for item in items
         ]

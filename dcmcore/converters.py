@@ -33,6 +33,7 @@ from dcmcore.charset import (
 from dcmcore.datetimes import DA, DT, TM
 from dcmcore.errors import BytesLengthException, DcmcoreWarning, InvalidValueError
 from dcmcore.tag import BaseTag, Tag
+from dcmcore.uid import UID
 from dcmcore.validators import MAX_VALUE_LEN
 from dcmcore.validators import validate_value as _validate_one
 from dcmcore.values import (
@@ -86,20 +87,6 @@ def _tag_text(tag: int | None) -> str:
 
 def _identity(x: Any) -> Any:
     return x
-
-
-_UID: Callable[[str], Any] | None = None
-
-
-def _uid_class() -> Callable[[str], Any]:
-    global _UID
-    if _UID is None:
-        try:
-            from dcmcore.uid import UID
-        except ImportError:  # uid.py not written yet
-            UID = str
-        _UID = UID
-    return _UID
 
 
 # ----------------------------------------------------------------------------
@@ -159,7 +146,7 @@ def _dec_UR(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
 
 
 def _dec_UI(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
-    return _split(raw.decode(default_encoding).rstrip("\x00 "), _UID or _uid_class())
+    return _split(raw.decode(default_encoding).rstrip("\x00 "), UID)
 
 
 def _make_lenient(vr: str, ctor: Callable[[str], Any], tag: int | None) -> Callable[[str], Any]:

@@ -7,8 +7,9 @@ was *read* with, even if (0008,0005) has been changed since.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from dcmcore.charset import convert_encodings
 from dcmcore.element import DataElement
 from dcmcore.tag import BaseTag
 
@@ -36,15 +37,12 @@ def _convert_encodings(value: Any) -> list[str]:
         cached = _encodings_cache.get(key)
         if cached is not None:
             return cached
-    from dcmcore.charset import convert_encodings
-
     result = list(convert_encodings(value))
     if key is not None:
         if len(_encodings_cache) > 256:
             _encodings_cache.clear()
         _encodings_cache[key] = result
     return result
-
 
 
 class CharacterSetMembers:
@@ -96,7 +94,7 @@ class CharacterSetMembers:
         if memo is not None and memo[0] is elem and memo[1] is elem.value:
             return memo[2]
         if not isinstance(elem, DataElement):
-            elem = self[_CHARSET_TAG]
+            elem = cast("Dataset", self)[_CHARSET_TAG]
         value = elem.value
         if not value:
             return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import warnings
-from typing import Any
+from typing import Any, SupportsIndex
 
 from dcmcore.errors import DcmcoreWarning
 
@@ -28,8 +28,10 @@ class _DateTimeBase:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
 
-    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:  # type: ignore[override]
-        return super().__reduce_ex__(protocol) + (self.__getstate__(),)  # type: ignore[misc]
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        reduced = super().__reduce_ex__(protocol)
+        assert isinstance(reduced, tuple)  # date/time/datetime reduce to a tuple
+        return reduced + (self.__getstate__(),)
 
     def __str__(self) -> str:
         try:

@@ -45,7 +45,7 @@ class PixelMembers:
         elements = self._dict
         ids = {}
         for tag in _PIXEL_ID_TAGS:
-            elem = elements.get(tag)  # type: ignore[call-overload]
+            elem = elements.get(tag)
             if elem is not None:
                 ids[tag] = id(elem.value) if isinstance(elem, DataElement) else id(elem)
         meta = self.__dict__.get("file_meta")

@@ -6,7 +6,7 @@ reserved by the private creator element ``(gggg,00xx)`` (Part 5, 7.8.1).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dcmcore.dictionary import private_entry as _private_entry
 from dcmcore.element import DataElement
@@ -169,6 +169,11 @@ def remove_private_tags(ds: Dataset) -> None:
     ds.walk(remove)
 
 
+def _as_dataset(members: PrivateMembers) -> Dataset:
+    """`members` as the :class:`Dataset` it is mixed into (for the type checker)."""
+    return cast("Dataset", members)
+
+
 class PrivateMembers:
     """Mixin of :class:`~dcmcore.dataset.Dataset`: the private-block members."""
 
@@ -184,16 +189,16 @@ class PrivateMembers:
         KeyError
             If the creator is absent and `create` is False.
         """
-        return private_block(self, group, private_creator, create)
+        return private_block(_as_dataset(self), group, private_creator, create)
 
     def private_creators(self, group: int) -> list[str]:
         """Return the private creator names in the odd `group`."""
-        return private_creators(self, group)
+        return private_creators(_as_dataset(self), group)
 
     def get_private_item(self, group: int, element_offset: int, private_creator: str) -> DataElement:
         """Return the private element at `element_offset` of `private_creator`'s block."""
         block = self.private_block(group, private_creator)
-        return self[block.get_tag(element_offset)]
+        return _as_dataset(self)[block.get_tag(element_offset)]
 
     def add_new_private(
         self,
@@ -212,9 +217,9 @@ class PrivateMembers:
         KeyError
             If `vr` is None and the private dictionary does not know the tag.
         """
-        add_new_private(self, private_creator, group, element_offset, value, vr)
+        add_new_private(_as_dataset(self), private_creator, group, element_offset, value, vr)
 
     def remove_private_tags(self) -> None:
         """Remove every private element, recursing into sequences."""
-        remove_private_tags(self)
+        remove_private_tags(_as_dataset(self))
 

@@ -92,10 +92,10 @@ def validate_regex(vr: str, value: Any) -> Result:
     """Check the characters of a str or bytes value with the VR's regular expression."""
     if value:
         if isinstance(value, str):
-            regex, newline = _STR_RE[vr], "\n"
+            bad = _STR_RE[vr].match(value) is None or value[-1] == "\n"
         else:
-            regex, newline = _BYTES_RE[vr], 10
-        if regex.match(value) is None or value[-1] == newline:
+            bad = _BYTES_RE[vr].match(value) is None or value[-1] == 10
+        if bad:
             return False, f"Invalid value for VR {vr}: {value!r}."
     return True, ""
 
@@ -146,7 +146,7 @@ def validate_pn(vr: str, value: Any) -> Result:
         if value and type(value).__name__ != "PersonName":
             return validate_type(vr, value, (str, bytes))
         return True, ""
-    groups = value.split(b"=" if isinstance(value, bytes) else "=")
+    groups = value.split(b"=") if isinstance(value, bytes) else value.split("=")
     if len(groups) > 3:
         return False, (
             f"The number of PN components length ({len(groups)}) exceeds the maximum "

@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, MutableSequence
 from decimal import Decimal
 from math import floor, isfinite, log10
-from typing import Any, TypeVar, overload
+from typing import Any, SupportsIndex, TypeVar, overload
 
 from dcmcore import config
 from dcmcore.datetimes import DA, DT, TM
@@ -117,7 +117,7 @@ class ConstrainedList(MutableSequence[T]):
             raise TypeError("An iterable is required")
         self._list.extend([self._validate(v) for v in values])
 
-    def __iadd__(self, other: Iterable[Any]) -> ConstrainedList[T]:  # type: ignore[override, misc]
+    def __iadd__(self, other: Iterable[Any]) -> ConstrainedList[T]:
         self.extend(other)
         return self
 
@@ -218,7 +218,7 @@ def format_number_as_ds(val: float | Decimal) -> str:
     text = str(val)
     if len(text) <= 16:
         return text
-    magnitude = log10(abs(val))
+    magnitude = log10(abs(float(val)))
     negative = 1 if val < 0 else 0
     # fixed point loses precision past 1e14 (1e13 with a sign) and below 1e-4
     if magnitude < -4 or magnitude >= 14 - negative:
@@ -346,12 +346,12 @@ class DSfloat(_DSMixin, float):
     def __repr__(self) -> str:
         return f"'{self}'"
 
-    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:  # type: ignore[override]
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         return (_rebuild, (type(self), float(self), self.__dict__))
 
 
 def _rebuild(cls: type, number: Any, state: dict[str, Any]) -> Any:
-    obj = cls.__new__(cls, number)
+    obj: object = cls.__new__(cls, number)
     obj.__dict__.update(state)
     return obj
 
@@ -480,7 +480,7 @@ class ISfloat(float):
             elif validation_mode == config.RAISE:
                 raise _ISFloatError(msg + "\nSet reading_validation_mode to WARN or IGNORE to bypass")
 
-    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:  # type: ignore[override]
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         return (_rebuild, (type(self), float(self), self.__dict__))
 
 
@@ -543,5 +543,5 @@ class IS(int):
     def __repr__(self) -> str:
         return f"'{int.__repr__(self)}'"
 
-    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:  # type: ignore[override]
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         return (_rebuild, (type(self), int(self), self.__dict__))

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from dcmcore.dictionary._edition import EDITION
+from dcmcore.tag import Tag
 
 __all__ = [
     "EDITION",
@@ -85,7 +86,7 @@ _private_tables: dict[str, _PrivateTable] = {}
 def _load_public() -> dict[int, DictEntry | str]:
     """Index the public table by tag; each line is parsed into a DictEntry when first used."""
     global _public_table
-    from dcmcore.dictionary._data import PUBLIC
+    from dcmcore.dictionary._data import PUBLIC  # deferred: 380 kB generated table, on first use
 
     lines = PUBLIC.split("\n")
     table: dict[int, DictEntry | str] = dict(zip([int(line[:8], 16) for line in lines], lines))
@@ -97,7 +98,7 @@ def _public_get(tag: int) -> DictEntry | None:
     table = _public_table if _public_table is not None else _load_public()
     found = table.get(tag)
     if found.__class__ is str:
-        _, vr, vm, name, retired, keyword = found.split("\t")  # type: ignore[union-attr]
+        _, vr, vm, name, retired, keyword = found.split("\t")
         found = DictEntry(vr, vm, name, retired == "R", keyword)
         table[tag] = found  # same value for every thread: a racing rebuild is harmless
     return found  # type: ignore[return-value]
@@ -105,7 +106,7 @@ def _public_get(tag: int) -> DictEntry | None:
 
 def _load_keywords() -> dict[str, int]:
     global _keywords
-    from dcmcore.dictionary._data import PUBLIC
+    from dcmcore.dictionary._data import PUBLIC  # deferred: 380 kB generated table, on first use
 
     keywords = {}
     for line in PUBLIC.split("\n"):
@@ -118,7 +119,7 @@ def _load_keywords() -> dict[str, int]:
 
 def _load_repeaters() -> list[tuple[int, dict[int, DictEntry]]]:
     global _repeaters, _repeater_keywords
-    from dcmcore.dictionary._data import REPEATERS
+    from dcmcore.dictionary._data import REPEATERS  # deferred: 380 kB generated table, on first use
 
     # Group the masks by which bits they fix, so a lookup is one dict access per
     # distinct bit pattern (a handful) rather than one test per mask.
@@ -140,8 +141,6 @@ def _load_repeaters() -> list[tuple[int, dict[int, DictEntry]]]:
 def _as_int(tag: Any) -> int:
     if isinstance(tag, int):
         return int(tag)
-    from dcmcore.tag import Tag
-
     return int(Tag(tag))
 
 
@@ -327,7 +326,7 @@ def _private_table(creator: str) -> _PrivateTable | None:
     table = _private_tables.get(creator)
     if table is not None:
         return table
-    from dcmcore.dictionary._private import PRIVATE
+    from dcmcore.dictionary._private import PRIVATE  # deferred: 380 kB generated table, on first use
 
     text = PRIVATE.get(creator)
     if text is None:
@@ -390,7 +389,7 @@ def private_dictionary_description(tag: Any, private_creator: str) -> str:
 
 def private_creators() -> list[str]:
     """Return the private creator names that have a private dictionary."""
-    from dcmcore.dictionary._private import PRIVATE
+    from dcmcore.dictionary._private import PRIVATE  # deferred: 380 kB generated table, on first use
 
     return list(PRIVATE)
 
@@ -400,7 +399,7 @@ def private_creators() -> list[str]:
 
 def _load_uids() -> dict[str, UIDInfo]:
     global _uid_table, _uid_keywords
-    from dcmcore.dictionary._uids import UIDS
+    from dcmcore.dictionary._uids import UIDS  # deferred: 55 kB generated table, on first use
 
     table: dict[str, UIDInfo] = {}
     keywords: dict[str, str] = {}

@@ -18,6 +18,8 @@ import struct
 import sys
 from typing import Any
 
+from dcmcore import charset, converters, dictionary
+from dcmcore.element import DataElement, RawDataElement, convert_raw_data_element
 from dcmcore.errors import WriteError
 from dcmcore.vr import EXPLICIT_VR_LENGTH_32, STRUCT_FORMAT
 
@@ -39,7 +41,7 @@ SWAP_SIZE = {"OW": 2, "OF": 4, "OL": 4, "OD": 8, "OV": 8}
 _ARRAY_CODE = {2: "H", 4: "I" if array.array("I").itemsize == 4 else "L", 8: "Q"}
 
 #: VR bytes (explicit VR) of every VR; unknown strings are checked at use.
-_VR_BYTES = {
+_VR_BYTES: dict[str | None, bytes] = {
     vr: vr.encode("ascii")
     for vr in (
         "AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC "
@@ -221,8 +223,6 @@ def _dictionary_vr(tag: int) -> str:
     if tag & 0xFFFF == 0:
         return "UL"
     try:
-        from dcmcore import dictionary
-
         found = dictionary.entry(tag)
     except Exception:  # noqa: BLE001 - dictionary not available: fall back to UN
         found = None
@@ -285,7 +285,7 @@ def resolve_ambiguous_vr(
 def _first_int(ds: Any, tag: int) -> int | None:
     try:
         elem = ds.get(tag) if ds is not None else None
-        value = elem.value if elem is not None else None
+        value: Any = elem.value if elem is not None else None
         if isinstance(value, (list, tuple)) or type(value).__name__ == "MultiValue":
             value = value[0] if len(value) else None
         return int(value) if value not in (None, b"", "") else None
@@ -319,8 +319,6 @@ class _Context:
     )
 
     def __init__(self, enc: Encoding, pixel_undefined: bool | None = None) -> None:
-        from dcmcore import charset, converters
-
         self.enc = enc
         self.key = enc.key
         self.encode_value = converters.encode_value
@@ -420,6 +418,7 @@ def encode_dataset(
     group_ph: bytearray | None = None
     group = -1
     tag = 0
+    elem: RawDataElement | DataElement
     try:
         for tag, elem in sorted(zip(map(int, elements), elements.values())):
             if tag >> 16 != group:
@@ -446,8 +445,7 @@ def encode_dataset(
                     and value is not None
                     and (elem.is_implicit_VR, elem.is_little_endian) == key
                     and not _truncated(elem, value)
-                    and (implicit or vr is not None)
-                    and (implicit or len(vr) == 2)
+                    and (implicit or (vr is not None and len(vr) == 2))
                     and (tag != 0x7FE00010 or _pixel_length_kept(ctx, elem))
                 ):
                     length = elem.length
@@ -554,8 +552,6 @@ def _encode_raw_converted(
         _header(enc, int(raw.tag), vr, len(value), chunks)
         chunks.append(value)
         return
-    from dcmcore.element import convert_raw_data_element
-
     # decode with the character set the value was read in, encode with the current one
     elem = convert_raw_data_element(raw, None if same_charset else ctx.original, ds)
     if raw.value is None:

@@ -266,7 +266,7 @@ class LazyFrames(Sequence[Any]):
     def __len__(self) -> int:
         return len(self.spans)
 
-    def __getitem__(self, key: int | slice) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: int | slice) -> Any:
         if isinstance(key, slice):
             return [enc.read_frame(self.read_at, s) for s in self.spans[key]]
         return enc.read_frame(self.read_at, self.spans[key])
