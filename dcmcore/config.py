@@ -54,6 +54,9 @@ _DEFAULTS: dict[str, Any] = {
     # how worker processes for parallel decoding start ("fork", "forkserver", "spawn");
     # None: the interpreter's default, as for concurrent.futures.ProcessPoolExecutor
     "worker_start_method": None,
+    # a deflated data set may inflate to at most this many times its compressed size
+    # (plus 64 MiB); None: only the absolute limit applies
+    "deflate_ratio_limit": 100,
 }
 
 # an immutable default: overrides replace the mapping, never mutate it
@@ -89,6 +92,12 @@ class Settings:
         ``"forkserver"`` avoids forking a process that runs threads (Python 3.12+ warns
         about that); the program's main module must then be importable without side
         effects (``if __name__ == "__main__":``).
+    deflate_ratio_limit : float or None
+        A Deflated Explicit VR Little Endian data set may inflate to at most this many
+        times the compressed bytes read so far, plus 64 MiB (default 100); more raises
+        :class:`~dcmcore.errors.MalformedDataError` naming the offset (a deflate bomb).
+        None removes the ratio limit (``dcmcore.io.reader.MAX_INFLATED_SIZE``, 4 GiB,
+        still applies). Raise it only for trusted files with extreme compression.
     """
 
     __slots__ = ("_globals",)

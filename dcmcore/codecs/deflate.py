@@ -12,7 +12,7 @@ Both are registered through the codecs registry as the builtin plugin ``"deflate
 from __future__ import annotations
 
 import zlib
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -31,12 +31,42 @@ ENCAPSULATED_UNCOMPRESSED = "1.2.840.10008.1.2.1.98"
 
 
 
-def _inflate(data: bytes) -> bytes:
+#: Inflated bytes accepted beyond a frame's expected size (padding some writers add).
+FRAME_SLACK: Final = 1024
+
+
+def _expected_size(info: FrameInfo) -> int:
+    """Bytes of one native frame described by `info`."""
+    n = int(info.rows) * int(info.columns) * int(info.samples_per_pixel)
+    if int(info.bits_allocated) == 1:
+        return -(-n // 8)
+    return n * max(1, int(info.bits_allocated) // 8)
+
+
+def _inflate(data: bytes, info: FrameInfo) -> bytes:
+    """Inflate one frame, never producing more than its expected size plus a slack.
+
+    Raises
+    ------
+    ValueError
+        The stream is corrupt, or inflates past the frame's size (a deflate bomb): the
+        inflation stops there.
+    """
+    expected = _expected_size(info)
+    limit = expected + FRAME_SLACK
     try:
-        return zlib.decompress(data, -15)
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        raw = inflater.decompress(data, limit + 1)
     except zlib.error:
         # tolerate zlib/gzip wrapped streams written by some implementations
-        return zlib.decompress(data, 47)
+        inflater = zlib.decompressobj(47)
+        raw = inflater.decompress(data, limit + 1)
+    if len(raw) > limit:
+        raise ValueError(
+            f"the deflated frame inflates to more than {limit} bytes ({len(data)} bytes "
+            f"compressed, {expected} expected); refusing to inflate further"
+        )
+    return raw
 
 
 def _frame_dtype(info: FrameInfo) -> np.dtype:
@@ -58,7 +88,7 @@ class DeflateDecoder(_DecoderBase):  # type: ignore[misc,valid-type]
         return None
 
     def decode(self, data: bytes, info: FrameInfo, **options: Any) -> np.ndarray:
-        return _unpack_frame(_inflate(bytes(data)), info)
+        return _unpack_frame(_inflate(bytes(data), info), info)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), ())

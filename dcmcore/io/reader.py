@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 
 from dcmcore import config
 from dcmcore.errors import InvalidDicomError, MalformedDataError, TruncatedDataError
+from dcmcore.io._inflate import inflate_dataset
 from dcmcore.io.parser import (
     CHARSET_TAG,
     DONE,
@@ -500,7 +501,10 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
         if windowed:
             data = src.load_rest()
             windowed = False
-        data = inflate(memoryview(data)[pos:], offset=base + pos)
+        data = inflate_dataset(
+            memoryview(data)[pos:], offset=base + pos, limit=MAX_INFLATED_SIZE,
+            ratio=config.settings.deflate_ratio_limit,
+        )  # fmt: skip
         pos = 0
         base = 0
         defer = None  # values of an inflated stream cannot be read back from the file
