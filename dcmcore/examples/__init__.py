@@ -25,7 +25,11 @@ from dcmcore.io.reader import dcmread
 if TYPE_CHECKING:  # pragma: no cover
     from dcmcore.filedataset import FileDataset
 
-__all__ = ["get_path", "names", "describe", "ct", "mr"]
+__all__ = [
+    "get_path", "names", "describe",
+    "ct", "mr", "rgb_color", "ybr_color", "palette_color", "overlay", "waveform", "jpeg2k",
+    "rle", "jpegls", "jpeg_baseline", "enhanced_mr", "rt_ss", "monochrome1",
+]
 
 _DATA: Final = Path(__file__).parent / "data"
 
@@ -37,8 +41,25 @@ class _Example(NamedTuple):
 
 #: Example name -> file and one-line description.
 _EXAMPLES: Final[dict[str, _Example]] = {
-    "ct": _Example("ct.dcm", "CT image, 128x128, 16-bit signed, explicit VR little endian"),
-    "mr": _Example("mr.dcm", "MR image, 64x64, 12 bits stored in 16, explicit VR little endian"),
+    "ct": _Example("ct.dcm", "CT head, 128x128, 16-bit signed, explicit VR little endian"),
+    "mr": _Example("mr.dcm", "MR head, 64x64, 12 bits stored in 16, explicit VR little endian"),
+    "rgb_color": _Example("rgb_color.dcm", "Ultrasound colour Doppler, 120x160 RGB, 8-bit"),
+    "ybr_color": _Example("ybr_color.dcm",
+                          "Ultrasound multi-frame colour Doppler, 4 frames 120x160 YBR_FULL"),
+    "palette_color": _Example("palette_color.dcm",
+                              "Secondary capture perfusion map, 8-bit PALETTE COLOR"),
+    "overlay": _Example("overlay.dcm", "CT head with a graphics overlay plane (6000,xxxx)"),
+    "waveform": _Example("waveform.dcm", "12-lead ECG, 10 s at 500 Hz, 16-bit signed"),
+    "jpeg2k": _Example("jpeg2k.dcm", "CT abdomen, 192x192, 16-bit signed, JPEG 2000 lossless"),
+    "rle": _Example("rle.dcm", "MR head, 128x128, 12 bits stored, RLE Lossless"),
+    "jpegls": _Example("jpegls.dcm", "CT abdomen, 192x192, 12 bits stored, JPEG-LS lossless"),
+    "jpeg_baseline": _Example("jpeg_baseline.dcm",
+                              "Ultrasound colour Doppler, JPEG Baseline, YBR_FULL_422"),
+    "enhanced_mr": _Example("enhanced_mr.dcm",
+                            "Enhanced MR, 12 frames 64x64 with per-frame functional groups"),
+    "rt_ss": _Example("rt_ss.dcm", "RT Structure Set outlining the ct example"),
+    "monochrome1": _Example("monochrome1.dcm",
+                            "CR chest, 256x224, 12 bits stored, MONOCHROME1"),
 }
 
 
