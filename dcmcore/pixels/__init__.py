@@ -10,7 +10,6 @@ then read only the frames they decode. Codecs are reached through :mod:`dcmcore.
 
 from dcmcore.pixels.api import iter_pixels, pixel_array
 from dcmcore.pixels.colour import convert_colour_space
-from dcmcore.pixels.colour import convert_colour_space as convert_color_space
 from dcmcore.pixels.encapsulation import (
     encapsulate,
     encapsulate_extended,
@@ -24,6 +23,18 @@ from dcmcore.pixels.encapsulation import (
 from dcmcore.pixels.native import pack_bits, unpack_bits
 from dcmcore.pixels.overlays import overlay_array, waveform_array
 from dcmcore.pixels.parallel import WorkerProcessError
+from dcmcore.pixels.processing import (
+    apply_color_lut,
+    apply_icc_profile,
+    apply_modality_lut,
+    apply_presentation_lut,
+    apply_rescale,
+    apply_voi,
+    apply_voi_lut,
+    apply_windowing,
+    convert_color_space,
+    create_icc_transform,
+)
 from dcmcore.pixels.record import DecodedBy, decoded_by
 from dcmcore.pixels.rewrite import NoEncoderError, compress, decompress, set_pixel_data
 from dcmcore.pixels.selection import UnknownPluginError
@@ -55,4 +66,13 @@ __all__ = [
     "NoEncoderError",
     "UnknownPluginError",
     "WorkerProcessError",
+    "apply_color_lut",
+    "apply_icc_profile",
+    "apply_modality_lut",
+    "apply_presentation_lut",
+    "apply_rescale",
+    "apply_voi",
+    "apply_voi_lut",
+    "apply_windowing",
+    "create_icc_transform",
 ]

@@ -1,0 +1,214 @@
+"""The well-known colour palettes of PS3.6 Annex B (256 entries, first mapped 0, 8 bits).
+
+Each palette is kept as the standard publishes it: Palette Color Lookup Table Data, or
+Segmented Palette Color Lookup Table Data (PS3.3 C.7.9.2) expanded when used.
+"""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple
+
+__all__ = ["WellKnownPalette", "PALETTES", "PALETTE_UIDS"]
+
+
+class WellKnownPalette(NamedTuple):
+    """One well-known palette: its label, UID and red, green, blue LUT data."""
+
+    label: str
+    uid: str
+    segmented: bool
+    red: bytes
+    green: bytes
+    blue: bytes
+
+
+#: by SOP Instance UID, the order of PS3.6 Annex B
+PALETTES: Final[tuple[WellKnownPalette, ...]] = (
+    WellKnownPalette(
+        "HOT_IRON",
+        "1.2.840.10008.1.5.1",
+        False,
+        bytes.fromhex(
+            "00020406080a0c0e10121416181a1c1e20222426282a2c2e30323436383a3c3e40424446484a4c4e"
+            "50525456585a5c5e60626466686a6c6e70727476787a7c7e80828486888a8c8e90929496989a9c9e"
+            "a0a2a4a6a8aaacaeb0b2b4b6b8babcbec0c2c4c6c8caccced0d2d4d6d8dadcdee0e2e4e6e8eaecee"
+            "f0f2f4f6f8fafcfeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+            "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+            "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+            "ffffffffffffffffffffffffffffffff"
+        ),
+        bytes.fromhex(
+            "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            "000000000000000000020406080a0c0e10121416181a1c1e20222426282a2c2e30323436383a3c3e"
+            "40424446484a4c4e50525456585a5c5e60626466686a6c6e70727476787a7c7e80828486888a8c8e"
+            "90929496989a9c9ea0a2a4a6a8aaacaeb0b2b4b6b8babcbec0c2c4c6c8caccced0d2d4d6d8dadcde"
+            "e0e2e4e6e8eaeceef0f2f4f6f8fafcff"
+        ),
+        bytes.fromhex(
+            "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            "000000000000000000000000000000000000000000000000000000000000000004080c1014181c20"
+            "24282c3034383c4044484c5054585c6064686c7074787c8084888c9094989ca0a4a8acb0b4b8bcc0"
+            "c4c8ccd0d4d8dce0e4e8ecf0f4f8fcff"
+        ),
+    ),
+    WellKnownPalette(
+        "PET",
+        "1.2.840.10008.1.5.2",
+        False,
+        bytes.fromhex(
+            "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            "00000000000000000000000000000000000000000000000001030507090b0d0f11131517191b1d1f"
+            "21232527292b2d2f31333537393b3d3f41434547494b4d4f51535556585a5c5e60626466686a6c6e"
+            "70727476787a7c7e80828486888a8c8e90929496989a9c9ea0a2a4a6a8aaabadafb1b3b5b7b9bbbd"
+            "bfc1c3c5c7c9cbcdcfd1d3d5d7d9dbdddfe1e3e5e7e9ebedeff1f3f5f7f9fbfdffffffffffffffff"
+            "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+            "ffffffffffffffffffffffffffffffff"
+        ),
+        bytes.fromhex(
+            "00020406080a0c0e10121416181a1c1e20222426282a2c2e30323436383a3c3e41434547494b4d4f"
+            "51535557595b5d5f61636567696b6d6f71737577797b7d807e7c7a78767472706e6c6a6866646260"
+            "5e5c5a58565452504e4c4a48464442403f3d3b39373533312f2d2b29272523211f1d1b1917151311"
+            "0f0d0b090705030100020406080a0c0e10121416181a1c1e20222426282a2c2e30323436383a3c3e"
+            "40424446484a4c4e50525456585a5c5e60626466686a6c6e70727476787a7c7e80828486888a8c8e"
+            "90929496989a9c9ea0a2a4a6a8aaacaeb0b2b4b6b8babcbec0c2c4c6c8caccced0d2d4d6d8dadcde"
+            "e0e2e4e6e8eaeceef0f2f4f6f8fafcff"
+        ),
+        bytes.fromhex(
+            "0001030507090b0d0f11131517191b1d1f21232527292b2d2f31333537393b3d3f41434547494b4d"
+            "4f51535557595b5d5f61636567696b6d6f71737577797b7d7f81838587898b8d8f91939597999b9d"
+            "9fa1a3a5a7a9abadafb1b3b5b7b9bbbdbfc1c3c5c7c9cbcdcfd1d3d5d7d9dbdddfe1e3e5e7e9ebed"
+            "eff1f3f5f7f9fbfdfffcf8f4f0ece8e4e0dcd8d4d0ccc8c4c0bcb8b4b0aca8a4a09c9894908c8884"
+            "807c7874706c6864605c5854504c4844403c3834302c2824201c1814100c08040004080c1014181c"
+            "2024282c3034383c4044484c5055595d6165696d7175797d8185898d9195999da1a5aaaeb2b6babe"
+            "c2c6caced2d6dadee2e6eaeef2f6faff"
+        ),
+    ),
+    WellKnownPalette(
+        "HOT_METAL_BLUE",
+        "1.2.840.10008.1.5.3",
+        False,
+        bytes.fromhex(
+            "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            "0000000000000306090c0f1215181a1d202326292c2f323437393b3e404245474a4c4e515355585a"
+            "5d606366696c6f7274777a7d808386898c8f9295989b9ea1a4a6a9acafb2b5b8bbbec2c6c9cdd1d5"
+            "d9dde0e4e8ecf0f4f7fbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+            "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+            "ffffffffffffffffffffffffffffffff"
+        ),
+        bytes.fromhex(
+            "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            "02040608090b0d0f11131517181a1c1e2022242628292b2d2f31333537383a3c3e4042444648494b"
+            "4d4f51535557585a5c5e6062646668696b6d6f71737577787a7c7e8082848688898b8d8f91939597"
+            "989a9c9ea0a2a4a6a8a9abadafb1b3b5b7b8babcbec0c2c4c6c8c9cbcdcfd1d3d5d7d8dadcdee0e2"
+            "e4e5e7e9ebedeff0f2f4f6f8fafbfdff"
+        ),
+        bytes.fromhex(
+            "00020406080a0c0e1011131517191b1d1f21232527292b2d2f31333537393b3d3f41434547494b4d"
+            "4f51535456585a5c5e60626466686a6c6e7072747577797b7d7f81838587898b8d8f91939597999b"
+            "9d9fa1a3a5a7a9abadafb1b3b5b7b8babcbec0c2c4c6c8c5c2bfbcb9b6b3b0aeaba8a5a29f9c9996"
+            "908a847e79736d67615b554f4a443e38322f2c292623201d1a1815120f0c09060300000000000000"
+            "00000000000000000000000306090c0f1215181a1d202326292c2f3235383b3e4144474a4c4f5255"
+            "585b5e6164676a6d707376797c7e8184878a8d909396999c9fa2a5a8abaeb0b3b6b9bcbfc2c5c8cb"
+            "ced2d5d8dbdfe2e5e8eceff2f5f9fcff"
+        ),
+    ),
+    WellKnownPalette(
+        "PET_20_STEP",
+        "1.2.840.10008.1.5.4",
+        False,
+        bytes.fromhex(
+            "00000000000000000000000000606060606060606060606060603030303030303030303030303030"
+            "30303030303030303030305050505050505050505050505060606060606060606060606060707070"
+            "70707070707070707070808080808080808080808080303030303030303030303030303030303030"
+            "303030303030303050505050505050505050505050404040404040404040404040e0e0e0e0e0e0e0"
+            "e0e0e0e0e0e0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0"
+            "d0d0d0d0c0c0c0c0c0c0c0c0c0c0c0c0c0b0b0b0b0b0b0b0b0b0b0b0b0b0ffffffffffffffffffff"
+            "ffffffffffffffffffffffffffffffff"
+        ),
+        bytes.fromhex(
+            "00000000000000000000000000000000000000000000000000003030303030303030303030303030"
+            "30303030303030303030305050505050505050505050505060606060606060606060606060707070"
+            "70707070707070707070808080808080808080808080606060606060606060606060609090909090"
+            "9090909090909090c0c0c0c0c0c0c0c0c0c0c0c0c0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0"
+            "e0e0e0e0e0e0d0d0d0d0d0d0d0d0d0d0d0d0d0b0b0b0b0b0b0b0b0b0b0b0b0b09090909090909090"
+            "90909090606060606060606060606060603030303030303030303030303000000000000000000000"
+            "000000ffffffffffffffffffffffffff"
+        ),
+        bytes.fromhex(
+            "00000000000000000000000000505050505050505050505050505050505050505050505050505070"
+            "707070707070707070707080808080808080808080808080b0b0b0b0b0b0b0b0b0b0b0b0b0c0c0c0"
+            "c0c0c0c0c0c0c0c0c0c0e0e0e0e0e0e0e0e0e0e0e0e0303030303030303030303030303030303030"
+            "30303030303030305050505050505050505050505040404040404040404040404050505050505050"
+            "50505050505060606060606060606060606060404040404040404040404040400000000000000000"
+            "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+            "000000ffffffffffffffffffffffffff"
+        ),
+    ),
+    WellKnownPalette(
+        "SPRING",
+        "1.2.840.10008.1.5.5",
+        True,
+        bytes.fromhex(
+            "0001ff01ffff"
+        ),
+        bytes.fromhex(
+            "00010001ffff"
+        ),
+        bytes.fromhex(
+            "0001ff01ff00"
+        ),
+    ),
+    WellKnownPalette(
+        "SUMMER",
+        "1.2.840.10008.1.5.6",
+        True,
+        bytes.fromhex(
+            "00010001ff00"
+        ),
+        bytes.fromhex(
+            "0001ff01ff80"
+        ),
+        bytes.fromhex(
+            "000100017f000180fe00"
+        ),
+    ),
+    WellKnownPalette(
+        "FALL",
+        "1.2.840.10008.1.5.7",
+        True,
+        bytes.fromhex(
+            "0001ff01ffff"
+        ),
+        bytes.fromhex(
+            "0001ff01ff00"
+        ),
+        bytes.fromhex(
+            "00010001ff00"
+        ),
+    ),
+    WellKnownPalette(
+        "WINTER",
+        "1.2.840.10008.1.5.8",
+        True,
+        bytes.fromhex(
+            "000100017f0001807f00"
+        ),
+        bytes.fromhex(
+            "00010001ffff"
+        ),
+        bytes.fromhex(
+            "0001ff01ff80"
+        ),
+    ),
+)
+
+#: label (0070,0080 Content Label) -> UID
+PALETTE_UIDS: Final[dict[str, str]] = {p.label: p.uid for p in PALETTES}
