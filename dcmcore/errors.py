@@ -7,6 +7,8 @@ so ``except ValueError`` keeps working.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = [
     "DcmcoreError",
     "InvalidDicomError",
@@ -14,13 +16,23 @@ __all__ = [
     "MalformedDataError",
     "BytesLengthException",
     "InvalidValueError",
+    "ValueOverflowError",
+    "NonIntegerISError",
     "CharsetError",
     "WriteError",
     "MissingFileMetaError",
     "PixelDataError",
+    "MissingElementError",
+    "NoEncoderError",
     "CodecError",
+    "CodecFailedError",
+    "CodecOutputError",
+    "WorkerProcessError",
     "PluginError",
     "NoPluginError",
+    "UnknownPluginError",
+    "SharedSpaceError",
+    "ArenaOpenError",
     "DcmcoreWarning",
 ]
 
@@ -32,13 +44,20 @@ class DcmcoreError(Exception):
 class InvalidDicomError(DcmcoreError):
     """The data is not valid DICOM (raised where pydicom raises it)."""
 
-    def __init__(self, message: str, *, offset: int | None = None, tag: int | None = None):
-        parts = [message]
+    def __init__(
+        self, message: str = "", *, offset: int | None = None, tag: int | None = None
+    ) -> None:
+        where = []
         if tag is not None:
-            parts.append(f"tag ({tag >> 16:04X},{tag & 0xFFFF:04X})")
+            where.append(f"tag ({tag >> 16:04X},{tag & 0xFFFF:04X})")
         if offset is not None:
-            parts.append(f"byte offset {offset} (0x{offset:X})")
-        super().__init__(" at ".join(parts) if len(parts) > 1 else message)
+            where.append(f"byte offset {offset} (0x{offset:X})")
+        if where:
+            message = " at ".join([message, *where]) if message else "at " + " at ".join(where)
+        if message:
+            super().__init__(message)
+        else:
+            super().__init__()  # str(error) == "", as for a bare Exception()
         self.offset = offset
         self.tag = tag
 
@@ -59,6 +78,14 @@ class InvalidValueError(DcmcoreError, ValueError):
     """A value does not conform to its VR (raised in the RAISE validation mode)."""
 
 
+class ValueOverflowError(InvalidValueError, OverflowError):
+    """A DS or IS value too long or too large (pydicom raises ``OverflowError``)."""
+
+
+class NonIntegerISError(InvalidValueError, TypeError):
+    """A non-integer IS value in the RAISE validation mode (pydicom raises ``TypeError``)."""
+
+
 class CharsetError(DcmcoreError, LookupError):
     """An unknown character set term or an undecodable value (strict mode only)."""
 
@@ -76,8 +103,66 @@ class PixelDataError(DcmcoreError, ValueError):
     """The Image Pixel module or the pixel data itself is invalid."""
 
 
+class MissingElementError(PixelDataError, AttributeError):
+    """A required Image Pixel module element is absent (pydicom raises ``AttributeError``)."""
+
+
+class NoEncoderError(PixelDataError, NotImplementedError):
+    """``compress()`` to a syntax nothing encodes (pydicom raises ``NotImplementedError``)."""
+
+
 class CodecError(DcmcoreError, RuntimeError):
     """A codec failed to decode or encode."""
+
+
+class CodecFailedError(CodecError):
+    """Every codec tried on a frame failed (the one error for this, on every path).
+
+    Attributes
+    ----------
+    kind : str
+        ``"decoder"`` or ``"encoder"``.
+    ts_uid : str
+        The transfer syntax of the frame.
+    frame : int or None
+        Index of the frame that failed, when known.
+    failures : list of (str, str)
+        Each codec tried, in order, and why it failed.
+    skipped : list of (str, str)
+        Codecs of the syntax that were not tried (disabled, unavailable) and why.
+
+    Examples
+    --------
+    >>> err = CodecFailedError("cannot decode", frame=2, failures=[("rle", "bad header")])
+    >>> err.failures
+    [('rle', 'bad header')]
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str = "decoder",
+        ts_uid: str = "",
+        frame: int | None = None,
+        failures: Sequence[tuple[str, str]] = (),
+        skipped: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        # keyword-only extras with defaults: the error pickles back from worker processes
+        super().__init__(message)
+        self.kind = kind
+        self.ts_uid = ts_uid
+        self.frame = frame
+        self.failures = list(failures)
+        self.skipped = list(skipped)
+
+
+class CodecOutputError(CodecError):
+    """A codec returned something that does not fit the frame description."""
+
+
+class WorkerProcessError(CodecError):
+    """A worker process died while decoding frames (e.g. a decoder crashed on them)."""
 
 
 class PluginError(DcmcoreError, RuntimeError, ValueError):
@@ -92,6 +177,18 @@ class NoPluginError(PluginError, NotImplementedError):
 
     Also a ``NotImplementedError``, which pydicom raises when no codec implements a syntax.
     """
+
+
+class UnknownPluginError(PluginError, ValueError):
+    """A plugin name that no installed plugin has (pydicom raises ``ValueError``)."""
+
+
+class SharedSpaceError(DcmcoreError, OSError):
+    """No shared memory could be reserved or opened (the caller decodes instead)."""
+
+
+class ArenaOpenError(SharedSpaceError):
+    """Another process could not open an arena (e.g. /proc mounted with ``hidepid``)."""
 
 
 class DcmcoreWarning(UserWarning):

@@ -17,7 +17,7 @@ from typing import Any, SupportsIndex, TypeVar, overload
 
 from dcmcore import config
 from dcmcore.datetimes import DA, DT, TM
-from dcmcore.errors import DcmcoreWarning, InvalidValueError
+from dcmcore.errors import DcmcoreWarning, InvalidValueError, NonIntegerISError, ValueOverflowError
 from dcmcore.personname import PersonName
 from dcmcore.validators import (
     is_valid_da,
@@ -52,14 +52,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-
-class _ValueOverflowError(InvalidValueError, OverflowError):
-    """A DS or IS value too long or too large (pydicom raises OverflowError)."""
-
-
-class _ISFloatError(InvalidValueError, TypeError):
-    """A non-integer IS value in RAISE mode (pydicom raises TypeError)."""
 
 
 def _warn(msg: str) -> None:
@@ -327,7 +319,7 @@ class DSfloat(_DSMixin, float):
         if validation_mode == config.RAISE and not self.auto_format:
             text = str(self)
             if len(text) > 16:
-                raise _ValueOverflowError(
+                raise ValueOverflowError(
                     "Values for elements with a VR of 'DS' must be <= 16 characters long, but "
                     "the float provided requires > 16 characters to be accurately represented. "
                     "Use a smaller string, set the validation mode to WARN, or construct the "
@@ -405,7 +397,7 @@ class DSdecimal(_DSMixin, Decimal):
                     "'Decimal.quantize()', or construct the DS with 'auto_format' set to True"
                 )
                 if validation_mode == config.RAISE:
-                    raise _ValueOverflowError(msg)
+                    raise ValueOverflowError(msg)
             elif not is_valid_ds(text):
                 msg = f'Value "{self}" is not valid for elements with a VR of DS'
                 if validation_mode == config.RAISE:
@@ -478,7 +470,7 @@ class ISfloat(float):
             if validation_mode == config.WARN:
                 _warn(msg)
             elif validation_mode == config.RAISE:
-                raise _ISFloatError(msg + "\nSet reading_validation_mode to WARN or IGNORE to bypass")
+                raise NonIntegerISError(msg + "\nSet reading_validation_mode to WARN or IGNORE to bypass")
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         return (_rebuild, (type(self), float(self), self.__dict__))
@@ -511,7 +503,7 @@ class IS(int):
         if isinstance(val, (float, Decimal, str)) and new != float(val):
             new = ISfloat(val, validation_mode)
         if not -(2**31) <= new < 2**31 and validation_mode == config.RAISE:
-            raise _ValueOverflowError(
+            raise ValueOverflowError(
                 "Elements with a VR of IS must have a value between -2**31 and (2**31 - 1). "
                 "Set the validation mode to WARN to override the value check"
             )

@@ -4,7 +4,8 @@ Plugin authors use :class:`Decoder`, :class:`Encoder`, :class:`FrameInfo`,
 :class:`DecodedFrame` and the :data:`hookimpl` marker (see docs/plugins.md).
 The pixel pipeline uses the selection API (:func:`decoders_for`,
 :func:`decode_with_fallback`, ...); when every selected codec fails on a frame
-they raise :class:`CodecFailedError`.  Configuration lives in
+they raise :class:`CodecFailedError`; the codec errors (defined in :mod:`dcmcore.errors`)
+are re-exported here for plugin authors.  Configuration lives in
 :mod:`dcmcore.codecs.config`.  Importing this package never loads a plugin:
 entry points are read on first codec use.
 """
@@ -32,7 +33,6 @@ from dcmcore.codecs.manager import (
 )
 from dcmcore.codecs.providers import KNOWN_PROVIDERS, known_providers
 from dcmcore.codecs.report import CodecEntry, OrderReport, SyntaxReport, effective_order
-from dcmcore.codecs.runner import CodecFailedError
 from dcmcore.codecs.selection import (
     BatchDecodeResult,
     DecodeResult,
@@ -47,6 +47,13 @@ from dcmcore.codecs.selection import (
     no_plugin_error,
     plan,
 )
+from dcmcore.errors import (
+    CodecError,
+    CodecFailedError,
+    CodecOutputError,
+    NoPluginError,
+    PluginError,
+)
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -55,7 +62,9 @@ __all__ = [
     "BatchDecodeResult",
     "Codec",
     "CodecEntry",
+    "CodecError",
     "CodecFailedError",
+    "CodecOutputError",
     "CodecInfo",
     "DecodeResult",
     "DecodedFrame",
@@ -64,8 +73,10 @@ __all__ = [
     "EncodedFrame",
     "Encoder",
     "FrameInfo",
+    "NoPluginError",
     "OrderReport",
     "Plan",
+    "PluginError",
     "PluginInfo",
     "SyntaxReport",
     "all_decoders",

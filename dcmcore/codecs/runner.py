@@ -33,7 +33,7 @@ import numpy as np
 
 from dcmcore.codecs.base import Codec, DecodedFrame, Decoder, EncodedFrame, Encoder, FrameInfo
 from dcmcore.codecs.providers import syntax_name
-from dcmcore.errors import CodecError
+from dcmcore.errors import CodecFailedError, CodecOutputError
 
 __all__ = [
     "CodecFailedError",
@@ -51,46 +51,6 @@ Failure = tuple[str, str]
 
 _T = TypeVar("_T")
 _EMPTY: Final[Mapping[str, Any]] = {}
-
-
-class CodecFailedError(CodecError):
-    """Every codec tried on a frame failed (the one error for this, on every path).
-
-    Attributes
-    ----------
-    kind : str
-        ``"decoder"`` or ``"encoder"``.
-    ts_uid : str
-        The transfer syntax of the frame.
-    frame : int or None
-        Index of the frame that failed, when known.
-    failures : list of (str, str)
-        Each codec tried, in order, and why it failed.
-    skipped : list of (str, str)
-        Codecs of the syntax that were not tried (disabled, unavailable) and why.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        kind: str = "decoder",
-        ts_uid: str = "",
-        frame: int | None = None,
-        failures: Sequence[Failure] = (),
-        skipped: Sequence[Failure] = (),
-    ) -> None:
-        # keyword-only extras with defaults: the error pickles back from worker processes
-        super().__init__(message)
-        self.kind = kind
-        self.ts_uid = ts_uid
-        self.frame = frame
-        self.failures = list(failures)
-        self.skipped = list(skipped)
-
-
-class CodecOutputError(CodecError):
-    """A codec returned something that does not fit the frame description."""
 
 
 class Decoded(NamedTuple):

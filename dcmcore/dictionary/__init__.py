@@ -15,10 +15,10 @@ any ``(gggg,0000)`` not in the dictionary is ``UL``/``1`` "Group Length".
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from dcmcore.dictionary._edition import EDITION
-from dcmcore.tag import Tag
+from dcmcore.tag import Tag, TagType
 
 __all__ = [
     "EDITION",
@@ -86,7 +86,7 @@ _private_tables: dict[str, _PrivateTable] = {}
 def _load_public() -> dict[int, DictEntry | str]:
     """Index the public table by tag; each line is parsed into a DictEntry when first used."""
     global _public_table
-    from dcmcore.dictionary._data import PUBLIC  # deferred: 380 kB generated table, on first use
+    from dcmcore.dictionary._data import PUBLIC  # deferred: 380 kB generated table
 
     lines = PUBLIC.split("\n")
     table: dict[int, DictEntry | str] = dict(zip([int(line[:8], 16) for line in lines], lines))
@@ -106,7 +106,7 @@ def _public_get(tag: int) -> DictEntry | None:
 
 def _load_keywords() -> dict[str, int]:
     global _keywords
-    from dcmcore.dictionary._data import PUBLIC  # deferred: 380 kB generated table, on first use
+    from dcmcore.dictionary._data import PUBLIC  # deferred: 380 kB generated table
 
     keywords = {}
     for line in PUBLIC.split("\n"):
@@ -119,7 +119,7 @@ def _load_keywords() -> dict[str, int]:
 
 def _load_repeaters() -> list[tuple[int, dict[int, DictEntry]]]:
     global _repeaters, _repeater_keywords
-    from dcmcore.dictionary._data import REPEATERS  # deferred: 380 kB generated table, on first use
+    from dcmcore.dictionary._data import REPEATERS  # deferred: 380 kB generated table
 
     # Group the masks by which bits they fix, so a lookup is one dict access per
     # distinct bit pattern (a handful) rather than one test per mask.
@@ -138,7 +138,7 @@ def _load_repeaters() -> list[tuple[int, dict[int, DictEntry]]]:
     return ordered
 
 
-def _as_int(tag: Any) -> int:
+def _as_int(tag: TagType) -> int:
     if isinstance(tag, int):
         return int(tag)
     return int(Tag(tag))
@@ -203,7 +203,7 @@ def tag_for_keyword(keyword: str) -> int | None:
     return keywords.get(keyword)
 
 
-def keyword_for_tag(tag: Any) -> str:
+def keyword_for_tag(tag: TagType) -> str:
     """Return the keyword of `tag`, or ``''`` when it is unknown (or a group length)."""
     try:
         found = _lookup(_as_int(tag))
@@ -212,7 +212,7 @@ def keyword_for_tag(tag: Any) -> str:
     return found.keyword if found is not None else ""
 
 
-def _require(tag: Any) -> DictEntry:
+def _require(tag: TagType) -> DictEntry:
     value = _as_int(tag)
     found = _lookup(value)
     if found is None:
@@ -222,7 +222,7 @@ def _require(tag: Any) -> DictEntry:
     return found
 
 
-def dictionary_VR(tag: Any) -> str:
+def dictionary_VR(tag: TagType) -> str:
     """Return the VR of public `tag` (repeating groups included).
 
     Raises
@@ -233,27 +233,27 @@ def dictionary_VR(tag: Any) -> str:
     return _require(tag).VR
 
 
-def dictionary_VM(tag: Any) -> str:
+def dictionary_VM(tag: TagType) -> str:
     """Return the VM of public `tag`; ``KeyError`` when unknown."""
     return _require(tag).VM
 
 
-def dictionary_description(tag: Any) -> str:
+def dictionary_description(tag: TagType) -> str:
     """Return the name of public `tag`; ``KeyError`` when unknown."""
     return _require(tag).name
 
 
-def dictionary_is_retired(tag: Any) -> bool:
+def dictionary_is_retired(tag: TagType) -> bool:
     """Return whether public `tag` is retired; ``KeyError`` when unknown."""
     return _require(tag).is_retired
 
 
-def dictionary_keyword(tag: Any) -> str:
+def dictionary_keyword(tag: TagType) -> str:
     """Return the keyword of public `tag`; ``KeyError`` when unknown."""
     return _require(tag).keyword
 
 
-def dictionary_has_tag(tag: Any) -> bool:
+def dictionary_has_tag(tag: TagType) -> bool:
     """Return whether `tag` has its own (non-masked) entry in the public dictionary.
 
     As in pydicom, repeating-group elements such as ``(6002,0010)`` give ``False``;
@@ -267,7 +267,7 @@ def dictionary_has_tag(tag: Any) -> bool:
     return value in table
 
 
-def repeater_has_tag(tag: Any) -> bool:
+def repeater_has_tag(tag: TagType) -> bool:
     """Return whether `tag` matches a repeating-group or masked public entry."""
     try:
         return _repeater_entry(_as_int(tag)) is not None
@@ -326,7 +326,7 @@ def _private_table(creator: str) -> _PrivateTable | None:
     table = _private_tables.get(creator)
     if table is not None:
         return table
-    from dcmcore.dictionary._private import PRIVATE  # deferred: 380 kB generated table, on first use
+    from dcmcore.dictionary._private import PRIVATE  # deferred: 380 kB generated table
 
     text = PRIVATE.get(creator)
     if text is None:
@@ -365,31 +365,31 @@ def private_entry(tag: int, private_creator: str) -> DictEntry | None:
     return table.get(_as_int(tag))
 
 
-def _require_private(tag: Any, private_creator: str) -> DictEntry:
-    found = private_entry(tag, private_creator)
+def _require_private(tag: TagType, private_creator: str) -> DictEntry:
+    found = private_entry(_as_int(tag), private_creator)
     if found is None:
         raise KeyError(f"Tag {tag!r} not in private dictionary for creator {private_creator!r}")
     return found
 
 
-def private_dictionary_VR(tag: Any, private_creator: str) -> str:
+def private_dictionary_VR(tag: TagType, private_creator: str) -> str:
     """Return the VR of a private element; ``KeyError`` when unknown."""
     return _require_private(tag, private_creator).VR
 
 
-def private_dictionary_VM(tag: Any, private_creator: str) -> str:
+def private_dictionary_VM(tag: TagType, private_creator: str) -> str:
     """Return the VM of a private element; ``KeyError`` when unknown."""
     return _require_private(tag, private_creator).VM
 
 
-def private_dictionary_description(tag: Any, private_creator: str) -> str:
+def private_dictionary_description(tag: TagType, private_creator: str) -> str:
     """Return the name of a private element; ``KeyError`` when unknown."""
     return _require_private(tag, private_creator).name
 
 
 def private_creators() -> list[str]:
     """Return the private creator names that have a private dictionary."""
-    from dcmcore.dictionary._private import PRIVATE  # deferred: 380 kB generated table, on first use
+    from dcmcore.dictionary._private import PRIVATE  # deferred: 380 kB generated table
 
     return list(PRIVATE)
 
@@ -399,7 +399,7 @@ def private_creators() -> list[str]:
 
 def _load_uids() -> dict[str, UIDInfo]:
     global _uid_table, _uid_keywords
-    from dcmcore.dictionary._uids import UIDS  # deferred: 55 kB generated table, on first use
+    from dcmcore.dictionary._uids import UIDS  # deferred: 55 kB generated table
 
     table: dict[str, UIDInfo] = {}
     keywords: dict[str, str] = {}

@@ -6,8 +6,17 @@
 options and cached array (:mod:`dcmcore.pixel_members`), these functions keep no state
 on it. ``pixel_array`` and ``iter_pixels`` also accept a path or a binary file and
 then read only the frames they decode. Codecs are reached through :mod:`dcmcore.codecs`.
+:func:`shutdown_pools` stops the worker processes of parallel decoding (``workers=``).
+The errors are defined in :mod:`dcmcore.errors` and re-exported here.
 """
 
+from dcmcore.errors import (
+    MissingElementError,
+    NoEncoderError,
+    PixelDataError,
+    UnknownPluginError,
+    WorkerProcessError,
+)
 from dcmcore.pixels.api import iter_pixels, pixel_array
 from dcmcore.pixels.colour import convert_colour_space
 from dcmcore.pixels.encapsulation import (
@@ -22,7 +31,7 @@ from dcmcore.pixels.encapsulation import (
 )
 from dcmcore.pixels.native import pack_bits, unpack_bits
 from dcmcore.pixels.overlays import overlay_array, waveform_array
-from dcmcore.pixels.parallel import WorkerProcessError
+from dcmcore.pixels.parallel import shutdown_pools
 from dcmcore.pixels.processing import (
     apply_color_lut,
     apply_icc_profile,
@@ -36,9 +45,7 @@ from dcmcore.pixels.processing import (
     create_icc_transform,
 )
 from dcmcore.pixels.record import DecodedBy, decoded_by
-from dcmcore.pixels.rewrite import NoEncoderError, compress, decompress, set_pixel_data
-from dcmcore.pixels.selection import UnknownPluginError
-from dcmcore.pixels.validation import MissingElementError
+from dcmcore.pixels.rewrite import compress, decompress, set_pixel_data
 
 __all__ = [
     "DecodedBy",
@@ -62,6 +69,8 @@ __all__ = [
     "pack_bits",
     "unpack_bits",
     "convert_color_space",
+    "shutdown_pools",
+    "PixelDataError",
     "MissingElementError",
     "NoEncoderError",
     "UnknownPluginError",

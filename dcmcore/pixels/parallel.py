@@ -32,18 +32,13 @@ from dcmcore import config
 from dcmcore.codecs._warnings import warn
 from dcmcore.codecs.base import Codec
 from dcmcore.codecs.runner import CodecRunner, Failure
-from dcmcore.errors import CodecError
+from dcmcore.errors import SharedSpaceError, WorkerProcessError
 from dcmcore.pixels import shared_memory
-from dcmcore.pixels.shared_memory import SharedSpaceError
 
 __all__ = [
     "decode_frames", "decode_chunk_into", "store_frame", "FrameOutcome",
     "shutdown_pools", "WorkerProcessError", "SharedSpaceError",
 ]
-
-
-class WorkerProcessError(CodecError):
-    """A worker process died while decoding frames (e.g. a decoder crashed on them)."""
 
 
 class FrameOutcome(NamedTuple):

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from dcmcore.dataset import FileMetaDataset
-from dcmcore.errors import PixelDataError
+from dcmcore.errors import NoEncoderError, PixelDataError
 from dcmcore.pixels import encapsulation as enc
 from dcmcore.pixels.api import dataset_source
 from dcmcore.pixels.decode import DecodeOptions, decode
@@ -141,10 +141,6 @@ def decompress(
     if how is not None:
         remember(ds, how, dataset=True)
     return ds
-
-
-class NoEncoderError(PixelDataError, NotImplementedError):
-    """compress() to a syntax nothing encodes (pydicom raises NotImplementedError)."""
 
 
 def _frames_from_array(arr: np.ndarray, mod: PixelModule) -> list[np.ndarray]:

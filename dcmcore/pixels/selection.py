@@ -10,13 +10,9 @@ from __future__ import annotations
 from dcmcore import codecs
 from dcmcore.codecs import selection
 from dcmcore.codecs.selection import Plan
-from dcmcore.errors import PluginError
+from dcmcore.errors import PluginError, UnknownPluginError
 
 __all__ = ["UnknownPluginError", "select"]
-
-
-class UnknownPluginError(PluginError, ValueError):
-    """A plugin name that no installed plugin has (pydicom raises ValueError)."""
 
 
 def _known(kind: str, name: str) -> bool:

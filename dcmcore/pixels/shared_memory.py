@@ -31,6 +31,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from dcmcore.errors import ArenaOpenError, SharedSpaceError
+
 __all__ = [
     "ArenaHandle", "ArenaOpenError", "SharedArena", "SharedSpaceError", "KEEP_BYTES",
     "checkout", "attach", "detach", "release",
@@ -40,14 +42,6 @@ __all__ = [
 KEEP_BYTES = 128 * 2**20
 #: Kept arenas grow in steps of this size, so similar requests reuse the same one.
 _GROWTH_STEP = 8 * 2**20
-
-
-class SharedSpaceError(OSError):
-    """No shared memory could be reserved or opened (the caller decodes instead)."""
-
-
-class ArenaOpenError(SharedSpaceError):
-    """Another process could not open an arena (e.g. /proc mounted with ``hidepid``)."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Final, SupportsInt
 
 from dcmcore.codecs._warnings import warn
-from dcmcore.errors import PixelDataError
+from dcmcore.errors import MissingElementError, PixelDataError
 from dcmcore.pixels.module import IMAGE_PIXEL_ELEMENTS, ImagePixelValues, PixelModule
 
 __all__ = [
@@ -38,10 +38,6 @@ PHOTOMETRIC_INTERPRETATIONS = frozenset(
 _FOUR_SAMPLE_PI = frozenset({"ARGB", "CMYK"})
 _MAX_US = 2**16 - 1
 _MAX_FRAMES = 2**31 - 1
-
-
-class MissingElementError(PixelDataError, AttributeError):
-    """A required Image Pixel module element is absent (pydicom raises AttributeError)."""
 
 
 _ELEMENTS: Final = IMAGE_PIXEL_ELEMENTS
