@@ -1,0 +1,200 @@
+"""``dcmcore transcode INPUT... -o OUTDIR --to SYNTAX``: convert files and folders in parallel.
+
+The work is :mod:`dcmcore.transcode`'s; this module parses the options, picks the
+executor (in-process, local worker processes, or a Dask cluster), shows the progress
+and prints the summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Final
+
+from dcmcore import uid
+from dcmcore.cli._common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    PROG,
+    UsageError,
+    add_parser,
+    make_console,
+    print_summary,
+    resolve_path,
+    track_results,
+)
+from dcmcore.transcode import (
+    TranscodeJob,
+    TranscodeResult,
+    TranscodeSummary,
+    find_jobs,
+    resolve_syntax,
+    run_jobs,
+)
+from dcmcore.transfer_syntax import TransferSyntax
+
+__all__ = ["SYNTAX_ALIASES", "register", "run"]
+
+#: Short names accepted by ``--to`` besides UIDs and keywords.
+SYNTAX_ALIASES: Final[dict[str, str]] = {
+    "explicit": uid.ExplicitVRLittleEndian,
+    "implicit": uid.ImplicitVRLittleEndian,
+    "deflated": uid.DeflatedExplicitVRLittleEndian,
+    "rle": uid.RLELossless,
+    "jpegls": uid.JPEGLSLossless,
+    "jpegls-near": uid.JPEGLSNearLossless,
+    "j2k": uid.JPEG2000Lossless,
+    "j2k-lossy": uid.JPEG2000,
+    "jpeg-lossless": uid.JPEGLosslessSV1,
+    "jpeg": uid.JPEGBaseline8Bit,
+}
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``transcode`` subcommand."""
+    aliases = ", ".join(f"{k}" for k in SYNTAX_ALIASES)
+    parser = add_parser(
+        subparsers, "transcode", help="convert files and folders to another transfer syntax",
+        description=(
+            "Convert DICOM files (folders recursively) to another transfer syntax, in "
+            "parallel. Inputs are never modified; each output is written atomically and "
+            "mirrors its path under OUTDIR; outputs already in the target syntax are "
+            "skipped, so running the same command again resumes an interrupted run. A "
+            "file that cannot be converted is reported with its reason and the others go "
+            "on; the exit code is then 1."))
+    parser.add_argument("inputs", nargs="+", metavar="INPUT",
+                        help="DICOM files, folders, or example:NAME")
+    parser.add_argument("-o", "--output", required=True, metavar="OUTDIR",
+                        help="the output folder (made if missing)")
+    parser.add_argument("--to", required=True, metavar="SYNTAX", dest="syntax",
+                        help=f"target transfer syntax: UID, keyword (RLELossless, "
+                             f"JPEG2000Lossless, ...) or one of: {aliases}")
+    parser.add_argument("--plugin", default=None, metavar="NAME",
+                        help="encode with this codec, plugin or distribution only")
+    parser.add_argument("--workers", type=_positive, default=None, metavar="N",
+                        help="worker processes (default: all cores; 1 = in this process)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="run on a Dask cluster: a scheduler address "
+                             "(tcp://host:8786), a scheduler file (.json), or 'local' "
+                             "for a local cluster of --workers processes "
+                             "(needs dcmcore[dask])")
+    parser.add_argument("--jls-error", type=int, default=None, metavar="E",
+                        help="JPEG-LS near-lossless: the largest error allowed per sample")
+    parser.add_argument("--j2k-cr", type=float, nargs="+", default=None, metavar="R",
+                        help="JPEG 2000 lossy: compression ratio(s) per quality layer")
+    parser.add_argument("--j2k-psnr", type=float, nargs="+", default=None, metavar="DB",
+                        help="JPEG 2000 lossy: PSNR per quality layer")
+    parser.add_argument("--verify", action="store_true",
+                        help="decode each output and compare it with its source before "
+                             "writing it (a mismatch fails the file)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.set_defaults(run=run)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def _target(text: str) -> TransferSyntax:
+    try:
+        return resolve_syntax(SYNTAX_ALIASES.get(text.lower(), text))
+    except ValueError as exc:
+        raise UsageError(f"--to {text}: {exc}") from None
+
+
+def _codec_options(args: argparse.Namespace, target: TransferSyntax) -> dict[str, object]:
+    options: dict[str, object] = {}
+    if args.jls_error is not None:
+        if target.uid != uid.JPEGLSNearLossless:
+            raise UsageError("--jls-error needs --to JPEGLSNearLossless")
+        options["jls_error"] = args.jls_error
+    for name, value in (("j2k_cr", args.j2k_cr), ("j2k_psnr", args.j2k_psnr)):
+        if value is not None:
+            if target.uid not in (uid.JPEG2000, uid.HTJ2K):
+                raise UsageError(f"--{name.replace('_', '-')} needs a lossy JPEG 2000 "
+                                 "target (--to JPEG2000)")
+            options[name] = list(value)
+    return options
+
+
+def _ignore_sigint() -> None:
+    """Worker processes leave Ctrl-C to the command, which stops them cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _executor(args: argparse.Namespace, target: TransferSyntax, n_jobs: int
+              ) -> Iterator[Executor | None]:
+    if args.scheduler is not None:
+        # dask is the optional heavy `dask` extra: imported only for --scheduler
+        try:
+            from dcmcore.dask import open_executor
+        except ImportError as exc:
+            raise UsageError(f"--scheduler needs the 'dask' extra: pip install "
+                             f"'dcmcore[dask]' ({exc})") from None
+        encode = target.uid if target.encapsulated else None
+        workers = args.workers if args.scheduler == "local" else None
+        with open_executor(args.scheduler, workers, encode=encode,
+                           plugin=args.plugin) as dask_executor:
+            yield dask_executor
+        return
+    workers = min(args.workers or os.cpu_count() or 1, n_jobs)
+    if workers <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    try:
+        yield pool
+    finally:
+        # on Ctrl-C: queued files are dropped, running ones finish (their output complete)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Convert every input; exit 1 if any failed, 130 if interrupted."""
+    target = _target(args.syntax)
+    options = _codec_options(args, target)
+    if args.workers is not None and args.scheduler not in (None, "local"):
+        raise UsageError("--workers goes with --scheduler local only (a running cluster "
+                         "has its own workers)")
+    try:
+        jobs: list[TranscodeJob] = find_jobs([resolve_path(p) for p in args.inputs],
+                                             args.output)
+    except (FileNotFoundError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    console = make_console()
+    results: list[TranscodeResult] = []
+    started = time.perf_counter()
+    interrupted = False
+    label = f"to {target.keyword or target.uid}"
+    try:
+        with _executor(args, target, len(jobs)) as executor:
+            stream = run_jobs(jobs, target.uid, executor=executor, plugin=args.plugin,
+                              verify=args.verify, codec_options=options)
+            for result in track_results(stream, len(jobs), label,
+                                        enabled=not args.no_progress):
+                results.append(result)
+    except KeyboardInterrupt:
+        interrupted = True
+    summary = TranscodeSummary.from_results(results,
+                                            wall_seconds=time.perf_counter() - started)
+    print_summary(summary, console=console)
+    if interrupted:
+        left = len(jobs) - len(results)
+        print(f"{PROG}: interrupted: {left} of {len(jobs)} files not converted; run the "
+              "same command again to resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if summary.failed else EXIT_OK

@@ -1,0 +1,579 @@
+"""Convert many DICOM files to another transfer syntax: the batch transcoder.
+
+The library behind ``dcmcore transcode`` and :mod:`dcmcore.dask`'s transcode. Every
+function here is a plain top-level function of picklable arguments, so the work runs
+unchanged in-process, in a :class:`~concurrent.futures.ProcessPoolExecutor` or on a Dask
+cluster (``distributed.Client(...).get_executor()``).
+
+- :func:`find_jobs` lists the files of the inputs (folders recursively) and the output
+  path of each, mirroring its path relative to its input folder.
+- :func:`transcode_file` converts one file. It never raises for a bad input file (the
+  result says ``"failed"`` and why), never writes to the input, writes the output through
+  dcmcore's writer (a temporary file replaced into place, so an output is either
+  complete or absent) and skips an output that already exists in the target syntax, so
+  a rerun resumes where an interrupted run stopped.
+- :func:`run_jobs` runs many jobs on any executor and yields the results as they complete;
+  :meth:`TranscodeSummary.from_results` adds them up.
+
+Examples
+--------
+>>> from dcmcore.transcode import find_jobs, run_jobs, TranscodeSummary
+>>> jobs = find_jobs(["example:ct"], "out")                          # doctest: +SKIP
+>>> summary = TranscodeSummary.from_results(run_jobs(jobs, "RLELossless"))  # doctest: +SKIP
+>>> print(summary)                                                   # doctest: +SKIP
+1 file: 1 done, 0 skipped, 0 failed ...
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import io
+import os
+import time
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures import CancelledError as _FutureCancelledError
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import numpy as np
+
+from dcmcore import examples, transfer_syntax
+from dcmcore.codecs.providers import resolve_uid
+from dcmcore.dataset import Dataset, FileDataset
+from dcmcore.io.reader import dcmread, read_file_meta_info
+from dcmcore.io.writer import dcmwrite
+from dcmcore.pixels import compress, decompress, pixel_array
+from dcmcore.tag import PIXEL_DATA_TAGS
+from dcmcore.transfer_syntax import TransferSyntax
+
+__all__ = [
+    "EXAMPLE_PREFIX",
+    "Status",
+    "TranscodeJob",
+    "TranscodeResult",
+    "TranscodeSummary",
+    "find_jobs",
+    "resolve_input",
+    "resolve_syntax",
+    "run_jobs",
+    "transcode_file",
+]
+
+#: Prefix naming a bundled example wherever a path is accepted: ``example:ct``.
+EXAMPLE_PREFIX: Final = "example:"
+
+Status = Literal["done", "skipped", "failed"]
+
+#: Elements a conversion may change besides the file meta and the pixel data.
+_MAY_CHANGE: Final[frozenset[int]] = frozenset({
+    0x00080018,  # SOP Instance UID (new for a lossy target)
+    0x00280004,  # Photometric Interpretation (YBR decoded to RGB, RCT/ICT)
+    0x00280006,  # Planar Configuration
+    0x00280008,  # Number of Frames
+    0x00282110, 0x00282112, 0x00282114,  # Lossy Image Compression, Ratio, Method
+    0x7FE00001, 0x7FE00002,  # Extended Offset Table (Lengths)
+})
+
+
+@dataclass(frozen=True, slots=True)
+class TranscodeJob:
+    """One file to convert: where it is read from and where its output goes."""
+
+    source: Path
+    output: Path
+
+
+@dataclass(frozen=True, slots=True)
+class TranscodeResult:
+    """What became of one :class:`TranscodeJob`.
+
+    Attributes
+    ----------
+    source, output : str
+        The input file and its output path.
+    status : {"done", "skipped", "failed"}
+        ``"skipped"``: the output already existed in the target syntax.
+    reason : str
+        One line saying why it failed (``""`` otherwise).
+    bytes_in, bytes_out : int
+        Sizes of the input and of the output (0 when there is none).
+    seconds : float
+        Time spent on the file.
+    verified : bool or None
+        With ``verify``: whether the output decoded to the source's pixels
+        (None when not verified).
+    max_error : float or None
+        With ``verify`` and a lossy target: the largest absolute pixel difference.
+    warnings : tuple of str
+        Warnings met while converting the file.
+    """
+
+    source: str
+    output: str
+    status: Status
+    reason: str = ""
+    bytes_in: int = 0
+    bytes_out: int = 0
+    seconds: float = 0.0
+    verified: bool | None = None
+    max_error: float | None = None
+    warnings: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        if self.status == "failed":
+            return f"{self.source}: failed: {self.reason}"
+        return f"{self.source}: {self.status} -> {self.output}"
+
+
+@dataclass(frozen=True, slots=True)
+class TranscodeSummary:
+    """Totals of a run: counts, failures with reasons, bytes, ratio and time.
+
+    ``str()`` renders it as a few plain lines.
+    """
+
+    done: int = 0
+    skipped: int = 0
+    failed: int = 0
+    verified: int = 0
+    failures: tuple[tuple[str, str], ...] = ()
+    bytes_in: int = 0
+    bytes_out: int = 0
+    seconds: float = 0.0
+    wall_seconds: float | None = None
+    warnings: int = 0
+    max_error: float | None = None
+
+    @classmethod
+    def from_results(
+        cls, results: Iterable[TranscodeResult], *, wall_seconds: float | None = None
+    ) -> TranscodeSummary:
+        """Add up `results` (any iterable, consumed once).
+
+        Bytes in and out count the files done and skipped; ``seconds`` is the
+        sum of the files' times (``wall_seconds`` the run's, when given).
+        """
+        counts = {"done": 0, "skipped": 0, "failed": 0}
+        failures: list[tuple[str, str]] = []
+        bytes_in = bytes_out = verified = n_warnings = 0
+        seconds = 0.0
+        max_error: float | None = None
+        for r in results:
+            counts[r.status] += 1
+            seconds += r.seconds
+            n_warnings += len(r.warnings)
+            if r.status == "failed":
+                failures.append((r.source, r.reason))
+                continue
+            bytes_in += r.bytes_in
+            bytes_out += r.bytes_out
+            verified += r.verified is True
+            if r.max_error is not None:
+                max_error = max(max_error or 0.0, r.max_error)
+        return cls(counts["done"], counts["skipped"], counts["failed"], verified,
+                   tuple(failures), bytes_in, bytes_out, seconds, wall_seconds, n_warnings,
+                   max_error)
+
+    @property
+    def total(self) -> int:
+        """Number of inputs accounted for."""
+        return self.done + self.skipped + self.failed
+
+    @property
+    def ratio(self) -> float | None:
+        """Bytes in over bytes out (None when nothing was written)."""
+        return self.bytes_in / self.bytes_out if self.bytes_out else None
+
+    def lines(self) -> list[str]:
+        """The summary as lines of text, failures listed one per line."""
+        files = "file" if self.total == 1 else "files"
+        out = [f"{self.total} {files}: {self.done} done, {self.skipped} skipped, "
+               f"{self.failed} failed"]
+        if self.verified:
+            extra = "" if self.max_error is None else f" (lossy: max error {self.max_error:g})"
+            out.append(f"verified: {self.verified} outputs decode to their source{extra}")
+        ratio = f"{self.ratio:.2f}" if self.ratio is not None else "-"
+        out.append(f"bytes in {_size(self.bytes_in)}, out {_size(self.bytes_out)}, "
+                   f"ratio {ratio}")
+        timing = f"time {self.seconds:.1f} s in files"
+        if self.wall_seconds is not None:
+            timing = f"time {self.wall_seconds:.1f} s ({self.seconds:.1f} s in files)"
+        out.append(timing)
+        if self.warnings:
+            out.append(f"warnings: {self.warnings}")
+        out += [f"failed: {source}: {reason}" for source, reason in self.failures]
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{n} B"  # pragma: no cover
+
+
+def resolve_input(text: str | os.PathLike[str]) -> Path:
+    """Return the path named by `text`: a path, or ``example:NAME`` for a bundled example.
+
+    Raises
+    ------
+    KeyError
+        ``example:NAME`` with no such example.
+    """
+    value = os.fspath(text)
+    if isinstance(value, str) and value.startswith(EXAMPLE_PREFIX):
+        return examples.get_path(value[len(EXAMPLE_PREFIX):])
+    return Path(value)
+
+
+def resolve_syntax(syntax: str) -> TransferSyntax:
+    """Return the transfer syntax record for a UID or keyword (any case).
+
+    Raises
+    ------
+    ValueError
+        If no known transfer syntax has that UID or keyword.
+    """
+    record = transfer_syntax.get(resolve_uid(str(syntax)))
+    if record is None or record.referenced:
+        raise ValueError(f"{syntax!r} is not a transfer syntax dcmcore can write; give a "
+                         "UID or a keyword such as ExplicitVRLittleEndian or RLELossless")
+    return record
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def find_jobs(
+    inputs: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str]
+) -> list[TranscodeJob]:
+    """List the files of `inputs` with the output path of each under `out_dir`.
+
+    Parameters
+    ----------
+    inputs : sequence of str or PathLike
+        Files, folders (walked recursively, in sorted order) and ``example:NAME``.
+    out_dir : str or PathLike
+        The output folder. A file's output mirrors its path relative to its input
+        folder; with several inputs, each folder's files go under a folder of its
+        name. A file given directly goes to ``out_dir/<its name>``. Nothing under
+        `out_dir` is ever taken as an input.
+
+    Returns
+    -------
+    list of TranscodeJob
+
+    Raises
+    ------
+    FileNotFoundError
+        An input does not exist.
+    ValueError
+        Two inputs would write the same output.
+    KeyError
+        ``example:NAME`` with no such example.
+    """
+    out = Path(out_dir)
+    out_real = out.resolve()
+    jobs: dict[Path, TranscodeJob] = {}
+    several = len(inputs) > 1
+    for item in inputs:
+        path = resolve_input(item)
+        if path.is_dir():
+            base = out / path.resolve().name if several else out
+            for source in sorted(p for p in path.rglob("*") if p.is_file()):
+                if _is_within(source.resolve(), out_real):
+                    continue
+                _add(jobs, TranscodeJob(source, base / source.relative_to(path)))
+        elif path.exists():
+            if not _is_within(path.resolve(), out_real):
+                _add(jobs, TranscodeJob(path, out / path.name))
+        else:
+            raise FileNotFoundError(f"{os.fspath(item)}: no such file or folder")
+    return list(jobs.values())
+
+
+def _add(jobs: dict[Path, TranscodeJob], job: TranscodeJob) -> None:
+    key = job.output.resolve()
+    previous = jobs.get(key)
+    if previous is not None and previous.source.resolve() != job.source.resolve():
+        raise ValueError(f"{previous.source} and {job.source} would both be written to "
+                         f"{job.output}")
+    jobs[key] = job
+
+
+def _complete(output: Path, uid: str) -> bool:
+    """Whether `output` is a finished output: a DICOM file already in syntax `uid`."""
+    try:
+        meta = read_file_meta_info(output)
+    except Exception:  # a file that does not read as DICOM is redone, whatever is wrong
+        return False
+    return str(meta.get("TransferSyntaxUID", "")) == uid
+
+
+def _has_pixels(ds: Dataset) -> bool:
+    return any(tag in ds for tag in PIXEL_DATA_TAGS)
+
+
+def _source_syntax(ds: FileDataset) -> TransferSyntax | None:
+    meta = getattr(ds, "file_meta", None)
+    uid = str(meta.get("TransferSyntaxUID", "")) if meta is not None else ""
+    return transfer_syntax.get(uid) if uid else None
+
+
+def _convert(ds: FileDataset, target: TransferSyntax, plugin: str,
+             options: Mapping[str, object]) -> None:
+    """Convert `ds` in place to `target`: decode, encode, or only relabel."""
+    source = _source_syntax(ds)
+    pixel = 0x7FE00010 in ds
+    if pixel and source is not None and source.encapsulated and source.uid != target.uid:
+        decompress(ds, generate_instance_uid=False)
+        source = transfer_syntax.get(str(ds.file_meta.TransferSyntaxUID))
+    if pixel and target.encapsulated and (source is None or source.uid != target.uid):
+        encoder_options: dict[str, Any] = dict(options)  # each plugin defines its own
+        compress(ds, target.uid, encoding_plugin=plugin,
+                 generate_instance_uid=not target.lossless, **encoder_options)
+    ds.file_meta.TransferSyntaxUID = target.uid
+
+
+def _compare(reference: np.ndarray, written: np.ndarray, lossless: bool) -> tuple[str, float]:
+    """Return (problem, max abs difference); problem is "" when they match."""
+    if reference.shape != written.shape:
+        return f"decoded shape {written.shape} differs from the source's {reference.shape}", 0.0
+    if reference.size == 0:
+        return "", 0.0
+    diff = float(np.max(np.abs(reference.astype(np.float64) - written.astype(np.float64))))
+    if lossless and diff != 0:
+        where = np.argwhere(reference != written)[0]
+        return (f"pixel values differ (first at index {tuple(int(i) for i in where)}, "
+                f"max difference {diff:g})"), diff
+    return "", diff
+
+
+def _header_problem(before: Dataset, after: Dataset, skip: frozenset[int]) -> str:
+    """The first top-level element (not file meta, not group lengths, not `skip`) that changed."""
+    def kept(ds: Dataset) -> set[int]:
+        return {t for t in ds.keys() if t >> 16 != 2 and t & 0xFFFF and t not in skip}
+
+    tags_before, tags_after = kept(before), kept(after)
+    if tags_before != tags_after:
+        missing = sorted(tags_before - tags_after)
+        extra = sorted(tags_after - tags_before)
+        which = f"lost {_tags(missing)}" if missing else f"gained {_tags(extra)}"
+        return f"elements differ: {which}"
+    for tag in sorted(tags_before):
+        if before[tag].value != after[tag].value:
+            return f"element {_tags([tag])} differs"
+    return ""
+
+
+def _tags(tags: Sequence[int]) -> str:
+    shown = ", ".join(f"({t >> 16:04X},{t & 0xFFFF:04X})" for t in tags[:3])
+    return shown + (" ..." if len(tags) > 3 else "")
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or repr(exc)
+    return f"{type(exc).__name__}: {text}"
+
+
+@dataclass(slots=True)
+class _Timer:
+    start: float = field(default_factory=time.perf_counter)
+
+    def __call__(self) -> float:
+        return time.perf_counter() - self.start
+
+
+def transcode_file(
+    job: TranscodeJob,
+    syntax: str,
+    *,
+    plugin: str | None = None,
+    verify: bool = False,
+    codec_options: Mapping[str, object] | None = None,
+) -> TranscodeResult:
+    """Convert one file to `syntax` and write it to ``job.output``.
+
+    Parameters
+    ----------
+    job : TranscodeJob
+        The input and the output path (its folders are made as needed).
+    syntax : str
+        The target transfer syntax, a UID or keyword (``"RLELossless"``).
+    plugin : str, optional
+        The codec, plugin or distribution to encode with (default: the configured
+        order).
+    verify : bool
+        Decode the output (before it is written) and compare it with the source:
+        equal pixels for a lossless target, same shape for a lossy one (the largest
+        difference is reported), and the same non-pixel elements; a mismatch fails
+        the file and writes nothing.
+    codec_options : mapping, optional
+        Encoder options, e.g. ``{"jls_error": 2}`` or ``{"j2k_cr": [20]}``.
+
+    Returns
+    -------
+    TranscodeResult
+        ``"skipped"`` when the output already exists in the target syntax;
+        ``"failed"`` (with a one-line reason) for a file that cannot be read,
+        decoded, encoded, verified or written. The input is never written to; the
+        output is written atomically by :func:`~dcmcore.dcmwrite`, so it is complete
+        or absent.
+
+    Raises
+    ------
+    ValueError
+        Only if `syntax` is not a transfer syntax (a mistake of the caller, not of
+        the input).
+    """
+    target = resolve_syntax(syntax)
+    elapsed = _Timer()
+    source, output = str(job.source), str(job.output)
+    caught: list[warnings.WarningMessage] = []
+    try:
+        bytes_in = os.stat(job.source).st_size
+        if _complete(job.output, target.uid):
+            return TranscodeResult(source, output, "skipped", bytes_in=bytes_in,
+                                   bytes_out=os.stat(job.output).st_size, seconds=elapsed())
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = _transcode(job, target, plugin or "", verify, codec_options or {})
+        reason, max_error = result
+        notes = tuple(dict.fromkeys(" ".join(str(w.message).split()) for w in caught))
+        if reason:
+            return TranscodeResult(source, output, "failed", f"verify: {reason}", bytes_in,
+                                   0, elapsed(), False, max_error, notes)
+        return TranscodeResult(source, output, "done", "", bytes_in,
+                               os.stat(job.output).st_size, elapsed(),
+                               True if verify else None, max_error if verify else None, notes)
+    except Exception as exc:  # a bad input fails its own result, never the batch
+        notes = tuple(dict.fromkeys(" ".join(str(w.message).split()) for w in caught))
+        return TranscodeResult(source, output, "failed", _one_line(exc), seconds=elapsed(),
+                               warnings=notes)
+
+
+def _transcode(job: TranscodeJob, target: TransferSyntax, plugin: str, verify: bool,
+               options: Mapping[str, object]) -> tuple[str, float | None]:
+    """Convert and write; returns (verification problem, max error)."""
+    ds = dcmread(job.source)
+    reference, skip = None, _MAY_CHANGE | PIXEL_DATA_TAGS
+    if verify and _has_pixels(ds):
+        source = _source_syntax(ds)
+        try:
+            reference = pixel_array(ds)
+        except Exception:
+            if target.encapsulated or source is None or source.encapsulated:
+                raise
+            skip = _MAY_CHANGE  # pixels left as they are: compared as element values
+    _convert(ds, target, plugin, options)
+    problem, max_error = "", None
+    if verify:
+        buffer = io.BytesIO()
+        dcmwrite(buffer, ds, enforce_file_format=True)
+        written = dcmread(buffer.getvalue())
+        if str(written.file_meta.TransferSyntaxUID) != target.uid:
+            return "the output's Transfer Syntax UID is not the target's", None
+        problem = _header_problem(dcmread(job.source), written, skip)
+        if not problem and reference is not None:
+            problem, difference = _compare(reference, pixel_array(written), target.lossless)
+            max_error = None if target.lossless else difference
+        if problem:
+            return problem, max_error
+    job.output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(job.output)
+    dcmwrite(job.output, ds, enforce_file_format=True)
+    return "", max_error
+
+
+def _remove_stale_temporaries(output: Path) -> None:
+    """Remove what a killed earlier run left of the writer's temporary for `output`."""
+    for stale in output.parent.glob(f".{glob.escape(output.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def run_jobs(
+    jobs: Iterable[TranscodeJob],
+    syntax: str,
+    *,
+    executor: Executor | None = None,
+    plugin: str | None = None,
+    verify: bool = False,
+    codec_options: Mapping[str, object] | None = None,
+    max_pending: int = 64,
+) -> Iterator[TranscodeResult]:
+    """Run :func:`transcode_file` for each job; yield the results as they complete.
+
+    Parameters
+    ----------
+    jobs : iterable of TranscodeJob
+        From :func:`find_jobs`; consumed lazily.
+    syntax, plugin, verify, codec_options
+        As for :func:`transcode_file`.
+    executor : concurrent.futures.Executor, optional
+        Where files are converted: None converts them one by one in this process;
+        a :class:`~concurrent.futures.ProcessPoolExecutor` or a Dask
+        ``Client.get_executor()`` converts them in parallel. The caller owns it.
+    max_pending : int
+        At most this many files are submitted and not yet finished, so a million
+        inputs do not become a million futures.
+
+    Yields
+    ------
+    TranscodeResult
+        One per job, in completion order. A job whose task raised (a worker process
+        that died, a cancelled task) is a ``"failed"`` result naming what happened.
+    """
+    resolve_syntax(syntax)  # a wrong syntax is the caller's error: raise before any work
+    run = partial(transcode_file, syntax=syntax, plugin=plugin, verify=verify,
+                  codec_options=dict(codec_options or {}))
+    if executor is None:
+        for job in jobs:
+            yield run(job)
+        return
+    pending: dict[Future[TranscodeResult], TranscodeJob] = {}
+    queue = iter(jobs)
+    exhausted = False
+    try:
+        while True:
+            while not exhausted and len(pending) < max(1, max_pending):
+                following = next(queue, None)
+                if following is None:
+                    exhausted = True
+                    break
+                try:
+                    pending[executor.submit(run, following)] = following
+                except Exception as exc:  # a broken or shut down executor
+                    yield _task_failed(following, exc)
+            if not pending:
+                return
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                job = pending.pop(future)
+                try:
+                    yield future.result()
+                except (Exception, _FutureCancelledError) as exc:
+                    yield _task_failed(job, exc)
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def _task_failed(job: TranscodeJob, exc: BaseException) -> TranscodeResult:
+    return TranscodeResult(str(job.source), str(job.output), "failed",
+                           f"not converted: the task failed ({_one_line(exc)})")
