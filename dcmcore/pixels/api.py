@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO, Final
+from typing import TYPE_CHECKING, Any, BinaryIO, Final, TypeAlias, TypeGuard, cast
 
 import numpy as np
 
@@ -22,16 +22,25 @@ from dcmcore.pixels.module import IMAGE_PIXEL_TAGS, read_image_pixel
 from dcmcore.pixels.record import decoded_by, remember
 from dcmcore.pixels.source import open_file_source
 from dcmcore.pixels.validation import validate_module
+from dcmcore.protocols import DatasetLike
 from dcmcore.tag import Tag
 from dcmcore.transfer_syntax import TransferSyntax
 
-__all__ = ["pixel_array", "iter_pixels", "dataset_source", "decoded_by"]
+if TYPE_CHECKING:  # pragma: no cover
+    from dcmcore.dataset import Dataset
+
+__all__ = ["FileInput", "PixelInput", "pixel_array", "iter_pixels", "dataset_source", "decoded_by"]
+
+#: A Part 10 file: a path or a readable binary file.
+FileInput: TypeAlias = "str | bytes | os.PathLike[str] | os.PathLike[bytes] | BinaryIO"
+#: What :func:`pixel_array` and :func:`iter_pixels` read: a dataset or a Part 10 file.
+PixelInput: TypeAlias = "DatasetLike | FileInput"
 
 #: Image Pixel values given as options replace the dataset's (as in pydicom)
 _MODULE_OVERRIDES: Final = frozenset(IMAGE_PIXEL_TAGS)
 
 
-def _is_file_input(src: object) -> bool:
+def _is_file_input(src: object) -> TypeGuard[FileInput]:
     return isinstance(src, (str, bytes, os.PathLike)) or hasattr(src, "read")
 
 
@@ -41,7 +50,7 @@ def _pop_overrides(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 def dataset_source(
-    ds: Any, *, tsyntax: TransferSyntax | None = None,
+    ds: DatasetLike, *, tsyntax: TransferSyntax | None = None,
     overrides: Mapping[str, object] | None = None,
 ) -> PixelSource:
     """The checked :class:`PixelSource` of the pixel data of `ds`.
@@ -70,14 +79,14 @@ def dataset_source(
     return PixelSource.from_buffer(mod, found.pixel_value)
 
 
-def _open(src: Any) -> tuple[BinaryIO, bool, int]:
-    if hasattr(src, "read"):
-        return src, False, src.tell()
-    path = Path(os.fsdecode(src)).resolve(strict=True)
-    return path.open("rb"), True, 0
+def _open(src: FileInput) -> tuple[BinaryIO, bool, int]:
+    if isinstance(src, (str, bytes, os.PathLike)):
+        path = Path(os.fsdecode(src)).resolve(strict=True)
+        return path.open("rb"), True, 0
+    return src, False, src.tell()
 
 
-def _fill_ds_out(ds_out: Any, f: BinaryIO, specific_tags: object) -> None:
+def _fill_ds_out(ds_out: Dataset, f: BinaryIO, specific_tags: object) -> None:
     f.seek(0)
     found = dcmread(f, stop_before_pixels=True, force=True)
     if hasattr(found, "file_meta"):
@@ -106,12 +115,13 @@ def _file_or_dataset_source(f: BinaryIO, overrides: Mapping[str, object]) -> Pix
     return dataset_source(ds, overrides=overrides)
 
 
-def _decode_input(src: Any, index: int | None, opts: dict[str, Any], ds_out: Any,
+def _decode_input(src: PixelInput, index: int | None, opts: dict[str, Any], ds_out: Dataset | None,
                   specific_tags: object) -> Decoded:
     """Decode the pixel data of a dataset, path or file with the options `opts`."""
     overrides = _pop_overrides(opts)
     options = DecodeOptions.from_kwargs(**opts)
     if not _is_file_input(src):
+        src = cast(DatasetLike, src)  # the type checker cannot narrow a Protocol union
         decoded = decode(dataset_source(src, overrides=overrides), index, options)
         if decoded.decoded_by is not None:
             remember(src, decoded.decoded_by, dataset=True)
@@ -139,12 +149,12 @@ def _remembered(decoded: Decoded) -> np.ndarray:
 
 
 def pixel_array(
-    src: Any,
+    src: PixelInput,
     index: int | None = None,
     *,
     raw: bool = False,
     decoding_plugin: str = "",
-    ds_out: Any = None,
+    ds_out: Dataset | None = None,
     specific_tags: object = None,
     **kwargs: Any,
 ) -> np.ndarray:
@@ -191,9 +201,9 @@ def pixel_array(
 
 
 def iter_pixels(
-    src: Any,
+    src: PixelInput,
     *,
-    ds_out: Any = None,
+    ds_out: Dataset | None = None,
     specific_tags: object = None,
     indices: Iterable[int] | None = None,
     raw: bool = False,
@@ -209,6 +219,7 @@ def iter_pixels(
     overrides = _pop_overrides(kwargs)
     opts = DecodeOptions.from_kwargs(raw=raw, decoding_plugin=decoding_plugin, **kwargs)
     if not _is_file_input(src):
+        src = cast(DatasetLike, src)  # the type checker cannot narrow a Protocol union
         for decoded in iter_decode(dataset_source(src, overrides=overrides), indices, opts):
             yield _remembered(decoded)
         return

@@ -23,6 +23,7 @@ from dcmcore import transfer_syntax
 from dcmcore.codecs.base import FrameInfo
 from dcmcore.dictionary import keyword_for_tag
 from dcmcore.errors import PixelDataError
+from dcmcore.protocols import DatasetLike
 from dcmcore.tag import PIXEL_DATA_TAGS
 from dcmcore.transfer_syntax import TransferSyntax
 from dcmcore.uid import ExplicitVRBigEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian
@@ -81,7 +82,7 @@ def syntax_for(uid: str) -> TransferSyntax:
     return record
 
 
-def element_value(ds: Any, tag: int, default: object = None) -> Any:
+def element_value(ds: DatasetLike, tag: int, default: object = None) -> Any:
     """The value of element `tag` of `ds`, or `default` when absent.
 
     Raises
@@ -98,7 +99,7 @@ def element_value(ds: Any, tag: int, default: object = None) -> Any:
             f"({tag >> 16:04X},{tag & 0xFFFF:04X}) could not be read: {exc}") from exc
 
 
-def transfer_syntax_of(ds: Any) -> str:
+def transfer_syntax_of(ds: DatasetLike) -> str:
     """The Transfer Syntax UID in the file meta of `ds` (``''`` when there is none)."""
     meta = getattr(ds, "file_meta", None)
     if meta is None:
@@ -106,7 +107,7 @@ def transfer_syntax_of(ds: Any) -> str:
     return str(element_value(meta, 0x00020010, "") or "").strip("\x00 ")
 
 
-def dataset_syntax(ds: Any) -> TransferSyntax:
+def dataset_syntax(ds: DatasetLike) -> TransferSyntax:
     """The transfer syntax of `ds`: its file meta's, else the encoding it was read with.
 
     Without a Transfer Syntax UID the pixel data is native, in the byte order the
@@ -167,7 +168,7 @@ class ImagePixelValues:
         return replace(self, values={**self.values, **values})
 
 
-def read_image_pixel(ds: Any, tsyntax: TransferSyntax | None = None) -> ImagePixelValues:
+def read_image_pixel(ds: DatasetLike, tsyntax: TransferSyntax | None = None) -> ImagePixelValues:
     """Read the Image Pixel module and the pixel data element of `ds`, each element once.
 
     Parameters

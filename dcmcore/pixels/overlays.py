@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from dcmcore.codecs._warnings import warn
 from dcmcore.errors import PixelDataError
 from dcmcore.pixels.module import dataset_syntax, element_value
+from dcmcore.protocols import DatasetLike
 
 __all__ = ["overlay_array", "waveform_array"]
 
+_WAVEFORM_SEQUENCE = 0x54000100
 
-def overlay_array(ds: Any, group: int) -> np.ndarray:
+
+def overlay_array(ds: DatasetLike, group: int) -> np.ndarray:
     """Return the (group,3000) Overlay Data as a uint8 array of 0/1.
 
     Shaped (rows, columns), or (frames, rows, columns) for multi-frame overlays.
@@ -71,16 +72,16 @@ _WAVEFORM_DTYPES = {
 }
 
 
-def waveform_array(ds: Any, index: int, as_raw: bool = False) -> np.ndarray:
+def waveform_array(ds: DatasetLike, index: int, as_raw: bool = False) -> np.ndarray:
     """Return multiplex group `index` of (5400,0100) Waveform Sequence, (samples, channels).
 
     Unless `as_raw`, values are float64 in the units of the Channel Sensitivity Units
     Sequence: ``raw * ChannelSensitivity * ChannelSensitivityCorrectionFactor +
     ChannelBaseline`` per channel (missing terms default to 1, 1 and 0).
     """
-    if "WaveformSequence" not in ds:
+    if _WAVEFORM_SEQUENCE not in ds:
         raise AttributeError("No (5400,0100) Waveform Sequence element found in the dataset")
-    item = ds.WaveformSequence[index]
+    item = ds[_WAVEFORM_SEQUENCE].value[index]
     required = ["NumberOfWaveformChannels", "NumberOfWaveformSamples", "WaveformBitsAllocated",
                 "WaveformSampleInterpretation", "WaveformData"]
     missing = [kw for kw in required if kw not in item]

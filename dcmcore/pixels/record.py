@@ -13,11 +13,12 @@ import threading
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from dcmcore.codecs.providers import syntax_name
 from dcmcore.codecs.runner import CodecRunner, Failure
 from dcmcore.pixels.module import PIXEL_TAGS
+from dcmcore.protocols import DatasetLike
 
 __all__ = ["DecodedBy", "decoded_by", "remember", "record_of"]
 
@@ -88,7 +89,7 @@ _lock: Final = threading.Lock()
 _records: dict[int, tuple[weakref.ref[Any], DecodedBy, int | None]] = {}
 
 
-def _pixel_value_id(ds: Any) -> int | None:
+def _pixel_value_id(ds: DatasetLike) -> int | None:
     for tag in PIXEL_TAGS:
         if tag in ds:
             return id(ds[tag].value)
@@ -100,7 +101,7 @@ def _forget(key: int) -> None:
         _records.pop(key, None)
 
 
-def remember(obj: Any, record: DecodedBy, *, dataset: bool = False) -> None:
+def remember(obj: object, record: DecodedBy, *, dataset: bool = False) -> None:
     """Keep `record` for `obj` (an array, or a dataset when `dataset`) while it lives.
 
     A dataset's record holds while its pixel data is the value it was made for.
@@ -112,12 +113,14 @@ def remember(obj: Any, record: DecodedBy, *, dataset: bool = False) -> None:
     key = id(obj)
     with _lock:
         known = _records.get(key)
-        _records[key] = (ref, record, _pixel_value_id(obj) if dataset else None)
+        _records[key] = (
+            ref, record, _pixel_value_id(cast(DatasetLike, obj)) if dataset else None
+        )
     if known is None or known[0]() is not obj:
         weakref.finalize(obj, _forget, key)
 
 
-def decoded_by(obj: Any) -> DecodedBy | None:
+def decoded_by(obj: object) -> DecodedBy | None:
     """Which codec plugins decoded `obj`, an array or a dataset.
 
     Parameters
@@ -146,6 +149,6 @@ def decoded_by(obj: Any) -> DecodedBy | None:
     if known is None or known[0]() is not obj:
         return None
     _, record, pixel_id = known
-    if pixel_id is not None and _pixel_value_id(obj) != pixel_id:
+    if pixel_id is not None and _pixel_value_id(cast(DatasetLike, obj)) != pixel_id:
         return None
     return record

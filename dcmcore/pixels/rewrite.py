@@ -9,11 +9,11 @@ cached array follows its Pixel Data, see :mod:`dcmcore.pixel_members`).
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
-from dcmcore.dataset import FileMetaDataset
+from dcmcore.dataset import Dataset, FileMetaDataset
 from dcmcore.errors import NoEncoderError, PixelDataError
 from dcmcore.pixels import encapsulation as enc
 from dcmcore.pixels.api import dataset_source
@@ -39,12 +39,14 @@ from dcmcore.uid import (
 
 __all__ = ["decompress", "compress", "set_pixel_data", "NoEncoderError", "BOT_MAX_OFFSET"]
 
+_DS = TypeVar("_DS", bound=Dataset)
+
 #: Largest offset a Basic Offset Table can hold; beyond it compress() adds an Extended one
 BOT_MAX_OFFSET = 2**32 - 1
 _PIXEL_TAG = 0x7FE00010
 
 
-def _file_meta(ds: Any) -> Any:
+def _file_meta(ds: Dataset) -> FileMetaDataset:
     """The dataset's file meta, an empty one made when missing."""
     meta = getattr(ds, "file_meta", None)
     if meta is None:
@@ -53,34 +55,34 @@ def _file_meta(ds: Any) -> Any:
     return meta
 
 
-def _new_instance_uid(ds: Any) -> None:
+def _new_instance_uid(ds: Dataset) -> None:
     uid = str(generate_uid())
     ds.SOPInstanceUID = uid
     _file_meta(ds).MediaStorageSOPInstanceUID = uid
 
 
-def _set_pixel_element(ds: Any, value: bytes, vr: str, undefined_length: bool) -> None:
+def _set_pixel_element(ds: Dataset, value: bytes, vr: str, undefined_length: bool) -> None:
     ds.PixelData = value
     elem = ds[_PIXEL_TAG]
     elem.VR = vr
     elem.is_undefined_length = undefined_length
 
 
-def _delete(ds: Any, *keywords: str) -> None:
+def _delete(ds: Dataset, *keywords: str) -> None:
     for kw in keywords:
         if kw in ds:
             del ds[kw]
 
 
 def decompress(
-    ds: Any,
+    ds: _DS,
     handler_name: str = "",
     *,
     as_rgb: bool = True,
     generate_instance_uid: bool = True,
     decoding_plugin: str = "",
     **kwargs: Any,
-) -> Any:
+) -> _DS:
     """Decode compressed Pixel Data in place and make the dataset Explicit VR Little Endian.
 
     Updates Pixel Data (native, padded to even length, OB/OW, defined length), the
@@ -158,7 +160,7 @@ def _frames_from_array(arr: np.ndarray, mod: PixelModule) -> list[np.ndarray]:
 
 
 def compress(
-    ds: Any,
+    ds: _DS,
     transfer_syntax_uid: str,
     arr: np.ndarray | None = None,
     encoding_plugin: str = "",
@@ -169,7 +171,7 @@ def compress(
     j2k_cr: list[float] | None = None,
     j2k_psnr: list[float] | None = None,
     **kwargs: Any,
-) -> Any:
+) -> _DS:
     """Compress the uncompressed pixel data (or `arr`) of `ds` in place.
 
     Each frame is encoded by the first encoder of ``encoders_for(transfer_syntax_uid)``
@@ -252,7 +254,7 @@ _PLANAR_MEANINGFUL = frozenset({RLELossless, DeflatedImageFrameCompression,
                                 EncapsulatedUncompressedExplicitVRLittleEndian})
 
 
-def _record_lossy(ds: Any, method: str, native_size: int, encoded_size: int) -> None:
+def _record_lossy(ds: Dataset, method: str, native_size: int, encoded_size: int) -> None:
     """Set Lossy Image Compression and append this compression's ratio and method."""
     ratio = f"{native_size / max(encoded_size, 1):.6g}"[:16]
     ds.LossyImageCompression = "01"
@@ -272,14 +274,38 @@ _SAMPLES = {"MONOCHROME1": 1, "MONOCHROME2": 1, "PALETTE COLOR": 1, "RGB": 3,
 
 
 def set_pixel_data(
-    ds: Any,
+    ds: Dataset,
     arr: np.ndarray,
     photometric_interpretation: str,
     bits_stored: int,
     *,
     generate_instance_uid: bool = True,
 ) -> None:
-    """Set Pixel Data from `arr` and update the Image Pixel module (see the seed)."""
+    """Set Pixel Data from `arr` and update the Image Pixel module, as pydicom 3 does.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset to change in place.
+    arr : numpy.ndarray
+        uint8, int8, uint16 or int16 samples shaped (rows, columns), (frames, rows,
+        columns), (rows, columns, 3) or (frames, rows, columns, 3).
+    photometric_interpretation : str
+        The colour space of `arr`.
+    bits_stored : int
+        Bits used by each sample (at most the item size of `arr` in bits).
+    generate_instance_uid : bool
+        Set a new SOP Instance UID.
+
+    Raises
+    ------
+    AttributeError
+        The dataset holds Float or Double Float Pixel Data.
+    NotImplementedError
+        The dataset's transfer syntax is big endian.
+    ValueError
+        `arr`'s dtype or shape, or `photometric_interpretation`, is not supported.
+    """
     for tag, name in ((0x7FE00008, "Float Pixel Data"), (0x7FE00009, "Double Float Pixel Data")):
         if tag in ds:
             raise AttributeError(
@@ -310,7 +336,7 @@ def set_pixel_data(
             raise ValueError(
                 f"An ndarray with '{pi}' data must have 2 or 3 dimensions, not {ndim}"
             )
-        # the seed: Number of Frames is removed when arr holds a single frame
+        # as pydicom: Number of Frames is removed when arr holds a single frame
         multi = ndim == 3 and shape[0] > 1
         changes["NumberOfFrames"] = ("+", shape[0]) if multi else ("-", None)
         rows, cols = shape[-2:]
