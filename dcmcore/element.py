@@ -653,6 +653,9 @@ def _read_deferred(raw: RawDataElement, ds: Dataset | None) -> bytes:
         data = bytes(source[offset : offset + length])
     elif isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
+        guarded = getattr(timestamp, "read_value", None)
+        if guarded is not None:  # recorded by the reader: checks the file is unchanged
+            return bytes(guarded(path, offset, length, tag))
         try:
             stat = os.stat(path)
         except FileNotFoundError as exc:

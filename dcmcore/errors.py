@@ -34,6 +34,8 @@ __all__ = [
     "SharedSpaceError",
     "ArenaOpenError",
     "DcmcoreWarning",
+    "SourceFileError",
+    "FileWriteError",
 ]
 
 
@@ -193,3 +195,25 @@ class ArenaOpenError(SharedSpaceError):
 
 class DcmcoreWarning(UserWarning):
     """Warnings issued by dcmcore (lenient reads, fallbacks)."""
+
+
+class SourceFileError(InvalidDicomError, OSError):
+    """The file a dataset was read from cannot be read back for a deferred value.
+
+    Raised when the file was deleted or cannot be opened; also an ``OSError`` (with
+    ``errno`` and ``filename`` set). The message names the file and the tag.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class FileWriteError(WriteError, OSError):
+    """Writing a file failed (read-only folder, full disk...); the original is intact.
+
+    A :class:`WriteError` and an ``OSError`` (with ``errno`` and ``filename`` set); the
+    message names the target path and the reason.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""

@@ -1,7 +1,8 @@
 """Reading DICOM Part 10 files: :func:`dcmread` and :func:`read_file_meta_info`.
 
-The whole input is made available as one buffer (``bytes``, or a read-only
-``mmap`` of the file when values may be deferred), element headers are parsed
+The whole input is made available as one buffer (``bytes``; large files are read in
+windows, never through a memory map that another process could truncate), element
+headers are parsed
 with :mod:`dcmcore.io.parser`, and values stay encoded until the data model
 converts them on first access. Sequences are split into items only when
 accessed (:func:`parse_sequence`), and each item is parsed only when touched.
@@ -10,7 +11,6 @@ accessed (:func:`parse_sequence`), and each item is parsed only when touched.
 from __future__ import annotations
 
 import io
-import mmap
 import os
 import re
 import struct
@@ -20,7 +20,9 @@ from typing import Any, BinaryIO
 
 from dcmcore import config
 from dcmcore.errors import InvalidDicomError, MalformedDataError, TruncatedDataError
+from dcmcore.io._deferred import FileIdentity
 from dcmcore.io._inflate import inflate_dataset
+from dcmcore.io._source import is_special, read_special
 from dcmcore.io.parser import (
     CHARSET_TAG,
     DONE,
@@ -164,12 +166,11 @@ def inflate(data: Any, *, limit: int | None = None, offset: int = 0) -> bytes:
 class _Input:
     """The data to parse and where it came from."""
 
-    def __init__(self, fp: Any, defer: bool) -> None:
+    def __init__(self, fp: Any, defer: bool, force: bool = False) -> None:
         self.closers: list[Any] = []
         self.start = 0
         #: the caller's file-like object, if one was given
         self.owner_file: Any = None
-        self.mapped: mmap.mmap | None = None
         #: set when the data is read in windows: the file and the bytes it has from `start`
         self.fh: Any = None
         self.size = 0
@@ -186,7 +187,8 @@ class _Input:
             self.source = path
             self.closers.append(fh)
             try:
-                self.data = self._load(fh, defer)
+                # a device or pipe (/dev/zero, a FIFO): bounded reads, checked header
+                self.data = read_special(fh, force, path) if is_special(fh) else self._load(fh, defer)
             except BaseException:
                 fh.close()
                 raise
@@ -198,27 +200,18 @@ class _Input:
             )
         self.source = fp
         self.owner_file = fp
+        if is_special(fp):  # a device or pipe (/dev/zero, a FIFO): bounded reads
+            self.data = read_special(fp, force, str(getattr(fp, "name", fp)))
+            return
         self.start = fp.tell()
         self.data = self._load(fp, defer)
 
     def _load(self, fh: Any, defer: bool) -> Any:
-        if not defer:
-            size = _remaining(fh, self.start)
-            if size > STREAM_THRESHOLD:
-                self.fh = fh
-                self.size = size
-                return _read_exactly(fh, min(max(_HEAD, 144), size))
-        if defer and _is_plain_file(fh):
-            try:
-                fileno = fh.fileno()
-                size = os.fstat(fileno).st_size
-            except (OSError, AttributeError, io.UnsupportedOperation):
-                size = 0
-            if size and not self.start:
-                mapped = mmap.mmap(fileno, 0, access=mmap.ACCESS_READ)
-                self.mapped = mapped
-                fh.seek(size)
-                return mapped
+        size = _remaining(fh, self.start)
+        if size > STREAM_THRESHOLD:
+            self.fh = fh
+            self.size = size
+            return _read_exactly(fh, min(max(_HEAD, 144), size))
         data = fh.read()
         if not isinstance(data, bytes):
             data = bytes(data)
@@ -234,11 +227,6 @@ class _Input:
 
     def close(self) -> None:
         self.data = b""
-        if self.mapped is not None:
-            try:
-                self.mapped.close()
-            except BufferError:  # a view is still alive somewhere; the GC closes it
-                pass
         for fh in self.closers:
             fh.close()
 
@@ -449,13 +437,13 @@ def dcmread(
     if specific_tags is not None:
         only = {int(Tag(t)) for t in specific_tags}
     if validation_mode is None:
-        src = _Input(fp, defer is not None)
+        src = _Input(fp, defer is not None, force)
         try:
             return _read(src, defer, stop_before_pixels, force, only)
         finally:
             src.close()
     with config.override(reading_validation_mode=validation_mode):
-        src = _Input(fp, defer is not None)
+        src = _Input(fp, defer is not None, force)
         try:
             ds = _read(src, defer, stop_before_pixels, force, only)
         finally:
@@ -511,7 +499,7 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
     if pos < len(data):
         implicit = _check_vr_encoding(data, pos, implicit, little, stop_when)
     if windowed:
-        elements, stop = _read_windows(src, pos, implicit, little, stop_when, only)
+        elements, stop = _read_windows(src, pos, implicit, little, stop_when, only, defer)
     else:
         elements, stop, _ = read_elements(
             data,
@@ -534,6 +522,14 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
     if hasattr(file_meta, "set_original_encoding"):
         file_meta.set_original_encoding(False, True, "iso8859")
     ds = FileDataset(src.source, elements, preamble, file_meta, implicit, little)
+    if defer is not None and isinstance(src.source, str) and src.closers:
+        # deferred values are read back only from this very file (see io/_deferred.py)
+        ds.__dict__["_source"] = src.source
+        ds.__dict__["_source_timestamp"] = FileIdentity.of(
+            src.closers[0].fileno(), src.source,
+            ((r.value_tell, r.length) for r in elements.values()
+             if r.value is None and r.value_tell is not None),
+        )  # fmt: skip
     encoding = _encodings_of(elements) or "iso8859"
     ds.set_original_encoding(implicit, little, encoding)
     return ds
@@ -585,7 +581,8 @@ def _fragments_end(fh: Any, pos: int, total: int, little: bool) -> int | None:
 
 
 def _read_windows(
-    src: _Input, pos: int, implicit: bool, little: bool, stop_when: Any, only: Any
+    src: _Input, pos: int, implicit: bool, little: bool, stop_when: Any, only: Any,
+    defer: Any = None,
 ) -> tuple[dict[BaseTag, RawDataElement], int]:
     """Read the top-level data set of a large file window by window.
 
@@ -600,7 +597,7 @@ def _read_windows(
         partial = off + len(buf) < total
         found, stop, status = read_elements(
             buf, pos, len(buf), implicit, little, base=off, stop_when=stop_when, only=only,
-            partial=partial,
+            partial=partial, defer_size=defer,
         )  # fmt: skip
         elements.update(found)
         if status != NEED_MORE:
@@ -624,8 +621,7 @@ def _read_windows(
                         t, vr, UNDEFINED, value, vstart, implicit, little, True, True
                     )
                 off = content_end + 8
-                fh.seek(off)
-                buf = _read_exactly(fh, min(_WINDOW, total - off))
+                buf, total = _next_window(fh, off, _WINDOW, total)
                 pos = 0
                 continue
         if header is not None:
@@ -638,7 +634,13 @@ def _read_windows(
                 and (stop_when is None or not stop_when(tag))
             ):
                 # a large value: read it on its own, then go on after it
-                if only is None or tag in only or tag == CHARSET_TAG:
+                if defer is not None and length > defer and tag != CHARSET_TAG:
+                    if only is None or tag in only:  # deferred: read when accessed
+                        t = BaseTag(tag)
+                        elements[t] = RawDataElement(
+                            t, vr, length, None, vstart, implicit, little, True, False
+                        )
+                elif only is None or tag in only or tag == CHARSET_TAG:
                     fh.seek(vstart)
                     value = _read_exactly(fh, length)
                     if len(value) == length:
@@ -650,15 +652,25 @@ def _read_windows(
                         header = None
                 if header is not None:
                     off = vstart + length
-                    fh.seek(off)
-                    buf = _read_exactly(fh, min(_WINDOW, total - off))
+                    buf, total = _next_window(fh, off, _WINDOW, total)
                     pos = 0
                     continue
         # the element needs a larger window: start one at it, twice as large
         off += stop
-        fh.seek(off)
-        buf = _read_exactly(fh, min(max(2 * (len(buf) - stop), _WINDOW), total - off))
+        buf, total = _next_window(fh, off, max(2 * (len(buf) - stop), _WINDOW), total)
         pos = 0
+
+
+def _next_window(fh: Any, off: int, size: int, total: int) -> tuple[bytes, int]:
+    """The window of up to `size` bytes at `off`, and the file's end.
+
+    A short read means the file was truncated while it was read: the end moves there,
+    so the parser reports the truncation instead of asking for more forever.
+    """
+    fh.seek(off)
+    want = min(size, total - off)
+    buf = _read_exactly(fh, want)
+    return buf, total if len(buf) == want else off + len(buf)
 
 
 def read_file_meta_info(filename: str | os.PathLike[str]) -> Any:
