@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from dcmcore import config
 from dcmcore.tag import tag_in_exception
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,8 +68,6 @@ def formatted_lines(
 
 def pretty_str(ds: Dataset, indent: int = 0, top_level_only: bool = False) -> str:
     """Return the text of `ds` as pydicom prints it, nested items indented."""
-    from dcmcore import config
-
     strings: list[str] = []
     indent_str = ds.indent_chars * indent
     next_indent_str = ds.indent_chars * (indent + 1)

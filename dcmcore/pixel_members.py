@@ -10,10 +10,19 @@ imported only when one of these members is used (it needs numpy and the codecs).
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dcmcore.element import DataElement
 from dcmcore.tag import PIXEL_DATA_TAGS, BaseTag
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+    from dcmcore import pixels
+    from dcmcore.dataset import Dataset
+    from dcmcore.pixels import DecodedBy
+else:
+    pixels = None  # dcmcore.pixels once a pixel member is used (_import_pixels)
 
 __all__ = ["PixelMembers"]
 
@@ -23,6 +32,20 @@ _PIXEL_ID_TAGS = (
     0x00280002, 0x00280004, 0x00280006, 0x00280008, 0x00280010, 0x00280011,
     0x00280100, 0x00280101, 0x00280103, 0x7FE00001, *sorted(PIXEL_DATA_TAGS),
 )  # fmt: skip
+
+
+def _import_pixels() -> None:
+    """Bind :mod:`dcmcore.pixels` to this module's ``pixels`` on first pixel use."""
+    global pixels
+    if pixels is None:
+        from dcmcore import pixels as module  # deferred: numpy and the codecs
+
+        pixels = module
+
+
+def _dataset(members: PixelMembers) -> Dataset:
+    """`members` as the :class:`Dataset` it is mixed into (for the type checker)."""
+    return cast("Dataset", members)
 
 
 def _deprecated(message: str) -> None:
@@ -54,23 +77,23 @@ class PixelMembers:
         return ids
 
     @property
-    def pixel_array(self) -> Any:
+    def pixel_array(self) -> np.ndarray:
         """The pixel data as a numpy array (decoded by :func:`dcmcore.pixels.pixel_array`).
 
         Options come from :meth:`pixel_array_options`; the array is cached
         until a pixel-related element changes.
         """
-        from dcmcore import pixels  # deferred: numpy and the codecs, on first pixel use
-
+        _import_pixels()
         d = self.__dict__
         ids = self._pixel_ids()
         if d.get("_pixel_array") is None or d.get("_pixel_id") != ids:
-            d["_pixel_array"] = pixels.pixel_array(self, **d.get("_pixel_array_opts", {}))
+            options = d.get("_pixel_array_opts", {})
+            d["_pixel_array"] = pixels.pixel_array(_dataset(self), **options)
             d["_pixel_id"] = self._pixel_ids()
         return d["_pixel_array"]
 
     @property
-    def decoded_by(self) -> Any:
+    def decoded_by(self) -> DecodedBy | None:
         """Which codec plugins decoded this dataset's compressed pixel data (read-only).
 
         A :class:`dcmcore.pixels.DecodedBy` after :attr:`pixel_array` decoded compressed
@@ -85,9 +108,8 @@ class PixelMembers:
         >>> ds.decoded_by.decoder, ds.decoded_by.distributions  # doctest: +SKIP
         ('rle', ('dcmcore-rle',))
         """
-        from dcmcore import pixels  # deferred: numpy and the codecs, on first pixel use
-
-        return pixels.decoded_by(self)
+        _import_pixels()
+        return pixels.decoded_by(_dataset(self))
 
     def pixel_array_options(
         self,
@@ -150,22 +172,21 @@ class PixelMembers:
         **kwargs: Any,
     ) -> None:
         """Decompress the pixel data in place (see :func:`dcmcore.pixels.decompress`)."""
-        from dcmcore import pixels  # deferred: numpy and the codecs, on first pixel use
-
+        _import_pixels()
         if handler_name:
             _deprecated("'handler_name' is deprecated, use 'decoding_plugin' instead")
             decoding_plugin = decoding_plugin or handler_name
         if decoding_plugin:
             kwargs["decoding_plugin"] = decoding_plugin
         pixels.decompress(
-            self, as_rgb=as_rgb, generate_instance_uid=generate_instance_uid, **kwargs
+            _dataset(self), as_rgb=as_rgb, generate_instance_uid=generate_instance_uid, **kwargs
         )
         self._reset_pixel_cache()
 
     def compress(
         self,
         transfer_syntax_uid: str,
-        arr: Any = None,
+        arr: np.ndarray | None = None,
         encoding_plugin: str = "",
         encapsulate_ext: bool = False,
         *,
@@ -176,10 +197,9 @@ class PixelMembers:
         **kwargs: Any,
     ) -> None:
         """Compress the pixel data in place (see :func:`dcmcore.pixels.compress`)."""
-        from dcmcore import pixels  # deferred: numpy and the codecs, on first pixel use
-
+        _import_pixels()
         pixels.compress(
-            self,
+            _dataset(self),
             transfer_syntax_uid,
             arr,
             encoding_plugin=encoding_plugin,
@@ -194,17 +214,16 @@ class PixelMembers:
 
     def set_pixel_data(
         self,
-        arr: Any,
+        arr: np.ndarray,
         photometric_interpretation: str,
         bits_stored: int,
         *,
         generate_instance_uid: bool = True,
     ) -> None:
         """Set Pixel Data and the Image Pixel elements from `arr` (see ``dcmcore.pixels``)."""
-        from dcmcore import pixels  # deferred: numpy and the codecs, on first pixel use
-
+        _import_pixels()
         pixels.set_pixel_data(
-            self,
+            _dataset(self),
             arr,
             photometric_interpretation,
             bits_stored,
@@ -212,19 +231,17 @@ class PixelMembers:
         )
         self._reset_pixel_cache()
 
-    def overlay_array(self, group: int) -> Any:
+    def overlay_array(self, group: int) -> np.ndarray:
         """Return the Overlay Data of `group` (0x6000-0x60FF) as a numpy array."""
         if not 0x6000 <= group <= 0x60FF:
             raise ValueError(
                 "The group part of the 'Overlay Data' element tag must be between "
                 "0x6000 and 0x60FF (inclusive)"
             )
-        from dcmcore import pixels  # deferred: numpy and the codecs, on first pixel use
+        _import_pixels()
+        return pixels.overlay_array(_dataset(self), group)
 
-        return pixels.overlay_array(self, group)
-
-    def waveform_array(self, index: int) -> Any:
+    def waveform_array(self, index: int) -> np.ndarray:
         """Return multiplex group `index` of the Waveform Sequence as a numpy array."""
-        from dcmcore import pixels  # deferred: numpy and the codecs, on first pixel use
-
-        return pixels.waveform_array(self, index)
+        _import_pixels()
+        return pixels.waveform_array(_dataset(self), index)

@@ -467,6 +467,7 @@ def test_pixel_members_delegate_to_dcmcore_pixels(monkeypatch: pytest.MonkeyPatc
     import types
 
     import dcmcore
+    from dcmcore import pixel_members
 
     fake = _FakePixels()
     pixels = types.ModuleType("dcmcore.pixels")  # stands in for the real dcmcore.pixels
@@ -475,6 +476,7 @@ def test_pixel_members_delegate_to_dcmcore_pixels(monkeypatch: pytest.MonkeyPatc
         setattr(pixels, name, fake._record(name))
     monkeypatch.setitem(sys.modules, "dcmcore.pixels", pixels)
     monkeypatch.setattr(dcmcore, "pixels", pixels, raising=False)
+    monkeypatch.setattr(pixel_members, "pixels", pixels)  # imported there on first use
     ds = Dataset()
     ds.PixelData = b"\x00\x00"
     assert ds.pixel_array == "pixel_array-result"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 import pluggy
 
+from dcmcore import transfer_syntax
 from dcmcore.codecs._records import PluginRecord, describe, describe_object
 from dcmcore.codecs._warnings import warn_once
 from dcmcore.codecs.base import Codec, Decoder, Encoder
@@ -138,10 +139,6 @@ def _accept(item: object, hook: str, record: PluginRecord,
 
 
 def _register_syntax(item: object, record: PluginRecord) -> TransferSyntax | None:
-    # deferred: transfer_syntax loads the data dictionary, needed only by plugins that
-    # bring their own syntax (import dcmcore.codecs stays cheap)
-    from dcmcore import transfer_syntax
-
     if not isinstance(item, transfer_syntax.TransferSyntax):
         _problem(record, f"{SYNTAX_HOOK}(): {describe_object(item)} is not a "
                          "dcmcore.transfer_syntax.TransferSyntax")

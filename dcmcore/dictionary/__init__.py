@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from dcmcore.dictionary._edition import EDITION
+from dcmcore.dictionary._uids import UIDS
 from dcmcore.tag import Tag, TagType
 
 __all__ = [
@@ -83,12 +84,24 @@ _uid_keywords: dict[str, str] | None = None
 _private_tables: dict[str, _PrivateTable] = {}
 
 
+def _public_data() -> tuple[str, str]:
+    """The generated public tables: (elements, repeating-group masks), one line each."""
+    from dcmcore.dictionary import _data  # deferred: 380 kB generated table, 3 ms to load
+
+    return _data.PUBLIC, _data.REPEATERS
+
+
+def _private_data() -> dict[str, str]:
+    """The generated private dictionary: creator -> its table as text."""
+    from dcmcore.dictionary import _private  # deferred: 380 kB generated table, 4 ms to load
+
+    return _private.PRIVATE
+
+
 def _load_public() -> dict[int, DictEntry | str]:
     """Index the public table by tag; each line is parsed into a DictEntry when first used."""
     global _public_table
-    from dcmcore.dictionary._data import PUBLIC  # deferred: 380 kB generated table
-
-    lines = PUBLIC.split("\n")
+    lines = _public_data()[0].split("\n")
     table: dict[int, DictEntry | str] = dict(zip([int(line[:8], 16) for line in lines], lines))
     _public_table = table
     return table
@@ -106,10 +119,8 @@ def _public_get(tag: int) -> DictEntry | None:
 
 def _load_keywords() -> dict[str, int]:
     global _keywords
-    from dcmcore.dictionary._data import PUBLIC  # deferred: 380 kB generated table
-
     keywords = {}
-    for line in PUBLIC.split("\n"):
+    for line in _public_data()[0].split("\n"):
         keyword = line[line.rindex("\t") + 1 :]
         if keyword:
             keywords[keyword] = int(line[:8], 16)
@@ -119,13 +130,11 @@ def _load_keywords() -> dict[str, int]:
 
 def _load_repeaters() -> list[tuple[int, dict[int, DictEntry]]]:
     global _repeaters, _repeater_keywords
-    from dcmcore.dictionary._data import REPEATERS  # deferred: 380 kB generated table
-
     # Group the masks by which bits they fix, so a lookup is one dict access per
     # distinct bit pattern (a handful) rather than one test per mask.
     by_bits: dict[int, dict[int, DictEntry]] = {}
     keywords = set()
-    for line in REPEATERS.split("\n"):
+    for line in _public_data()[1].split("\n"):
         mask, vr, vm, name, retired, keyword = line.split("\t")
         bits = int("".join("0" if c == "x" else "F" for c in mask), 16)
         value = int(mask.replace("x", "0"), 16)
@@ -326,12 +335,11 @@ def _private_table(creator: str) -> _PrivateTable | None:
     table = _private_tables.get(creator)
     if table is not None:
         return table
-    from dcmcore.dictionary._private import PRIVATE  # deferred: 380 kB generated table
-
-    text = PRIVATE.get(creator)
+    private = _private_data()
+    text = private.get(creator)
     if text is None:
         stripped = creator.strip(" \x00")
-        text = PRIVATE.get(stripped)
+        text = private.get(stripped)
         if text is None:
             return None
         creator = stripped
@@ -389,9 +397,7 @@ def private_dictionary_description(tag: TagType, private_creator: str) -> str:
 
 def private_creators() -> list[str]:
     """Return the private creator names that have a private dictionary."""
-    from dcmcore.dictionary._private import PRIVATE  # deferred: 380 kB generated table
-
-    return list(PRIVATE)
+    return list(_private_data())
 
 
 # --- UID registry ---------------------------------------------------------------------
@@ -399,8 +405,6 @@ def private_creators() -> list[str]:
 
 def _load_uids() -> dict[str, UIDInfo]:
     global _uid_table, _uid_keywords
-    from dcmcore.dictionary._uids import UIDS  # deferred: 55 kB generated table
-
     table: dict[str, UIDInfo] = {}
     keywords: dict[str, str] = {}
     for line in UIDS.split("\n"):
