@@ -2,15 +2,15 @@
 
 The dataset is encoded in memory by :mod:`dcmcore.io.encoder` (a list of bytes
 chunks, large values referenced rather than copied), then written in one go.
-Writing to a path goes through a temporary file in the same folder that replaces
-the target only once complete, so a failure never leaves a half-written file.
+Writing to a path goes through an anonymous file (Linux ``O_TMPFILE``) or a temporary
+file in the same folder that replaces the target only once complete, so a failure or a
+kill never leaves a half-written file nor debris (:mod:`dcmcore.io._atomic`).
 """
 
 from __future__ import annotations
 
 import os
 import stat
-import tempfile
 import threading
 import warnings
 import zlib
@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 from dcmcore import __version__ as _version
 from dcmcore import uid as _uid
 from dcmcore.errors import MissingFileMetaError, WriteError
+from dcmcore.io._atomic import write_atomically, write_special
 from dcmcore.io.encoder import Encoding, encode_dataset
 
 __all__ = [
@@ -358,45 +359,20 @@ def _default_mode() -> int:
 
 
 def _write_path(path: str, chunks: Iterable, overwrite: bool) -> None:
-    """Write `chunks` to `path` atomically: temp file in the same folder, then replace."""
+    """Write `chunks` to `path` atomically (see :mod:`dcmcore.io._atomic`)."""
     if not overwrite and os.path.lexists(path):
         raise FileExistsError(f"File exists and overwrite=False: '{path}'")
     if os.path.islink(path):
         path = os.path.realpath(path)  # replace the link's target, not the link
-    if os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):
-        # a device or pipe: cannot (and must not) be replaced
-        with open(path, "wb") as f:
-            f.writelines(chunks)
-        return
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
     try:
-        try:
-            mode = os.stat(path).st_mode & 0o7777
-        except OSError:
-            mode = _default_mode()
-        with os.fdopen(fd, "wb") as f:
-            f.writelines(chunks)
-        os.chmod(tmp, mode)
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if the target appeared meanwhile
-            except FileExistsError:
-                raise FileExistsError(f"File exists and overwrite=False: '{path}'") from None
-            except OSError:
-                if os.path.lexists(path):
-                    raise FileExistsError(f"File exists and overwrite=False: '{path}'") from None
-                os.replace(tmp, path)
-            else:
-                os.unlink(tmp)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+        st: os.stat_result | None = os.stat(path)
+    except OSError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        write_special(path, chunks)  # a device or pipe: cannot (and must not) be replaced
+        return
+    mode = _default_mode() if st is None else st.st_mode & 0o7777
+    write_atomically(path, chunks, overwrite=overwrite, mode=mode)
 
 
 def dcmwrite(
@@ -417,9 +393,9 @@ def dcmwrite(
     Parameters
     ----------
     filename : str, PathLike or file-like
-        Destination. A path is written atomically (temporary file in the same
-        folder, then :func:`os.replace`); a file-like is written at its current
-        position and left open.
+        Destination. A path is written atomically (an anonymous ``O_TMPFILE`` file
+        on Linux, else a temporary file, in the same folder, put in place only once
+        complete); a file-like is written at its current position and left open.
     dataset : Dataset or FileDataset
         The dataset; its ``file_meta`` (group 2) and ``preamble`` are written too.
     implicit_vr, little_endian : bool, optional
@@ -447,6 +423,10 @@ def dcmwrite(
         contradicting the transfer syntax, implicit VR big endian, group 0 or 2
         elements in the dataset, a bad preamble, missing required file meta, or a
         value that cannot be encoded (the message names the tag).
+    FileWriteError
+        (a :class:`WriteError` and an ``OSError``) when writing to a path fails
+        (read-only folder, full disk...): names the path and the reason; an existing
+        file at the path is left intact.
     FileExistsError
         If `overwrite` is False and the file exists.
 
