@@ -16,10 +16,13 @@ import codecs
 import re
 import warnings
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dcmcore import config
 from dcmcore.errors import CharsetError, DcmcoreWarning
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dcmcore.element import DataElement
 
 __all__ = [
     "default_encoding",
@@ -587,7 +590,7 @@ decode_string = decode_bytes
 _CHARSET_VRS = frozenset({"LO", "LT", "PN", "SH", "ST", "UC", "UT"})
 
 
-def decode_element(elem: Any, dicom_character_set: str | Sequence[str] | None) -> None:
+def decode_element(elem: DataElement, dicom_character_set: str | Sequence[str] | None) -> None:
     """Decode a data element's byte value(s) in place, as pydicom's ``decode_element``.
 
     Parameters

@@ -16,14 +16,21 @@ from __future__ import annotations
 import array
 import struct
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from dcmcore import charset, converters, dictionary
 from dcmcore.element import DataElement, RawDataElement, convert_raw_data_element
 from dcmcore.errors import WriteError
 from dcmcore.vr import EXPLICIT_VR_LENGTH_32, STRUCT_FORMAT
 
-__all__ = ["Encoding", "encode_dataset", "encode_element", "swap_bytes", "resolve_ambiguous_vr"]
+if TYPE_CHECKING:  # pragma: no cover
+    from dcmcore.dataset import Dataset
+
+#: The encoded bytes, in order: bytes (values referenced, not copied) and
+#: ``bytearray`` placeholders for lengths filled in later.
+Chunks: TypeAlias = "list[bytes | bytearray | memoryview]"
+
+__all__ = ["Chunks", "Encoding", "encode_dataset", "encode_element", "swap_bytes", "resolve_ambiguous_vr"]
 
 _UNDEFINED = 0xFFFFFFFF
 
@@ -193,11 +200,11 @@ def _ow_word_size(tag: int, ds: Any) -> int:
     return bits // 8 if bits in (32, 64) else 2
 
 
-def _chunks_len(chunks: list, start: int) -> int:
+def _chunks_len(chunks: Chunks, start: int) -> int:
     return sum(map(len, chunks[start:]))
 
 
-def _header(enc: Encoding, tag: int, vr: str, length: int, chunks: list) -> None:
+def _header(enc: Encoding, tag: int, vr: str, length: int, chunks: Chunks) -> None:
     """Append the header of an element with a known final length (or undefined)."""
     if enc.implicit_vr:
         chunks.append(enc.impl(tag >> 16, tag & 0xFFFF, length))
@@ -236,7 +243,7 @@ def _pad(value: bytes, vr: str | None, tag: int) -> bytes:
 
 
 def resolve_ambiguous_vr(
-    vr: str, tag: int, ds: Any, value: Any, *, undefined_length: bool = False
+    vr: str, tag: int, ds: Dataset | None, value: Any, *, undefined_length: bool = False
 ) -> str:
     """Choose the VR to write for an element whose VR is ambiguous (``'US or SS'`` ...).
 
@@ -372,9 +379,9 @@ def _original_encodings(ctx: _Context, ds: Any, encodings: list[str] | None) -> 
 
 
 def encode_dataset(
-    ds: Any,
+    ds: Dataset,
     enc: Encoding,
-    chunks: list,
+    chunks: Chunks,
     parent_encodings: list[str] | None = None,
     *,
     ctx: _Context | None = None,
@@ -523,7 +530,7 @@ def _encode_raw_converted(
     ctx: _Context,
     ds: Any,
     raw: Any,
-    chunks: list,
+    chunks: Chunks,
     encodings: list[str] | None,
     same_charset: bool,
 ) -> None:
@@ -581,12 +588,12 @@ def _encode_raw_converted(
 
 
 def encode_element(
-    elem: Any,
+    elem: DataElement,
     enc: Encoding,
-    chunks: list,
+    chunks: Chunks,
     encodings: list[str] | None,
     *,
-    ds: Any = None,
+    ds: Dataset | None = None,
     ctx: _Context | None = None,
     source_little: bool | None = None,
     tag: int | None = None,
@@ -708,7 +715,7 @@ def encode_element(
 def _encode_sequence(
     elem: Any,
     enc: Encoding,
-    chunks: list,
+    chunks: Chunks,
     encodings: list[str] | None,
     ctx: _Context,
     tag: int,
