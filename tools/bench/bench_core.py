@@ -6,23 +6,33 @@ libraries read the same bytes), then times, for each library:
 1. header-only read (``stop_before_pixels=True``) of a few hundred small files;
 2. full read with every value converted (``iterall`` and ``.value``);
 3. write of those datasets to memory;
-4. a 10,000-item undefined-length Per-frame Functional Groups Sequence:
-   open and read one item's ImagePositionPatient; open and read every item's.
+4. read of those files and 10 common attributes of each;
+5. a 10,000-item undefined-length Per-frame Functional Groups Sequence:
+   open and read one item's ImagePositionPatient; open and read every item's;
+6. ``dcmread(path).pixel_array`` of 100 frames of 512x512 16-bit native pixels.
 
 Prints seconds per run (best of ``--repeat``) and dcmcore's speed-up ratio
-(pydicom time / dcmcore time; above 1 means dcmcore is faster).
+(pydicom time / dcmcore time; above 1 means dcmcore is faster), then memory:
+the Python allocation peak (tracemalloc) of the header read and of the
+every-item read, and the peak resident memory of the pixel call measured in
+a fresh child process (``ru_maxrss`` after the call minus before it), shown
+against the size of the array.
 
 Usage::
 
     .venv/bin/python tools/bench/bench_core.py [--files 300] [--frames 10000] [--repeat 3]
+        [--pixel-frames 100] [--only NAME-SUBSTRING]
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import subprocess
+import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -125,6 +135,18 @@ def _enhanced_dataset(frames: int) -> PDataset:
     return ds
 
 
+def _pixel_dataset(frames: int) -> PDataset:
+    ds = _small_dataset(1)
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.2.1"
+    ds.Rows = ds.Columns = 512
+    ds.BitsStored = 16
+    ds.HighBit = 15
+    ds.NumberOfFrames = frames
+    rng = np.random.default_rng(0)
+    ds.PixelData = rng.integers(0, 65535, (frames, 512, 512), dtype="<u2").tobytes()
+    return ds
+
+
 def _save(ds: PDataset, path: Path) -> None:
     meta = PFileMeta()
     meta.MediaStorageSOPClassUID = ds.SOPClassUID
@@ -148,12 +170,68 @@ def _convert_all(ds) -> None:
         elem.value  # noqa: B018 - the access converts the value
 
 
+#: ten attributes a typical indexing script reads from each file
+COMMON = ("PatientID", "PatientName", "StudyInstanceUID", "SeriesInstanceUID",
+          "SOPInstanceUID", "Modality", "StudyDate", "SeriesNumber", "InstanceNumber",
+          "ImagePositionPatient")
+
+
+def _common(ds) -> list[object]:
+    return [getattr(ds, name) for name in COMMON]
+
+
+def peak_traced(func: Callable[[], object]) -> float:
+    """Peak of Python allocations during `func()` (MB, tracemalloc)."""
+    tracemalloc.start()
+    try:
+        result = func()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    del result
+    return peak / 1e6
+
+
+_CHILD = """
+import resource, sys, gc
+import numpy
+import {lib}
+{imports}
+path = sys.argv[1]
+gc.collect()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+arr = {lib}.dcmread(path).pixel_array
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print((after - before) * 1024, arr.nbytes, int(arr.flags.writeable))
+"""
+
+
+def pixel_peak(lib: str, path: Path) -> tuple[float, float]:
+    """Peak resident memory added by ``dcmread(path).pixel_array`` in a fresh process (MB),
+    and the array's size (MB)."""
+    imports = {
+        "pydicom": "import pydicom.pixels",
+        "dcmcore": "import dcmcore.pixels, dcmcore.io.reader, dcmcore.dataset",
+    }[lib]
+    code = _CHILD.format(lib=lib, imports=imports)
+    out = subprocess.run([sys.executable, "-c", code, str(path)], check=True,
+                         capture_output=True, text=True).stdout.split()
+    if out[2] != "1":
+        raise AssertionError(f"{lib}: the pixel array is not writeable")
+    return int(out[0]) / 1e6, int(out[1]) / 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=300)
     parser.add_argument("--frames", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pixel-frames", type=int, default=100)
+    parser.add_argument("--only", default="", help="run the workloads whose name has this")
     args = parser.parse_args()
+
+    def wanted(name: str) -> bool:
+        return args.only.lower() in name.lower()
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -164,19 +242,36 @@ def main() -> None:
             paths.append(path)
         enhanced = folder / "enhanced.dcm"
         _save(_enhanced_dataset(args.frames), enhanced)
+        multiframe = folder / "multiframe.dcm"
+        _save(_pixel_dataset(args.pixel_frames), multiframe)
         blobs = [p.read_bytes() for p in paths]
 
         libs = {"pydicom": pydicom.dcmread, "dcmcore": dcmcore.dcmread}
         results: dict[str, dict[str, float]] = {}
+        memory: dict[str, dict[str, float]] = {}
+        sq = f"{args.frames}-item SQ"
         for lib, read in libs.items():
             r = results.setdefault(lib, {})
-            r["header-only read"] = best_of(
-                args.repeat, lambda read=read: [read(p, stop_before_pixels=True) for p in paths])
-            r["full read, all values"] = best_of(
-                args.repeat, lambda read=read: [_convert_all(read(io.BytesIO(b))) for b in blobs])
-            datasets = [read(io.BytesIO(b)) for b in blobs]
-            r["write"] = best_of(
-                args.repeat, lambda datasets=datasets: [d.save_as(io.BytesIO()) for d in datasets])
+            m = memory.setdefault(lib, {})
+
+            def header(read=read):
+                return [read(p, stop_before_pixels=True) for p in paths]
+
+            if wanted("header-only read"):
+                r["header-only read"] = best_of(args.repeat, header)
+                m["header-only read, peak MB"] = peak_traced(header)
+            if wanted("full read, all values"):
+                r["full read, all values"] = best_of(
+                    args.repeat,
+                    lambda read=read: [_convert_all(read(io.BytesIO(b))) for b in blobs])
+            if wanted("read + 10 attributes"):
+                r["read + 10 attributes"] = best_of(
+                    args.repeat, lambda read=read: [_common(read(p)) for p in paths])
+            if wanted("write"):
+                datasets = [read(io.BytesIO(b)) for b in blobs]
+                r["write"] = best_of(
+                    args.repeat,
+                    lambda datasets=datasets: [d.save_as(io.BytesIO()) for d in datasets])
 
             def one_item(read=read):
                 ds = read(enhanced)
@@ -188,8 +283,20 @@ def main() -> None:
                 return [item.PlanePositionSequence[0].ImagePositionPatient
                         for item in ds.PerFrameFunctionalGroupsSequence]
 
-            r[f"{args.frames}-item SQ: one item"] = best_of(args.repeat, one_item)
-            r[f"{args.frames}-item SQ: every item"] = best_of(args.repeat, every_item)
+            if wanted(f"{sq}: one item"):
+                r[f"{sq}: one item"] = best_of(args.repeat, one_item)
+            if wanted(f"{sq}: every item"):
+                r[f"{sq}: every item"] = best_of(args.repeat, every_item)
+                m[f"{sq}: every item, peak MB"] = peak_traced(every_item)
+
+            def pixels(read=read):
+                return read(multiframe).pixel_array
+
+            if wanted("pixel_array"):
+                r["pixel_array, native"] = best_of(args.repeat, pixels)
+                peak, size = pixel_peak(lib, multiframe)
+                m["pixel_array: peak RSS MB"] = peak
+                m["pixel_array: array MB"] = size
 
         # both libraries must have read the same values for the figures to mean anything
         p_ds, d_ds = pydicom.dcmread(enhanced), dcmcore.dcmread(enhanced)
@@ -197,11 +304,18 @@ def main() -> None:
         p_ipp = p_ds.PerFrameFunctionalGroupsSequence[k].PlanePositionSequence[0].ImagePositionPatient
         d_ipp = d_ds.PerFrameFunctionalGroupsSequence[k].PlanePositionSequence[0].ImagePositionPatient
         assert [float(v) for v in p_ipp] == [float(v) for v in d_ipp], (p_ipp, d_ipp)
+        if wanted("pixel_array"):
+            p_arr, d_arr = pydicom.dcmread(multiframe).pixel_array, dcmcore.dcmread(multiframe).pixel_array
+            assert np.array_equal(p_arr, d_arr)
 
     print(f"{'benchmark':32} {'pydicom s':>10} {'dcmcore s':>10} {'speed-up':>9}")
     for name in results["pydicom"]:
         p, d = results["pydicom"][name], results["dcmcore"][name]
         print(f"{name:32} {p:10.4f} {d:10.4f} {p / d:8.2f}x")
+    print(f"{'memory':32} {'pydicom':>10} {'dcmcore':>10}")
+    for name in memory["pydicom"]:
+        p, d = memory["pydicom"][name], memory["dcmcore"][name]
+        print(f"{name:32} {p:10.1f} {d:10.1f}")
 
 
 if __name__ == "__main__":
