@@ -15,7 +15,7 @@ Prints seconds per run (best of ``--repeat``) and dcmcore's speed-up ratio
 (pydicom time / dcmcore time; above 1 means dcmcore is faster), then memory:
 the Python allocation peak (tracemalloc) of the header read and of the
 every-item read, and the peak resident memory of the pixel call measured in
-a fresh child process (``ru_maxrss`` after the call minus before it), shown
+a fresh child process (Linux ``VmHWM`` after the call minus ``VmRSS`` before it), shown
 against the size of the array.
 
 Usage::
@@ -193,16 +193,28 @@ def peak_traced(func: Callable[[], object]) -> float:
 
 
 _CHILD = """
-import resource, sys, gc
+import gc, sys
 import numpy
 import {lib}
 {imports}
+
+
+def status(field):  # kB figures of /proc/self/status (VmHWM starts afresh at exec,
+    # unlike ru_maxrss, which a child inherits from the process that started it)
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+
+
 path = sys.argv[1]
 gc.collect()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open("/proc/self/clear_refs", "w") as f:  # reset the peak to the current size
+    f.write("5")
+before = status("VmRSS")
 arr = {lib}.dcmread(path).pixel_array
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print((after - before) * 1024, arr.nbytes, int(arr.flags.writeable))
+after = status("VmHWM")
+print(after - before, arr.nbytes, int(arr.flags.writeable))
 """
 
 
