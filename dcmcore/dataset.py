@@ -20,7 +20,7 @@ import warnings
 import weakref
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, MutableMapping, MutableSequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dcmcore import config
 from dcmcore.dataset_charset import CharacterSetMembers
@@ -41,6 +41,10 @@ from dcmcore.pixel_members import PixelMembers
 from dcmcore.private import PrivateBlock, PrivateMembers
 from dcmcore.sequence import Sequence
 from dcmcore.tag import PIXEL_DATA_TAGS, BaseTag, Tag, TagType
+from dcmcore.vr import VR as _VR
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dcmcore.filedataset import FileDataset, FileMetaDataset, validate_file_meta
 
 __all__ = ["Dataset", "FileDataset", "FileMetaDataset", "PrivateBlock", "validate_file_meta"]
 
@@ -185,25 +189,44 @@ class Dataset(
         """
         ds = cls.__new__(cls)
         d = ds.__dict__
+        if source is not None:
+            d["_source"] = source
+        d.update(cls._item_state(parent, encoding, with_source=source is None))
         d["_loader"] = loader
         d["_read_implicit"] = d["_is_implicit_VR"] = is_implicit_VR
         d["_read_little"] = d["_is_little_endian"] = is_little_endian
+        return ds
+
+    @staticmethod
+    def _item_state(
+        parent: Dataset | None,
+        encoding: str | MutableSequence[str] | None = None,
+        *,
+        with_source: bool = True,
+    ) -> dict[str, Any]:
+        """The attributes a lazily loaded item of a sequence in `parent` starts with.
+
+        Computed once per sequence and shared by its items: the weak parent
+        link, and snapshots of the parent's character set, reading mode and
+        deferred-read source (used if the parent is garbage collected first).
+        """
+        d: dict[str, Any] = {}
         if encoding is not None:
             d["_read_charset"] = encoding
-        if parent is not None:
-            d["_parent_ref"] = weakref.ref(parent)
-            # snapshots used if the parent is garbage collected before the item is used
-            d["_parent_encoding"] = parent._text_encoding()
-            mode = parent.__dict__.get("_reading_validation_mode")
-            if mode is not None:
-                d["_reading_validation_mode"] = mode
-            if source is None:
-                source, timestamp = parent._deferred_source()
-                if timestamp is not None:
-                    d["_source_timestamp"] = timestamp
-        if source is not None:
-            d["_source"] = source
-        return ds
+        if parent is None:
+            return d
+        d["_parent_ref"] = weakref.ref(parent)
+        d["_parent_encoding"] = parent._text_encoding()
+        mode = parent.__dict__.get("_reading_validation_mode")
+        if mode is not None:
+            d["_reading_validation_mode"] = mode
+        if with_source:
+            source, timestamp = parent._deferred_source()
+            if timestamp is not None:
+                d["_source_timestamp"] = timestamp
+            if source is not None:
+                d["_source"] = source
+        return d
 
     # ------------------------------------------------------------ attributes
     def __getattr__(self, name: str) -> Any:
@@ -616,13 +639,11 @@ class Dataset(
         KeyError
             If there is no element with `tag`.
         """
-        from dcmcore.vr import VR as VR_
-
         if vr is None and value is None:
             raise ValueError("Either or both of 'vr' and 'value' are required")
         if vr is not None:
             try:
-                VR_[vr]
+                _VR[vr]
             except KeyError:
                 raise ValueError(f"Invalid VR value '{vr}'") from None
         if value is not None and not isinstance(value, bytes):
@@ -715,13 +736,15 @@ class Dataset(
     def ensure_file_meta(self) -> None:
         """Create an empty ``file_meta`` if there is none."""
         if self.__dict__.get("file_meta") is None:
-            self.file_meta = FileMetaDataset()
+            self.file_meta = _file_meta_class()()
 
     def _set_file_meta(self, value: Any) -> None:
         if value is not None and not isinstance(value, Dataset):
             raise TypeError(f"'{type(self).__name__}.file_meta' must be a 'FileMetaDataset' instance")
-        if value is not None and not isinstance(value, FileMetaDataset):
-            value = FileMetaDataset(value)
+        if value is not None:
+            file_meta_class = _file_meta_class()
+            if not isinstance(value, file_meta_class):
+                value = file_meta_class(value)
         self.__dict__["file_meta"] = value
 
 
@@ -731,5 +754,26 @@ def _slice_bound(value: Any) -> int:
     return int(Tag(value))
 
 
-# FileDataset and FileMetaDataset live in their own module; importable from here as in pydicom
-from dcmcore.filedataset import FileDataset, FileMetaDataset, validate_file_meta  # noqa: E402
+_FILE_NAMES = frozenset({"FileDataset", "FileMetaDataset", "validate_file_meta"})
+_file_meta_cls: Any = None
+
+
+def _file_meta_class() -> Any:
+    global _file_meta_cls
+    if _file_meta_cls is None:
+        from dcmcore.filedataset import FileMetaDataset  # cycle: filedataset imports this module
+
+        _file_meta_cls = FileMetaDataset
+    return _file_meta_cls
+
+
+def __getattr__(name: str) -> Any:
+    # FileDataset and FileMetaDataset live in dcmcore.filedataset (which imports this
+    # module); they are importable from here too, as in pydicom
+    if name in _FILE_NAMES:
+        import dcmcore.filedataset as filedataset  # cycle: filedataset imports this module
+
+        value = getattr(filedataset, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

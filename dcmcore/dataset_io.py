@@ -261,18 +261,10 @@ class EncodingMembers:
     ) -> Dataset:
         """Return a dataset from a DICOM JSON Model object (dict, str or bytes).
 
-        On :class:`~dcmcore.dataset.FileDataset` (which needs a source to be
-        created) the items are plain datasets and the result a FileDataset
-        with no file; pydicom raises TypeError there.
+        :meth:`FileDataset.from_json <dcmcore.filedataset.FileDataset.from_json>`
+        (which needs a source to be created) gives a FileDataset with no file
+        and plain dataset items; pydicom raises TypeError there.
         """
-        from dcmcore.filedataset import FileDataset
         from dcmcore.io import json as dicom_json
 
-        if issubclass(cls, FileDataset):
-            from dcmcore.dataset import Dataset
-
-            elements = dicom_json.from_json(
-                json_dataset, bulk_data_uri_handler, dataset_class=Dataset
-            )
-            return cls(None, elements)
         return dicom_json.from_json(json_dataset, bulk_data_uri_handler, dataset_class=cls)

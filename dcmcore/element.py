@@ -5,25 +5,38 @@ found in the file (``None`` for implicit VR), and the undecoded value bytes.
 It becomes a :class:`DataElement` the first time it is accessed, through
 :func:`convert_raw_data_element`, which resolves the VR, decodes the value
 and stores the result back in the dataset.
+
+This module imports nothing from :mod:`dcmcore.io`: a raw ``SQ`` value is
+split into items by the splitter the parser registers when it is imported
+(:func:`set_item_splitter`), and :func:`dcmcore.sequence.sequence_from_items`
+builds the lazily parsed items from what it hands back.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import sys
 import warnings
 from collections.abc import Callable, MutableSequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dcmcore import config
+from dcmcore.converters import decode_value as _decode_value
+from dcmcore.converters import empty_value_for_VR as _empty_value_for_VR
+from dcmcore.converters import validate_value as _validate_value
+from dcmcore.deferred import read_deferred
+from dcmcore.dictionary import dictionary_has_tag as _dictionary_has_tag
+from dcmcore.dictionary import entry as _entry
+from dcmcore.dictionary import keyword_for_tag as _keyword_for_tag
+from dcmcore.dictionary import private_entry as _private_entry
 from dcmcore.errors import (
     BytesLengthException,
     DcmcoreWarning,
-    InvalidDicomError,
-    TruncatedDataError,
 )
-from dcmcore.tag import PIXEL_DATA_TAGS, BaseTag, Tag
+from dcmcore.sequence import ItemSplitter, Sequence, sequence_depth, sequence_from_items
+from dcmcore.tag import _SHARED, PIXEL_DATA_TAGS, BaseTag, Tag, shared_tag
+from dcmcore.uid import UID
+from dcmcore.values import DA, DS, DT, IS, TM, MultiValue, PersonName
 from dcmcore.vr import AMBIGUOUS_VR, BYTES_VR, CHARSET_VR, DEFAULT_CHARSET_VR, TEXT_VR
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,17 +47,28 @@ __all__ = [
     "RawDataElement",
     "convert_raw_data_element",
     "empty_value_for_VR",
+    "set_item_splitter",
 ]
 
-from dcmcore.converters import decode_value as _decode_value
-from dcmcore.converters import empty_value_for_VR as _empty_value_for_VR
-from dcmcore.converters import validate_value as _validate_value
-from dcmcore.dictionary import dictionary_has_tag as _dictionary_has_tag
-from dcmcore.dictionary import entry as _entry
-from dcmcore.dictionary import keyword_for_tag as _keyword_for_tag
-from dcmcore.dictionary import private_entry as _private_entry
-from dcmcore.uid import UID
-from dcmcore.values import DS, IS, MultiValue, PersonName
+#: DA/DT/TM classes for datetime_conversion
+_DATETIME_CLASSES: dict[str, type] = {"DA": DA, "DT": DT, "TM": TM}
+#: splits a raw SQ value into item sources; registered by dcmcore.io.parser on import
+_item_splitter: ItemSplitter | None = None
+
+
+def set_item_splitter(splitter: ItemSplitter) -> None:
+    """Register how raw ``SQ`` values are split into items (the parser does, on import).
+
+    Parameters
+    ----------
+    splitter : callable
+        ``splitter(raw, depth)`` returns one ``(loader, is_implicit_VR,
+        is_little_endian, is_undefined_length)`` tuple per item of the raw
+        sequence element `raw`, nested `depth` levels deep; ``loader()``
+        returns the item's ``{tag: element}`` mapping.
+    """
+    global _item_splitter
+    _item_splitter = splitter
 
 
 def empty_value_for_VR(VR: str | None, raw: bool = False) -> Any:
@@ -213,8 +237,6 @@ class DataElement:
                 "alternative that supports ndarrays."
             )
         if self.VR == "SQ":
-            from dcmcore.sequence import Sequence
-
             if isinstance(val, Sequence):
                 return val
             return Sequence(val)
@@ -255,9 +277,7 @@ class DataElement:
         if vr in ("DA", "DT", "TM") and config.settings.datetime_conversion:
             _validate(vr, val, mode)
             if isinstance(val, str) and val:
-                import dcmcore.values as values
-
-                return getattr(values, vr)(val)
+                return _DATETIME_CLASSES[vr](val)
             return val
         _validate(vr, val, mode)
         return val
@@ -632,63 +652,15 @@ def _resolve_vr(raw: RawDataElement, ds: Dataset | None) -> tuple[str, RawDataEl
     return str(vr), raw
 
 
-def _read_deferred(raw: RawDataElement, ds: Dataset | None) -> bytes:
-    """Read the value of a deferred `raw` element from its dataset's source."""
-    tag = raw.tag
-    if raw.value_tell is None:
-        raise InvalidDicomError("Deferred element has no value offset", tag=tag)
-    if raw.length == _UNDEFINED_LENGTH or raw.is_undefined_length:
-        raise InvalidDicomError(
-            "Cannot read a deferred element of undefined length", tag=tag, offset=raw.value_tell
+def _sequence_of(raw: RawDataElement, ds: Dataset | None, undefined: bool) -> Sequence:
+    """The Sequence of lazily parsed items of the raw SQ element `raw` held by `ds`."""
+    if _item_splitter is None:
+        raise RuntimeError(
+            f"Cannot split the raw sequence {raw.tag}: no item splitter is registered "
+            "(importing dcmcore.io.parser registers it; dcmread and dcmwrite do)"
         )
-    source, timestamp = (None, None) if ds is None else ds._deferred_source()
-    if source is None:
-        raise InvalidDicomError(
-            "Deferred element cannot be read: the dataset has no source file or buffer",
-            tag=tag,
-            offset=raw.value_tell,
-        )
-    offset, length = raw.value_tell, raw.length
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source[offset : offset + length])
-    elif isinstance(source, (str, os.PathLike)):
-        path = os.fspath(source)
-        guarded = getattr(timestamp, "read_value", None)
-        if guarded is not None:  # recorded by the reader: checks the file is unchanged
-            return bytes(guarded(path, offset, length, tag))
-        try:
-            stat = os.stat(path)
-        except FileNotFoundError as exc:
-            raise FileNotFoundError(
-                f"Deferred read of {tag} at byte offset {offset} failed: the original file "
-                f"{path!r} is missing"
-            ) from exc
-        if timestamp is not None and stat.st_mtime != timestamp:
-            raise InvalidDicomError(
-                f"Deferred read failed: {path!r} was modified after the dataset was read",
-                tag=tag,
-                offset=offset,
-            )
-        with open(path, "rb") as fp:
-            fp.seek(offset)
-            data = fp.read(length)
-    else:
-        if getattr(source, "closed", False):
-            raise ValueError(
-                f"Deferred read of {tag} at byte offset {offset} failed: the buffer the "
-                "dataset was read from is closed (I/O operation on closed file)"
-            )
-        position = source.tell()
-        try:
-            source.seek(offset)
-            data = source.read(length)
-        finally:
-            source.seek(position)
-    if len(data) != length:
-        raise TruncatedDataError(
-            f"Deferred read got {len(data)} of {length} bytes", tag=tag, offset=offset
-        )
-    return data
+    items = _item_splitter(raw, sequence_depth(ds) + 1)
+    return sequence_from_items(items, parent=ds, undefined_length=undefined)
 
 
 def convert_raw_data_element(
@@ -716,26 +688,21 @@ def convert_raw_data_element(
     """
     tag = raw.tag
     if type(tag) is not BaseTag:
-        raw = raw._replace(tag=BaseTag(tag))
-        tag = raw.tag
+        tag = _SHARED.get(tag) or shared_tag(int(tag))
+        raw = raw._replace(tag=tag)
     vr, raw = _resolve_vr(raw, ds)
     undefined = raw.length == _UNDEFINED_LENGTH or raw.is_undefined_length
     if raw.value is None and raw.length not in (0, _UNDEFINED_LENGTH):
-        raw = raw._replace(value=_read_deferred(raw, ds))
+        raw = raw._replace(value=read_deferred(raw, ds))
 
     if vr == "SQ":
-        from dcmcore.sequence import Sequence
-
         if not raw.value:
             value: Any = Sequence()
+            value.is_undefined_length = undefined
+            if ds is not None:
+                value.parent_dataset = ds
         else:
-            from dcmcore.io.reader import parse_sequence
-
-            raw = raw._replace(VR="SQ")
-            value = parse_sequence(raw, parent=ds)
-        value.is_undefined_length = undefined
-        if ds is not None:
-            value.parent_dataset = ds
+            value = _sequence_of(raw._replace(VR="SQ"), ds, undefined)
         elem = DataElement(tag, vr, value, raw.value_tell, undefined, already_converted=True)
     else:
         data = raw.value

@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import os
 import warnings
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any, BinaryIO
 
 from dcmcore.dataset import Dataset, _DatasetValue
 from dcmcore.element import _entry
 from dcmcore.errors import DcmcoreWarning
 from dcmcore.tag import BaseTag, Tag, TagType
+from dcmcore.uid import IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME
 
 __all__ = ["FileDataset", "FileMetaDataset", "validate_file_meta"]
 
@@ -40,6 +41,13 @@ class FileDataset(Dataset):
         file's modification time (or None).
     """
 
+    preamble: bytes | None
+    file_meta: FileMetaDataset
+    fileobj_type: Any
+    filename: str | None
+    buffer: Any
+    timestamp: float | None
+
     def __init__(
         self,
         filename_or_obj: str | os.PathLike[str] | BinaryIO | Any,
@@ -55,35 +63,94 @@ class FileDataset(Dataset):
             for name in ("_read_charset", "_parent_encoding"):
                 if name in d:
                     self.__dict__[name] = d[name]
-        self.preamble = preamble
-        self.file_meta = file_meta if file_meta is not None else FileMetaDataset()
+        self._set_source(filename_or_obj, preamble, file_meta, is_implicit_VR, is_little_endian)
+        if self.filename:
+            try:
+                self.timestamp = os.stat(self.filename).st_mtime
+            except OSError:
+                pass
+
+    @classmethod
+    def _from_elements(
+        cls,
+        source: str | BinaryIO | Any,
+        elements: dict[BaseTag, _DatasetValue],
+        preamble: bytes | None,
+        file_meta: FileMetaDataset,
+        is_implicit_VR: bool,
+        is_little_endian: bool,
+        timestamp: float | None,
+    ) -> FileDataset:
+        """The reader's constructor: `elements` are raw (nothing to adopt) and the
+        file's modification time is known (no second ``stat``)."""
+        ds = cls.__new__(cls)
+        d = ds.__dict__
+        d["_dict"] = elements
+        d["_private_blocks"] = {}
+        d["_pixel_array_opts"] = {}
+        d["_pixel_id"] = {}
+        ds._set_source(source, preamble, file_meta, is_implicit_VR, is_little_endian)
+        if timestamp is None and ds.filename:  # a named file object
+            try:
+                timestamp = os.stat(ds.filename).st_mtime
+            except OSError:
+                pass
+        d["timestamp"] = timestamp
+        return ds
+
+    def _set_source(
+        self,
+        filename_or_obj: str | os.PathLike[str] | BinaryIO | Any,
+        preamble: bytes | None,
+        file_meta: FileMetaDataset | None,
+        is_implicit_VR: bool,
+        is_little_endian: bool,
+    ) -> None:
         d = self.__dict__
+        d["preamble"] = preamble
+        if isinstance(file_meta, FileMetaDataset):
+            d["file_meta"] = file_meta
+        else:
+            self.file_meta = file_meta if file_meta is not None else FileMetaDataset()
         d["_is_implicit_VR"] = d["_read_implicit"] = is_implicit_VR
         d["_is_little_endian"] = d["_read_little"] = is_little_endian
-        self.fileobj_type: Any = None
-        self.filename: str | None = None
-        self.buffer: Any = None
+        fileobj_type: Any = None
+        filename: str | None = None
+        buffer: Any = None
         if isinstance(filename_or_obj, os.PathLike):
             filename_or_obj = os.fspath(filename_or_obj)
         if isinstance(filename_or_obj, bytes):
             filename_or_obj = os.fsdecode(filename_or_obj)
         if isinstance(filename_or_obj, str):
-            self.filename = filename_or_obj
-            self.fileobj_type = open
+            filename = filename_or_obj
+            fileobj_type = open
         elif isinstance(filename_or_obj, io.BufferedReader):
-            self.filename = filename_or_obj.name  # type: ignore[assignment]
-            self.fileobj_type = open
+            filename = filename_or_obj.name  # type: ignore[assignment]
+            fileobj_type = open
         elif filename_or_obj is not None:
-            self.buffer = filename_or_obj
-            self.fileobj_type = type(filename_or_obj)
+            buffer = filename_or_obj
+            fileobj_type = type(filename_or_obj)
             name = getattr(filename_or_obj, "name", None) or getattr(
                 filename_or_obj, "filename", None
             )
             if isinstance(name, str):
-                self.filename = name
-        self.timestamp: float | None = None
-        if self.filename and os.path.exists(self.filename):
-            self.timestamp = os.stat(self.filename).st_mtime
+                filename = name
+        d["fileobj_type"] = fileobj_type
+        d["filename"] = filename
+        d["buffer"] = buffer
+        d["timestamp"] = None
+
+    @classmethod
+    def from_json(
+        cls,
+        json_dataset: dict[str, Any] | str | bytes | bytearray,
+        bulk_data_uri_handler: Callable[..., Any] | None = None,
+    ) -> FileDataset:
+        """Return a FileDataset without file from a DICOM JSON Model object.
+
+        Its sequence items are plain datasets; pydicom raises TypeError here.
+        """
+        return cls(None, Dataset.from_json(json_dataset, bulk_data_uri_handler))
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()
@@ -121,7 +188,11 @@ class FileMetaDataset(Dataset):
             return
         if not isinstance(init_value, (Dataset, dict)):
             raise TypeError(f"Argument must be a dict or Dataset, not {type(init_value)}")
-        non_group2 = [str(Tag(tag)) for tag in init_value.keys() if Tag(tag).group != 2]
+        non_group2 = [
+            str(Tag(tag))
+            for tag in init_value.keys()
+            if (tag >> 16 if tag.__class__ is BaseTag else Tag(tag).group) != 2
+        ]
         if non_group2:
             raise ValueError(
                 "File meta datasets may only contain group 2 elements but the following "
@@ -161,9 +232,6 @@ def validate_file_meta(file_meta: FileMetaDataset, enforce_standard: bool = True
             )
     if not enforce_standard:
         return
-    # the writer's values, so files written and validated carry the same implementation
-    from dcmcore.io.writer import IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME
-
     if "FileMetaInformationVersion" not in file_meta or file_meta[0x00020001].is_empty:
         file_meta.FileMetaInformationVersion = b"\x00\x01"
     if "ImplementationClassUID" not in file_meta or file_meta[0x00020012].is_empty:

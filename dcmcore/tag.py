@@ -19,6 +19,7 @@ __all__ = [
     "SequenceDelimiterTag",
     "PixelDataTag",
     "PIXEL_DATA_TAGS",
+    "shared_tag",
 ]
 
 
@@ -93,6 +94,31 @@ class BaseTag(int):
 
 
 TagType: TypeAlias = "int | str | tuple[int, int] | BaseTag"
+
+#: One BaseTag per tag value seen by :func:`shared_tag` (every BaseTag is an object the
+#: garbage collector tracks: sharing them keeps a read from creating one per element).
+_SHARED: Final[dict[int, BaseTag]] = {}
+#: Bound on the cache, so data full of distinct (private) tags cannot grow it without end.
+_SHARED_MAX: Final = 1 << 16
+
+
+def shared_tag(value: int) -> BaseTag:
+    """Return the shared :class:`BaseTag` for the 32-bit tag `value`.
+
+    The reader uses it for every element, so a tag value is one object however
+    many data sets hold it. `value` must already be in range (no check).
+
+    Examples
+    --------
+    >>> shared_tag(0x00100010) is shared_tag(0x00100010)
+    True
+    """
+    tag = _SHARED.get(value)
+    if tag is None:
+        tag = BaseTag(value)
+        if len(_SHARED) < _SHARED_MAX:
+            _SHARED[value] = tag
+    return tag
 
 
 def _from_int(value: int) -> BaseTag:

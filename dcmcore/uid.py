@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from dcmcore import __version__ as _version
 from dcmcore import transfer_syntax as _ts
 from dcmcore.dictionary import iter_uids, uid_for_keyword, uid_info
 
@@ -21,6 +22,8 @@ __all__ = [
     "UID",
     "DCMCORE_ROOT_UID",
     "DCMCORE_IMPLEMENTATION_UID",
+    "IMPLEMENTATION_CLASS_UID",
+    "IMPLEMENTATION_VERSION_NAME",
     "RE_VALID_UID",
     "RE_VALID_UID_PREFIX",
     "generate_uid",
@@ -207,6 +210,11 @@ DCMCORE_ROOT_UID = "2.25."
 # written out so importing this module does not import uuid.
 DCMCORE_IMPLEMENTATION_UID = UID("2.25.263952706733868864714545478096072424809")
 """(0002,0012) *Implementation Class UID* of dcmcore: a fixed name-based UUID UID."""
+
+IMPLEMENTATION_CLASS_UID = str(DCMCORE_IMPLEMENTATION_UID)
+"""The (0002,0012) *Implementation Class UID* written in file meta information (a str)."""
+IMPLEMENTATION_VERSION_NAME = f"DCMCORE {_version}"[:16]
+"""The (0002,0013) *Implementation Version Name* written in file meta information."""
 
 _MAX_PREFIX_LENGTH = 54
 

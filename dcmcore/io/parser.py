@@ -3,18 +3,21 @@
 :func:`read_elements` turns the elements of a buffer (``bytes`` or ``mmap``)
 into :class:`~dcmcore.element.RawDataElement` objects whose values are the
 undecoded bytes. Sequences are not parsed when found: an ``SQ`` element's value
-is the bytes of its items, and :func:`parse_sequence` (called by the data model
-on first access) splits it into item datasets that parse their own elements only
-when touched. Header-only walks and the bad-input policy are in
+is the bytes of its items. On first access the data model calls
+:func:`split_sequence` (registered as its item splitter when this module is
+imported), which hands back one loader per item; the data model builds the
+lazy items from them, and each item parses its own elements only when touched.
+The parser never builds datasets. Header-only walks and the bad-input policy are in
 :mod:`dcmcore.io.scan`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dcmcore.element import RawDataElement
+from dcmcore.dictionary import entry as _dictionary_entry
+from dcmcore.element import RawDataElement, set_item_splitter
 from dcmcore.errors import MalformedDataError
 from dcmcore.io.scan import (
     _FAR,
@@ -41,7 +44,11 @@ from dcmcore.io.scan import (
     problem,
     split_items,
 )
-from dcmcore.tag import BaseTag
+from dcmcore.sequence import ItemSource, Sequence, sequence_depth, sequence_from_items
+from dcmcore.tag import _SHARED, BaseTag, shared_tag
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dcmcore.dataset import Dataset
 
 #: read_elements status: all elements read (or a stop condition met)
 DONE = 0
@@ -57,6 +64,7 @@ __all__ = [
     "MAX_SEQUENCE_DEPTH",
     "SequenceBytes",
     "parse_sequence",
+    "split_sequence",
     "read_elements",
     "split_items",
     "find_sequence_end",
@@ -125,7 +133,7 @@ def read_elements(
     long_vrs = _LONG_VRS
     new = tuple.__new__
     RDE = RawDataElement
-    BT = BaseTag
+    cached_tag = _SHARED.get
     data_end = min(end, len(buf))
     avail = _FAR if complete else len(buf)
     elements: dict[BaseTag, RawDataElement] = {}
@@ -189,7 +197,7 @@ def read_elements(
             except NeedMore:
                 return elements, pos, NEED_MORE
             if only is None or tag in only or tag == CHARSET_TAG:
-                t = BT(tag)
+                t = cached_tag(tag) or shared_tag(tag)
                 elements[t] = new(
                     RDE,
                     (t, seq_vr, UNDEFINED, value, base + vpos,
@@ -220,7 +228,7 @@ def read_elements(
                 value = None
             else:
                 value = buf[vpos:nxt] if length else b""
-        t = BT(tag)
+        t = cached_tag(tag) or shared_tag(tag)
         elements[t] = new(RDE, (t, vr, length, value, base + vpos, implicit, little, True, False))
         if cut:
             return elements, data_end, TRUNCATED
@@ -268,11 +276,7 @@ def _is_sequence(tag: int, vr: str | None, buf: Any, vpos: int, little: bool) ->
     if vr is not None or tag in _PIXEL_TAGS:
         return False
     if not tag >> 16 & 1:
-        try:
-            from dcmcore.dictionary import entry
-        except ImportError:  # pragma: no cover - dictionary missing
-            entry = None
-        found = entry(tag) if entry is not None else None
+        found = _dictionary_entry(tag)
         if found is not None:
             return found.VR == "SQ"
     # private or unknown: a sequence when the value starts with an item
@@ -383,31 +387,73 @@ class _ItemLoader:
         return elements
 
 
-def _depth_of(ds: Any) -> int:
-    """How many sequences enclose `ds` (0 for a top-level data set), up to the limit."""
-    depth = 0
-    while ds is not None and depth <= MAX_SEQUENCE_DEPTH:
-        seq = getattr(ds, "parent_seq", None)
-        if seq is None:
-            break
-        ds = getattr(seq, "parent_dataset", None)
-        depth += 1
-    return depth
+def split_sequence(raw: RawDataElement, depth: int) -> list[ItemSource]:
+    """Split a raw ``SQ`` element's value into item sources (one loader per item).
 
-
-def parse_sequence(
-    raw: RawDataElement,
-    *,
-    parent: Any = None,
-    encoding: str | list[str] | None = None,
-) -> Any:
-    """Split a raw ``SQ`` element's value into a Sequence of lazily parsed item datasets.
+    The data model calls this (registered with
+    :func:`dcmcore.element.set_item_splitter` when this module is imported) and
+    builds the lazily parsed items with :func:`dcmcore.sequence.sequence_from_items`.
 
     Parameters
     ----------
     raw : RawDataElement
         The raw sequence element; its value holds the encoded items (without
         the sequence delimiter for undefined lengths).
+    depth : int
+        The nesting level of the sequence's items (1 for a top-level sequence).
+
+    Returns
+    -------
+    list of (loader, bool, bool, bool)
+        ``(loader, is_implicit_VR, is_little_endian, is_undefined_length)``
+        per item; ``loader()`` parses the item's elements.
+
+    Raises
+    ------
+    TruncatedDataError, MalformedDataError
+        When the items are malformed or nested deeper than
+        :data:`MAX_SEQUENCE_DEPTH` (truncation only warns in lenient reads).
+    """
+    value = raw.value
+    if value is None:
+        raise ValueError("parse_sequence needs the value of a deferred element to be read first")
+    if not isinstance(value, bytes):
+        raw = raw._replace(value=bytes(value))
+        value = raw.value
+    if depth > MAX_SEQUENCE_DEPTH:
+        raise MalformedDataError(
+            f"sequences nested deeper than {MAX_SEQUENCE_DEPTH} levels",
+            offset=raw.value_tell,
+            tag=int(raw.tag),
+        )
+    little = raw.is_little_endian or raw.VR == "UN"
+    base = raw.value_tell or 0
+    complete = is_complete(raw)
+    return [
+        (
+            _ItemLoader(value, start, stop, item_implicit, little, base, depth, complete),
+            item_implicit,
+            little,
+            undefined,
+        )
+        for start, stop, item_implicit, undefined in split_items(raw, depth)
+    ]
+
+
+def parse_sequence(
+    raw: RawDataElement,
+    *,
+    parent: Dataset | None = None,
+    encoding: str | list[str] | None = None,
+) -> Sequence:
+    """Split a raw ``SQ`` element's value into a Sequence of lazily parsed item datasets.
+
+    :func:`split_sequence` and :func:`dcmcore.sequence.sequence_from_items` in one call.
+
+    Parameters
+    ----------
+    raw : RawDataElement
+        The raw sequence element.
     parent : Dataset, optional
         The data set holding the sequence; items inherit its character set
         and deferred-read source.
@@ -418,47 +464,17 @@ def parse_sequence(
     Returns
     -------
     Sequence
-        One :class:`~dcmcore.dataset.Dataset` per item, each parsed on first
-        access through ``Dataset._from_loader``.
+        One :class:`~dcmcore.dataset.Dataset` per item, each parsed on first access.
 
     Raises
     ------
     TruncatedDataError, MalformedDataError
         When the items are malformed (truncation only warns in lenient reads).
     """
-    from dcmcore.dataset import Dataset
-    from dcmcore.sequence import Sequence
+    items = split_sequence(raw, sequence_depth(parent) + 1)
+    return sequence_from_items(
+        items, parent=parent, undefined_length=bool(raw.is_undefined_length), encoding=encoding
+    )
 
-    value = raw.value
-    if value is None:
-        raise ValueError("parse_sequence needs the value of a deferred element to be read first")
-    if not isinstance(value, bytes):
-        raw = raw._replace(value=bytes(value))
-        value = raw.value
-    depth = _depth_of(parent) + 1
-    if depth > MAX_SEQUENCE_DEPTH:
-        raise MalformedDataError(
-            f"sequences nested deeper than {MAX_SEQUENCE_DEPTH} levels",
-            offset=raw.value_tell,
-            tag=int(raw.tag),
-        )
-    little = raw.is_little_endian or raw.VR == "UN"
-    base = raw.value_tell or 0
-    datasets = []
-    from_loader = Dataset._from_loader
-    complete = is_complete(raw)
-    for start, stop, item_implicit, undefined in split_items(raw, depth):
-        ds = from_loader(
-            _ItemLoader(value, start, stop, item_implicit, little, base, depth, complete),
-            parent=parent,
-            is_implicit_VR=item_implicit,
-            is_little_endian=little,
-            encoding=encoding,
-            source=None,
-        )
-        if undefined:  # written back the same way by the writer
-            ds.__dict__["is_undefined_length_sequence_item"] = True
-        datasets.append(ds)
-    seq = Sequence(datasets)
-    seq.is_undefined_length = bool(raw.is_undefined_length)
-    return seq
+
+set_item_splitter(split_sequence)

@@ -19,11 +19,15 @@ from collections.abc import Iterable
 from typing import Any, BinaryIO
 
 from dcmcore import config
+from dcmcore.charset import convert_encodings
 from dcmcore.errors import InvalidDicomError, MalformedDataError, TruncatedDataError
+from dcmcore.filedataset import FileDataset, FileMetaDataset
 from dcmcore.io._deferred import FileIdentity
 from dcmcore.io._inflate import inflate_dataset
 from dcmcore.io._source import is_special, read_special
 from dcmcore.io.parser import (
+    _LONG_VRS,
+    _VR_NAMES,
     CHARSET_TAG,
     DONE,
     NEED_MORE,
@@ -36,6 +40,7 @@ from dcmcore.io.parser import (
     read_elements,
 )
 from dcmcore.tag import PIXEL_DATA_TAGS, BaseTag, Tag
+from dcmcore.transfer_syntax import get as get_syntax
 
 __all__ = [
     "dcmread",
@@ -174,6 +179,8 @@ class _Input:
         #: set when the data is read in windows: the file and the bytes it has from `start`
         self.fh: Any = None
         self.size = 0
+        #: modification time of a file read by path (None for other inputs)
+        self.timestamp: float | None = None
         if isinstance(fp, (bytes, bytearray, memoryview)):
             data = bytes(fp)
             self.source: Any = io.BytesIO(data)
@@ -187,6 +194,8 @@ class _Input:
             self.source = path
             self.closers.append(fh)
             try:
+                # the FileDataset's timestamp, from the open file (no second lookup by name)
+                self.timestamp = os.fstat(fh.fileno()).st_mtime
                 # a device or pipe (/dev/zero, a FIFO): bounded reads, checked header
                 self.data = read_special(fh, force, path) if is_special(fh) else self._load(fh, defer)
             except BaseException:
@@ -313,8 +322,6 @@ def _guess_encoding(data: Any, pos: int) -> tuple[bool, bool]:
     if pos + 6 > len(data):
         return True, True
     vr = bytes(data[pos + 4 : pos + 6])
-    from dcmcore.io.parser import _VR_NAMES
-
     if vr not in _VR_NAMES:
         return True, True
     group = int.from_bytes(bytes(data[pos : pos + 2]), "little")
@@ -327,8 +334,6 @@ def _encoding_for(uid: str | None, data: Any, pos: int) -> tuple[bool, bool, boo
     if not uid:
         implicit, little = _guess_encoding(data, pos)
         return implicit, little, False
-    from dcmcore.transfer_syntax import get as get_syntax
-
     ts = get_syntax(uid)
     if ts is None:
         # unknown syntaxes are explicit VR little endian (PS3.5 A.4 for encapsulated ones)
@@ -372,8 +377,6 @@ def _encodings_of(elements: dict[BaseTag, RawDataElement]) -> Any:
     if value is None:
         return None
     terms = [t.strip("\0 ") for t in bytes(value).decode("latin-1").split("\\")]
-    from dcmcore.charset import convert_encodings
-
     try:
         return convert_encodings(terms if len(terms) > 1 else terms[0])
     except (ValueError, LookupError):  # unusable terms: the data model reports them on access
@@ -455,8 +458,6 @@ def dcmread(
 
 
 def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: Any) -> Any:
-    from dcmcore.dataset import FileDataset, FileMetaDataset
-
     data = src.data
     windowed = src.fh is not None
     preamble, pos = _read_preamble(data, force)
@@ -484,7 +485,7 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
     if pos < len(data):
         implicit, little, deflated = _encoding_for(uid, data, pos)
     base = src.start
-    stop_when = (lambda tag: tag in _STOP_PIXEL_TAGS) if stop_before_pixels else None
+    stop_when = _STOP_PIXEL_TAGS.__contains__ if stop_before_pixels else None
     if deflated:
         if windowed:
             data = src.load_rest()
@@ -521,7 +522,9 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
     file_meta = FileMetaDataset(meta)
     if hasattr(file_meta, "set_original_encoding"):
         file_meta.set_original_encoding(False, True, "iso8859")
-    ds = FileDataset(src.source, elements, preamble, file_meta, implicit, little)
+    ds = FileDataset._from_elements(
+        src.source, elements, preamble, file_meta, implicit, little, src.timestamp
+    )
     if defer is not None and isinstance(src.source, str) and src.closers:
         # deferred values are read back only from this very file (see io/_deferred.py)
         ds.__dict__["_source"] = src.source
@@ -539,8 +542,6 @@ def _peek_header(
     buf: bytes, pos: int, implicit: bool, little: bool
 ) -> tuple[int, Any, int, int] | None:
     """(tag, VR, length, header size) of a plain element at `pos`, or None."""
-    from dcmcore.io.parser import _LONG_VRS, _VR_NAMES
-
     order = "<" if little else ">"
     if pos + 8 > len(buf):
         return None
@@ -690,8 +691,6 @@ def read_file_meta_info(filename: str | os.PathLike[str]) -> Any:
     InvalidDicomError
         If the file has no preamble and ``DICM`` prefix.
     """
-    from dcmcore.dataset import FileMetaDataset
-
     with open(filename, "rb") as fh:
         data = fh.read(144)
         _read_preamble(data, False)
