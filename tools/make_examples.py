@@ -477,7 +477,7 @@ def make_jpeg_baseline() -> None:
     """The colour Doppler frame, JPEG Baseline (lossy, YBR_FULL_422 as scanners write it)."""
     ds = us_dataset(uid.UltrasoundImageStorage, "dcmcore-example-jpeg-baseline")
     image_pixels(ds, doppler_rgb(120, 160, 1.0), bits_stored=8, photometric="RGB")
-    encode(ds, uid.JPEGBaseline8Bit, "jpeg_baseline.dcm", plugin="pillow", quality=90)
+    encode(ds, uid.JPEGBaseline8Bit, "jpeg_baseline.dcm", plugin="pillow", jpeg_quality=90)
 
 
 def make_enhanced_mr() -> None:
