@@ -79,12 +79,15 @@ class Column:
         ``"int"``, ``"float"``, ``"date"``, ``"time"`` or ``"str"``.
     multi : bool
         The element may hold several values (VM other than 1): the column holds lists.
+    vr : str
+        The element's VR in the data dictionary (used when the file does not say).
     """
 
     name: str
     tag: int
     kind: str
     multi: bool
+    vr: str = ""
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -172,7 +175,7 @@ def _column(keyword: str) -> Column:
         raise ValueError(
             f"'{keyword}' ({vr}) cannot be a column: sequences and binary values are not indexed"
         )
-    return Column(keyword, tag, kind, found.VM != "1")
+    return Column(keyword, tag, kind, found.VM != "1", vr)
 
 
 @dataclass(frozen=True, slots=True)

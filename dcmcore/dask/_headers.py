@@ -11,6 +11,7 @@ header is read.
 from __future__ import annotations
 
 import io
+from collections.abc import Collection
 from typing import BinaryIO, Final
 
 import fsspec
@@ -77,16 +78,19 @@ def _file_size(fh: BinaryIO) -> int | None:
         return None
 
 
-def _parse(data: bytes, mode: int) -> tuple[FileDataset, bool]:
+def _parse(data: bytes, mode: int, tags: Collection[int] | None) -> tuple[FileDataset, bool]:
     """Parse `data`; also say whether reading stopped at a pixel data element."""
     buf = io.BytesIO(data)
     with config.override(reading_validation_mode=mode):
-        ds = dcmread(buf, stop_before_pixels=True)
+        ds = dcmread(buf, stop_before_pixels=True, specific_tags=tags)
     return ds, buf.tell() < len(data)
 
 
-def read_header(path: str) -> Header:
+def read_header(path: str, tags: Collection[int] | None = None) -> Header:
     """Read the header of the file at `path` (never raises for a bad file).
+
+    With `tags`, only those elements are kept (the others are walked over,
+    not decoded).
 
     The header is first read strictly (``RAISE`` mode: truncation and
     inconsistent structure are errors); if that fails on the whole file it is
@@ -105,7 +109,7 @@ def read_header(path: str) -> Header:
             eof = len(data) < HEAD_BYTES or (size is not None and len(data) >= size)
             while True:
                 try:
-                    ds, stopped = _parse(data, config.RAISE)
+                    ds, stopped = _parse(data, config.RAISE, tags)
                 except Exception:
                     if eof:
                         raise
@@ -119,7 +123,7 @@ def read_header(path: str) -> Header:
         except Exception as exc:  # noqa: BLE001 - any failure becomes the file's error
             error = one_line(exc)
         try:
-            ds, _ = _parse(data, config.IGNORE)
+            ds, _ = _parse(data, config.IGNORE, tags)
         except Exception:  # noqa: BLE001 - the strict read's error says why
             return Header(None, size, error)
         return Header(ds, size, error)

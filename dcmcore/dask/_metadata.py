@@ -9,15 +9,38 @@ import dask.dataframe as dd
 import pandas as pd
 
 from dcmcore import config
-from dcmcore.dask._columns import DEFAULT_KEYWORDS, TableSpec, table_spec
+from dcmcore.converters import decode_value
+from dcmcore.dask._columns import DEFAULT_KEYWORDS, Column, TableSpec, table_spec
 from dcmcore.dask._headers import one_line, read_header
 from dcmcore.dask._paths import expand_paths, partition
+from dcmcore.dataset import FileDataset
+from dcmcore.element import RawDataElement
+from dcmcore.vr import AMBIGUOUS_VR, CHARSET_VR
 
 __all__ = ["DEFAULT_FILES_PER_PARTITION", "read_metadata", "read_rows"]
 
 #: Files read by one task: large enough that scheduling costs little beside reading.
 DEFAULT_FILES_PER_PARTITION = 1000
 _TRANSFER_SYNTAX_UID = 0x00020010
+
+
+def _element_value(ds: FileDataset, col: Column) -> object:
+    """The value of `col`'s element in `ds` (None when absent).
+
+    A raw element of a known, unambiguous VR is decoded straight from its
+    bytes by :func:`dcmcore.converters.decode_value` (what the data model
+    would do, without making a DataElement); anything else goes through ``ds[tag]``.
+    """
+    raw = ds.get_item(col.tag)
+    if raw is None:
+        return None
+    if isinstance(raw, RawDataElement) and raw.value is not None:
+        vr = raw.VR if raw.VR not in (None, "UN") else col.vr
+        if vr and vr not in AMBIGUOUS_VR and vr != "SQ":
+            encodings = ds._text_encoding() if vr in CHARSET_VR else None
+            return decode_value(vr, raw.value, little_endian=raw.is_little_endian,
+                                encodings=encodings, tag=col.tag)
+    return ds[col.tag].value
 
 
 def read_rows(paths: list[str], spec: TableSpec) -> pd.DataFrame:
@@ -27,9 +50,10 @@ def read_rows(paths: list[str], spec: TableSpec) -> pd.DataFrame:
     """
     data: dict[str, list[object]] = {name: [] for name in spec.names}
     columns = spec.columns
+    tags = frozenset(c.tag for c in columns)
     with config.override(reading_validation_mode=config.IGNORE):
         for path in paths:
-            header = read_header(path)
+            header = read_header(path, tags)
             error = header.error
             ds = header.dataset
             data["path"].append(path)
@@ -47,8 +71,7 @@ def read_rows(paths: list[str], spec: TableSpec) -> pd.DataFrame:
                 value = None
                 if ds is not None:
                     try:
-                        if col.tag in ds:
-                            value = col.convert(ds[col.tag].value)
+                        value = col.convert(_element_value(ds, col))
                     except Exception as exc:  # noqa: BLE001 - a bad value is reported
                         error = error or f"{col.name}: {one_line(exc)}"
                 data[col.name].append(value)
