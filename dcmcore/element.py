@@ -663,12 +663,18 @@ def _sequence_of(raw: RawDataElement, ds: Dataset | None, undefined: bool) -> Se
     return sequence_from_items(items, parent=ds, undefined_length=undefined)
 
 
+#: Set by :mod:`dcmcore.hooks` while pydicom-style raw element hooks are registered:
+#: ``conversion_hook(raw, encoding, ds)`` then replaces :func:`convert_raw_data_element`.
+conversion_hook: Callable[[RawDataElement, Any, Any], DataElement] | None = None
+
+
 def convert_raw_data_element(
     raw: RawDataElement,
     encoding: str | list[str] | None = None,
     ds: Dataset | None = None,
 ) -> DataElement:
-    """Return the :class:`DataElement` decoded from `raw`.
+    """Return the :class:`DataElement` decoded from `raw` (through :mod:`dcmcore.hooks`
+    when hooks are registered).
 
     Parameters
     ----------
@@ -686,6 +692,16 @@ def convert_raw_data_element(
     -------
     DataElement
     """
+    hook = conversion_hook
+    if hook is not None:
+        return hook(raw, encoding, ds)
+    return _convert_raw_data_element(raw, encoding, ds)
+
+
+def _convert_raw_data_element(
+    raw: RawDataElement, encoding: str | list[str] | None, ds: Dataset | None
+) -> DataElement:
+    """dcmcore's own conversion of `raw` (see :func:`convert_raw_data_element`)."""
     tag = raw.tag
     if type(tag) is not BaseTag:
         tag = _SHARED.get(tag) or shared_tag(int(tag))
