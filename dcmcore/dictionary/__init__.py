@@ -14,7 +14,7 @@ any ``(gggg,0000)`` not in the dictionary is ``UL``/``1`` "Group Length".
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from dcmcore.dictionary._edition import EDITION
@@ -41,6 +41,8 @@ __all__ = [
     "private_dictionary_VM",
     "private_dictionary_description",
     "private_creators",
+    "add_entries",
+    "add_private_entries",
     "uid_info",
     "uid_for_keyword",
     "iter_uids",
@@ -397,7 +399,54 @@ def private_dictionary_description(tag: TagType, private_creator: str) -> str:
 
 def private_creators() -> list[str]:
     """Return the private creator names that have a private dictionary."""
-    return list(_private_data())
+    private = _private_data()
+    return list(private) + [name for name in _private_tables if name not in private]
+
+
+# --- additions at run time ------------------------------------------------------------
+
+
+def add_entries(entries: Mapping[int, DictEntry]) -> None:
+    """Add (or replace) public dictionary entries, e.g. for a newer edition's elements.
+
+    Parameters
+    ----------
+    entries : mapping of int to DictEntry
+        Tag to entry; an entry's keyword becomes usable as a dataset attribute.
+
+    Examples
+    --------
+    >>> from dcmcore import dictionary
+    >>> dictionary.add_entries({0x10021001: dictionary.DictEntry("UL", "1", "Test One",
+    ...                         False, "TestOne")})  # doctest: +SKIP
+    """
+    table = _public_table if _public_table is not None else _load_public()
+    keywords = _keywords if _keywords is not None else _load_keywords()
+    for tag, item in entries.items():
+        found = DictEntry(*item)
+        table[int(tag)] = found
+        if found.keyword:
+            keywords[found.keyword] = int(tag)
+
+
+def add_private_entries(private_creator: str, entries: Mapping[int, DictEntry]) -> None:
+    """Add (or replace) private dictionary entries of `private_creator`.
+
+    Parameters
+    ----------
+    private_creator : str
+        The private creator value reserving the entries' block.
+    entries : mapping of int to DictEntry
+        Tag to entry; the block byte of the tag is ignored (``(gggg,xxee)``), so the
+        entry applies in whichever block the creator reserves.
+    """
+    table = _private_table(private_creator)
+    if table is None:
+        table = _PrivateTable("")
+        _private_tables[private_creator] = table
+    for tag, item in entries.items():
+        value = int(tag)
+        table.any_block[(value >> 16 << 16) | (value & 0xFF)] = DictEntry(*item)
 
 
 # --- UID registry ---------------------------------------------------------------------
