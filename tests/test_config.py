@@ -46,8 +46,6 @@ def test_pydicom_style_functions_set_globals():
     try:
         config.DS_decimal(True)
         assert config.use_DS_decimal is True
-        config.datetime_conversion(True)
-        assert config.settings.datetime_conversion is True
     finally:
         config.settings.reset()
     assert config.settings.use_DS_decimal is False
