@@ -51,6 +51,28 @@ __all__ = [
     "validate_value",
 ]
 
+# pydicom's ``values`` module functions (``convert_*``), importable from here as in
+# pydicom: they decode raw bytes, so they live with the converters and are loaded
+# on first use (the converters import this module).
+_RAW_CONVERTERS = frozenset(
+    {
+        "convert_AE_string", "convert_ATvalue", "convert_DA_string", "convert_DS_string",
+        "convert_DT_string", "convert_IS_string", "convert_OBvalue", "convert_OVvalue",
+        "convert_OWvalue", "convert_PN", "convert_SQ", "convert_TM_string", "convert_UI",
+        "convert_UN", "convert_UR_string", "convert_numbers", "convert_single_string",
+        "convert_string", "convert_tag", "convert_text", "convert_value", "multi_string",
+        "converters", "convert_retry_VR_order",
+    }
+)  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RAW_CONVERTERS:
+        from dcmcore import _raw_values  # deferred: it imports the converters, which import us
+
+        return getattr(_raw_values, name)
+    raise AttributeError(f"module 'dcmcore.values' has no attribute {name!r}")
+
 T = TypeVar("T")
 
 
@@ -368,10 +390,15 @@ class DSdecimal(_DSMixin, Decimal):
             return None
         if isinstance(val, str) and not val.strip():
             return val
-        if isinstance(val, float) and not isinstance(val, DSfloat):
+        if (
+            isinstance(val, float)
+            and not isinstance(val, DSfloat)
+            and not config.settings.allow_DS_float
+        ):
             raise TypeError(
-                "'DS' cannot be instantiated with a float value: convert the value to a "
-                "string with the desired number of digits, or pass a 'Decimal' instance."
+                "'DS' cannot be instantiated with a float value unless "
+                "config.allow_DS_float is True: convert the value to a string with the "
+                "desired number of digits, or pass a 'Decimal' instance."
             )
         if isinstance(val, str):
             val = val.strip()
