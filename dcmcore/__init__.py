@@ -17,6 +17,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
+__version_info__ = tuple(int(part) for part in __version__.split("."))
 
 #: Public name -> (module, attribute), imported on first access.
 _LAZY = {
@@ -34,7 +35,12 @@ _LAZY = {
     "iter_pixels": ("dcmcore.pixels", "iter_pixels"),
 }
 #: Subpackages and modules reachable as attributes of the package.
-_SUBMODULES = {"uid", "config", "examples", "errors", "codecs", "pixels", "values", "charset"}
+_SUBMODULES = {
+    "uid", "config", "examples", "errors", "codecs", "pixels", "values", "charset",
+    # pydicom's module names
+    "dataelem", "valuerep", "multival", "datadict", "filereader", "filewriter", "filebase",
+    "fileutil", "jsonrep", "hooks",
+}  # fmt: skip
 
 __all__ = [
     "DataElement",
@@ -47,20 +53,32 @@ __all__ = [
     "charset",
     "codecs",
     "config",
+    "datadict",
+    "dataelem",
     "dcmread",
     "dcmwrite",
     "errors",
     "examples",
+    "filebase",
+    "filereader",
+    "fileutil",
+    "filewriter",
+    "hooks",
     "iter_pixels",
+    "jsonrep",
+    "multival",
     "pixel_array",
     "pixels",
     "read_file_meta_info",
     "uid",
+    "valuerep",
     "values",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - the same names, as the type checker sees them
     from dcmcore import charset, codecs, config, errors, examples, pixels, uid, values
+    from dcmcore import datadict, dataelem, filebase, filereader, fileutil, filewriter, hooks
+    from dcmcore import jsonrep, multival, valuerep
     from dcmcore.dataset import Dataset, FileDataset, FileMetaDataset
     from dcmcore.element import DataElement, RawDataElement
     from dcmcore.io.reader import dcmread, read_file_meta_info
