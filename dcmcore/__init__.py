@@ -76,9 +76,26 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - the same names, as the type checker sees them
-    from dcmcore import charset, codecs, config, errors, examples, pixels, uid, values
-    from dcmcore import datadict, dataelem, filebase, filereader, fileutil, filewriter, hooks
-    from dcmcore import jsonrep, multival, valuerep
+    from dcmcore import (
+        charset,
+        codecs,
+        config,
+        datadict,
+        dataelem,
+        errors,
+        examples,
+        filebase,
+        filereader,
+        fileutil,
+        filewriter,
+        hooks,
+        jsonrep,
+        multival,
+        pixels,
+        uid,
+        valuerep,
+        values,
+    )
     from dcmcore.dataset import Dataset, FileDataset, FileMetaDataset
     from dcmcore.element import DataElement, RawDataElement
     from dcmcore.io.reader import dcmread, read_file_meta_info

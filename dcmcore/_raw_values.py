@@ -67,14 +67,14 @@ def convert_AE_string(
     byte_string: bytes, is_little_endian: bool, struct_format: str | None = None
 ) -> str | MutableSequence[str]:
     """Decode an AE value (leading and trailing spaces removed)."""
-    return _decode("AE", byte_string)  # type: ignore[no-any-return]
+    return _decode("AE", byte_string)
 
 
 def convert_ATvalue(
     byte_string: bytes, is_little_endian: bool, struct_format: str | None = None
 ) -> BaseTag | MutableSequence[BaseTag]:
     """Decode an AT value: one tag or a list of tags."""
-    return _decode("AT", byte_string, is_little_endian)  # type: ignore[no-any-return]
+    return _decode("AT", byte_string, is_little_endian)
 
 
 def convert_DA_string(
@@ -149,21 +149,21 @@ def convert_string(
     byte_string: bytes, is_little_endian: bool, struct_format: str | None = None
 ) -> str | MutableSequence[str]:
     """Decode a value of a default-character-set text VR (AS, CS), split on backslash."""
-    return _decode("CS", byte_string)  # type: ignore[no-any-return]
+    return _decode("CS", byte_string)
 
 
 def convert_text(
     byte_string: bytes, encodings: list[str] | None = None, vr: str | None = None
 ) -> str | MutableSequence[str]:
     """Decode SH, LO or UC text with `encodings`, split on backslash."""
-    return decode_value(vr or "LO", byte_string, encodings=encodings)  # type: ignore[no-any-return]
+    return decode_value(vr or "LO", byte_string, encodings=encodings)
 
 
 def convert_single_string(
     byte_string: bytes, encodings: list[str] | None = None, vr: str | None = None
 ) -> str:
     """Decode ST, LT or UT text with `encodings` (never split)."""
-    return decode_value(vr or "LT", byte_string, encodings=encodings)  # type: ignore[no-any-return]
+    return decode_value(vr or "LT", byte_string, encodings=encodings)
 
 
 def convert_UI(byte_string: bytes, is_little_endian: bool, struct_format: str | None = None) -> Any:
@@ -175,7 +175,7 @@ def convert_UR_string(
     byte_string: bytes, is_little_endian: bool, struct_format: str | None = None
 ) -> str:
     """Decode a UR value (trailing spaces removed)."""
-    return _decode("UR", byte_string)  # type: ignore[no-any-return]
+    return _decode("UR", byte_string)
 
 
 def convert_numbers(byte_string: bytes, is_little_endian: bool, struct_format: str) -> Any:

@@ -130,7 +130,7 @@ def get_private_entry(tag: TagType, private_creator: str) -> PrivateEntryType:
         raise KeyError(
             f"Tag '{value}' not in private dictionary for private creator '{private_creator}'"
         )
-    return _as_tuple(found)[:4]  # type: ignore[return-value]
+    return _as_tuple(found)[:4]
 
 
 def add_dict_entry(
@@ -297,7 +297,7 @@ def _private_dictionaries() -> dict[str, dict[str, PrivateEntryType]]:
         for block_key, item in table.any_block.items():
             added.setdefault(
                 f"{block_key >> 16:04X}xx{block_key & 0xFF:02X}",
-                _as_tuple(item)[:4],  # type: ignore[arg-type]
+                _as_tuple(item)[:4],
             )
     return result
 

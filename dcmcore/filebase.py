@@ -135,7 +135,7 @@ class DicomIO:
     # -- buffer access -------------------------------------------------------------
     def read(self, size: int = -1, /) -> bytes:
         """Read up to `size` bytes (all remaining when negative)."""
-        return self._buffer.read(size)  # type: ignore[no-any-return]
+        return self._buffer.read(size)
 
     def read_exact(self, length: int, nr_retries: int = 3) -> bytes:
         """Read exactly `length` bytes, retrying short reads `nr_retries` times.
@@ -172,7 +172,7 @@ class DicomIO:
 
     def write(self, b: bytes | bytearray | memoryview, /) -> int:
         """Write `b`; return the number of bytes written."""
-        return self._buffer.write(b)  # type: ignore[no-any-return]
+        return self._buffer.write(b)
 
     def write_tag(self, tag: int) -> None:
         """Write `tag` (an int ``0xggggeeee``)."""
@@ -193,11 +193,11 @@ class DicomIO:
 
     def seek(self, offset: int, whence: int = 0, /) -> int:
         """Move to `offset` (relative to `whence`, as :meth:`io.IOBase.seek`)."""
-        return self._buffer.seek(offset, whence)  # type: ignore[no-any-return]
+        return self._buffer.seek(offset, whence)
 
     def tell(self) -> int:
         """Return the current position."""
-        return self._buffer.tell()  # type: ignore[no-any-return]
+        return self._buffer.tell()
 
     def close(self, *args: Any, **kwargs: Any) -> Any:
         """Close the wrapped buffer, if it can be closed."""
@@ -246,4 +246,4 @@ class DicomBytesIO(DicomIO):
 
     def getvalue(self) -> bytes:
         """Return the whole content."""
-        return self._buffer.getvalue()  # type: ignore[no-any-return]
+        return self._buffer.getvalue()

@@ -129,9 +129,9 @@ def buffer_equality(
 def path_from_pathlike(file_object: Any) -> str | BinaryIO:
     """Return the path of a path-like `file_object`, or `file_object` itself."""
     try:
-        return os.fspath(file_object)  # type: ignore[no-any-return]
+        return os.fspath(file_object)
     except TypeError:
-        return file_object  # type: ignore[no-any-return]
+        return file_object
 
 
 def absorb_delimiter_item(fp: BinaryIO, is_little_endian: bool, delimiter: BaseTag) -> None:
