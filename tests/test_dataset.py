@@ -467,6 +467,7 @@ def test_pixel_members_delegate_to_dcmcore_pixels(monkeypatch: pytest.MonkeyPatc
     import types
 
     import dcmcore
+    import dcmcore.pixels  # the real module first, so undoing the patches restores it
     from dcmcore import pixel_members
 
     fake = _FakePixels()
