@@ -26,14 +26,20 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
-import glob
 import io
 import os
 import time
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    BrokenExecutor,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
 from concurrent.futures import CancelledError as _FutureCancelledError
 from dataclasses import dataclass, field
 from functools import partial
@@ -60,6 +66,7 @@ __all__ = [
     "find_jobs",
     "resolve_input",
     "resolve_syntax",
+    "run_in_processes",
     "run_jobs",
     "transcode_file",
 ]
@@ -495,16 +502,9 @@ def _transcode(job: TranscodeJob, target: TransferSyntax, plugin: str, verify: b
         if problem:
             return problem, max_error
     job.output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(job.output)
     dcmwrite(job.output, ds, enforce_file_format=True)
     return "", max_error
 
-
-def _remove_stale_temporaries(output: Path) -> None:
-    """Remove what a killed earlier run left of the writer's temporary for `output`."""
-    for stale in output.parent.glob(f".{glob.escape(output.name)}.*.tmp"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
 
 
 def run_jobs(
@@ -546,6 +546,17 @@ def run_jobs(
         for job in jobs:
             yield run(job)
         return
+    for job, outcome in _completed(executor, run, jobs, max_pending):
+        yield outcome if isinstance(outcome, TranscodeResult) else _task_failed(job, outcome)
+
+
+_Outcome = TranscodeResult | BaseException
+
+
+def _completed(executor: Executor, run: Callable[[TranscodeJob], TranscodeResult],
+               jobs: Iterable[TranscodeJob], max_pending: int
+               ) -> Iterator[tuple[TranscodeJob, _Outcome]]:
+    """Submit `jobs` (at most `max_pending` unfinished); yield each with its result or error."""
     pending: dict[Future[TranscodeResult], TranscodeJob] = {}
     queue = iter(jobs)
     exhausted = False
@@ -559,19 +570,104 @@ def run_jobs(
                 try:
                     pending[executor.submit(run, following)] = following
                 except Exception as exc:  # a broken or shut down executor
-                    yield _task_failed(following, exc)
+                    yield following, exc
             if not pending:
                 return
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 job = pending.pop(future)
                 try:
-                    yield future.result()
+                    yield job, future.result()
                 except (Exception, _FutureCancelledError) as exc:
-                    yield _task_failed(job, exc)
+                    yield job, exc
     finally:
         for future in pending:
             future.cancel()
+
+
+def run_in_processes(
+    jobs: Iterable[TranscodeJob],
+    syntax: str,
+    *,
+    workers: int,
+    plugin: str | None = None,
+    verify: bool = False,
+    codec_options: Mapping[str, object] | None = None,
+    initializer: Callable[[], object] | None = None,
+) -> Iterator[TranscodeResult]:
+    """Like :func:`run_jobs` on `workers` local processes, surviving a worker that dies.
+
+    A codec that crashes its process (a C library's abort or segfault) breaks a
+    :class:`~concurrent.futures.ProcessPoolExecutor` and every file in flight with
+    it. Here the pool is replaced, the files that were in flight are converted again
+    one at a time each in its own process, and only the file whose process dies
+    alone is failed ("its worker process died"); the rest of the batch goes on.
+
+    Parameters
+    ----------
+    workers : int
+        Worker processes.
+    initializer : callable, optional
+        Run in each worker process at its start (the command line ignores Ctrl-C
+        there, leaving it to the main process).
+    jobs, syntax, plugin, verify, codec_options
+        As for :func:`run_jobs`.
+
+    Yields
+    ------
+    TranscodeResult
+        One per job, in completion order.
+    """
+    resolve_syntax(syntax)
+    run = partial(transcode_file, syntax=syntax, plugin=plugin, verify=verify,
+                  codec_options=dict(codec_options or {}))
+    queue = iter(jobs)
+    again: deque[TranscodeJob] = deque()  # submitted to a pool that broke before they ran
+
+    def following() -> TranscodeJob | None:
+        return again.popleft() if again else next(queue, None)
+
+    while True:
+        suspects: list[TranscodeJob] = []
+        broken = False
+        pending: dict[Future[TranscodeResult], TranscodeJob] = {}
+        with ProcessPoolExecutor(max_workers=workers, initializer=initializer) as pool:
+            try:
+                while True:
+                    while not broken and len(pending) < 2 * workers:
+                        job = following()
+                        if job is None:
+                            break
+                        try:
+                            pending[pool.submit(run, job)] = job
+                        except BrokenExecutor:
+                            again.appendleft(job)
+                            broken = True
+                    if not pending:
+                        break
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        job = pending.pop(future)
+                        try:
+                            yield future.result()
+                        except BrokenExecutor:
+                            suspects.append(job)
+                            broken = True
+                        except (Exception, _FutureCancelledError) as exc:
+                            yield _task_failed(job, exc)
+            finally:
+                for future in pending:
+                    future.cancel()
+        for job in suspects:  # each alone: only the one that kills its process fails
+            with ProcessPoolExecutor(max_workers=1, initializer=initializer) as alone:
+                try:
+                    yield alone.submit(run, job).result()
+                except BrokenExecutor:
+                    yield TranscodeResult(
+                        str(job.source), str(job.output), "failed",
+                        "its worker process died while converting it (a codec crashed)")
+        if not broken:
+            return
 
 
 def _task_failed(job: TranscodeJob, exc: BaseException) -> TranscodeResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 import shutil
@@ -20,6 +21,7 @@ from dcmcore.transcode import (
     TranscodeSummary,
     find_jobs,
     resolve_syntax,
+    run_in_processes,
     run_jobs,
     transcode_file,
 )
@@ -106,8 +108,9 @@ def test_transcode_file_skips_a_finished_output_and_redoes_others(tmp_path: Path
     assert dcmread(job.output).file_meta.TransferSyntaxUID == uid.JPEGLSLossless
 
 
-def test_transcode_file_removes_a_killed_runs_temporary(tmp_path: Path) -> None:
-    stale = tmp_path / ".ct.dcm.abc123.tmp"
+def test_transcode_file_leaves_no_temporary_of_a_killed_run(tmp_path: Path) -> None:
+    # the writer's named temporary of a process that no longer exists (pid > pid_max)
+    stale = tmp_path / ".ct.dcm.dcmcore-4194305-0123456789ab.tmp"
     stale.write_bytes(b"half a file")
     job = TranscodeJob(examples.get_path("ct"), tmp_path / "ct.dcm")
     assert transcode_file(job, "RLELossless").status == "done"
@@ -228,3 +231,40 @@ def test_summary_adds_up_counts_bytes_ratio_and_failures() -> None:
     assert text.splitlines()[0] == "3 files: 1 done, 1 skipped, 1 failed"
     assert "ratio 2.00" in text and "time 2.0 s" in text
     assert text.splitlines()[-1] == "failed: c: InvalidDicomError: no DICM"
+
+
+class _CrashingEncoder(codecs.Encoder):
+    """Encapsulated Uncompressed; kills its process on 64-row frames (a C library abort)."""
+
+    name = "crashing"
+    transfer_syntaxes = (uid.EncapsulatedUncompressedExplicitVRLittleEndian,)
+
+    def encode(self, arr: Any, info: Any, **options: Any) -> bytes:
+        if info.rows == 64:
+            os._exit(70)
+        data = np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<")).tobytes()
+        return data + b"\x00" * (len(data) % 2)
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
+                    reason="the runtime-registered codec reaches workers by fork only")
+def test_run_in_processes_survives_a_worker_that_dies(
+        tmp_path: Path, register_codecs: Callable[..., str]) -> None:
+    register_codecs(encoders=(_CrashingEncoder(),))
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(12):  # the mr copies (64 rows) kill their worker
+        name = ("ct", "mr", "rgb_color")[i % 3]
+        shutil.copy(examples.get_path(name), src / f"{i:02d}_{name}.dcm")
+    jobs = find_jobs([src], tmp_path / "out")
+    results = list(run_in_processes(jobs, uid.EncapsulatedUncompressedExplicitVRLittleEndian,
+                                    workers=2, plugin="crashing", verify=True))
+    assert sorted(r.source for r in results) == sorted(str(j.source) for j in jobs)
+    by_status = {r.source: (r.status, r.reason) for r in results}
+    for source, (status, reason) in by_status.items():
+        if "_mr" in source:
+            assert (status, reason) == (
+                "failed", "its worker process died while converting it (a codec crashed)")
+        else:
+            assert status == "done", reason
+    assert len(list((tmp_path / "out").iterdir())) == 8

@@ -13,7 +13,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from typing import Final
 
@@ -36,6 +36,7 @@ from dcmcore.transcode import (
     TranscodeSummary,
     find_jobs,
     resolve_syntax,
+    run_in_processes,
     run_jobs,
 )
 from dcmcore.transfer_syntax import TransferSyntax
@@ -136,31 +137,35 @@ def _ignore_sigint() -> None:
 
 
 @contextmanager
-def _executor(args: argparse.Namespace, target: TransferSyntax, n_jobs: int
-              ) -> Iterator[Executor | None]:
-    if args.scheduler is not None:
-        # dask is the optional heavy `dask` extra: imported only for --scheduler
-        try:
-            from dcmcore.dask import open_executor
-        except ImportError as exc:
-            raise UsageError(f"--scheduler needs the 'dask' extra: pip install "
-                             f"'dcmcore[dask]' ({exc})") from None
-        encode = target.uid if target.encapsulated else None
-        workers = args.workers if args.scheduler == "local" else None
-        with open_executor(args.scheduler, workers, encode=encode,
-                           plugin=args.plugin) as dask_executor:
-            yield dask_executor
-        return
-    workers = min(args.workers or os.cpu_count() or 1, n_jobs)
-    if workers <= 1:
-        yield None
-        return
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+def _dask_executor(args: argparse.Namespace, target: TransferSyntax) -> Iterator[Executor]:
+    # dask is the optional heavy `dask` extra: imported only for --scheduler
     try:
-        yield pool
-    finally:
-        # on Ctrl-C: queued files are dropped, running ones finish (their output complete)
-        pool.shutdown(wait=True, cancel_futures=True)
+        from dcmcore.dask import open_executor
+    except ImportError as exc:
+        raise UsageError(f"--scheduler needs the 'dask' extra: pip install "
+                         f"'dcmcore[dask]' ({exc})") from None
+    encode = target.uid if target.encapsulated else None
+    workers = args.workers if args.scheduler == "local" else None
+    with open_executor(args.scheduler, workers, encode=encode,
+                       plugin=args.plugin) as executor:
+        yield executor
+
+
+def _results(args: argparse.Namespace, target: TransferSyntax, jobs: list[TranscodeJob],
+             options: dict[str, object]) -> Iterator[TranscodeResult]:
+    """Convert on a Dask cluster, in local worker processes, or in this process."""
+    common = {"plugin": args.plugin, "verify": args.verify, "codec_options": options}
+    if args.scheduler is not None:
+        with _dask_executor(args, target) as executor:
+            yield from run_jobs(jobs, target.uid, executor=executor, **common)
+        return
+    workers = min(args.workers or os.cpu_count() or 1, len(jobs))
+    if workers <= 1:
+        yield from run_jobs(jobs, target.uid, **common)
+        return
+    # a queued file is dropped on Ctrl-C; running ones finish, their output complete
+    yield from run_in_processes(jobs, target.uid, workers=workers,
+                                initializer=_ignore_sigint, **common)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -181,12 +186,9 @@ def run(args: argparse.Namespace) -> int:
     interrupted = False
     label = f"to {target.keyword or target.uid}"
     try:
-        with _executor(args, target, len(jobs)) as executor:
-            stream = run_jobs(jobs, target.uid, executor=executor, plugin=args.plugin,
-                              verify=args.verify, codec_options=options)
-            for result in track_results(stream, len(jobs), label,
-                                        enabled=not args.no_progress):
-                results.append(result)
+        stream = _results(args, target, jobs, options)
+        for result in track_results(stream, len(jobs), label, enabled=not args.no_progress):
+            results.append(result)
     except KeyboardInterrupt:
         interrupted = True
     summary = TranscodeSummary.from_results(results,
