@@ -19,6 +19,7 @@ from dcmcore.errors import (
 )
 from dcmcore.pixels.api import iter_pixels, pixel_array
 from dcmcore.pixels.colour import convert_colour_space
+from dcmcore.pixels.decoders import get_decoder
 from dcmcore.pixels.encapsulation import (
     encapsulate,
     encapsulate_extended,
@@ -29,6 +30,7 @@ from dcmcore.pixels.encapsulation import (
     parse_basic_offsets,
     parse_fragments,
 )
+from dcmcore.pixels.encoders import get_encoder
 from dcmcore.pixels.native import pack_bits, unpack_bits
 from dcmcore.pixels.overlays import overlay_array, waveform_array
 from dcmcore.pixels.parallel import shutdown_pools
@@ -46,6 +48,7 @@ from dcmcore.pixels.processing import (
 )
 from dcmcore.pixels.record import DecodedBy, decoded_by
 from dcmcore.pixels.rewrite import compress, decompress, set_pixel_data
+from dcmcore.pixels.utils import as_pixel_options
 
 __all__ = [
     "DecodedBy",
@@ -84,4 +87,7 @@ __all__ = [
     "apply_voi_lut",
     "apply_windowing",
     "create_icc_transform",
+    "as_pixel_options",
+    "get_decoder",
+    "get_encoder",
 ]
