@@ -10,9 +10,9 @@ then shape the result the same way whichever plugin decoded it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from dcmcore.errors import CodecError, PixelDataError
 from dcmcore.pixels import codestream
 from dcmcore.pixels import encapsulation as enc
 from dcmcore.pixels.colour import convert_colour_space
+from dcmcore.pixels.encapsulation import ReadAt
 from dcmcore.pixels.module import PixelModule
 from dcmcore.pixels.native import frame_span, unpack_native
 from dcmcore.pixels.parallel import FrameOutcome, decode_chunk_into, decode_frames
@@ -31,7 +32,6 @@ from dcmcore.pixels.validation import check_decoded_size, check_native_length
 
 __all__ = ["PixelSource", "DecodeOptions", "Decoded", "FramePlan", "decode", "iter_decode"]
 
-ReadAt = Callable[[int, int], Any]
 
 #: options the core consumes; anything else goes to the plugins
 CORE_OPTIONS = frozenset(
@@ -256,7 +256,7 @@ def _frame_pieces(src: PixelSource) -> list[list[tuple[int, int]]]:
     return enc.frame_spans(idx, mod.number_of_frames, src.read_at, mod.extended_offsets)
 
 
-class LazyFrames(Sequence[Any]):
+class LazyFrames(Sequence[bytes]):
     """A sequence of frame codestreams read from an in-memory value when sliced."""
 
     def __init__(self, read_at: ReadAt, spans: list[list[tuple[int, int]]]) -> None:
@@ -266,7 +266,13 @@ class LazyFrames(Sequence[Any]):
     def __len__(self) -> int:
         return len(self.spans)
 
-    def __getitem__(self, key: int | slice) -> Any:
+    @overload
+    def __getitem__(self, key: int) -> bytes: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[bytes]: ...
+
+    def __getitem__(self, key: int | slice) -> bytes | list[bytes]:
         if isinstance(key, slice):
             return [enc.read_frame(self.read_at, s) for s in self.spans[key]]
         return enc.read_frame(self.read_at, self.spans[key])
@@ -275,7 +281,7 @@ class LazyFrames(Sequence[Any]):
         for s in self.spans:
             yield enc.read_frame(self.read_at, s)
 
-    def raw(self, index: int) -> Any:
+    def raw(self, index: int) -> bytes | memoryview:
         """Frame `index` without a copy when it is one fragment (a memoryview)."""
         pieces = self.spans[index]
         if len(pieces) == 1:
@@ -309,13 +315,13 @@ class FramePlan:
         return np.empty((n, mod.rows, mod.columns, mod.samples_per_pixel),
                         dtype=mod.decoded_dtype)
 
-    def decode_here(self, frames: Sequence[Any], first: int) -> tuple[np.ndarray,
+    def decode_here(self, frames: Sequence[bytes], first: int) -> tuple[np.ndarray,
                                                                      list[FrameOutcome]]:
         """Decode `frames` (numbered from `first`) in the calling thread."""
         out = self.empty(len(frames))
         return out, decode_chunk_into(self.runner, frames, first, out, self.shift)
 
-    def decode_all(self, frames: Sequence[Any]) -> tuple[np.ndarray, list[FrameOutcome]]:
+    def decode_all(self, frames: Sequence[bytes]) -> tuple[np.ndarray, list[FrameOutcome]]:
         """Decode `frames` with the call's workers or executor."""
         return decode_frames(self.runner, frames, self.module.decoded_dtype,
                              workers=self.opts.workers, executor=self.opts.executor,
@@ -344,7 +350,7 @@ def _finish_frames(arr: np.ndarray, outcomes: list[FrameOutcome], plan: FramePla
 
 
 def _frames(src: PixelSource, spans: list[list[tuple[int, int]]], indices: range | list[int]
-            ) -> Sequence[Any]:
+            ) -> Sequence[bytes]:
     """The codestreams of frames `indices`: read lazily in memory, here from a file."""
     if src.buffer is not None:  # in memory: each worker reads its own frames
         return LazyFrames(src.read_at, [spans[i] for i in indices])

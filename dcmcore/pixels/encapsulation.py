@@ -11,7 +11,7 @@ import bisect
 import struct
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeAlias
 
 from dcmcore.codecs._warnings import warn
 from dcmcore.errors import MalformedDataError, PixelDataError, TruncatedDataError
@@ -31,12 +31,18 @@ __all__ = [
     "itemize_frame",
     "encapsulate",
     "encapsulate_extended",
+    "OffsetTable",
     "decode_extended_offsets",
 ]
 
 ITEM = 0xFFFEE000
 SEQ_DELIM = 0xFFFEE0DD
-ReadAt = Callable[[int, int], bytes]
+#: Read `size` bytes at `position` (of an encapsulated value, or of the file holding it);
+#: a memoryview when the value is in memory (no copy).
+ReadAt = Callable[[int, int], bytes | memoryview]
+#: An Extended Offset Table or its lengths: the element's bytes (64-bit little endian
+#: values) or the numbers themselves.
+OffsetTable: TypeAlias = "bytes | bytearray | memoryview | int | Sequence[int]"
 _EOI = b"\xff\xd9"
 
 
@@ -57,8 +63,8 @@ class FragmentIndex:
 def _buffer_reader(buf: bytes | bytearray | memoryview) -> tuple[ReadAt, int]:
     mv = memoryview(buf)
 
-    def read_at(pos: int, size: int) -> bytes:
-        return mv[pos : pos + size]  # type: ignore[return-value]
+    def read_at(pos: int, size: int) -> memoryview:
+        return mv[pos : pos + size]
 
     return read_at, len(mv)
 
@@ -151,7 +157,7 @@ def index_fragments(
     return FragmentIndex(offsets, fragments, first)
 
 
-def decode_extended_offsets(value: Any) -> list[int]:
+def decode_extended_offsets(value: OffsetTable) -> list[int]:
     """Return an Extended Offset Table (bytes of 64-bit LE, or ints) as a list."""
     if isinstance(value, (bytes, bytearray, memoryview)):
         b = bytes(value)
@@ -187,7 +193,7 @@ def frame_spans(
     index: FragmentIndex,
     number_of_frames: int | None,
     read_at: ReadAt,
-    extended_offsets: tuple[Any, Any] | None = None,
+    extended_offsets: tuple[OffsetTable, OffsetTable] | None = None,
 ) -> list[list[tuple[int, int]]]:
     """Return, per frame, the ``(position, length)`` pieces that make its codestream.
 
@@ -296,7 +302,7 @@ def generate_fragmented_frames(
     buffer: bytes | bytearray | memoryview,
     *,
     number_of_frames: int | None = None,
-    extended_offsets: tuple[Any, Any] | None = None,
+    extended_offsets: tuple[OffsetTable, OffsetTable] | None = None,
 ) -> Iterator[tuple[bytes, ...]]:
     """Yield, per frame, the tuple of fragments (or EOT spans) that make it."""
     read_at, end = _buffer_reader(buffer)
@@ -309,7 +315,7 @@ def generate_frames(
     buffer: bytes | bytearray | memoryview,
     *,
     number_of_frames: int | None = None,
-    extended_offsets: tuple[Any, Any] | None = None,
+    extended_offsets: tuple[OffsetTable, OffsetTable] | None = None,
 ) -> Iterator[bytes]:
     """Yield each frame's codestream from an encapsulated value."""
     for fragments in generate_fragmented_frames(
@@ -323,7 +329,7 @@ def get_frame(
     index: int,
     *,
     number_of_frames: int | None = None,
-    extended_offsets: tuple[Any, Any] | None = None,
+    extended_offsets: tuple[OffsetTable, OffsetTable] | None = None,
 ) -> bytes:
     """Return the codestream of frame `index` (0-based)."""
     read_at, end = _buffer_reader(buffer)

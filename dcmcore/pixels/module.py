@@ -23,6 +23,7 @@ from dcmcore import transfer_syntax
 from dcmcore.codecs.base import FrameInfo
 from dcmcore.dictionary import keyword_for_tag
 from dcmcore.errors import PixelDataError
+from dcmcore.pixels.encapsulation import OffsetTable
 from dcmcore.protocols import DatasetLike
 from dcmcore.tag import PIXEL_DATA_TAGS
 from dcmcore.transfer_syntax import TransferSyntax
@@ -153,7 +154,7 @@ class ImagePixelValues:
     pixel_tags: tuple[int, ...] = ()
     pixel_vr: str = "OB"
     pixel_value: object = field(default=None, repr=False, compare=False)
-    extended_offsets: tuple[object, object] | None = field(default=None, repr=False)
+    extended_offsets: tuple[OffsetTable, OffsetTable] | None = field(default=None, repr=False)
 
     @property
     def pixel_keyword(self) -> str:
@@ -223,7 +224,7 @@ class PixelModule:
     transfer_syntax: TransferSyntax = _NATIVE_LE
     pixel_keyword: str = "PixelData"
     pixel_vr: str = "OB"
-    extended_offsets: tuple[object, object] | None = field(default=None, repr=False)
+    extended_offsets: tuple[OffsetTable, OffsetTable] | None = field(default=None, repr=False)
 
     @property
     def transfer_syntax_uid(self) -> str:

@@ -64,7 +64,7 @@ def store_frame(slot: np.ndarray, arr: np.ndarray) -> None:
 
 
 def decode_chunk_into(
-    runner: CodecRunner, frames: Sequence[Any], first: int, out: np.ndarray, shift: int = 0
+    runner: CodecRunner, frames: Sequence[bytes], first: int, out: np.ndarray, shift: int = 0
 ) -> list[FrameOutcome]:
     """Decode `frames` (numbered from `first`) into ``out[0:len(frames)]``.
 
@@ -89,7 +89,7 @@ def _frame_shape(runner: CodecRunner) -> tuple[int, int, int]:
 
 
 def _chunk_to_arrays(
-    runner: CodecRunner, frames: Sequence[Any], first: int, dtype: str, shift: int = 0
+    runner: CodecRunner, frames: Sequence[bytes], first: int, dtype: str, shift: int = 0
 ) -> tuple[np.ndarray, list[FrameOutcome]]:
     """Worker for executors of unknown kind: return the decoded frames."""
     out = np.empty((len(frames), *_frame_shape(runner)), dtype=np.dtype(dtype))
@@ -267,7 +267,7 @@ def _read_pixels(arena: shared_memory.SharedArena, offset: int, out: np.ndarray)
 
 
 def _process_pool_into(
-    runner: CodecRunner, frames: Sequence[Any], dtype: np.dtype, workers: int, shift: int = 0,
+    runner: CodecRunner, frames: Sequence[bytes], dtype: np.dtype, workers: int, shift: int = 0,
 ) -> tuple[np.ndarray, list[FrameOutcome]]:
     """Decode in a reused process pool, exchanging codestreams and pixels in an arena.
 
@@ -286,7 +286,7 @@ def _process_pool_into(
     layout, size = _arena_layout(pieces, {i: len(s) for i, s in streams.items()},
                                  out[0].nbytes)
 
-    def decode_here(a: int, b: int, codestreams: Sequence[Any]) -> list[FrameOutcome]:
+    def decode_here(a: int, b: int, codestreams: Sequence[bytes]) -> list[FrameOutcome]:
         return decode_chunk_into(runner, codestreams, a, out[a:b], shift)
 
     pool = _pool(len(chunks) - 1)
@@ -400,7 +400,7 @@ def _mode(codecs: Sequence[Codec], n: int, workers: int | None, executor: Any) -
 
 def decode_frames(
     runner: CodecRunner,
-    frames: Sequence[Any],
+    frames: Sequence[bytes],
     dtype: np.dtype,
     *,
     workers: int | None = None,

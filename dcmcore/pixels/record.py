@@ -13,12 +13,15 @@ import threading
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from dcmcore.codecs.providers import syntax_name
 from dcmcore.codecs.runner import CodecRunner, Failure
 from dcmcore.pixels.module import PIXEL_TAGS
 from dcmcore.protocols import DatasetLike
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dcmcore.pixels.parallel import FrameOutcome
 
 __all__ = ["DecodedBy", "decoded_by", "remember", "record_of"]
 
@@ -71,7 +74,7 @@ class DecodedBy:
         return text
 
 
-def record_of(runner: CodecRunner, outcomes: Sequence[Any]) -> DecodedBy:
+def record_of(runner: CodecRunner, outcomes: Sequence[FrameOutcome]) -> DecodedBy:
     """The record of frames decoded by `runner` (`outcomes`: one per frame, in order)."""
     counts: dict[str, int] = {}
     failures: list[Failure] = []
