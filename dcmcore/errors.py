@@ -36,6 +36,8 @@ __all__ = [
     "DcmcoreWarning",
     "SourceFileError",
     "FileWriteError",
+    "JSONValueError",
+    "JSONKeyError",
 ]
 
 
@@ -214,6 +216,21 @@ class FileWriteError(WriteError, OSError):
     A :class:`WriteError` and an ``OSError`` (with ``errno`` and ``filename`` set); the
     message names the target path and the reason.
     """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class JSONValueError(InvalidValueError, TypeError):
+    """A DICOM JSON value has the wrong type or form for its VR (Part 18, F.2.3).
+
+    The message names the tag and the VR. Also a ``ValueError`` and a ``TypeError``,
+    the built-ins raised for such input before.
+    """
+
+
+class JSONKeyError(JSONValueError, KeyError):
+    """A DICOM JSON element lacks its ``vr`` (also a ``KeyError``, as pydicom raises)."""
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""

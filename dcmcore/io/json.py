@@ -24,7 +24,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from dcmcore.errors import DcmcoreWarning
+from dcmcore.errors import DcmcoreWarning, JSONKeyError
+from dcmcore.io._json_values import check_value, decode_inline_binary, describe_tag, json_error
 from dcmcore.tag import BaseTag, Tag
 
 __all__ = [
@@ -349,7 +350,8 @@ def _empty_value(vr: str) -> Any:
 def _pn_from_json(value: Any, tag: str) -> str:
     if not isinstance(value, dict):
         warnings.warn(
-            f"Value of data element '{tag}' with VR Person Name (PN) is not formatted correctly",
+            f"Value of data element '{tag}' {describe_tag(tag)} with VR PN (Person Name) is "
+            "not formatted correctly (a string instead of an object); read as the string",
             DcmcoreWarning,
             stacklevel=4,
         )
@@ -373,22 +375,37 @@ def _one_value(
 ) -> Any:
     if vr == "SQ":
         if value is not None and not isinstance(value, dict):
-            raise TypeError(f"Sequence item of data element '{tag}' must be an object")
+            raise json_error(
+                tag, vr, f"Sequence item of data element '{tag}' must be an object, not "
+                f"{type(value).__name__}",
+            )  # fmt: skip
         return _dataset_from_dict(dataset_class, value or {}, handler, parent_tag=tag, mode=mode)
     if value is None:
         return _empty_value(vr)
+    value = check_value(tag, vr, value)
     if vr == "PN":
         return _pn_from_json(value, tag)
     if vr == "AT":
         try:
-            return int(value, 16)
+            number = int(value, 16)
         except (TypeError, ValueError):
+            number = -1
+        if not 0 <= number <= 0xFFFFFFFF:
             warnings.warn(
-                f"Invalid value '{value}' for AT element - ignoring it",
+                f"Invalid value '{value}' for AT element {describe_tag(tag)} with VR AT "
+                "- ignoring it",
                 DcmcoreWarning,
                 stacklevel=4,
             )
             return None
+        if len(value.strip()) != 8:
+            warnings.warn(
+                f"Value '{value}' for AT element {describe_tag(tag)} with VR AT is not 8 hex "
+                f"digits; read as ({number >> 16:04X},{number & 0xFFFF:04X})",
+                DcmcoreWarning,
+                stacklevel=4,
+            )
+        return number
     return value
 
 
@@ -414,7 +431,10 @@ def _element_value(
         return _empty_value(vr)
     if value_key == "Value":
         if not isinstance(value, list):
-            raise TypeError(f"'Value' of data element '{tag}' must be a list")
+            raise json_error(
+                tag, vr, f"'Value' of data element '{tag}' must be a list, not "
+                f"{type(value).__name__}",
+            )  # fmt: skip
         if not value:
             return _empty_value(vr)
         values = [_one_value(dataset_class, tag, vr, v, handler, mode) for v in value]
@@ -426,18 +446,13 @@ def _element_value(
     if isinstance(value, list):
         value = value[0] if value else ""
     if value_key == "InlineBinary":
-        if not isinstance(value, str):
-            raise TypeError(
-                f"Invalid attribute value for data element '{tag}' - the value for "
-                f"'InlineBinary' must be str, not {type(value).__name__}"
-            )
-        return base64.b64decode(value)
+        return decode_inline_binary(tag, vr, value)
     if value_key == "BulkDataURI":
         if not isinstance(value, str):
-            raise TypeError(
-                f"Invalid attribute value for data element '{tag}' - the value for "
-                f"'BulkDataURI' must be str, not {type(value).__name__}"
-            )
+            raise json_error(
+                tag, vr, f"Invalid attribute value for data element '{tag}' - the value for "
+                f"'BulkDataURI' must be str, not {type(value).__name__}",
+            )  # fmt: skip
         if handler is None:
             warnings.warn(
                 f"No bulk data URI handler provided for retrieval of value of data element '{tag}'",
@@ -571,7 +586,9 @@ def _fill(
     for key, mapping in data.items():
         if not isinstance(mapping, dict) or "vr" not in mapping:
             where = f"Data element '{parent_tag}'" if parent_tag else f"Data element '{key}'"
-            raise KeyError(f"{where} must have key 'vr'")
+            about = f" (in an item of {describe_tag(parent_tag)} with VR SQ)" if parent_tag else ""
+            raise JSONKeyError(f"{where} must have key 'vr': {key!r} of DICOM JSON element "
+                               f"{describe_tag(key)}{about} is not an element object")
         vr = mapping["vr"]
         value_key = next((k for k in JSON_VALUE_KEYS if k in mapping), None)
         value = mapping[value_key] if value_key is not None else [""]
