@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from dcmcore import codecs
+from dcmcore.uid import RLELossless
+
 distributed = pytest.importorskip("distributed")
 
 #: pydicom's corpus: the test inputs (read only)
@@ -61,3 +64,18 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def all_files(root: Path) -> list[str]:
     """Every file under `root`, as absolute paths, sorted."""
     return sorted(str(Path(d, f)) for d, _, names in os.walk(root) for f in names)
+
+
+@pytest.fixture
+def worker_without_rle_encoder(client):
+    """One worker whose configuration disables every RLE Lossless encoder it has."""
+    worker = sorted(client.scheduler_info()["workers"])[0]
+
+    def disable_rle() -> None:
+        codecs.config.disable(*(e.name for e in codecs.encoders_for(RLELossless)))
+
+    client.run(disable_rle, workers=[worker])
+    try:
+        yield worker
+    finally:
+        client.run(codecs.config.reset, workers=[worker])

@@ -17,7 +17,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from conftest import CORPUS, corrupt_files  # noqa: E402
 
-from dcmcore import codecs  # noqa: E402
 from dcmcore.dask import check_workers, summarize, transcode, worker_codecs  # noqa: E402
 from dcmcore.errors import PluginError  # noqa: E402
 from dcmcore.io.reader import dcmread  # noqa: E402
@@ -108,21 +107,6 @@ def test_a_worker_killed_mid_transcode_loses_and_duplicates_nothing(client, tmp_
     summary = summarize(table)
     assert summary.total == len(inputs) and summary.failed in (4, 5)
     client.wait_for_workers(2, timeout=60)
-
-
-@pytest.fixture
-def worker_without_rle_encoder(client):
-    """One worker whose configuration disables every RLE Lossless encoder it has."""
-    worker = sorted(client.scheduler_info()["workers"])[0]
-
-    def disable_rle() -> None:
-        codecs.config.disable(*(e.name for e in codecs.encoders_for(RLELossless)))
-
-    client.run(disable_rle, workers=[worker])
-    try:
-        yield worker
-    finally:
-        client.run(codecs.config.reset, workers=[worker])
 
 
 def test_a_worker_lacking_the_encoder_is_reported_once_before_any_file(
