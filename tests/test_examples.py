@@ -51,3 +51,10 @@ def test_examples_main_prints_dataset(capsys):
     assert main(["mr"]) == 0
     out = capsys.readouterr().out
     assert "Patient's Name" in out and "Phantom^Ellie^Q" in out
+
+
+def test_examples_docstring_examples_run():
+    import doctest
+
+    results = doctest.testmod(examples, optionflags=doctest.ELLIPSIS)
+    assert results.attempted >= 5 and results.failed == 0
