@@ -450,3 +450,45 @@ def test_no_warnings_on_plain_use() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         processing.apply_voi_lut(processing.apply_modality_lut(d.pixel_array, d), d)
+
+
+def _grayscale_pipeline_files() -> list[Path]:
+    """Every corpus and example file with a module of the grayscale or palette pipeline."""
+    from dcmcore import examples
+
+    keywords = ("ModalityLUTSequence", "RescaleSlope", "VOILUTSequence", "WindowCenter",
+                "PresentationLUTSequence", "PresentationLUTShape",
+                "RedPaletteColorLookupTableDescriptor")
+    paths = sorted(CORPUS.glob("*.dcm")) + [Path(examples.get_path(n)) for n in examples.names()]
+    out = []
+    for path in paths:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ds = pydicom.dcmread(path)
+                if "PixelData" not in ds or not any(k in ds for k in keywords):
+                    continue
+                ds.pixel_array  # noqa: B018 - pydicom must decode it
+        except Exception:
+            continue
+        out.append(path)
+    return out
+
+
+@pytest.mark.parametrize("path", _grayscale_pipeline_files(), ids=lambda p: p.name)
+def test_every_file_with_a_lut_module_gives_pydicoms_result(path: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p, d = pydicom.dcmread(path), dcmcore.dcmread(path)
+        arr = p.pixel_array
+    if "RedPaletteColorLookupTableDescriptor" in p:
+        _same(ref.apply_color_lut(arr, p), processing.apply_color_lut(arr, d))
+        return
+    modality = ref.apply_modality_lut(arr, p)
+    _same(modality, processing.apply_modality_lut(arr, d))
+    windows = len(p["WindowCenter"].value) if "WindowCenter" in p and \
+        p["WindowCenter"].VM > 1 else 1
+    for index in range(windows):
+        _same(ref.apply_voi_lut(modality, p, index), processing.apply_voi_lut(modality, d, index))
+    shown = ref.apply_voi_lut(modality, p)
+    _same(ref.apply_presentation_lut(shown, p), processing.apply_presentation_lut(shown, d))
