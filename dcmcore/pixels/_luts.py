@@ -121,12 +121,19 @@ def _indirect_offset(data: Sequence[int], pos: int, one_byte: bool,
 
 
 def _expand(data: Sequence[int], start: int, out: list[int], max_segments: int | None,
-            one_byte: bool, little: bool, depth: int) -> None:
-    """Append the values of the segments of `data` from `start` to `out`."""
+            one_byte: bool, little: bool, depth: int, work: list[int]) -> None:
+    """Append the values of the segments of `data` from `start` to `out`.
+
+    `work` counts the segments read in the whole expansion (indirect segments may
+    copy each other: the count bounds the time, the output cap the memory).
+    """
     pos = start
     done = 0
     # a trailing padding value is shorter than any segment
     while pos + 1 < len(data) and (max_segments is None or done < max_segments):
+        work[0] += 1
+        if work[0] > MAX_SEGMENTED_ENTRIES:
+            raise ValueError(f"it has more than {MAX_SEGMENTED_ENTRIES} segments to expand")
         opcode, length = data[pos], data[pos + 1]
         pos += 2
         if opcode == 0:  # discrete
@@ -150,7 +157,7 @@ def _expand(data: Sequence[int], start: int, out: list[int], max_segments: int |
             if depth >= _MAX_INDIRECT_DEPTH:
                 raise ValueError(f"indirect segments nested more than {_MAX_INDIRECT_DEPTH} deep")
             offset, pos = _indirect_offset(data, pos, one_byte, little)
-            _expand(data, offset, out, length, one_byte, little, depth + 1)
+            _expand(data, offset, out, length, one_byte, little, depth + 1, work)
         else:
             raise ValueError(f"unknown segment type '{opcode}' at entry {pos - 2}")
         if len(out) > MAX_SEGMENTED_ENTRIES:
@@ -184,7 +191,7 @@ def expand_segmented_lut(data: bytes, bits: int, little: bool) -> list[int]:
                                dtype="<u2" if little else ">u2").tolist()
     out: list[int] = []
     try:
-        _expand(values, 0, out, None, one_byte, little, 0)
+        _expand(values, 0, out, None, one_byte, little, 0, [0])
     except ValueError as exc:
         raise ValueError(
             f"Error expanding a segmented palette color lookup table: {exc}") from None

@@ -347,6 +347,9 @@ def test_segmented_lut_linear_discrete_and_indirect_segments() -> None:
     (bytes([0, 1, 5, 7, 1]), "unknown segment type '7'"),
     (bytes([0, 1, 5, 2, 1, 3, 0, 0, 0]), "nested more than"),
     (bytes([0, 1, 5, 1, 255, 1] * 5000), "more than"),
+    # indirect segments copying each other: bounded work, not 255**16 calls
+    (bytes([0, 1, 5, 2, 255, 3, 0, 0, 0]), "nested more than|segments to expand"),
+    (bytes([0, 1, 5]) + bytes([2, 255, 3, 0, 0, 0]) * 2, "nested more than|segments to expand"),
 ])
 def test_malformed_segmented_luts_raise_value_error(data: bytes, message: str) -> None:
     with pytest.raises(ValueError, match=message):
