@@ -26,6 +26,7 @@ from dcmcore.codecs.base import Codec, FrameInfo
 from dcmcore.codecs.selection import plan
 from dcmcore.pixels import _plugin_functions as functions
 from dcmcore.pixels import api
+from dcmcore.pixels._plugin_functions import OWN_LABEL, label_of
 from dcmcore.pixels.native import pack_bits
 
 if TYPE_CHECKING:
@@ -51,25 +52,12 @@ _REQUIRED: Final = ("rows", "columns", "samples_per_pixel", "bits_allocated", "b
                     "pixel_representation", "photometric_interpretation")
 _US: Final = frozenset({"Rows", "Columns", "SamplesPerPixel", "BitsAllocated", "BitsStored",
                         "PixelRepresentation", "PlanarConfiguration"})
-OWN_LABEL: Final = "pydicom"
 
 
 def syntax_name(uid: str) -> str:
     """The registry's name of `uid` (the UID itself when unknown)."""
     record = transfer_syntax.get(uid)
     return record.name if record is not None else uid
-
-
-def label_of(codec: Codec) -> str:
-    """The pydicom-style label of a dcmcore codec (see the module docstring)."""
-    if codec.plugin == functions.PLUGIN_NAME:
-        return codec.name
-    own = codec.provided_by == "dcmcore" or codec.provided_by.startswith("dcmcore-")
-    if own and not codec.library:
-        return OWN_LABEL
-    siblings = {c.name for c in (*codecs.all_decoders(), *codecs.all_encoders())
-                if c.plugin == codec.plugin and c.plugin}
-    return codec.name if len(siblings) <= 1 else (codec.plugin or codec.name)
 
 
 class CoderBase:
@@ -218,12 +206,12 @@ class CoderBase:
         if label in self._removed:
             raise ValueError(f"No plugin named '{label}' has been added to "
                              f"'{type(self).__name__}'")
-        if label == OWN_LABEL:
-            own = [c for c in self._codecs()[0] if label_of(c) == OWN_LABEL]
+        if label == OWN_LABEL and not self._decoder:  # decoders: pixels.selection does it
+            own = functions.own_codec_name(self._kind, self._uid)
             if not own:
                 raise ValueError(f"No plugin named '{label}' is available for "
                                  f"{syntax_name(self._uid)}")
-            return own[0].name
+            return own
         return label
 
 

@@ -25,11 +25,14 @@ from typing import Any, Final
 import numpy as np
 
 from dcmcore import codecs
-from dcmcore.codecs.base import DecodedFrame, Decoder, EncodedFrame, Encoder, FrameInfo
+from dcmcore.codecs.base import Codec, DecodedFrame, Decoder, EncodedFrame, Encoder, FrameInfo
 from dcmcore.pixels import codestream
 
 __all__ = [
+    "OWN_LABEL",
     "PLUGIN_NAME",
+    "label_of",
+    "own_codec_name",
     "PluginRunner",
     "FunctionDecoder",
     "FunctionEncoder",
@@ -42,6 +45,8 @@ __all__ = [
 PLUGIN_NAME: Final = "pydicom-style-functions"
 #: below every installed codec: an added function is tried after them, as in pydicom
 FUNCTION_PRIORITY: Final = 10
+#: pydicom's name for its own codecs, which selects dcmcore's own
+OWN_LABEL: Final = "pydicom"
 
 ImportPath = tuple[str, str]
 
@@ -204,6 +209,36 @@ class FunctionEncoder(Encoder):
         if photometric != info.photometric_interpretation:
             return EncodedFrame(data, photometric)
         return data
+
+
+def label_of(codec: Codec) -> str:
+    """The pydicom-style label of a dcmcore codec.
+
+    ``"pydicom"`` for dcmcore's own codecs (from dcmcore's distributions, with no
+    third-party library), the label of an added function, else the codec's name when
+    it is its plugin's only one (``"gdcm"``, ``"pyjpegls"``) or the plugin's name
+    (``"pylibjpeg"``).
+    """
+    if codec.plugin == PLUGIN_NAME:
+        return codec.name
+    own = codec.provided_by == "dcmcore" or codec.provided_by.startswith("dcmcore-")
+    if own and not codec.library:
+        return OWN_LABEL
+    siblings = {c.name for c in (*codecs.all_decoders(), *codecs.all_encoders())
+                if c.plugin == codec.plugin and c.plugin}
+    return codec.name if len(siblings) <= 1 else (codec.plugin or codec.name)
+
+
+def own_codec_name(kind: str, ts_uid: str) -> str:
+    """The name of dcmcore's own `kind` codec for `ts_uid` (``""`` when there is none).
+
+    What pydicom's plugin name ``"pydicom"`` selects.
+    """
+    found = codecs.all_decoders() if kind == "decoder" else codecs.all_encoders()
+    own = sorted((c for c in found
+                  if ts_uid in c.transfer_syntaxes and label_of(c) == OWN_LABEL),
+                 key=lambda c: (-int(c.priority), c.name))
+    return own[0].name if own else ""
 
 
 _lock = threading.RLock()

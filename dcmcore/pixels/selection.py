@@ -11,6 +11,7 @@ from dcmcore import codecs
 from dcmcore.codecs import selection
 from dcmcore.codecs.selection import Plan
 from dcmcore.errors import PluginError, UnknownPluginError
+from dcmcore.pixels._plugin_functions import OWN_LABEL, own_codec_name
 
 __all__ = ["UnknownPluginError", "select"]
 
@@ -32,6 +33,8 @@ def select(kind: str, ts_uid: str, plugin: str = "") -> Plan:
     NoPluginError
         No codec can run for `ts_uid` (names the distributions that would provide one).
     """
+    if plugin == OWN_LABEL:  # pydicom's own codecs: dcmcore's own, when there are any
+        plugin = own_codec_name(kind, selection.resolve_uid(ts_uid)) or plugin
     try:
         p = selection.plan(kind, ts_uid, plugin)
     except PluginError as exc:

@@ -316,3 +316,21 @@ def test_get_encoder_has_objects_for_every_syntax_dcmcore_encodes() -> None:
     for codec in codecs.all_encoders():
         for uid in codec.transfer_syntaxes:
             assert get_encoder(uid).UID == uid
+
+
+def test_pydicom_names_dcmcores_own_codecs_everywhere() -> None:
+    """As in pydicom, decoding_plugin/encoding_plugin="pydicom" on the dataset API too."""
+    ds = dcmcore.dcmread(CORPUS / "MR_small_RLE.dcm")
+    ds.pixel_array_options(decoding_plugin="pydicom")
+    record = decoded_by(ds.pixel_array)
+    assert record is not None and record.decoders == ("rle",)
+    native = dcmcore.dcmread(CORPUS / "MR_small.dcm")
+    native.pixel_array_options(decoding_plugin="pydicom")
+    np.testing.assert_array_equal(native.pixel_array, pydicom.dcmread(
+        CORPUS / "MR_small.dcm").pixel_array)
+    native.compress("1.2.840.10008.1.2.5", encoding_plugin="pydicom")
+    assert native.file_meta.TransferSyntaxUID == "1.2.840.10008.1.2.5"
+    j2k = dcmcore.dcmread(CORPUS / "JPEG2000.dcm")
+    j2k.pixel_array_options(decoding_plugin="pydicom")
+    with pytest.raises(ValueError, match="pydicom"):
+        j2k.pixel_array  # noqa: B018 - no own JPEG 2000 decoder
