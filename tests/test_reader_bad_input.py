@@ -545,3 +545,113 @@ def test_windowed_reads_of_truncated_data_match_whole_reads(monkeypatch) -> None
             for cut in range(len(data)):
                 expected = whole[cut] if mode == config.WARN else outcome(data[:cut])
                 assert outcome(io.BytesIO(data[:cut])) == expected, cut
+
+
+# ------------------------------------------------------------ hostile inputs (bombs,
+# endless sources, JSON types): never a crash, hang, out-of-memory or foreign exception
+def _hostile_helpers():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "io"))
+    import hostile_files
+    import limited_run
+
+    return hostile_files, limited_run
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_mutated_deflate_bombs_never_escape(seed) -> None:
+    hostile, _ = _hostile_helpers()
+    rnd = random.Random(seed)
+    for _ in range(12):
+        data = bytearray(hostile.dataset_bomb(rnd.choice([1, 16, 200, 400]) << 20))
+        for _ in range(rnd.randint(0, 3)):
+            pos = rnd.randrange(200, len(data))
+            data[pos] = rnd.randrange(256)
+        if rnd.random() < 0.3:
+            data = data[: rnd.randrange(200, len(data))]
+        assert _peak_bytes(lambda data=bytes(data): _walk(dcmread(data))) < 300 << 20
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_mutated_frame_bombs_never_escape(seed) -> None:
+    from dcmcore.pixels import pixel_array
+
+    hostile, _ = _hostile_helpers()
+    rnd = random.Random(seed)
+    for _ in range(8):
+        rows, columns = rnd.choice([(8, 8), (1, 1), (64, 32), (512, 512)])
+        data = bytearray(hostile.frame_bomb(rnd.choice([1, 64, 300]) << 20, rows, columns))
+        start = data.index(b"\xe0\x7f\x10\x00OB") + 12 + 8 + 8  # the deflate stream
+        for _ in range(rnd.randint(0, 2)):
+            data[rnd.randrange(start, len(data) - 8)] = rnd.randrange(256)
+
+        def decode(data=bytes(data)) -> None:
+            pixel_array(dcmread(data))
+
+        assert _peak_bytes(decode) < 64 << 20
+
+
+ENDLESS = [
+    "dcmread('/dev/zero')",
+    "dcmread('/dev/urandom', force=True)",
+    "dcmread('/dev/zero', defer_size='1 KB', stop_before_pixels=True)",
+    "dcmread('/dev/urandom', specific_tags=['PatientName'])",
+    "dcmcore.pixels.pixel_array('/dev/zero')",
+    "dcmcore.pixels.pixel_array('/dev/urandom')",
+    "list(dcmcore.pixels.iter_pixels('/dev/zero'))",
+    "_reader.read_file_meta_info('/dev/urandom')",
+]
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/dev/zero"), reason="needs /dev/zero")
+@pytest.mark.parametrize("call", ENDLESS)
+def test_endless_sources_are_refused_within_bounds(call) -> None:
+    _, limited = _hostile_helpers()
+    found = limited.run_limited(call, timeout=60)
+    assert found.dcmcore_error, found
+    assert found.seconds < 5 and found.peak_mb < 100, found
+
+
+def test_json_type_mutations_of_real_datasets_never_escape() -> None:
+    import json
+
+    from dcmcore.dataset import Dataset
+    from dcmcore.errors import DcmcoreWarning as Warn
+
+    wrong = [{"a": 1}, True, [1, [2]], 1.5, -7, "x", "", None, 2**70, {"Alphabetic": 3}, []]
+    rnd = random.Random(11)
+    for name in ("CT_small.dcm", "rtplan.dcm", "nested_priv_SQ.dcm"):
+        original = dcmread(pydicom.data.get_testdata_file(name)).to_json_dict(
+            bulk_data_threshold=1 << 30)
+        text = json.dumps(original)
+        for _ in range(60):
+            data = json.loads(text)
+            for _ in range(rnd.randint(1, 3)):
+                node = data
+                while True:  # walk down into a random element (maybe inside an item)
+                    key = rnd.choice(list(node))
+                    mapping = node[key]
+                    if not isinstance(mapping, dict):
+                        break
+                    items = mapping.get("Value") if mapping.get("vr") == "SQ" else None
+                    if (isinstance(items, list) and items and isinstance(items[0], dict)
+                            and items[0] and rnd.random() < 0.5):
+                        node = rnd.choice(items)
+                        continue
+                    break
+                if not isinstance(mapping, dict):
+                    continue
+                target = rnd.choice(["Value", "Value", "InlineBinary", "vr"])
+                value = rnd.choice(wrong)
+                if target == "Value" and rnd.random() < 0.7:
+                    value = [value]
+                mapping[target] = value
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Warn)
+                try:
+                    ds = Dataset.from_json(data)
+                    _walk(ds)
+                except DcmcoreError:
+                    pass

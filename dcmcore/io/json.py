@@ -24,9 +24,10 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from dcmcore.errors import DcmcoreWarning, JSONKeyError
+from dcmcore.errors import DcmcoreWarning, JSONKeyError, JSONValueError
 from dcmcore.io._json_values import check_value, decode_inline_binary, describe_tag, json_error
 from dcmcore.tag import BaseTag, Tag
+from dcmcore.vr import AMBIGUOUS_VR, is_valid_vr
 
 __all__ = [
     "to_json_dict",
@@ -292,8 +293,9 @@ def _structure(ds: Any, action: Callable[[], Any]) -> Any:
 
 def _get_element(ds: Any, tag: Any, elements: dict) -> Any:
     """``ds[tag]``; a raw sequence is split into its items with the read's leniency."""
-    raw = elements[tag]
-    if _structure_mode.get() is not None and type(raw) is not tuple and isinstance(raw, tuple):
+    raw: Any = elements[tag]
+    is_raw = type(raw) is not tuple and isinstance(raw, tuple)  # a RawDataElement
+    if _structure_mode.get() is not None and is_raw:
         from dcmcore.io.parser import _is_sequence
 
         value = raw.value if raw.value is not None else b""
@@ -517,7 +519,9 @@ def _element(
     mode: int | None = None,
 ) -> Any:
     if element_class is None:
-        from dcmcore.element import DataElement as element_class
+        from dcmcore.element import DataElement  # the data model imports this module
+
+        element_class = DataElement
     if mode is None:
         from dcmcore import config
 
@@ -526,7 +530,7 @@ def _element(
     try:
         int_tag = BaseTag(int(tag, 16)) if len(tag) == 8 else Tag(tag)
     except (ValueError, TypeError, OverflowError) as exc:
-        raise ValueError(f"Invalid tag '{tag}' in DICOM JSON") from exc
+        raise JSONValueError(f"Invalid tag '{tag}' in DICOM JSON") from exc
     if vr == "UN" and isinstance(elem_value, bytes):
         # a value of an unknown VR: decode it if the dictionary knows the tag
         known = _known_un(int_tag, elem_value)
@@ -536,8 +540,10 @@ def _element(
         # JSON is input data: validated as values read from a file are
         return element_class(int_tag, vr, elem_value, validation_mode=mode)
     except Exception as exc:
-        raise ValueError(
-            f"Data element '{tag}' could not be loaded from JSON: {elem_value!r}"
+        shown = repr(elem_value)
+        raise json_error(
+            tag, vr, f"Data element '{tag}' could not be loaded from JSON: "
+            f"{shown[:200]}{'...' if len(shown) > 200 else ''} ({exc})",
         ) from exc
 
 
@@ -552,7 +558,7 @@ def _known_un(tag: int, value: bytes) -> Any:
         return None
     from dcmcore.element import RawDataElement, convert_raw_data_element
 
-    raw = RawDataElement(tag, None, len(value), value, 0, True, True)
+    raw = RawDataElement(BaseTag(tag), None, len(value), value, 0, True, True)
     try:
         return convert_raw_data_element(raw, None, None)
     except Exception:  # noqa: BLE001 - keep the bytes as UN
@@ -572,7 +578,7 @@ def _dataset_from_dict(
         mode = config.settings.reading_validation_mode
     depth = _depth.get()
     if depth >= MAX_DEPTH:
-        raise ValueError(f"DICOM JSON sequences are nested more than {MAX_DEPTH} levels deep")
+        raise JSONValueError(f"DICOM JSON sequences are nested more than {MAX_DEPTH} levels deep")
     token = _depth.set(depth + 1)
     try:
         return _fill(dataset_class(), dataset_class, data, handler, parent_tag, mode)
@@ -590,6 +596,8 @@ def _fill(
             raise JSONKeyError(f"{where} must have key 'vr': {key!r} of DICOM JSON element "
                                f"{describe_tag(key)}{about} is not an element object")
         vr = mapping["vr"]
+        if not isinstance(vr, str) or not (is_valid_vr(vr) or vr in AMBIGUOUS_VR):
+            raise json_error(key, str(vr)[:20], f"{vr!r} is not a VR")
         value_key = next((k for k in JSON_VALUE_KEYS if k in mapping), None)
         value = mapping[value_key] if value_key is not None else [""]
         ds.add(_element(dataset_class, key, vr, value, value_key, handler, None, mode))
@@ -620,17 +628,24 @@ def from_json(
 
     Raises
     ------
-    KeyError
-        If an element has no ``vr``.
-    TypeError, ValueError
-        If a value does not have the type the model requires.
+    JSONKeyError
+        If an element has no ``vr`` (also a ``KeyError``).
+    JSONValueError
+        If the text is not JSON, or a value does not have the type its VR takes in the
+        model (also a ``TypeError`` and a ``ValueError``); the message names the tag
+        and the VR. Where a slip has one obvious meaning (a number for a text VR, a
+        numeric string for a numeric VR) it is converted with a
+        :class:`~dcmcore.errors.DcmcoreWarning` naming them instead.
     """
     if dataset_class is None:
         from dcmcore.dataset import Dataset
 
         dataset_class = Dataset
     if isinstance(json_dataset, (str, bytes, bytearray)):
-        json_dataset = json.loads(json_dataset)
+        try:
+            json_dataset = json.loads(json_dataset)
+        except ValueError as exc:  # json.JSONDecodeError, UnicodeDecodeError
+            raise JSONValueError(f"The DICOM JSON text is not JSON: {exc}") from exc
     if not isinstance(json_dataset, dict):
-        raise TypeError("A DICOM JSON dataset must be a JSON object")
+        raise JSONValueError("A DICOM JSON dataset must be a JSON object")
     return _dataset_from_dict(dataset_class, json_dataset, _wrap_uri_handler(bulk_data_uri_handler))
