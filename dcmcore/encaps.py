@@ -84,15 +84,11 @@ _EMPTY_BOT: Final = b"\xfe\xff\x00\xe0\x00\x00\x00\x00"
 
 @contextmanager
 def _as_value_error() -> Iterator[None]:
-    """Truncated items are a ValueError here, as in pydicom (and still an EOFError)."""
+    """Truncated items are a ValueError here, as in pydicom."""
     try:
         yield
     except TruncatedDataError as exc:
-        raise _TruncatedValue(str(exc)) from None
-
-
-class _TruncatedValue(MalformedDataError, EOFError):
-    """Encapsulated data that ends inside an item."""
+        raise MalformedDataError(str(exc)) from exc
 
 
 class _Source:
