@@ -290,7 +290,8 @@ def find_jobs(
     FileNotFoundError
         An input does not exist.
     ValueError
-        Two inputs would write the same output.
+        Two inputs would write the same output, or an input folder is `out_dir` or
+        inside it.
     KeyError
         ``example:NAME`` with no such example.
     """
@@ -300,6 +301,8 @@ def find_jobs(
     several = len(inputs) > 1
     for item in inputs:
         path = resolve_input(item)
+        if path.is_dir() and _is_within(path.resolve(), out_real):
+            raise ValueError(f"{os.fspath(item)} is the output folder {out} or inside it")
         if path.is_dir():
             base = out / path.resolve().name if several else out
             for source in sorted(p for p in path.rglob("*") if p.is_file()):

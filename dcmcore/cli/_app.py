@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import Final
 
@@ -46,7 +47,7 @@ examples:
 def build_parser() -> argparse.ArgumentParser:
     """The parser of the ``dcmcore`` command, with every installed subcommand."""
     parser = argparse.ArgumentParser(
-        prog=PROG, description=_DESCRIPTION, epilog=EXIT_CODES_HELP,
+        prog=PROG, description=_DESCRIPTION, epilog=textwrap.fill(EXIT_CODES_HELP, 79),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", default=False,

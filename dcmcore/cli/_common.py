@@ -87,8 +87,7 @@ def add_parser(
 ) -> argparse.ArgumentParser:
     """Add subcommand `name` with the options every subcommand has (``--debug``)."""
     parser = subparsers.add_parser(
-        name, help=help, description=description, epilog=EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        name, help=help, description=description, epilog=EXIT_CODES_HELP)
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show the traceback of an error")
     return parser
