@@ -13,6 +13,7 @@ from typing import Any, Final
 import numpy as np
 
 from dcmcore import transfer_syntax
+from dcmcore.errors import PixelDataError
 from dcmcore.pixels.module import transfer_syntax_of
 
 __all__ = [
@@ -62,7 +63,7 @@ def lut_descriptor(value: Any, where: str) -> tuple[int, int, int]:
     try:
         entries, first_map, bits = (int(v) for v in value)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{where} must have 3 values, got {value!r}") from exc
+        raise PixelDataError(f"{where} must have 3 values, got {value!r}") from exc
     return entries or 2**16, first_map, bits
 
 
@@ -77,15 +78,21 @@ def lut_data(item: Any, ds: Any, nr_entries: int, dtype: str) -> np.ndarray:
         raw = bytes(elem.value or b"")
         order = "<" if dataset_is_little_endian(ds) else ">"
         if len(raw) < 2 * nr_entries:
-            raise ValueError(
+            raise PixelDataError(
                 f"(0028,3006) LUT Data holds {len(raw)} bytes, fewer than the "
                 f"{nr_entries} 16-bit entries of its LUT Descriptor"
             )
-        words = np.frombuffer(raw, dtype=f"{order}u2", count=nr_entries)
-        return np.asarray(words.tolist(), dtype=dtype)
-    value = elem.value
-    values = [value] if isinstance(value, int) else list(value or [])
-    return np.asarray(values, dtype=dtype)
+        values = np.frombuffer(raw, dtype=f"{order}u2", count=nr_entries).astype(np.int64)
+    else:
+        value = elem.value
+        values = np.asarray([value] if isinstance(value, int) else list(value or []),
+                            dtype=np.int64)
+    top = np.iinfo(np.dtype(dtype)).max
+    if values.size and (values.min() < 0 or values.max() > top):
+        raise PixelDataError(
+            f"(0028,3006) LUT Data has values outside 0..{top}, the range of the bits per "
+            "entry of its LUT Descriptor")
+    return values.astype(dtype)
 
 
 def map_through_lut(arr: np.ndarray, lut: np.ndarray, first_map: int,
@@ -96,7 +103,7 @@ def map_through_lut(arr: np.ndarray, lut: np.ndarray, first_map: int,
     the last one (PS3.3 C.11.1.1.1, C.7.6.3.1.5).  A float `arr` is truncated.
     """
     if lut.size == 0:
-        raise ValueError("The LUT Data is empty")
+        raise PixelDataError("The LUT Data is empty")
     last = min(nr_entries, lut.shape[0]) - 1
     wide = np.int64 if arr.dtype.itemsize > 2 or arr.dtype.kind == "f" else np.int32
     index = np.subtract(arr.astype(wide), first_map, dtype=wide)
@@ -110,13 +117,13 @@ def _indirect_offset(data: Sequence[int], pos: int, one_byte: bool,
     if one_byte:
         b = data[pos:pos + 4]
         if len(b) < 4:
-            raise ValueError("a truncated indirect segment")
+            raise PixelDataError("a truncated indirect segment")
         if little:
             return b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24, pos + 4
         return (b[0] << 8 | b[1]) | (b[2] << 8 | b[3]) << 16, pos + 4
     w = data[pos:pos + 2]
     if len(w) < 2:
-        raise ValueError("a truncated indirect segment")
+        raise PixelDataError("a truncated indirect segment")
     return w[0] | w[1] << 16, pos + 2
 
 
@@ -133,7 +140,7 @@ def _expand(data: Sequence[int], start: int, out: list[int], max_segments: int |
     while pos + 1 < len(data) and (max_segments is None or done < max_segments):
         work[0] += 1
         if work[0] > MAX_SEGMENTED_ENTRIES:
-            raise ValueError(f"it has more than {MAX_SEGMENTED_ENTRIES} segments to expand")
+            raise PixelDataError(f"it has more than {MAX_SEGMENTED_ENTRIES} segments to expand")
         opcode, length = data[pos], data[pos + 1]
         pos += 2
         if opcode == 0:  # discrete
@@ -141,9 +148,9 @@ def _expand(data: Sequence[int], start: int, out: list[int], max_segments: int |
             pos += length
         elif opcode == 1:  # linear from the last value to y1
             if not out:
-                raise ValueError("the first segment cannot be a linear segment")
+                raise PixelDataError("the first segment cannot be a linear segment")
             if pos >= len(data):
-                raise ValueError("a truncated linear segment")
+                raise PixelDataError("a truncated linear segment")
             y0, y1 = out[-1], data[pos]
             pos += 1
             if y0 == y1:
@@ -153,15 +160,15 @@ def _expand(data: Sequence[int], start: int, out: list[int], max_segments: int |
                 out.extend(int(v) for v in np.rint(np.linspace(y0 + step, y1, length)))
         elif opcode == 2:  # indirect: `length` segments copied from an offset
             if not out:
-                raise ValueError("the first segment cannot be an indirect segment")
+                raise PixelDataError("the first segment cannot be an indirect segment")
             if depth >= _MAX_INDIRECT_DEPTH:
-                raise ValueError(f"indirect segments nested more than {_MAX_INDIRECT_DEPTH} deep")
+                raise PixelDataError(f"indirect segments nested more than {_MAX_INDIRECT_DEPTH} deep")
             offset, pos = _indirect_offset(data, pos, one_byte, little)
             _expand(data, offset, out, length, one_byte, little, depth + 1, work)
         else:
-            raise ValueError(f"unknown segment type '{opcode}' at entry {pos - 2}")
+            raise PixelDataError(f"unknown segment type '{opcode}' at entry {pos - 2}")
         if len(out) > MAX_SEGMENTED_ENTRIES:
-            raise ValueError(f"it expands to more than {MAX_SEGMENTED_ENTRIES} entries")
+            raise PixelDataError(f"it expands to more than {MAX_SEGMENTED_ENTRIES} entries")
         done += 1
 
 
@@ -192,7 +199,7 @@ def expand_segmented_lut(data: bytes, bits: int, little: bool) -> list[int]:
     out: list[int] = []
     try:
         _expand(values, 0, out, None, one_byte, little, 0, [0])
-    except ValueError as exc:
-        raise ValueError(
+    except PixelDataError as exc:
+        raise PixelDataError(
             f"Error expanding a segmented palette color lookup table: {exc}") from None
     return out

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 
 from dcmcore.codecs._warnings import warn
+from dcmcore.errors import PixelDataError
 from dcmcore.pixels import _icc
 from dcmcore.pixels._luts import (
     dataset_is_little_endian,
@@ -236,7 +237,7 @@ def apply_windowing(arr: np.ndarray, ds: Dataset, index: int = 0) -> np.ndarray:
     if "WindowWidth" not in ds and "WindowCenter" not in ds:
         return arr
     if ds.PhotometricInterpretation not in ("MONOCHROME1", "MONOCHROME2"):
-        raise ValueError(
+        raise PixelDataError(
             "When performing a windowing operation only 'MONOCHROME1' and "
             "'MONOCHROME2' are allowed for (0028,0004) Photometric Interpretation"
         )
@@ -250,13 +251,13 @@ def apply_windowing(arr: np.ndarray, ds: Dataset, index: int = 0) -> np.ndarray:
     if function in ("LINEAR", "LINEAR_EXACT"):
         if function == "LINEAR":
             if width < 1:
-                raise ValueError(
+                raise PixelDataError(
                     "The (0028,1051) Window Width must be greater than or equal to 1 "
                     "for a 'LINEAR' windowing operation"
                 )
             center, width = center - 0.5, width - 1
         elif width <= 0:
-            raise ValueError(
+            raise PixelDataError(
                 "The (0028,1051) Window Width must be greater than 0 for a "
                 "'LINEAR_EXACT' windowing operation"
             )
@@ -270,12 +271,12 @@ def apply_windowing(arr: np.ndarray, ds: Dataset, index: int = 0) -> np.ndarray:
         return out
     if function == "SIGMOID":
         if width <= 0:
-            raise ValueError(
+            raise PixelDataError(
                 "The (0028,1051) Window Width must be greater than 0 for a 'SIGMOID' "
                 "windowing operation"
             )
         return span / (1 + np.exp(-4 * (out - center) / width)) + low
-    raise ValueError(f"Unsupported (0028,1056) VOI LUT Function value '{function}'")
+    raise PixelDataError(f"Unsupported (0028,1056) VOI LUT Function value '{function}'")
 
 
 def apply_presentation_lut(arr: np.ndarray, ds: Dataset) -> np.ndarray:
@@ -312,10 +313,16 @@ def apply_presentation_lut(arr: np.ndarray, ds: Dataset) -> np.ndarray:
             value = elem.value
             lut = np.asarray([value] if isinstance(value, int) else list(value), dtype="u2")
         else:
-            raw = bytes(elem.value or b"")[: entries * itemsize // 8]
+            size = itemsize // 8
+            raw = bytes(elem.value or b"")[: entries * size]
+            raw = raw[: len(raw) // size * size]
             order = "<" if itemsize == 8 or _little_or_default(ds) else ">"
             lut = np.frombuffer(raw, dtype=f"{order}u{itemsize // 8}").astype(
                 f"u{itemsize // 8}")
+        if lut.shape[0] < entries:
+            raise PixelDataError(
+                f"(0028,3006) LUT Data of the Presentation LUT holds {lut.shape[0]} entries, "
+                f"fewer than the {entries} of its LUT Descriptor")
         unused = itemsize - bits
         if unused > 0:  # entries keep their low `bits` bits
             lut = lut & np.asarray((1 << bits) - 1, dtype=lut.dtype)
@@ -389,12 +396,12 @@ def apply_color_lut(arr: np.ndarray, ds: Dataset | None = None,
     else:
         assert ds is not None
         if getattr(ds, "PixelPresentation", None) in ("MIXED", "COLOR"):
-            raise ValueError(
+            raise PixelDataError(
                 "Use of this function with the Supplemental Palette Color Lookup Table "
                 "Module is not currently supported"
             )
         if "RedPaletteColorLookupTableDescriptor" not in ds:
-            raise ValueError("No suitable Palette Color Lookup Table Module found")
+            raise PixelDataError("No suitable Palette Color Lookup Table Module found")
         entries, first_map, bits = lut_descriptor(
             ds.RedPaletteColorLookupTableDescriptor,
             "(0028,1101) Red Palette Color Lookup Table Descriptor")
@@ -406,7 +413,7 @@ def apply_color_lut(arr: np.ndarray, ds: Dataset | None = None,
             prefix = "Segmented"
             little = dataset_is_little_endian(ds)
         else:
-            raise ValueError("No suitable Palette Color Lookup Table Module found")
+            raise PixelDataError("No suitable Palette Color Lookup Table Module found")
         datas = [getattr(ds, f"{prefix}{c}PaletteColorLookupTableData", None) or b""
                  for c in _CHANNELS]
 
@@ -429,12 +436,12 @@ def apply_color_lut(arr: np.ndarray, ds: Dataset | None = None,
                                   dtype=f"{order}u{size}").astype(f"u{size}")
                     for d in datas if d]
     if depth not in (8, 16):
-        raise ValueError(
+        raise PixelDataError(
             f"The bit depth of the LUT data '{depth:.1f}' is invalid (only 8 or 16 bits "
             "per entry allowed)"
         )
     if any(len(lut) != len(luts[0]) for lut in luts[1:]):
-        raise ValueError("LUT data must be the same length")
+        raise PixelDataError("LUT data must be the same length")
 
     out = np.empty(arr.shape + (len(luts),), dtype=luts[0].dtype)
     for channel, lut in enumerate(luts):

@@ -495,3 +495,27 @@ def test_every_file_with_a_lut_module_gives_pydicoms_result(path: Path) -> None:
         _same(ref.apply_voi_lut(modality, p, index), processing.apply_voi_lut(modality, d, index))
     shown = ref.apply_voi_lut(modality, p)
     _same(ref.apply_presentation_lut(shown, p), processing.apply_presentation_lut(shown, d))
+
+
+@pytest.mark.parametrize("keyword, descriptor, vr, data", [
+    ("ModalityLUTSequence", [4, 0, 8], "US", [0, 300, 2, 3]),
+    ("VOILUTSequence", [4, 0, 8], "OW", b"\x00\x00\x00\x02\x00\x00\x00\x00"),
+    ("ModalityLUTSequence", [4, 0, 16], "OW", b"\x00\x01\x02"),
+    ("PresentationLUTSequence", [256, 0, 16], "OW", b"\x00\x01\x02"),
+    ("PresentationLUTSequence", [256, 0, 16], "US", [1, 2, 3]),
+    ("ModalityLUTSequence", [4, 0], "US", [1, 2, 3, 4]),
+])
+def test_malformed_lut_modules_raise_pixel_data_error(keyword: str, descriptor: list[int],
+                                                      vr: str, data: object) -> None:
+    from dcmcore.errors import PixelDataError
+
+    _, d = _pair("CT_small.dcm")
+    item = dcmcore.Dataset()
+    item.LUTDescriptor = descriptor
+    item.add_new(0x00283006, vr, data)
+    setattr(d, keyword, [item])
+    func = {"ModalityLUTSequence": processing.apply_modality_lut,
+            "VOILUTSequence": processing.apply_voi,
+            "PresentationLUTSequence": processing.apply_presentation_lut}[keyword]
+    with pytest.raises(PixelDataError, match=r"\(0028,30|LUT"):
+        func(np.arange(16, dtype=np.int16).reshape(4, 4), d)
