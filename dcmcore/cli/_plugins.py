@@ -53,8 +53,12 @@ def _availability(codecs: Sequence[CodecInfo]) -> str:
     return "\n".join(problems) if problems else "yes"
 
 
-def plugin_table(report: OrderReport) -> Table:
-    """One row per plugin: distribution, version, library, licence, status, syntaxes."""
+def plugin_table(report: OrderReport, *, only_syntax: bool = False) -> Table:
+    """One row per plugin: distribution, version, library, licence, status, syntaxes.
+
+    With `only_syntax` (a report for one syntax), loaded plugins with no codec in the
+    report are left out.
+    """
     by_plugin: dict[str, list[CodecInfo]] = defaultdict(list)
     for codec in report.codecs:
         by_plugin[codec.plugin].append(codec)
@@ -64,6 +68,8 @@ def plugin_table(report: OrderReport) -> Table:
         table.add_column(column, overflow="fold")
     for plugin in report.plugins:
         codecs = by_plugin.get(plugin.name, [])
+        if only_syntax and not codecs and plugin.status == "loaded":
+            continue  # nothing for the syntax asked about
         status = plugin.status if plugin.status != "loaded" else _availability(codecs)
         if plugin.problems:
             status += "\n" + "\n".join(plugin.problems)
@@ -123,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     if args.plain:
         console.print(str(report), markup=False, highlight=False, soft_wrap=True)
         return EXIT_OK
-    console.print(plugin_table(report))
+    console.print(plugin_table(report, only_syntax=syntax is not None))
     console.print(order_table(report.syntaxes))
     console.print(settings_table(report))
     return EXIT_OK

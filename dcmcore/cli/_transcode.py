@@ -30,6 +30,8 @@ from dcmcore.cli._common import (
     resolve_path,
     track_results,
 )
+from dcmcore.errors import PluginError
+from dcmcore.pixels.selection import select
 from dcmcore.transcode import (
     TranscodeJob,
     TranscodeResult,
@@ -168,10 +170,23 @@ def _results(args: argparse.Namespace, target: TransferSyntax, jobs: list[Transc
                                 initializer=_ignore_sigint, **common)
 
 
+def _check_encoder(target: TransferSyntax, plugin: str | None) -> None:
+    """A target nothing here encodes (or a --plugin that cannot) is a usage error."""
+    if not target.encapsulated:
+        return
+    try:
+        select("encoder", target.uid, plugin or "")
+    except PluginError as exc:
+        raise UsageError(f"--to {target.keyword or target.uid}: "
+                         f"{' '.join(str(exc).split())}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Convert every input; exit 1 if any failed, 130 if interrupted."""
     target = _target(args.syntax)
     options = _codec_options(args, target)
+    if args.scheduler is None:  # a cluster's workers are checked by open_executor
+        _check_encoder(target, args.plugin)
     if args.workers is not None and args.scheduler not in (None, "local"):
         raise UsageError("--workers goes with --scheduler local only (a running cluster "
                          "has its own workers)")

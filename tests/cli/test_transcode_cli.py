@@ -203,3 +203,30 @@ def test_interrupted_run_resumes_without_redoing_files(tmp_path: Path, how: str)
     assert skipped == len(finished)  # nothing finished was done again
     assert {n: os.stat(out / n).st_mtime_ns for n in finished} == mtimes
     _check_complete(src, out)  # and no partial or temporary file is left
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--to", "JPEGXLLossless"], "--to JPEGXLLossless: no encoder is available"),
+    (["--to", "rle", "--plugin", "pillow"], "the encoder 'pillow' does not handle RLE"),
+    (["--to", "rle", "--plugin", "nosuch"], "No encoder named 'nosuch' is installed"),
+    (["--to", "JPEG2000Lossless", "--j2k-cr", "10"], "--j2k-cr needs a lossy JPEG 2000"),
+])
+def test_nothing_to_encode_with_is_a_usage_error_before_any_work(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
+        message: str) -> None:
+    from dcmcore.cli import main
+
+    assert main(["transcode", "example:ct", "-o", str(tmp_path / "out"), *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dcmcore: error: ") and message in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_lossy_target_reports_the_largest_error(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from dcmcore.cli import main
+
+    assert main(["transcode", "example:mr", "example:ct", "-o", str(tmp_path), "--to",
+                 "jpegls-near", "--jls-error", "2", "--verify", "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "verified: 2 outputs decode to their source (lossy: max error 2)" in out
