@@ -122,7 +122,9 @@ def shared_tag(value: int) -> BaseTag:
 
 
 def _from_int(value: int) -> BaseTag:
-    if not 0 <= value <= 0xFFFFFFFF:
+    if value < 0:  # ValueError, as pydicom
+        raise ValueError(f"Unable to create an element tag from '{value}': tags must be positive")
+    if value > 0xFFFFFFFF:
         raise OverflowError(f"Tag must be between 0 and 0xFFFFFFFF, got {value:#x}")
     return BaseTag(value)
 
@@ -161,7 +163,8 @@ def Tag(arg: TagType | Any, arg2: int | None = None) -> BaseTag:
     Raises
     ------
     ValueError
-        If a string is neither hex nor a known keyword, or a tuple is not two items.
+        If a string is neither hex nor a known keyword, a tuple is not two items, or
+        the value is negative.
     OverflowError
         If the value does not fit in 32 bits or a part does not fit in 16 bits.
     """
@@ -177,7 +180,9 @@ def Tag(arg: TagType | Any, arg2: int | None = None) -> BaseTag:
         if len(arg) != 2:
             raise ValueError(f"Tag must be a pair (group, element), got {arg!r}")
         group, element = (int(p, 16) if isinstance(p, str) else int(p) for p in arg)
-        if not (0 <= group <= 0xFFFF and 0 <= element <= 0xFFFF):
+        if group < 0 or element < 0:  # ValueError, as pydicom
+            raise ValueError(f"Unable to create an element tag from {arg!r}: tags must be positive")
+        if not (group <= 0xFFFF and element <= 0xFFFF):
             raise OverflowError(f"Tag group and element must each fit in 16 bits: {arg!r}")
         return BaseTag((group << 16) | element)
     try:

@@ -29,9 +29,15 @@ def test_tag_from_keyword_uses_dictionary():
     assert Tag("PatientName") == 0x00100010
 
 
-@pytest.mark.parametrize("bad", [-1, 0x1_0000_0000, (0x10000, 0), (0, 0x10000)])
+@pytest.mark.parametrize("bad", [0x1_0000_0000, (0x10000, 0), (0, 0x10000)])
 def test_tag_out_of_range_raises_overflow(bad):
     with pytest.raises(OverflowError):
+        Tag(bad)
+
+
+@pytest.mark.parametrize("bad", [-1, (-1, 0), (0, -1)])
+def test_negative_tag_raises_valueerror_as_pydicom(bad):
+    with pytest.raises(ValueError, match="positive"):
         Tag(bad)
 
 
