@@ -147,8 +147,10 @@ def _warn(msg: str) -> None:
     warnings.warn(msg, DcmcoreWarning, stacklevel=3)
 
 
-def _strict() -> bool:
-    return bool(config.settings.strict_charset)
+def _strict(mode: str = "reading_validation_mode") -> bool:
+    """Raise instead of warning: ``strict_charset``, or the RAISE validation mode (as pydicom)."""
+    settings = config.settings
+    return bool(settings.strict_charset) or getattr(settings, mode) == config.RAISE
 
 
 # ----------------------------------------------------------------------------
@@ -449,7 +451,7 @@ def encode_string(value: str, encodings: Sequence[str], delimiters: str = "\r\n\
     except UnicodeEncodeError:
         pass
     except LookupError:
-        if _strict():
+        if _strict("writing_validation_mode"):
             raise CharsetError(f"Unknown encoding '{first}'") from None
         _warn(f"Unknown encoding '{first}' - using default encoding instead")
         return value.encode(default_encoding, errors="replace")
@@ -459,7 +461,7 @@ def encode_string(value: str, encodings: Sequence[str], delimiters: str = "\r\n\
             return _encode_extended(value, encodings, delimiters)
         except UnicodeEncodeError:
             pass
-    if _strict():
+    if _strict("writing_validation_mode"):
         raise CharsetError(f"Failed to encode {value!r} with encodings {list(encodings)}")
     _warn(
         f"Failed to encode value with encodings: {', '.join(encodings)} "

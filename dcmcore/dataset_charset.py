@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from dcmcore import config
 from dcmcore.charset import convert_encodings
 from dcmcore.element import DataElement
 from dcmcore.tag import BaseTag
@@ -30,6 +31,8 @@ def _convert_encodings(value: Any) -> list[str]:
     """
     try:
         key: Any = value if isinstance(value, str) else tuple(value)
+        # a value cached while lenient must still raise when strict (RAISE reading mode)
+        key = (key, config.settings.strict_charset, config.settings.reading_validation_mode)
         hash(key)
     except TypeError:
         key = None
