@@ -213,6 +213,12 @@ class _Input:
             self.data = read_special(fp, force, str(getattr(fp, "name", fp)))
             return
         self.start = fp.tell()
+        if force and self.start and not _prefix_at(fp, self.start):
+            # as pydicom: a forced read that finds no 'DICM' prefix where it starts reads
+            # the buffer from its beginning (dcmread(buf, force=True) right after
+            # ds.save_as(buf) reads what was written)
+            fp.seek(0)
+            self.start = 0
         self.data = self._load(fp, defer)
 
     def _load(self, fh: Any, defer: bool) -> Any:
@@ -238,6 +244,13 @@ class _Input:
         self.data = b""
         for fh in self.closers:
             fh.close()
+
+
+def _prefix_at(fh: Any, start: int) -> bool:
+    """Whether a preamble and the ``DICM`` prefix are at `start` (`fh` is moved back)."""
+    head = fh.read(132)
+    fh.seek(start)
+    return bytes(head[128:132]) == b"DICM"
 
 
 def _is_plain_file(fh: Any) -> bool:
@@ -380,7 +393,7 @@ def _encodings_of(elements: dict[BaseTag, RawDataElement]) -> Any:
     try:
         return convert_encodings(terms if len(terms) > 1 else terms[0])
     except (ValueError, LookupError):  # unusable terms: the data model reports them on access
-        return None
+        return terms if len(terms) > 1 else terms[0]
 
 
 def dcmread(
