@@ -16,7 +16,7 @@ from dcmcore.dataset import Dataset, FileDataset, FileMetaDataset
 from dcmcore.element import RawDataElement
 from dcmcore.errors import WriteError
 from dcmcore.io.encoder import swap_bytes
-from dcmcore.io.writer import IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME
+from dcmcore.io.writer import IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, write_dataset
 from dcmcore.sequence import Sequence
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -259,11 +259,28 @@ def test_write_like_original_is_deprecated_but_works():
 # ---------------------------------------------------------------- values
 
 
-def test_group_length_elements_get_the_right_value():
+def test_retired_group_lengths_are_dropped_as_pydicom_does():
     ds = _small()
     ds.add_new(0x00100000, "UL", 12345)
+    item = Dataset()
+    item.add_new(0x00080000, "UL", 0)
+    item.Modality = "MR"
+    ds.ReferencedImageSequence = [item]
     data = _bytes(ds, implicit_vr=False)
-    assert data[:12] == b"\x10\x00\x00\x00UL\x04\x00" + struct.pack("<L", 14)
+    assert data[:4] != b"\x10\x00\x00\x00"
+    back = dcmread(io.BytesIO(data), force=True)
+    assert 0x00100000 not in back
+    assert 0x00080000 not in back.ReferencedImageSequence[0]
+
+
+def test_command_group_length_gets_the_right_value():
+    ds = Dataset()
+    ds.add_new(0x00000000, "UL", 12345)
+    ds.add_new(0x00000100, "US", 1)
+    out = io.BytesIO()
+    write_dataset(out, ds, implicit_vr=True, little_endian=True)
+    data = out.getvalue()
+    assert data[:12] == b"\x00\x00\x00\x00\x04\x00\x00\x00" + struct.pack("<L", 10)
 
 
 def test_odd_length_values_are_padded():

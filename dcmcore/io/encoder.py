@@ -438,7 +438,9 @@ def encode_dataset(
             elif group in skip_groups:
                 continue
             if tag & 0xFFFF == 0:
-                # group length: always recomputed
+                if group > 6:
+                    continue  # retired group lengths (PS3.5 7.2) are not written, as pydicom
+                # group length of the command set / file meta: always recomputed
                 _header(enc, tag, "UL", 4, chunks)
                 group_ph = bytearray(4)
                 chunks.append(group_ph)
