@@ -290,8 +290,7 @@ def find_jobs(
     FileNotFoundError
         An input does not exist.
     ValueError
-        Two inputs would write the same output, or an input folder is `out_dir` or
-        inside it.
+        Two inputs would write the same output, or an input is `out_dir` or inside it.
     KeyError
         ``example:NAME`` with no such example.
     """
@@ -301,7 +300,7 @@ def find_jobs(
     several = len(inputs) > 1
     for item in inputs:
         path = resolve_input(item)
-        if path.is_dir() and _is_within(path.resolve(), out_real):
+        if path.exists() and _is_within(path.resolve(), out_real):
             raise ValueError(f"{os.fspath(item)} is the output folder {out} or inside it")
         if path.is_dir():
             base = out / path.resolve().name if several else out
@@ -310,8 +309,7 @@ def find_jobs(
                     continue
                 _add(jobs, TranscodeJob(source, base / source.relative_to(path)))
         elif path.exists():
-            if not _is_within(path.resolve(), out_real):
-                _add(jobs, TranscodeJob(path, out / path.name))
+            _add(jobs, TranscodeJob(path, out / path.name))
         else:
             raise FileNotFoundError(f"{os.fspath(item)}: no such file or folder")
     return list(jobs.values())

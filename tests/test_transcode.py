@@ -71,6 +71,8 @@ def test_find_jobs_refuses_missing_inputs_and_collisions(tmp_path: Path) -> None
         find_jobs([tmp_path / "x"], tmp_path / "x")
     with pytest.raises(ValueError, match="is the output folder"):
         find_jobs([tmp_path / "x"], tmp_path)
+    with pytest.raises(ValueError, match="is the output folder"):
+        find_jobs([tmp_path / "x" / "ct.dcm"], tmp_path / "x")
 
 
 def test_resolve_syntax_accepts_uids_and_keywords() -> None:
