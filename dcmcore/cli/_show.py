@@ -39,7 +39,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="a DICOM file, or example:NAME for a bundled example")
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true",
-                      help="print the DICOM JSON model (PS3.18 Annex F) instead")
+                      help="print the DICOM JSON model (PS3.18 Annex F) instead; with "
+                           "several files, one JSON object per line")
     form.add_argument("--top", action="store_true",
                       help="only the top-level elements (sequences not expanded)")
     parser.add_argument("--no-pixels", action="store_true",
@@ -102,7 +103,8 @@ def _show_one(path: Path, args: argparse.Namespace, tags: Sequence[BaseTag] | No
     write = sys.stdout.write
     if args.json:
         shown = _selected(ds, tags) if tags is not None else ds
-        write(json.dumps(shown.to_json_dict(), indent=2) + "\n")
+        several = len(args.paths) > 1  # then JSON Lines: one object per line and file
+        write(json.dumps(shown.to_json_dict(), indent=None if several else 2) + "\n")
         return
     if tags is not None:
         for tag in tags:

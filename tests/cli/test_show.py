@@ -43,6 +43,14 @@ def test_show_json_is_the_dicom_json_model(capsys: pytest.CaptureFixture[str]) -
     assert json.loads(out) == examples.mr.to_json_dict()
 
 
+def test_show_json_of_several_files_is_json_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _out(capsys, "show", "example:mr", "example:ct", "--json", "--no-pixels")
+    assert code == 0
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first["00080060"]["Value"] == ["MR"] and second["00080060"]["Value"] == ["CT"]
+    assert "7FE00010" not in second
+
+
 def test_show_top_does_not_expand_sequences(capsys: pytest.CaptureFixture[str]) -> None:
     ds = examples.rt_ss
     code, out, _ = _out(capsys, "show", "example:rt_ss", "--top")
