@@ -6,6 +6,8 @@
 options and cached array (:mod:`dcmcore.pixel_members`), these functions keep no state
 on it. ``pixel_array`` and ``iter_pixels`` also accept a path or a binary file and
 then read only the frames they decode. Codecs are reached through :mod:`dcmcore.codecs`.
+``pixel_array``, ``iter_pixels``, ``compress``, ``decompress`` and ``set_pixel_data``
+have pydicom 3's signatures (:mod:`dcmcore.pixels.utils`).
 :func:`shutdown_pools` stops the worker processes of parallel decoding (``workers=``).
 The errors are defined in :mod:`dcmcore.errors` and re-exported here.
 """
@@ -17,7 +19,6 @@ from dcmcore.errors import (
     UnknownPluginError,
     WorkerProcessError,
 )
-from dcmcore.pixels.api import iter_pixels, pixel_array
 from dcmcore.pixels.colour import convert_colour_space
 from dcmcore.pixels.decoders import get_decoder
 from dcmcore.pixels.encapsulation import (
@@ -47,8 +48,14 @@ from dcmcore.pixels.processing import (
     create_icc_transform,
 )
 from dcmcore.pixels.record import DecodedBy, decoded_by
-from dcmcore.pixels.rewrite import compress, decompress, set_pixel_data
-from dcmcore.pixels.utils import as_pixel_options
+from dcmcore.pixels.utils import (
+    as_pixel_options,
+    compress,
+    decompress,
+    iter_pixels,
+    pixel_array,
+    set_pixel_data,
+)
 
 __all__ = [
     "DecodedBy",

@@ -276,10 +276,31 @@ def pixel_array(
     decoding_plugin: str = "",
     **kwargs: Any,
 ) -> np.ndarray:
-    """The pixel data of a dataset, path or binary file; :func:`dcmcore.pixels.pixel_array`.
+    """The pixel data of a dataset, a path or a binary file as an array.
 
-    From a file only the wanted frame(s) are read; `ds_out` receives the elements
-    before the pixel data (with `specific_tags` added).
+    Parameters
+    ----------
+    src : Dataset, str, PathLike or binary file
+        A dataset, or a Part 10 file; from a file only the wanted frame(s) are read.
+    ds_out : Dataset, optional
+        For file input: filled with the elements before the pixel data.
+    specific_tags : list of int, optional
+        For file input with `ds_out`: extra tags to copy.
+    index : int, optional
+        Only the frame at `index` (0-based), shaped (rows, columns[, samples]).
+    raw : bool, optional
+        Skip the YCbCr to RGB conversion.
+    decoding_plugin : str, optional
+        Use only this codec, plugin or distribution (``"pydicom"``: dcmcore's own).
+    **kwargs
+        Decoding options (``as_rgb``, ``view_only``, ``workers``...) and Image Pixel
+        values that replace the dataset's; others go to the plugins that declare them.
+
+    Returns
+    -------
+    numpy.ndarray
+        (rows, columns[, samples]) or (frames, rows, columns[, samples]);
+        :func:`dcmcore.pixels.decoded_by` tells which codecs decoded it.
 
     Examples
     --------

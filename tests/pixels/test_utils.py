@@ -215,3 +215,14 @@ def test_decompress_compress_and_set_pixel_data_as_pydicom() -> None:
     assert d.PixelData == p.PixelData
     for keyword in ("BitsStored", "HighBit", "PhotometricInterpretation", "Rows"):
         assert getattr(d, keyword) == getattr(p, keyword)
+
+
+@pytest.mark.parametrize("name", [
+    "pixel_array", "iter_pixels", "compress", "decompress", "set_pixel_data", "pack_bits",
+    "unpack_bits", "as_pixel_options", "get_decoder", "get_encoder", "apply_color_lut",
+    "apply_icc_profile", "apply_modality_lut", "apply_presentation_lut", "apply_rescale",
+    "apply_voi", "apply_voi_lut", "apply_windowing", "convert_color_space",
+    "create_icc_transform",
+])
+def test_pixels_package_names_have_pydicoms_signatures(name: str) -> None:
+    assert _params(getattr(dcmcore.pixels, name)) == _params(getattr(pydicom.pixels, name))
