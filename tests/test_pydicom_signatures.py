@@ -14,7 +14,7 @@ import pytest
 
 MODULES = [
     "dataelem", "valuerep", "multival", "datadict", "filereader", "filewriter", "filebase",
-    "fileutil", "jsonrep", "hooks", "values", "config",
+    "fileutil", "jsonrep", "hooks", "values", "config", "util.codify",
 ]  # fmt: skip
 
 #: Names that are typing helpers or module imports in pydicom, not API.
@@ -50,8 +50,13 @@ def _cases():
             yield name, attr
 
 
+def _default(value):
+    # a default that is a function (codify's name_filter) is compared by name
+    return getattr(value, "__name__", value) if callable(value) else value
+
+
 def _params(sig):
-    return [(p.name, p.kind, p.default) for p in sig.parameters.values()]
+    return [(p.name, p.kind, _default(p.default)) for p in sig.parameters.values()]
 
 
 def _compatible(ours, theirs):
@@ -101,5 +106,5 @@ def test_dcmcore_version_info():
 def test_pydicom_module_names_import_from_the_package():
     import dcmcore
 
-    for name in MODULES:
+    for name in MODULES[:-1]:
         assert getattr(dcmcore, name) is importlib.import_module(f"dcmcore.{name}")
