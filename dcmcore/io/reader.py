@@ -56,7 +56,7 @@ __all__ = [
 MAX_INFLATED_SIZE = 4 * 2**30
 #: Files (or file-likes) larger than this are read in windows, so a large value is read
 #: straight from the file into its own bytes instead of being sliced from a copy of the file.
-STREAM_THRESHOLD = 64 * 2**20
+STREAM_THRESHOLD = 8 * 2**20
 #: First window (preamble, file meta and the start of the data set).
 _HEAD = 2**20
 #: Later windows start at least this large and double while an element does not fit.
