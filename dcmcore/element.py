@@ -520,6 +520,9 @@ def _identity(value: Any) -> Any:
     return value
 
 
+_object_new = object.__new__
+
+
 def _new_element(cls: type[DataElement]) -> DataElement:
     return cls.__new__(cls)
 
@@ -702,26 +705,27 @@ def _convert_raw_data_element(
     raw: RawDataElement, encoding: str | list[str] | None, ds: Dataset | None
 ) -> DataElement:
     """dcmcore's own conversion of `raw` (see :func:`convert_raw_data_element`)."""
-    tag = raw.tag
+    tag, vr, length, data, _, _, little, _, undefined = raw
     if type(tag) is not BaseTag:
         tag = _SHARED.get(tag) or shared_tag(int(tag))
         raw = raw._replace(tag=tag)
-    vr, raw = _resolve_vr(raw, ds)
-    undefined = raw.length == _UNDEFINED_LENGTH or raw.is_undefined_length
-    if raw.value is None and raw.length not in (0, _UNDEFINED_LENGTH):
+    if vr.__class__ is not str or vr == "UN" or vr in AMBIGUOUS_VR:  # also None: implicit
+        vr, raw = _resolve_vr(raw, ds)
+        little = raw.is_little_endian
+    undefined = length == _UNDEFINED_LENGTH or undefined
+    if data is None and length not in (0, _UNDEFINED_LENGTH):
         raw = raw._replace(value=read_deferred(raw, ds))
+        data = raw.value
 
     if vr == "SQ":
-        if not raw.value:
+        if not data:
             value: Any = Sequence()
             value.is_undefined_length = undefined
             if ds is not None:
                 value.parent_dataset = ds
         else:
             value = _sequence_of(raw._replace(VR="SQ"), ds, undefined)
-        elem = DataElement(tag, vr, value, raw.value_tell, undefined, already_converted=True)
     else:
-        data = raw.value
         if data.__class__ is not bytes and isinstance(data, (memoryview, bytearray)):
             data = bytes(data)
         if not data:
@@ -738,14 +742,13 @@ def _convert_raw_data_element(
             try:
                 if mode is None:
                     value = _decode_value(
-                        vr, data, little_endian=raw.is_little_endian, encodings=encoding, tag=tag
+                        vr, data, little_endian=little, encodings=encoding, tag=tag
                     )
                 else:  # the mode the dataset was read with (dcmread's validation_mode)
                     with config.override(reading_validation_mode=mode):
                         value = _decode_value(
-                            vr, data, little_endian=raw.is_little_endian, encodings=encoding,
-                            tag=tag,
-                        )  # fmt: skip
+                            vr, data, little_endian=little, encodings=encoding, tag=tag
+                        )
             except BytesLengthException as exc:
                 raise BytesLengthException(
                     f"{exc} This occurred while trying to parse {tag} according to VR '{vr}'."
@@ -754,7 +757,16 @@ def _convert_raw_data_element(
                 first = value[0]
                 if isinstance(first, int) and first < 0:
                     value[0] = first + 65536
-        elem = DataElement(tag, vr, value, raw.value_tell, undefined, already_converted=True)
+    # DataElement(tag, vr, value, raw.value_tell, undefined, already_converted=True),
+    # without the call
+    elem = _object_new(DataElement)
+    elem.tag = tag
+    elem.VR = vr
+    elem._value = value
+    elem.file_tell = raw.value_tell
+    elem.is_undefined_length = undefined
+    elem.private_creator = None
+    elem._validation_mode = None
     if tag & 0x10000 and tag & 0xFF00:
         elem.private_creator = _private_creator_of(tag, ds)
     return elem

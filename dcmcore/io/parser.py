@@ -50,6 +50,11 @@ from dcmcore.tag import _SHARED, BaseTag, shared_tag
 if TYPE_CHECKING:  # pragma: no cover
     from dcmcore.dataset import Dataset
 
+#: Nested sequence values at least this long keep the cache of the walk that found
+#: them (their items and inner ends); shorter ones are plain bytes, split again when
+#: used: re-walking a few headers costs less than the cache's objects (each one the
+#: garbage collector tracks), and the walks stay linear in the data size.
+_NESTED_CACHE_MIN = 1024
 #: read_elements status: all elements read (or a stop condition met)
 DONE = 0
 #: read_elements status: the data ended inside an element (lenient reads)
@@ -315,7 +320,7 @@ def _undefined_value(
     if ends is not None:
         known = ends.get(vpos)
         if known is not None:  # found by the walk that read the enclosing sequence
-            if is_seq:
+            if is_seq and known[0] - vpos >= _NESTED_CACHE_MIN:
                 # keep that walk's cache for this sequence's items and the levels below
                 cached = nested_sequence(buf, vpos, known[0])
                 if cached is not None:
