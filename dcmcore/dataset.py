@@ -40,7 +40,7 @@ from dcmcore.formatting import DEFAULT_ELEMENT_FORMAT, formatted_lines, pretty_s
 from dcmcore.pixel_members import PixelMembers
 from dcmcore.private import PrivateBlock, PrivateMembers
 from dcmcore.sequence import Sequence
-from dcmcore.tag import PIXEL_DATA_TAGS, BaseTag, Tag, TagType
+from dcmcore.tag import _SHARED, PIXEL_DATA_TAGS, BaseTag, Tag, TagType, shared_tag
 from dcmcore.vr import VR as _VR
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,7 +67,8 @@ def _keyword_tag(name: str) -> int | None:
     except KeyError:
         pass
     found = _tag_for_keyword(name)
-    tag = None if found is None else BaseTag(found)
+    # the shared tag: the reader's keys are the same objects, so lookups match by identity
+    tag = None if found is None else shared_tag(found)
     if len(_keyword_tags) < 20000:
         _keyword_tags[name] = tag
     return tag
@@ -353,6 +354,8 @@ class Dataset(
     def __getitem__(self, key: slice | TagType) -> Any:
         cls = key.__class__
         if cls is BaseTag or cls is int:
+            if cls is int:  # an equal BaseTag key would compare in Python: use the shared one
+                key = _SHARED.get(key, key)  # type: ignore[call-overload]
             try:
                 elem = self._dict[key]  # type: ignore[index]
             except KeyError:

@@ -126,7 +126,7 @@ def _from_int(value: int) -> BaseTag:
         raise ValueError(f"Unable to create an element tag from '{value}': tags must be positive")
     if value > 0xFFFFFFFF:
         raise OverflowError(f"Tag must be between 0 and 0xFFFFFFFF, got {value:#x}")
-    return BaseTag(value)
+    return _SHARED.get(value) or shared_tag(int(value))
 
 
 def _from_str(value: str) -> BaseTag:
@@ -142,7 +142,7 @@ def _from_str(value: str) -> BaseTag:
         raise ValueError(
             f"Unable to create a tag from {value!r}: not a hex number nor a known keyword"
         )
-    return BaseTag(found)
+    return shared_tag(found)
 
 
 def Tag(arg: TagType | Any, arg2: int | None = None) -> BaseTag:
@@ -184,7 +184,7 @@ def Tag(arg: TagType | Any, arg2: int | None = None) -> BaseTag:
             raise ValueError(f"Unable to create an element tag from {arg!r}: tags must be positive")
         if not (group <= 0xFFFF and element <= 0xFFFF):
             raise OverflowError(f"Tag group and element must each fit in 16 bits: {arg!r}")
-        return BaseTag((group << 16) | element)
+        return shared_tag((group << 16) | element)
     try:
         return _from_int(int(arg))
     except (TypeError, ValueError) as exc:
