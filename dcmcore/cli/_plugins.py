@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Final
 
 from rich.table import Table
 
@@ -37,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _syntaxes(uids: Sequence[str]) -> str:
-    return ", ".join(syntax_keyword(uid) or uid for uid in uids) or "-"
+    return "\n".join(syntax_keyword(uid) or uid for uid in uids) or "-"
 
 
 def _library(codecs: Sequence[CodecInfo]) -> str:
@@ -53,19 +54,16 @@ def _availability(codecs: Sequence[CodecInfo]) -> str:
     return "\n".join(problems) if problems else "yes"
 
 
-def plugin_table(report: OrderReport, *, only_syntax: bool = False) -> Table:
-    """One row per plugin: distribution, version, library, licence, status, syntaxes.
+#: Below this console width the tables are laid out one field per line.
+NARROW: Final = 120
 
-    With `only_syntax` (a report for one syntax), loaded plugins with no codec in the
-    report are left out.
-    """
+
+def _plugin_rows(report: OrderReport, only_syntax: bool) -> list[tuple[str, ...]]:
+    """(plugin, distribution, library, available, decodes, encodes) per plugin."""
     by_plugin: dict[str, list[CodecInfo]] = defaultdict(list)
     for codec in report.codecs:
         by_plugin[codec.plugin].append(codec)
-    table = Table(title="plugins", title_justify="left", show_lines=True)
-    for column in ("plugin", "distribution", "codec library (licence)", "available",
-                   "decodes", "encodes"):
-        table.add_column(column, overflow="fold")
+    rows: list[tuple[str, ...]] = []
     for plugin in report.plugins:
         codecs = by_plugin.get(plugin.name, [])
         if only_syntax and not codecs and plugin.status == "loaded":
@@ -75,8 +73,38 @@ def plugin_table(report: OrderReport, *, only_syntax: bool = False) -> Table:
             status += "\n" + "\n".join(plugin.problems)
         decodes = sorted({uid for c in codecs if c.kind == "decoder" for uid in c.transfer_syntaxes})
         encodes = sorted({uid for c in codecs if c.kind == "encoder" for uid in c.transfer_syntaxes})
-        table.add_row(plugin.name, f"{plugin.distribution or '-'} {plugin.version}".strip(),
-                      _library(codecs), status, _syntaxes(decodes), _syntaxes(encodes))
+        rows.append((plugin.name, f"{plugin.distribution or '-'} {plugin.version}".strip(),
+                     _library(codecs), status, _syntaxes(decodes), _syntaxes(encodes)))
+    return rows
+
+
+_PLUGIN_FIELDS: Final = ("plugin", "distribution", "codec library (licence)", "available",
+                         "decodes", "encodes")
+
+
+def plugin_table(report: OrderReport, *, only_syntax: bool = False,
+                 narrow: bool = False) -> Table:
+    """One row per plugin: distribution, version, library, licence, status, syntaxes.
+
+    With `only_syntax` (a report for one syntax), loaded plugins with no codec in the
+    report are left out; `narrow` lays each plugin out one field per line.
+    """
+    rows = _plugin_rows(report, only_syntax)
+    if narrow:
+        table = Table(title="plugins", title_justify="left", show_header=False)
+        table.add_column("field", style="bold", no_wrap=True)
+        table.add_column("value", overflow="fold")
+        for row in rows:
+            for i, (field, value) in enumerate(zip(_PLUGIN_FIELDS, row)):
+                table.add_row(field, value, end_section=i == len(row) - 1)
+        return table
+    table = Table(title="plugins", title_justify="left", show_lines=True)
+    table.add_column("plugin", no_wrap=True)
+    table.add_column("distribution", no_wrap=True)
+    for column in _PLUGIN_FIELDS[2:]:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     return table
 
 
@@ -91,18 +119,24 @@ def _order_cell(entries: Sequence[CodecEntry]) -> str:
     return "\n".join(lines) or "-"
 
 
-def order_table(syntaxes: Sequence[SyntaxReport]) -> Table:
+def order_table(syntaxes: Sequence[SyntaxReport], *, narrow: bool = False) -> Table:
     """Per transfer syntax, the decoders and encoders in the order they are tried."""
     table = Table(title="order per transfer syntax", title_justify="left", show_lines=True)
-    for column in ("transfer syntax", "decoders", "encoders"):
+    columns = ("transfer syntax", "codecs, in the order tried") if narrow else (
+        "transfer syntax", "decoders", "encoders")
+    for column in columns:
         table.add_column(column, overflow="fold")
     for s in syntaxes:
         decoders, encoders = _order_cell(s.decoders), _order_cell(s.encoders)
         if not s.decoders and not s.encoders:
             decoders = (f"none registered; {s.builtin}" if s.builtin else
                         f"none installed; install one of: {', '.join(s.providers) or '-'}")
-        table.add_row(f"{s.ts_name}\n{s.ts_uid}\norder from {s.order_source}", decoders,
-                      encoders)
+        name = f"{s.ts_name}\n{s.ts_uid}\norder from {s.order_source}"
+        if narrow:
+            both = f"decoders:\n{decoders}" + (f"\nencoders:\n{encoders}" if s.encoders else "")
+            table.add_row(name, both)
+        else:
+            table.add_row(name, decoders, encoders)
     return table
 
 
@@ -129,7 +163,8 @@ def run(args: argparse.Namespace) -> int:
     if args.plain:
         console.print(str(report), markup=False, highlight=False, soft_wrap=True)
         return EXIT_OK
-    console.print(plugin_table(report, only_syntax=syntax is not None))
-    console.print(order_table(report.syntaxes))
+    narrow = console.width < NARROW
+    console.print(plugin_table(report, only_syntax=syntax is not None, narrow=narrow))
+    console.print(order_table(report.syntaxes, narrow=narrow))
     console.print(settings_table(report))
     return EXIT_OK

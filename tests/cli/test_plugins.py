@@ -61,3 +61,14 @@ def test_plugins_plain_is_the_codecs_report(capsys: pytest.CaptureFixture[str]) 
 def test_plugins_unknown_syntax_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plugins", "NoSuchSyntax"]) == 2
     assert capsys.readouterr().err.startswith("dcmcore: error: SYNTAX NoSuchSyntax:")
+
+
+def test_plugins_on_a_narrow_terminal_lists_fields_one_per_line(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["plugins"]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    names = [line.split("│")[2].strip() for line in out.splitlines()
+             if line.startswith("│ plugin ")]
+    assert names == [p.name for p in codecs.list_plugins()]
