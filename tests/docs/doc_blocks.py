@@ -1,7 +1,8 @@
 """Find the code examples of the Markdown pages in docs/.
 
 A page's fenced blocks tagged ``python`` are its Python examples; those tagged
-``console`` hold shell commands, one per line starting with ``$ ``. A block is
+``console`` hold shell commands, and the lines ``$ dcmcore ...`` (optionally after
+``env VAR=value``) are its command-line examples. A block is
 left out when the line just before its fence is a MyST comment starting with
 ``% not run:`` followed by the reason (for instance a fragment that needs a
 codec library nobody has installed).

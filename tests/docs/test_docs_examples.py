@@ -1,6 +1,7 @@
 """Every example in the documentation runs: each page's ``python`` blocks, in order, in
-one fresh interpreter (later blocks use what earlier ones made), and its ``console``
-commands, each in a fresh folder with the ``dcmcore`` command on PATH."""
+one fresh interpreter (later blocks use what earlier ones made), and the ``$ dcmcore ...``
+commands of its ``console`` blocks, in a fresh folder (other commands, such as installation
+steps, are shown, not run)."""
 
 from __future__ import annotations
 
@@ -50,18 +51,35 @@ def _run_python(page: str, python: list[Block], cwd: Path) -> None:
     assert f"ran {len(python)} blocks" in done.stdout
 
 
-def _run_console(block: Block, cwd: Path) -> None:
+def _dcmcore_command(line: str) -> tuple[dict[str, str], list[str]] | None:
+    """``(environment, argv)`` of a ``$ [env VAR=value ...] dcmcore ...`` line, else None."""
+    if not line.startswith("$ "):
+        return None
+    words = shlex.split(line[2:])
+    env: dict[str, str] = {}
+    if words[:1] == ["env"]:
+        words = words[1:]
+        while words and "=" in words[0]:
+            name, _, value = words.pop(0).partition("=")
+            env[name] = value
+    if words[:1] != ["dcmcore"]:
+        return None
+    return env, [sys.executable, "-m", "dcmcore", *words[1:]]
+
+
+def _run_console(block: Block, cwd: Path) -> int:
+    ran = 0
     for offset, line in enumerate(block.code.splitlines()):
-        if not line.startswith("$ "):
+        command = _dcmcore_command(line)
+        if command is None:
             continue
-        command = line[2:]
-        args = shlex.split(command)
-        if args and args[0] == "dcmcore":
-            args = [sys.executable, "-m", "dcmcore", *args[1:]]
-        done = subprocess.run(args, cwd=cwd, env=_clean_env(), capture_output=True, text=True,
-                              timeout=600)
+        env, args = command
+        done = subprocess.run(args, cwd=cwd, env={**_clean_env(), **env}, capture_output=True,
+                              text=True, timeout=600)
         assert done.returncode == 0, (
-            f"docs/{block.page}:{block.line + offset}: {command}\n{done.stdout}\n{done.stderr}")
+            f"docs/{block.page}:{block.line + offset}: {line}\n{done.stdout}\n{done.stderr}")
+        ran += 1
+    return ran
 
 
 def test_documentation_pages_are_found():
@@ -86,5 +104,6 @@ def test_page_examples_run(page, tmp_path):
         pytest.skip(f"{page.name} has no examples")
     if python:
         _run_python(page.name, python, tmp_path)
-    for block in console:
-        _run_console(block, tmp_path)
+    ran = sum(_run_console(block, tmp_path) for block in console)
+    if console and not python:
+        assert ran, f"{page.name}: no '$ dcmcore' command in its console blocks"
