@@ -155,6 +155,16 @@ def test_windowing_as_pydicom(src: str, index: int, function: str | None) -> Non
     _same(ref.apply_windowing(arr, p, index), processing.apply_windowing(arr, d, index))
 
 
+@pytest.mark.parametrize("center, width", [(40, 1), (40.5, 1), (0, 2), (-1000, 1)])
+def test_narrow_linear_windows_as_pydicom_without_warnings(center: float, width: float) -> None:
+    p, d = _pair(_with("CT_small.dcm", WindowCenter=center, WindowWidth=width))
+    arr = ref.apply_modality_lut(p.pixel_array, p)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = processing.apply_windowing(arr, d)
+    _same(ref.apply_windowing(arr, p), got)
+
+
 def test_windowing_with_a_modality_lut_uses_its_output_range() -> None:
     ds = _modality_lut_ds("US")
     ds.WindowCenter, ds.WindowWidth = 1000, 700
