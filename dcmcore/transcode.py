@@ -324,11 +324,14 @@ def _add(jobs: dict[Path, TranscodeJob], job: TranscodeJob) -> None:
     jobs[key] = job
 
 
-def _complete(output: Path, uid: str) -> bool:
-    """Whether `output` is a finished output: a DICOM file already in syntax `uid`."""
+def _finished(job: TranscodeJob, uid: str) -> bool:
+    """Whether ``job.output`` is finished: a DICOM file in syntax `uid`, not older than
+    its source (a source changed since is converted again)."""
     try:
-        meta = read_file_meta_info(output)
-    except Exception:  # a file that does not read as DICOM is redone, whatever is wrong
+        if os.stat(job.output).st_mtime_ns < os.stat(job.source).st_mtime_ns:
+            return False
+        meta = read_file_meta_info(job.output)
+    except Exception:  # missing, or does not read as DICOM: (re)done, whatever is wrong
         return False
     return str(meta.get("TransferSyntaxUID", "")) == uid
 
@@ -437,7 +440,8 @@ def transcode_file(
     Returns
     -------
     TranscodeResult
-        ``"skipped"`` when the output already exists in the target syntax;
+        ``"skipped"`` when the output already exists in the target syntax and is
+        not older than the input;
         ``"failed"`` (with a one-line reason) for a file that cannot be read,
         decoded, encoded, verified or written. The input is never written to; the
         output is written atomically by :func:`~dcmcore.dcmwrite`, so it is complete
@@ -455,7 +459,7 @@ def transcode_file(
     caught: list[warnings.WarningMessage] = []
     try:
         bytes_in = os.stat(job.source).st_size
-        if _complete(job.output, target.uid):
+        if _finished(job, target.uid):
             return TranscodeResult(source, output, "skipped", bytes_in=bytes_in,
                                    bytes_out=os.stat(job.output).st_size, seconds=elapsed())
         with warnings.catch_warnings(record=True) as caught:

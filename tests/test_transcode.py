@@ -107,6 +107,14 @@ def test_transcode_file_skips_a_finished_output_and_redoes_others(tmp_path: Path
     again = transcode_file(job, "RLELossless")
     assert again.status == "skipped" and os.stat(job.output).st_mtime_ns == mtime
     assert again.bytes_out == os.path.getsize(job.output)
+    source = tmp_path / "changed.dcm"
+    shutil.copy(examples.get_path("mr"), source)
+    changed = TranscodeJob(source, tmp_path / "changed-out.dcm")
+    assert transcode_file(changed, "RLELossless").status == "done"
+    earlier = os.stat(source).st_mtime_ns - 10**9
+    os.utime(changed.output, ns=(earlier, earlier))  # the source changed after its output
+    assert transcode_file(changed, "RLELossless").status == "done"
+    assert transcode_file(changed, "RLELossless").status == "skipped"
     # an output in another syntax, or a broken one, is not finished: converted again
     assert transcode_file(job, "JPEGLSLossless").status == "done"
     job.output.write_bytes(b"\x00" * 50)
