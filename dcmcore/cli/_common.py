@@ -168,13 +168,21 @@ def progress_bar(total: int | None, label: str, *, enabled: bool = True) -> _Bar
 
 
 def track_results(results: Iterable[TranscodeResult], total: int, label: str, *,
-                  enabled: bool = True) -> Iterator[TranscodeResult]:
-    """Yield `results`, advancing a progress bar and printing each failure as one line."""
+                  enabled: bool = True, verbose: bool = False) -> Iterator[TranscodeResult]:
+    """Yield `results`, advancing a progress bar and printing each failure as one line.
+
+    With `verbose`, every result and the warnings met on each file are printed too.
+    """
     with progress_bar(total, label, enabled=enabled) as bar:
         for result in results:
             failed = result.status == "failed"
             if failed:
                 bar.log(f"{PROG}: error: {result.source}: {result.reason}")
+            elif verbose:
+                bar.log(str(result))
+            if verbose:
+                for warning in result.warnings:
+                    bar.log(f"{PROG}: warning: {result.source}: {warning}")
             bar.advance(failed=failed)
             yield result
 

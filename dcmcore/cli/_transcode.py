@@ -98,6 +98,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="decode each output and compare it with its source before "
                              "writing it (a mismatch fails the file)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="print every file's result and the warnings met on it")
     parser.set_defaults(run=run)
 
 
@@ -202,7 +204,8 @@ def run(args: argparse.Namespace) -> int:
     label = f"to {target.keyword or target.uid}"
     try:
         stream = _results(args, target, jobs, options)
-        for result in track_results(stream, len(jobs), label, enabled=not args.no_progress):
+        for result in track_results(stream, len(jobs), label, enabled=not args.no_progress,
+                                    verbose=args.verbose):
             results.append(result)
     except KeyboardInterrupt:
         interrupted = True

@@ -230,3 +230,17 @@ def test_lossy_target_reports_the_largest_error(tmp_path: Path,
                  "jpegls-near", "--jls-error", "2", "--verify", "--workers", "1"]) == 0
     out = capsys.readouterr().out
     assert "verified: 2 outputs decode to their source (lossy: max error 2)" in out
+
+
+def test_verbose_prints_each_result_and_its_warnings(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from dcmcore.cli import main
+
+    padded = CORPUS / "MR_small_padded.dcm"
+    assert main(["transcode", str(padded), "example:ct", "-o", str(tmp_path), "--to", "rle",
+                 "-v", "--workers", "1"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert f"{padded}: done -> {tmp_path / padded.name}" in err
+    assert any(line.startswith(f"dcmcore: warning: {padded}: ") and "excess padding" in line
+               for line in err)
+    assert f"{examples.get_path('ct')}: done -> {tmp_path / 'ct.dcm'}" in err
