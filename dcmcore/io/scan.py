@@ -392,7 +392,12 @@ def find_sequence_end(
                     stack.append((False, cur_implicit, 0, seq_tag, seq_start, cur_items))
                     pos += 8
                     item_start = pos
-                    if detect and not cur_implicit and looks_implicit(buf, pos, data_end):
+                    if (
+                        detect
+                        and not cur_implicit
+                        and pos + 6 <= data_end  # looks_implicit(), inlined: once per item
+                        and not (0x41 <= buf[pos + 4] <= 0x5A and 0x41 <= buf[pos + 5] <= 0x5A)
+                    ):
                         cur_implicit = True
                     in_item = True
                     continue
