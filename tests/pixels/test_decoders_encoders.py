@@ -334,3 +334,21 @@ def test_pydicom_names_dcmcores_own_codecs_everywhere() -> None:
     j2k.pixel_array_options(decoding_plugin="pydicom")
     with pytest.raises(ValueError, match="pydicom"):
         j2k.pixel_array  # noqa: B018 - no own JPEG 2000 decoder
+
+
+def test_base_modules_give_pydicoms_names_for_plugin_authors() -> None:
+    from dcmcore.pixels.decoders import base as decoder_base
+    from dcmcore.pixels.encoders import base as encoder_base
+
+    assert decoder_base.get_decoder is get_decoder and encoder_base.get_encoder is get_encoder
+    assert decoder_base.Decoder is decoders.Decoder and encoder_base.Encoder is encoders.Encoder
+    runner = decoder_base.DecodeRunner(
+        codecs.FrameInfo(rows=2, columns=3, samples_per_pixel=3, bits_allocated=16,
+                         bits_stored=12, pixel_representation=1,
+                         photometric_interpretation="RGB",
+                         transfer_syntax_uid="1.2.840.10008.1.2.5"), {"x": 1})
+    assert (runner.rows, runner.columns, runner.transfer_syntax) == (2, 3, "1.2.840.10008.1.2.5")
+    assert runner.frame_length() == 36 and runner.frame_length("pixels") == 18
+    assert runner.pixel_dtype == np.dtype("<i2") and runner.get_option("x") == 1
+    runner.set_option("planar_configuration", 1)
+    assert runner.planar_configuration == 1 and encoder_base.EncodeRunner is type(runner)
