@@ -42,7 +42,13 @@ BINARY_VRS: Final = frozenset(
 #: SV and UV values beyond 2**53 are JSON strings (F.2.3.1).
 _STRING_INTEGERS: Final = frozenset({"SV", "UV"})
 _PN_GROUPS: Final = frozenset({"Alphabetic", "Ideographic", "Phonetic"})
-_BASE64_SPACE: Final = re.compile(r"[ \t\r\n]+")
+_BLANKS: Final = (" ", "\t", "\r", "\n")
+#: Characters of an InlineBinary value looked at for line breaks and for the character
+#: named in an error (the whole value is decoded by binascii, in C).
+_PEEK: Final = 1 << 16
+_BASE64_ALPHABET: Final = (
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+)
 _INT_TEXT: Final = re.compile(r"\s*[+-]?\d+\s*")
 
 
@@ -177,11 +183,23 @@ def decode_inline_binary(tag: str, vr: str, text: Any) -> bytes:
     """
     if not isinstance(text, str):
         raise json_error(tag, vr, f"'InlineBinary' must be a string, not {_kind(text)}")
-    compact = _BASE64_SPACE.sub("", text) if _BASE64_SPACE.search(text) else text
+    compact = text
     try:
         return binascii.a2b_base64(compact, strict_mode=True)
     except (binascii.Error, ValueError) as exc:
-        bad = next((c for c in compact if not (c.isascii() and (c.isalnum() or c in "+/="))),
-                   None)
-        where = f" (found {bad!r})" if bad is not None else ""
-        raise json_error(tag, vr, f"'InlineBinary' is not valid base64{where}: {exc}") from None
+        error: Exception = exc
+    head = text[:_PEEK]
+    if any(blank in head for blank in _BLANKS):  # line-wrapped base64: drop the blanks
+        for blank in _BLANKS:
+            compact = compact.replace(blank, "")
+        try:
+            return binascii.a2b_base64(compact, strict_mode=True)
+        except (binascii.Error, ValueError) as exc:
+            error = exc
+    try:
+        invalid = compact[:_PEEK].encode("ascii").translate(None, _BASE64_ALPHABET)
+        bad = chr(invalid[0]) if invalid else None
+    except UnicodeEncodeError as exc:
+        bad = compact[exc.start]
+    where = f" (found {bad!r})" if bad is not None else ""
+    raise json_error(tag, vr, f"'InlineBinary' is not valid base64{where}: {error}") from None

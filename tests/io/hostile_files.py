@@ -49,7 +49,7 @@ def zero_stream(size: int, head: bytes = b"") -> bytes:
 def dataset_bomb(inflated: int) -> bytes:
     """A Deflated Explicit VR Little Endian file whose data set inflates to `inflated`
     bytes (a Pixel Data value of zeros)."""
-    head = PN + struct.pack("<HH2sHL", 0x7FE0, 0x0010, b"OB", 0, inflated)
+    head = PN + struct.pack("<HH2sHL", 0x7FE0, 0x0010, b"OB", 0, min(inflated, 0xFFFFFFFE))
     return b"\0" * 128 + b"DICM" + meta(DEFLATED_LE) + zero_stream(inflated, head)
 
 
