@@ -48,6 +48,7 @@ def _extract(rev: str, into: Path) -> Path:
     """The dcmcore package of revision `rev`, extracted into `into`."""
     archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "dcmcore"],
                              check=True, capture_output=True).stdout
+    into.mkdir(parents=True, exist_ok=True)
     tar = into / "src.tar"
     tar.write_bytes(archive)
     with tarfile.open(tar) as t:
@@ -173,7 +174,8 @@ def _kills(count: int) -> Case:
         for _ in range(count):
             proc = subprocess.Popen(
                 [sys.executable, "-c", _LOOPING_WRITER.format(target=str(target))],
-                stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(root)})
+                stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(root)},
+                cwd=str(root))
             assert proc.stdout is not None
             proc.stdout.readline()
             time.sleep(rnd.uniform(0.05, 0.4))
@@ -291,12 +293,12 @@ CASES: dict[str, Case] = {
     "save_as to /dev/full": _read(
         "d = dcmcore.Dataset(); d.PatientName = 'A'; "
         "d.save_as('/dev/full', implicit_vr=True, little_endian=True)"),
-    "JSON: 188 wrongly typed values": _json_matrix,
+    "JSON: 191 VR x wrong type pairs": _json_matrix,
     "JSON: InlineBinary 'AAE!'": _read(
-        "dcmcore.Dataset.from_json({'00091010': {'vr': 'OB', 'InlineBinary': 'AAE!'})"),
+        "dcmcore.Dataset.from_json({'00091010': {'vr': 'OB', 'InlineBinary': 'AAE!'}})"),
     "JSON: InlineBinary 100 MB of '*'": _read(
         "v = dcmcore.Dataset.from_json({'00091010': {'vr': 'OB', 'InlineBinary': '*' * "
-        "(100 << 20)})[0x00091010].value\n"
+        "(100 << 20)}})[0x00091010].value\n"
         "assert v, f'silently {v!r}'"),
 }
 
