@@ -35,6 +35,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "PROG",
+    "SUMMARY_FAILURES",
     "UsageError",
     "add_parser",
     "make_console",
@@ -187,9 +188,24 @@ def track_results(results: Iterable[TranscodeResult], total: int, label: str, *,
             yield result
 
 
+#: At most this many failures are repeated in the closing summary.
+SUMMARY_FAILURES: Final = 100
+
+
 def print_summary(summary: TranscodeSummary, *, console: Console | None = None) -> None:
-    """Print the closing summary of a run: counts, bytes, ratio, time, failures."""
+    """Print the closing summary of a run: counts, bytes, ratio, time, failures.
+
+    The failures are listed up to :data:`SUMMARY_FAILURES` (each was also printed
+    on stderr as it happened).
+    """
     out = console if console is not None else make_console()
-    for line in summary.lines():
-        style = "red" if line.startswith("failed:") else None
-        out.print(line, style=style, markup=False, highlight=False, soft_wrap=True)
+    lines = summary.lines()
+    shown = [line for line in lines if not line.startswith("failed:")]
+    failed = [line for line in lines if line.startswith("failed:")]
+    for line in shown:
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+    for line in failed[:SUMMARY_FAILURES]:
+        out.print(line, style="red", markup=False, highlight=False, soft_wrap=True)
+    if len(failed) > SUMMARY_FAILURES:
+        out.print(f"... and {len(failed) - SUMMARY_FAILURES} more failures (each named on "
+                  "stderr as it happened)", style="red", markup=False, highlight=False)

@@ -8,11 +8,13 @@ and prints the summary.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from typing import Final
@@ -98,6 +100,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="decode each output and compare it with its source before "
                              "writing it (a mismatch fails the file)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--results", default=None, metavar="FILE.jsonl",
+                        help="also write every file's result to FILE.jsonl, one JSON "
+                             "object per line (source, output, status, reason, bytes, "
+                             "seconds, ...)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="print every file's result and the warnings met on it")
     parser.set_defaults(run=run)
@@ -183,6 +189,20 @@ def _check_encoder(target: TransferSyntax, plugin: str | None) -> None:
                          f"{' '.join(str(exc).split())}") from None
 
 
+@contextmanager
+def _results_file(path: str | None) -> Iterator[Callable[[TranscodeResult], None]]:
+    """A function writing each result as a JSON line to `path` (nothing without a path)."""
+    if path is None:
+        yield lambda result: None
+        return
+    with open(path, "w", encoding="utf-8") as stream:
+        def record(result: TranscodeResult) -> None:
+            stream.write(json.dumps(dataclasses.asdict(result)) + "\n")
+            stream.flush()
+
+        yield record
+
+
 def run(args: argparse.Namespace) -> int:
     """Convert every input; exit 1 if any failed, 130 if interrupted."""
     target = _target(args.syntax)
@@ -204,9 +224,11 @@ def run(args: argparse.Namespace) -> int:
     label = f"to {target.keyword or target.uid}"
     try:
         stream = _results(args, target, jobs, options)
-        for result in track_results(stream, len(jobs), label, enabled=not args.no_progress,
-                                    verbose=args.verbose):
-            results.append(result)
+        with _results_file(args.results) as record:
+            for result in track_results(stream, len(jobs), label,
+                                        enabled=not args.no_progress, verbose=args.verbose):
+                results.append(result)
+                record(result)
     except KeyboardInterrupt:
         interrupted = True
     summary = TranscodeSummary.from_results(results,

@@ -244,3 +244,38 @@ def test_verbose_prints_each_result_and_its_warnings(tmp_path: Path,
     assert any(line.startswith(f"dcmcore: warning: {padded}: ") and "excess padding" in line
                for line in err)
     assert f"{examples.get_path('ct')}: done -> {tmp_path / 'ct.dcm'}" in err
+
+
+def test_results_file_has_one_json_line_per_input(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from dcmcore.cli import main
+
+    src = _folder_with_bad_files(tmp_path / "in")
+    log = tmp_path / "results.jsonl"
+    assert main(["transcode", str(src), "-o", str(tmp_path / "out"), "--to", "rle",
+                 "--results", str(log), "--workers", "1"]) == 1
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    assert sorted(Path(r["source"]).name for r in rows) == [
+        "ct.dcm", "cut.dcm", "jpeg2k.dcm", "mr.dcm", "notes.txt", "rgb_color.dcm"]
+    status = {Path(r["source"]).name: r["status"] for r in rows}
+    assert status["notes.txt"] == status["cut.dcm"] == "failed"
+    assert sum(s == "done" for s in status.values()) == 4
+    assert all(r["bytes_out"] > 0 for r in rows if r["status"] == "done")
+
+
+def test_summary_lists_at_most_a_hundred_failures(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from dcmcore.cli import main
+
+    src = tmp_path / "junk"
+    src.mkdir()
+    for i in range(103):
+        (src / f"{i:03d}.txt").write_text("not DICOM")
+    assert main(["transcode", str(src), "-o", str(tmp_path / "out"), "--to", "rle",
+                 "--workers", "1"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.count("failed: ") == 100
+    assert "... and 3 more failures" in captured.out
+    assert captured.err.count("dcmcore: error: ") == 103
