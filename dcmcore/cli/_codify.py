@@ -1,6 +1,9 @@
-"""``dcmcore codify PATH``: Python code that builds the file's dataset (``dcmcore.util.codify``).
+"""``dcmcore codify PATH [OUTFILE]``: Python code that builds the file's dataset.
 
-Registered only when :mod:`dcmcore.util.codify` is installed with dcmcore.
+The arguments and the work are :mod:`dcmcore.util.codify`'s (pydicom's ``codify``
+command line: ``-e/--exclude-size``, ``-p/--include-private``, ``-s/--save-as``); this
+module adds ``example:NAME`` paths and the command's error convention. Registered only
+when :mod:`dcmcore.util.codify` is installed with dcmcore.
 """
 
 from __future__ import annotations
@@ -8,14 +11,22 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
-import sys
 from pathlib import Path
 
-from dcmcore.cli._common import EXIT_FAILED, EXIT_OK, add_parser, report_error, resolve_path
+from dcmcore.cli._common import (
+    EXAMPLE_PREFIX,
+    EXIT_FAILED,
+    EXIT_OK,
+    add_parser,
+    report_error,
+    resolve_path,
+)
 
 __all__ = ["register", "run"]
 
 _CODIFY = "dcmcore.util.codify"
+#: Values longer than this are left out by default (pydicom's codify default).
+DEFAULT_EXCLUDE_SIZE = 100
 
 
 def _available() -> bool:
@@ -29,31 +40,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``codify`` subcommand (when dcmcore.util.codify exists)."""
     if not _available():
         return
+    codify = importlib.import_module(_CODIFY)
     parser = add_parser(
         subparsers, "codify", help="write Python code that recreates a DICOM file",
         description="Write the Python code that builds the file's dataset element by "
-                    "element, as pydicom's codify does.")
-    parser.add_argument("path", metavar="PATH", help="a DICOM file or example:NAME")
-    parser.add_argument("-o", "--output", default=None, metavar="OUT.py",
-                        help="write the code here (default: standard output)")
-    parser.add_argument("-e", "--exclude-size", type=int, default=100, metavar="BYTES",
-                        help="leave out values longer than this (default 100)")
-    parser.add_argument("-p", "--include-private", action="store_true",
-                        help="include private elements")
+                    "element (pydicom's codify). PATH may be example:NAME.")
+    codify.set_parser_arguments(parser, DEFAULT_EXCLUDE_SIZE)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print or write the code; an unreadable file is one error line, exit 1."""
-    path = resolve_path(args.path)
+    """Write the code; an unreadable file is one error line, exit 1."""
+    given = args.filespec
+    path = resolve_path(given)
+    if given.startswith(EXAMPLE_PREFIX) and not args.save_as:
+        args.save_as = f"{path.stem}_from_codify.dcm"  # here, not in the package
+    args.filespec = str(path)
     codify = importlib.import_module(_CODIFY)  # present: checked at registration
     try:
-        code: str = codify.code_file(str(path), args.exclude_size, args.include_private)
+        codify.do_codify(args)
     except Exception as exc:
-        report_error(args.path, exc, debug=bool(getattr(args, "debug", False)))
+        report_error(given, exc, debug=bool(getattr(args, "debug", False)))
+        if args.outfile:
+            Path(args.outfile).unlink(missing_ok=True)
         return EXIT_FAILED
-    if args.output is None:
-        sys.stdout.write(code if code.endswith("\n") else code + "\n")
-    else:
-        Path(args.output).write_text(code, encoding="utf-8")
     return EXIT_OK

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # rich is the optional `cli` extra; imported only when used
     from rich.console import Console
 
 __all__ = [
+    "EXAMPLE_PREFIX",
     "EXIT_FAILED",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
