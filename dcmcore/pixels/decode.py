@@ -16,9 +16,11 @@ from typing import Any, NamedTuple, overload
 
 import numpy as np
 
+from dcmcore import transfer_syntax
 from dcmcore.codecs._warnings import warn
 from dcmcore.codecs.runner import CodecRunner
-from dcmcore.errors import CodecError, PixelDataError
+from dcmcore.codecs.selection import decoders_for
+from dcmcore.errors import CodecError, NoPluginError, PixelDataError
 from dcmcore.pixels import codestream
 from dcmcore.pixels import encapsulation as enc
 from dcmcore.pixels.colour import convert_colour_space
@@ -252,6 +254,11 @@ def _checked_length(src: PixelSource, opts: DecodeOptions) -> PixelSource:
 
 def _frame_pieces(src: PixelSource) -> list[list[tuple[int, int]]]:
     mod = src.module
+    if _unknown_syntax(mod):
+        raise NoPluginError(
+            "Unable to decode the pixel data as a (0002,0010) 'Transfer Syntax UID' value "
+            f"of '{mod.transfer_syntax_uid}' is not supported"
+        )
     idx = src.fragment_index()
     return enc.frame_spans(idx, mod.number_of_frames, src.read_at, mod.extended_offsets)
 
@@ -370,6 +377,12 @@ def _excess_frames(src: PixelSource, spans: list[list[tuple[int, int]]], plan: F
         found.append(out[0])
         outcomes += outcome
     return found, outcomes
+
+
+def _unknown_syntax(mod: PixelModule) -> bool:
+    """A transfer syntax neither the registry nor any decoder knows (pydicom: not supported)."""
+    uid = mod.transfer_syntax_uid
+    return transfer_syntax.get(uid) is None and not decoders_for(uid)
 
 
 def _encapsulated(src: PixelSource, index: int | None, opts: DecodeOptions) -> Decoded:
