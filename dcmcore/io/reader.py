@@ -14,13 +14,19 @@ import io
 import os
 import re
 import struct
+import warnings
 import zlib
 from collections.abc import Iterable
 from typing import Any, BinaryIO
 
 from dcmcore import config
 from dcmcore.charset import convert_encodings
-from dcmcore.errors import InvalidDicomError, MalformedDataError, TruncatedDataError
+from dcmcore.errors import (
+    DcmcoreWarning,
+    InvalidDicomError,
+    MalformedDataError,
+    TruncatedDataError,
+)
 from dcmcore.filedataset import FileDataset, FileMetaDataset
 from dcmcore.io._deferred import FileIdentity
 from dcmcore.io._inflate import inflate_dataset
@@ -316,8 +322,15 @@ def _read_meta(
     end = len(data)
     if pos + 8 > end or bytes(data[pos : pos + 2]) != b"\x02\x00":
         return {}, pos, NEED_MORE if partial and pos + 8 > end else DONE
-    # some writers use implicit VR here; tolerated silently, as pydicom does
+    # some writers use implicit VR here: read as such, with pydicom's warning
     implicit = looks_implicit(data, pos, end)
+    if implicit:
+        warnings.warn(
+            "Expected explicit VR, but found implicit VR - using implicit VR for reading "
+            f"the file meta information at byte offset {pos} (0x{pos:X})",
+            DcmcoreWarning,
+            stacklevel=4,
+        )
     return read_elements(
         data,
         pos,
