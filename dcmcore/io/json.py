@@ -554,7 +554,7 @@ def _known_un(tag: int, value: bytes) -> Any:
         entry = dictionary.entry(tag)
     except Exception:  # noqa: BLE001 - no dictionary: keep UN
         return None
-    if entry is None or entry.VR in ("UN", "SQ") or " or " in entry.VR:
+    if entry is None or entry.VR == "UN" or " or " in entry.VR:
         return None
     from dcmcore.element import RawDataElement, convert_raw_data_element
 
