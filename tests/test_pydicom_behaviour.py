@@ -99,3 +99,56 @@ def test_group_lengths_are_dropped_on_write_like_pydicom():
             ([int(t) for t in back.keys()], [int(t) for t in back[0x00081140].value[0].keys()])
         )
     assert tags[0] == tags[1]
+
+
+def _ct_with_syntax(module, uid: str) -> bytes:
+    from pydicom.data import get_testdata_file
+
+    ds = module.dcmread(get_testdata_file("CT_small.dcm"))
+    ds.file_meta.TransferSyntaxUID = uid
+    buf = io.BytesIO()
+    ds.save_as(buf)
+    return buf.getvalue()
+
+
+def test_pixels_of_an_unknown_transfer_syntax_raise_notimplementederror_like_pydicom():
+    for module in (pydicom, dcmcore):
+        ds = module.dcmread(io.BytesIO(_ct_with_syntax(module, "1.2.3.4")))
+        with pytest.raises(NotImplementedError, match="'1.2.3.4' is not supported"):
+            ds.pixel_array  # noqa: B018
+
+
+def test_an_implicit_vr_file_meta_is_read_with_pydicoms_warning():
+    meta = b"\x02\x00\x10\x00" + (18).to_bytes(4, "little") + b"1.2.840.10008.1.2\x00"
+    data = b"\0" * 128 + b"DICM" + meta + b"\x10\x00\x10\x00\x02\x00\x00\x00a "
+    for module in (pydicom, dcmcore):
+        with pytest.warns(UserWarning, match="Expected explicit VR, but found implicit VR"):
+            ds = module.dcmread(io.BytesIO(data))
+        assert ds.PatientName == "a"
+        assert ds.file_meta.TransferSyntaxUID == "1.2.840.10008.1.2"
+
+
+def test_json_un_inline_binary_of_a_known_sequence_is_parsed_like_pydicom():
+    import base64
+    import json
+
+    results = []
+    for module in (pydicom, dcmcore):
+        ds = module.Dataset()
+        item = module.Dataset()
+        item.ReferencedSOPClassUID = "1.2.840.10008.5.1.4.1.1.2"
+        ds.ReferencedImageSequence = [item]
+        buf = io.BytesIO()
+        ds.save_as(buf, implicit_vr=True, little_endian=True)
+        value = buf.getvalue()[8:]  # the sequence's items
+        text = json.dumps(
+            {"00081140": {"vr": "UN", "InlineBinary": base64.b64encode(value).decode()}}
+        )
+        back = module.Dataset.from_json(text)
+        results.append(
+            (
+                back["ReferencedImageSequence"].VR,
+                back.ReferencedImageSequence[0].ReferencedSOPClassUID,
+            )
+        )
+    assert results[0] == results[1] == ("SQ", "1.2.840.10008.5.1.4.1.1.2")
