@@ -59,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     codify = importlib.import_module(_CODIFY)  # present: checked at registration
     try:
         codify.do_codify(args)
+    except BrokenPipeError:
+        raise  # the reader of our output left: main ends quietly
     except Exception as exc:
         report_error(given, exc, debug=bool(getattr(args, "debug", False)))
         if args.outfile:

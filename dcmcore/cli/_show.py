@@ -130,6 +130,8 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(("\n" if i else "") + f"== {text} ==\n")
         try:
             _show_one(path, args, tags)
+        except BrokenPipeError:
+            raise  # the reader of our output left: main ends quietly
         except Exception as exc:  # one bad file: name it, go on with the others
             sys.stdout.flush()
             report_error(text, exc, debug=debug)

@@ -146,3 +146,15 @@ def test_missing_rich_says_to_install_the_cli_extra() -> None:
                           timeout=60)
     assert done.returncode == 2
     assert "pip install 'dcmcore[cli]'" in done.stderr
+
+
+def test_output_piped_into_head_ends_quietly() -> None:
+    script = Path(sys.executable).parent / "dcmcore"
+    if not script.exists():
+        pytest.skip("console script not installed")
+    many = " ".join(["example:rt_ss"] * 12)  # far more than a pipe's buffer
+    done = subprocess.run(f"'{script}' show {many} | head -n 1",
+                          shell=True, capture_output=True, text=True, timeout=60,
+                          executable="/bin/bash")
+    assert done.stdout == "== example:rt_ss ==\n"
+    assert done.stderr == ""
