@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-from pathlib import Path
 
 import numpy as np
 
@@ -18,6 +17,7 @@ from dcmcore.cli._common import (
     resolve_path,
 )
 from dcmcore.cli._display import contact_sheet, display_frame, frame_dataset
+from dcmcore.io._atomic import write_atomically
 from dcmcore.io.reader import dcmread
 from dcmcore.pixels import pixel_array
 
@@ -53,10 +53,11 @@ def write_png(image: np.ndarray, path: str | os.PathLike[str]) -> None:
         raise UsageError("render needs Pillow: pip install 'dcmcore[cli]'") from None
     buffer = io.BytesIO()
     Image.fromarray(image, "RGB" if image.ndim == 3 else "L").save(buffer, format="PNG")
-    target = Path(path)
-    partial = target.with_name(f".{target.name}.partial")
-    partial.write_bytes(buffer.getvalue())
-    os.replace(partial, target)
+    umask = os.umask(0)
+    os.umask(umask)
+    # the writer's atomic write: the PNG is complete or absent, as DICOM outputs are
+    write_atomically(os.path.realpath(path), [buffer.getvalue()], overwrite=True,
+                     mode=0o666 & ~umask)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,5 +83,9 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:
         report_error(args.path, exc, debug=bool(getattr(args, "debug", False)))
         return EXIT_FAILED
-    write_png(image, args.output)
+    try:
+        write_png(image, args.output)
+    except OSError as exc:
+        report_error(args.output, exc, debug=bool(getattr(args, "debug", False)))
+        return EXIT_FAILED
     return EXIT_OK

@@ -134,3 +134,8 @@ def test_render_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert capsys.readouterr().err.startswith("dcmcore: error: example:rt_ss: ")
     assert not out.exists()
     assert main(["render", "example:ct", "-o", str(out), "--grid", "--frame", "0"]) == 2
+    capsys.readouterr()
+    nowhere = tmp_path / "missing" / "x.png"
+    assert main(["render", "example:ct", "-o", str(nowhere)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"dcmcore: error: {nowhere}: ") and err.count("\n") == 1
