@@ -29,6 +29,7 @@ from dcmcore.cli._common import (
     add_parser,
     make_console,
     print_summary,
+    report_error,
     resolve_path,
     track_results,
 )
@@ -189,6 +190,18 @@ def _check_encoder(target: TransferSyntax, plugin: str | None) -> None:
                          f"{' '.join(str(exc).split())}") from None
 
 
+def _output_folder_ready(args: argparse.Namespace) -> bool:
+    """Make OUTDIR; say so once (not once per file) when it cannot be written."""
+    try:
+        os.makedirs(args.output, exist_ok=True)
+        if not os.access(args.output, os.W_OK | os.X_OK):
+            raise PermissionError("the output folder is not writable")
+    except OSError as exc:
+        report_error(args.output, exc, debug=bool(getattr(args, "debug", False)))
+        return False
+    return True
+
+
 @contextmanager
 def _results_file(path: str | None) -> Iterator[Callable[[TranscodeResult], None]]:
     """A function writing each result as a JSON line to `path` (nothing without a path)."""
@@ -217,6 +230,8 @@ def run(args: argparse.Namespace) -> int:
                                              args.output)
     except (FileNotFoundError, ValueError) as exc:
         raise UsageError(str(exc)) from None
+    if args.scheduler in (None, "local") and not _output_folder_ready(args):
+        return EXIT_FAILED
     console = make_console()
     results: list[TranscodeResult] = []
     started = time.perf_counter()

@@ -279,3 +279,16 @@ def test_summary_lists_at_most_a_hundred_failures(tmp_path: Path,
     assert captured.out.count("failed: ") == 100
     assert "... and 3 more failures" in captured.out
     assert captured.err.count("dcmcore: error: ") == 103
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux /proc")
+def test_an_output_folder_that_cannot_be_made_is_one_error(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from dcmcore.cli import main
+
+    assert main(["transcode", "example:ct", "example:mr", "-o", "/proc/dcmcore-out",
+                 "--to", "rle"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and captured.err.startswith(
+        "dcmcore: error: /proc/dcmcore-out: ")
+    assert captured.out == ""
