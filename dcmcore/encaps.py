@@ -433,7 +433,7 @@ _DEPRECATED: Final[dict[str, Callable[..., Any]]] = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> Callable[..., Any]:
     if name in _DEPRECATED and not getattr(config, "_use_future", False):
         warnings.warn(f"{name} is deprecated and will be removed in v4.0",
                       DeprecationWarning, stacklevel=2)

@@ -48,7 +48,7 @@ def deprecated(module: str, name: str, where: str) -> None:
         f"'from {where} import {name}' instead", DeprecationWarning, stacklevel=3)
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> Callable[..., Any]:
     if not future_mode():
         if name in MOVED_TO_PIXELS:
             deprecated("dcmcore.pixel_data_handlers", name, "dcmcore.pixels")

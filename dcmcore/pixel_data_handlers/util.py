@@ -37,7 +37,7 @@ def _dtype_corrected_for_endianness(is_little_endian: bool,
     return numpy_dtype
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> Callable[..., Any]:
     if not future_mode():
         module = "dcmcore.pixel_data_handlers"
         if name in MOVED_TO_PIXELS:
