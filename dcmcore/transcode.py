@@ -63,6 +63,7 @@ __all__ = [
     "TranscodeJob",
     "TranscodeResult",
     "TranscodeSummary",
+    "TranscodeTally",
     "find_jobs",
     "resolve_input",
     "resolve_syntax",
@@ -165,26 +166,10 @@ class TranscodeSummary:
         Bytes in and out count the files done and skipped; ``seconds`` is the
         sum of the files' times (``wall_seconds`` the run's, when given).
         """
-        counts = {"done": 0, "skipped": 0, "failed": 0}
-        failures: list[tuple[str, str]] = []
-        bytes_in = bytes_out = verified = n_warnings = 0
-        seconds = 0.0
-        max_error: float | None = None
-        for r in results:
-            counts[r.status] += 1
-            seconds += r.seconds
-            n_warnings += len(r.warnings)
-            if r.status == "failed":
-                failures.append((r.source, r.reason))
-                continue
-            bytes_in += r.bytes_in
-            bytes_out += r.bytes_out
-            verified += r.verified is True
-            if r.max_error is not None:
-                max_error = max(max_error or 0.0, r.max_error)
-        return cls(counts["done"], counts["skipped"], counts["failed"], verified,
-                   tuple(failures), bytes_in, bytes_out, seconds, wall_seconds, n_warnings,
-                   max_error)
+        tally = TranscodeTally()
+        for result in results:
+            tally.add(result)
+        return tally.summary(wall_seconds=wall_seconds)
 
     @property
     def total(self) -> int:
@@ -218,6 +203,54 @@ class TranscodeSummary:
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+class TranscodeTally:
+    """A running count of results, for a summary at any moment (e.g. on Ctrl-C).
+
+    Examples
+    --------
+    >>> tally = TranscodeTally()
+    >>> for result in run_jobs(jobs, "RLELossless"):          # doctest: +SKIP
+    ...     tally.add(result)
+    >>> print(tally.summary())                                 # doctest: +SKIP
+    """
+
+    __slots__ = ("_counts", "_failures", "_bytes_in", "_bytes_out", "_verified",
+                 "_warnings", "_seconds", "_max_error")
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {"done": 0, "skipped": 0, "failed": 0}
+        self._failures: list[tuple[str, str]] = []
+        self._bytes_in = self._bytes_out = self._verified = self._warnings = 0
+        self._seconds = 0.0
+        self._max_error: float | None = None
+
+    @property
+    def count(self) -> int:
+        """Results added so far."""
+        return sum(self._counts.values())
+
+    def add(self, result: TranscodeResult) -> None:
+        """Count one result. Bytes in and out count the files done and skipped."""
+        self._counts[result.status] += 1
+        self._seconds += result.seconds
+        self._warnings += len(result.warnings)
+        if result.status == "failed":
+            self._failures.append((result.source, result.reason))
+            return
+        self._bytes_in += result.bytes_in
+        self._bytes_out += result.bytes_out
+        self._verified += result.verified is True
+        if result.max_error is not None:
+            self._max_error = max(self._max_error or 0.0, result.max_error)
+
+    def summary(self, *, wall_seconds: float | None = None) -> TranscodeSummary:
+        """The totals so far (``seconds`` sums the files' times)."""
+        return TranscodeSummary(self._counts["done"], self._counts["skipped"],
+                                self._counts["failed"], self._verified,
+                                tuple(self._failures), self._bytes_in, self._bytes_out,
+                                self._seconds, wall_seconds, self._warnings, self._max_error)
 
 
 def _size(n: int) -> str:

@@ -19,6 +19,7 @@ from dcmcore.transcode import (
     TranscodeJob,
     TranscodeResult,
     TranscodeSummary,
+    TranscodeTally,
     find_jobs,
     resolve_syntax,
     run_in_processes,
@@ -245,6 +246,12 @@ def test_summary_adds_up_counts_bytes_ratio_and_failures() -> None:
     assert text.splitlines()[0] == "3 files: 1 done, 1 skipped, 1 failed"
     assert "ratio 2.00" in text and "time 2.0 s" in text
     assert text.splitlines()[-1] == "failed: c: InvalidDicomError: no DICM"
+    tally = TranscodeTally()
+    for result in results[:2]:
+        tally.add(result)
+    assert tally.count == 2
+    assert tally.summary() == TranscodeSummary.from_results(results[:2])
+    assert tally.summary().failures == ()
 
 
 class _CrashingEncoder(codecs.Encoder):

@@ -38,7 +38,7 @@ from dcmcore.pixels.selection import select
 from dcmcore.transcode import (
     TranscodeJob,
     TranscodeResult,
-    TranscodeSummary,
+    TranscodeTally,
     find_jobs,
     resolve_syntax,
     run_in_processes,
@@ -233,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
     if args.scheduler in (None, "local") and not _output_folder_ready(args):
         return EXIT_FAILED
     console = make_console()
-    results: list[TranscodeResult] = []
+    tally = TranscodeTally()  # counts, not a list: a million results stay small
     started = time.perf_counter()
     interrupted = False
     label = f"to {target.keyword or target.uid}"
@@ -242,15 +242,14 @@ def run(args: argparse.Namespace) -> int:
         with _results_file(args.results) as record:
             for result in track_results(stream, len(jobs), label,
                                         enabled=not args.no_progress, verbose=args.verbose):
-                results.append(result)
+                tally.add(result)
                 record(result)
     except KeyboardInterrupt:
         interrupted = True
-    summary = TranscodeSummary.from_results(results,
-                                            wall_seconds=time.perf_counter() - started)
+    summary = tally.summary(wall_seconds=time.perf_counter() - started)
     print_summary(summary, console=console)
     if interrupted:
-        left = len(jobs) - len(results)
+        left = len(jobs) - summary.total
         print(f"{PROG}: interrupted: {left} of {len(jobs)} files not converted; run the "
               "same command again to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
