@@ -20,7 +20,7 @@ import warnings
 import weakref
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, MutableMapping, MutableSequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dcmcore import config
 from dcmcore.dataset_charset import CharacterSetMembers
@@ -49,6 +49,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Dataset", "FileDataset", "FileMetaDataset", "PrivateBlock", "validate_file_meta"]
 
 _DatasetValue = DataElement | RawDataElement
+#: what Dataset() wraps: a mapping of tags to elements (the reader's holds raw ones only)
+_Elements = MutableMapping[BaseTag, _DatasetValue] | dict[BaseTag, RawDataElement]
 _PIXEL_TAGS = PIXEL_DATA_TAGS
 #: bound on parent-chain walks (a dataset put inside its own sequence makes a cycle)
 _MAX_PARENT_DEPTH = 1000
@@ -130,12 +132,12 @@ class Dataset(
     is_undefined_length_sequence_item = False
     is_decompressed = False
 
-    def __init__(self, *args: Dataset | MutableMapping[BaseTag, _DatasetValue], **kwargs: Any):
+    def __init__(self, *args: Dataset | _Elements, **kwargs: Any) -> None:
         d = self.__dict__
         if "parent_encoding" in kwargs:
             d["_parent_encoding"] = kwargs["parent_encoding"]
         if not args or args[0] is None:
-            elements: MutableMapping[BaseTag, _DatasetValue] = {}
+            elements: _Elements = {}
         elif isinstance(args[0], Dataset):
             elements = args[0]._dict
         else:
@@ -248,7 +250,7 @@ class Dataset(
             if elem is not None:
                 if elem.__class__ is DataElement:
                     return elem._value
-                return self[tag].value
+                return self[cast(BaseTag, tag)].value
         # re-raises the original error of a property that raised AttributeError
         return object.__getattribute__(self, name)
 
@@ -352,30 +354,30 @@ class Dataset(
 
     # ------------------------------------------------------------- mapping
     def __getitem__(self, key: slice | TagType) -> Any:
-        cls = key.__class__
-        if cls is BaseTag or cls is int:
-            if cls is int:  # an equal BaseTag key would compare in Python: use the shared one
-                key = _SHARED.get(key, key)  # type: ignore[call-overload]
-            try:
-                elem = self._dict[key]  # type: ignore[index]
-            except KeyError:
-                try:
-                    tag = Tag(key)
-                except (OverflowError, ValueError) as exc:
-                    raise KeyError(f"'{key}'") from exc
-                raise KeyError(tag) from None
-        elif cls is slice:
-            return self._dataset_slice(key)  # type: ignore[arg-type]
+        tag: int
+        if type(key) is BaseTag:
+            tag = key
+        elif type(key) is int:  # an equal BaseTag key would compare in Python: use the shared one
+            tag = _SHARED.get(key, key)
+        elif type(key) is slice:
+            return self._dataset_slice(key)
         else:
             try:
-                key = _key_tag(key)
+                tag = _key_tag(key)
             except Exception as exc:
                 raise KeyError(f"'{key}'") from exc
-            elem = self._dict[key]
+        try:
+            elem = self._dict[tag]
+        except KeyError:
+            try:
+                missing = Tag(tag)
+            except (OverflowError, ValueError) as exc:
+                raise KeyError(f"'{key}'") from exc
+            raise KeyError(missing) from None
         if elem.__class__ is DataElement or isinstance(elem, DataElement):
             return elem
         elem = convert_raw_data_element(elem, None, self)
-        self._dict[key] = elem  # type: ignore[index]
+        self._dict[tag] = elem
         return elem
 
     def get_item(self, key: slice | TagType, *, keep_deferred: bool = False) -> Any:
@@ -550,7 +552,7 @@ class Dataset(
             key = Tag(key)
         except Exception:
             pass
-        result = self._dict.pop(key, *args)  # type: ignore[call-overload]
+        result = self._dict.pop(key, *args)
         if isinstance(key, BaseTag):
             if key.is_private_creator:
                 self.__dict__.pop("_private_blocks", None)

@@ -33,8 +33,12 @@ class EncodingMembers:
     _read_charset: str | MutableSequence[str] = ""
     _is_implicit_VR: bool | None = None
     _is_little_endian: bool | None = None
-    _character_set: list[str]
     _text_encoding: Callable[[], list[str]]
+
+    if TYPE_CHECKING:  # provided by Dataset (dataset_charset.py)
+
+        @property
+        def _character_set(self) -> list[str]: ...
 
     @property
     def original_character_set(self) -> str | MutableSequence[str]:

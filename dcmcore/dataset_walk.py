@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, MutableSequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dcmcore.element import DataElement
 from dcmcore.tag import tag_in_exception
@@ -21,7 +21,15 @@ class TraversalMembers:
 
     __slots__ = ()
     _dict: dict[Any, Any]
-    _character_set: list[str]
+
+    if TYPE_CHECKING:  # provided by Dataset
+
+        @property
+        def _character_set(self) -> list[str]: ...
+
+        def __iter__(self) -> Iterator[DataElement]: ...
+
+        def __getitem__(self, key: Any) -> Any: ...
 
     def iterall(self) -> Iterator[DataElement]:
         """Yield every element, recursing into sequence items."""
@@ -41,10 +49,11 @@ class TraversalMembers:
         recursive : bool, optional
             Recurse into sequence items (default True).
         """
+        ds = cast("Dataset", self)
         for tag in sorted(self._dict, key=int):
             with tag_in_exception(tag):
                 elem = self[tag]
-                callback(self, elem)
+                callback(ds, elem)
                 if recursive and tag in self._dict and elem.VR == "SQ":
                     for item in elem.value:
                         item.walk(callback)

@@ -8,8 +8,8 @@ import warnings
 from collections.abc import Callable, MutableMapping
 from typing import Any, BinaryIO
 
-from dcmcore.dataset import Dataset, _DatasetValue
-from dcmcore.element import _entry
+from dcmcore.dataset import Dataset, _DatasetValue, _Elements
+from dcmcore.element import RawDataElement, _entry
 from dcmcore.errors import DcmcoreWarning
 from dcmcore.tag import BaseTag, Tag, TagType
 from dcmcore.uid import IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME
@@ -74,7 +74,7 @@ class FileDataset(Dataset):
     def _from_elements(
         cls,
         source: str | BinaryIO | Any,
-        elements: dict[BaseTag, _DatasetValue],
+        elements: dict[BaseTag, RawDataElement],
         preamble: bytes | None,
         file_meta: FileMetaDataset,
         is_implicit_VR: bool,
@@ -125,7 +125,7 @@ class FileDataset(Dataset):
             filename = filename_or_obj
             fileobj_type = open
         elif isinstance(filename_or_obj, io.BufferedReader):
-            filename = filename_or_obj.name  # type: ignore[assignment]
+            filename = filename_or_obj.name
             fileobj_type = open
         elif filename_or_obj is not None:
             buffer = filename_or_obj
@@ -177,7 +177,11 @@ class FileMetaDataset(Dataset):
         If the argument is not a dict or Dataset.
     """
 
-    def __init__(self, *args: Dataset | MutableMapping[BaseTag, _DatasetValue], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Dataset | _Elements,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         FileMetaDataset.validate(self._dict)
 
@@ -239,7 +243,7 @@ def validate_file_meta(file_meta: FileMetaDataset, enforce_standard: bool = True
     if "ImplementationVersionName" not in file_meta:
         file_meta.ImplementationVersionName = IMPLEMENTATION_VERSION_NAME
     missing = [
-        f"{Tag(tag)} {_entry(tag).name if _entry(tag) else ''}"
+        f"{Tag(tag)} {getattr(_entry(tag), 'name', '')}"
         for tag in (0x00020002, 0x00020003, 0x00020010)
         if tag not in file_meta or file_meta[tag].is_empty
     ]

@@ -104,7 +104,7 @@ def sequence_from_items(
     return seq
 
 
-class Sequence(list):  # type: ignore[type-arg]
+class Sequence(list):
     """A list of :class:`~dcmcore.dataset.Dataset` items (the value of an SQ element).
 
     Parameters

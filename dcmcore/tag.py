@@ -205,10 +205,9 @@ class tag_in_exception:
     def __enter__(self) -> tag_in_exception:
         return self
 
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
         if exc is not None and exc.args and isinstance(exc.args[0], str):
             exc.args = (f"With tag {self.tag}: {exc.args[0]}",) + exc.args[1:]
-        return False
 
 
 ItemTag = BaseTag(0xFFFEE000)

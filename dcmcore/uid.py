@@ -73,7 +73,7 @@ class UID(str):
         if not isinstance(val, str):
             raise TypeError("A UID must be created from a string")
         if type(val) is cls:
-            return val  # type: ignore[return-value]
+            return val
         uid = super().__new__(cls, val.strip(" \x00"))
         encoding = getattr(val, "_PRIVATE_TS_ENCODING", None)
         if encoding is not None:

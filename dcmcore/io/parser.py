@@ -145,6 +145,7 @@ def read_elements(
     child_depth = depth + 1
     ends = getattr(buf, "ends", None)
     plain = only is None and defer_size is None
+    value: bytes | None
     while pos < data_end:
         if pos + 8 > data_end:
             if partial:

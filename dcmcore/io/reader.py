@@ -17,7 +17,7 @@ import struct
 import warnings
 import zlib
 from collections.abc import Iterable
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 from dcmcore import config
 from dcmcore.charset import convert_encodings
@@ -145,6 +145,7 @@ def inflate(data: Any, *, limit: int | None = None, offset: int = 0) -> bytes:
     out = bytearray()
     pos = 0
     n = len(view)
+    chunk: bytes | memoryview
     try:
         while not inflater.eof:
             if inflater.unconsumed_tail:
@@ -368,7 +369,7 @@ def _encoding_for(uid: str | None, data: Any, pos: int) -> tuple[bool, bool, boo
 
 
 def _tag_at(data: Any, pos: int, little: bool) -> int:
-    order = "little" if little else "big"
+    order: Literal["little", "big"] = "little" if little else "big"
     group = int.from_bytes(bytes(data[pos : pos + 2]), order)
     return group << 16 | int.from_bytes(bytes(data[pos + 2 : pos + 4]), order)
 

@@ -213,7 +213,7 @@ def looks_implicit(buf: Any, pos: int, end: int) -> bool:
 
 
 def _too_long(
-    length: int, pos: int, end: int, avail: int, tag: int, what: str, base: int = 0
+    length: int, pos: int, end: int, avail: int, tag: int | None, what: str, base: int = 0
 ) -> InvalidDicomError:
     """The error for a `what` of `length` bytes at `pos` that does not fit before `end`.
 
@@ -246,7 +246,7 @@ def _too_long(
 
 def _cut_off(
     items: list[tuple[int, int, bool, bool]],
-    stack: list[tuple[bool, bool, int, int, int]],
+    stack: list[tuple[bool, bool, int, int, int, Any]],
     in_item: bool,
     item_start: int,
     cur_implicit: bool,
@@ -537,7 +537,7 @@ def is_complete(raw: RawDataElement) -> bool:
     value = raw.value
     if raw.length == UNDEFINED or raw.is_undefined_length:
         return not getattr(value, "truncated", False)
-    return len(value) >= raw.length
+    return value is not None and len(value) >= raw.length
 
 
 def split_items(raw: RawDataElement, depth: int = 1) -> list[tuple[int, int, bool, bool]]:
@@ -549,6 +549,8 @@ def split_items(raw: RawDataElement, depth: int = 1) -> list[tuple[int, int, boo
     when the value is a :class:`SequenceBytes` that has one.
     """
     value = raw.value
+    if value is None:
+        raise ValueError("split_items needs the value of a deferred element to be read first")
     items = getattr(value, "items", None)
     if items is not None:
         return items
@@ -617,7 +619,9 @@ def _item_end(
     while True:
         if pos + 8 > n:
             cls = MalformedDataError if complete else TruncatedDataError
-            exc = cls("undefined length item has no item delimiter", offset=base + pos, tag=tag)
+            exc: InvalidDicomError = cls(
+                "undefined length item has no item delimiter", offset=base + pos, tag=tag
+            )
             problem(exc, soft=True)
             return n, n
         vr = None
