@@ -61,9 +61,9 @@ def _read(call: str) -> Case:
     return lambda root, work: run_limited(call, timeout=60, root=root)
 
 
-def _file_case(build: Callable[[], bytes], call: str) -> Case:
+def _file_case(name: str, build: Callable[[], bytes], call: str) -> Case:
     def run(root: Path, work: Path) -> Outcome:
-        path = work / "case.dcm"
+        path = work / f"{name}.dcm"
         if not path.exists():
             path.write_bytes(build())
         return run_limited(call.format(path=str(path)), timeout=120, root=root)
@@ -276,11 +276,11 @@ def _json_matrix(root: Path, work: Path) -> Outcome:
 
 CASES: dict[str, Case] = {
     "deflated data set 5 MB -> 5 GiB": _file_case(
-        lambda: hostile_files.dataset_bomb(5 << 30), "dcmread({path!r})"),
+        "dataset-bomb", lambda: hostile_files.dataset_bomb(5 << 30), "dcmread({path!r})"),
     "deflated 8x8 frame -> 1 GiB": _file_case(
-        lambda: hostile_files.frame_bomb(1 << 30), "dcmcore.pixels.pixel_array({path!r})"),
+        "frame-bomb-1g", lambda: hostile_files.frame_bomb(1 << 30), "dcmcore.pixels.pixel_array({path!r})"),
     "deflated 8x8 frame -> 4 GiB": _file_case(
-        lambda: hostile_files.frame_bomb(4 << 30), "dcmcore.pixels.pixel_array({path!r})"),
+        "frame-bomb-4g", lambda: hostile_files.frame_bomb(4 << 30), "dcmcore.pixels.pixel_array({path!r})"),
     "dcmread('/dev/zero')": _read("dcmread('/dev/zero')"),
     "dcmread('/dev/urandom')": _read("dcmread('/dev/urandom')"),
     "dcmread('/dev/zero', force=True)": _read("dcmread('/dev/zero', force=True)"),

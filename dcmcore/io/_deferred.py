@@ -27,6 +27,7 @@ HEAD: Final = 4096
 #: Bytes before a value (its element header) and at each end of it covered by its digest.
 EDGE: Final = 16
 _HEADER: Final = 12
+_HAS_PREAD: Final = hasattr(os, "pread")
 
 
 def _pread(fd: int, n: int, offset: int) -> bytes:
@@ -34,7 +35,11 @@ def _pread(fd: int, n: int, offset: int) -> bytes:
     parts: list[bytes] = []
     got = 0
     while got < n:
-        chunk = os.pread(fd, min(n - got, 1 << 30), offset + got)
+        if _HAS_PREAD:
+            chunk = os.pread(fd, min(n - got, 1 << 30), offset + got)
+        else:  # no pread (Windows): the descriptor is private to this call
+            os.lseek(fd, offset + got, os.SEEK_SET)
+            chunk = os.read(fd, min(n - got, 1 << 30))
         if not chunk:
             break
         parts.append(chunk)
@@ -123,7 +128,7 @@ class FileIdentity:
         """
         where = f"deferred read of tag {_tag(tag)} from {path!r}"
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
         except OSError as exc:
             reason = "the file was deleted" if exc.errno == errno.ENOENT else exc.strerror
             err = SourceFileError(f"{where} failed: {reason}", tag=tag, offset=offset)
