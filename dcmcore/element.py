@@ -409,6 +409,8 @@ class DataElement:
             if self.tag != other.tag or self.VR != other.VR:
                 return False
             mine, theirs = self._value, other._value
+            if isinstance(mine, io.BufferedIOBase) or isinstance(theirs, io.BufferedIOBase):
+                return _buffered_content(mine) == _buffered_content(theirs)  # as pydicom
             numpy = sys.modules.get("numpy")
             if numpy is not None and isinstance(mine, numpy.ndarray):
                 return bool(
@@ -514,6 +516,17 @@ class DataElement:
         return dicom_json.element_from_json(
             cls, dataset_class, tag, vr, value, value_key, bulk_data_uri_handler
         )
+
+
+def _buffered_content(value: Any) -> Any:
+    """The bytes of a buffered value from its position on (the position is kept)."""
+    if not isinstance(value, io.BufferedIOBase):
+        return value
+    start = value.tell()
+    try:
+        return value.read()
+    finally:
+        value.seek(start)
 
 
 def _identity(value: Any) -> Any:
