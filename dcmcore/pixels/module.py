@@ -12,6 +12,7 @@ carries.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -194,6 +195,12 @@ def read_image_pixel(ds: DatasetLike, tsyntax: TransferSyntax | None = None) -> 
     if pixel_tags:
         elem = ds[pixel_tags[0]]
         vr, value = str(getattr(elem, "VR", "OB")), elem.value
+        if isinstance(value, io.BufferedIOBase):  # a buffered value (pydicom 3): its bytes
+            buffer, start = value, value.tell()
+            try:
+                value = buffer.read()
+            finally:
+                buffer.seek(start)
     offsets = None
     if _EXTENDED_OFFSET_TABLE in ds and _EXTENDED_OFFSET_LENGTHS in ds:
         offsets = (ds[_EXTENDED_OFFSET_TABLE].value, ds[_EXTENDED_OFFSET_LENGTHS].value)
