@@ -18,6 +18,7 @@ import base64
 import contextlib
 import contextvars
 import inspect
+import io
 import json
 import logging
 import warnings
@@ -132,6 +133,12 @@ def element_to_json_dict(
     if vr in _BINARY_VR:
         if not _is_empty(elem):
             value = elem.value
+            if isinstance(value, io.BufferedIOBase):  # a buffered value: its bytes
+                buffer, start = value, value.tell()
+                try:
+                    value = buffer.read()
+                finally:
+                    buffer.seek(start)
             if bulk_data_element_handler is not None and len(value) > (
                 (bulk_data_threshold // 4) * 3
             ):
