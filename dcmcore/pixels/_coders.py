@@ -386,6 +386,48 @@ class Decoder(CoderBase):
             return pack_bits(arr, pad=False)
         return arr.tobytes()
 
+    def _native_frames(self, src: Any, kwargs: Mapping[str, Any]
+                       ) -> tuple[bytes, int, int, dict[str, Any]] | None:
+        """(pixel data, frame length, frames, description) of native data as stored.
+
+        None when frames do not start on whole bytes (bit-packed data), or when the
+        syntax is encapsulated: those buffers come from the decoded array.
+        """
+        if not self.is_native:
+            return None
+        ds, _ = self._source(src, kwargs)
+        samples = int(ds.SamplesPerPixel)
+        bits = int(ds.BitsAllocated)
+        frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
+        pixels = int(ds.Rows) * int(ds.Columns) * samples
+        if bits == 1 and pixels % 8:
+            return None
+        length = pixels // 8 if bits == 1 else pixels * ((bits + 7) // 8)
+        if str(ds.PhotometricInterpretation) == "YBR_FULL_422":
+            length = length // 3 * 2
+        meta: dict[str, Any] = {
+            "bits_allocated": bits,
+            "columns": int(ds.Columns),
+            "number_of_frames": frames,
+            "photometric_interpretation": str(ds.PhotometricInterpretation),
+            "rows": int(ds.Rows),
+            "samples_per_pixel": samples,
+        }
+        if samples > 1:
+            meta["planar_configuration"] = int(getattr(ds, "PlanarConfiguration", 0) or 0)
+        meta["bits_stored"] = int(ds.BitsStored)
+        meta["pixel_representation"] = int(ds.PixelRepresentation)
+        return bytes(ds.PixelData), length, frames, meta
+
+    @staticmethod
+    def _frame_of(data: bytes, length: int, frames: int, index: int) -> bytes:
+        if frames == 1 and index == 0:  # all of it (8-bit big endian OW: swapped pairs)
+            return data
+        if not 0 <= index < frames or len(data) < (index + 1) * length:
+            raise ValueError(f"There is no frame {index} in the pixel data ({frames} frames "
+                             f"of {length} bytes, {len(data)} bytes present)")
+        return data[index * length:(index + 1) * length]
+
     def as_buffer(
         self,
         src: Dataset | Buffer | BinaryIO,
@@ -395,8 +437,19 @@ class Decoder(CoderBase):
         decoding_plugin: str = "",
         **kwargs: Any,
     ) -> tuple[bytes | bytearray | memoryview, dict[str, str | int]]:
-        """The decoded pixel data as bytes with its description (samples interleaved,
-        YCbCr kept, in the machine's byte order); see :meth:`as_array`."""
+        """The pixel data as bytes with its description.
+
+        Native data comes as stored (its byte order, planar configuration, bit
+        packing and 4:2:2 sub-sampling), as pydicom gives it; decoded data with its
+        samples interleaved, YCbCr kept, in the machine's byte order. See
+        :meth:`as_array`.
+        """
+        native = self._native_frames(src, kwargs)
+        if native is not None:
+            data, length, frames, meta = native
+            if index is None:
+                return data, meta
+            return self._frame_of(data, length, frames, index), {**meta, "number_of_frames": 1}
         arr, meta = self.as_array(src, index=index, validate=validate, raw=True,
                                   decoding_plugin=decoding_plugin, **kwargs)
         return self._as_bytes(arr, meta), meta
@@ -411,6 +464,13 @@ class Decoder(CoderBase):
         **kwargs: Any,
     ) -> Iterator[tuple[bytes | bytearray | memoryview, dict[str, str | int]]]:
         """Yield each frame as bytes with its description; see :meth:`as_buffer`."""
+        native = self._native_frames(src, kwargs)
+        if native is not None:
+            data, length, frames, meta = native
+            for index in (range(frames) if indices is None else indices):
+                yield (self._frame_of(data, length, frames, index),
+                       {**meta, "number_of_frames": 1})
+            return
         for arr, meta in self.iter_array(src, indices=indices, raw=True, validate=validate,
                                          decoding_plugin=decoding_plugin, **kwargs):
             yield self._as_bytes(arr, meta), meta

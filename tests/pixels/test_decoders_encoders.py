@@ -352,3 +352,25 @@ def test_base_modules_give_pydicoms_names_for_plugin_authors() -> None:
     assert runner.pixel_dtype == np.dtype("<i2") and runner.get_option("x") == 1
     runner.set_option("planar_configuration", 1)
     assert runner.planar_configuration == 1 and encoder_base.EncodeRunner is type(runner)
+
+
+@pytest.mark.parametrize("name", ["SC_rgb_small_odd_big_endian.dcm",
+                                  "SC_ybr_full_422_uncompressed.dcm", "rtdose.dcm",
+                                  "MR_small_bigendian.dcm", "liver_1frame.dcm",
+                                  "SC_rgb_dcmtk_+eb+cr.dcm", "examples_overlay.dcm"])
+def test_native_buffers_are_the_stored_bytes_as_pydicom(name: str) -> None:
+    path = CORPUS / name
+    ds_ref, ds = pydicom.dcmread(path), dcmcore.dcmread(path)
+    theirs = ref_get_decoder(ds_ref.file_meta.TransferSyntaxUID)
+    ours = get_decoder(ds.file_meta.TransferSyntaxUID)
+    buffer, meta = ours.as_buffer(ds)
+    expected, expected_meta = theirs.as_buffer(ds_ref)
+    assert bytes(buffer) == bytes(expected)
+    _same_meta(meta, expected_meta)
+    for index in (0, int(ds_ref.get("NumberOfFrames", 1) or 1) - 1):
+        buffer, meta = ours.as_buffer(ds, index=index)
+        expected, expected_meta = theirs.as_buffer(ds_ref, index=index)
+        assert bytes(buffer) == bytes(expected)
+        _same_meta(meta, expected_meta)
+    assert [bytes(b) for b, _ in ours.iter_buffer(ds)] == \
+        [bytes(b) for b, _ in theirs.iter_buffer(ds_ref)]
