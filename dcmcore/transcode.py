@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
 import time
 import warnings
@@ -48,7 +49,7 @@ from typing import Any, Final, Literal
 
 import numpy as np
 
-from dcmcore import examples, transfer_syntax
+from dcmcore import config, examples, transfer_syntax
 from dcmcore.codecs.providers import resolve_uid
 from dcmcore.dataset import Dataset, FileDataset
 from dcmcore.io.reader import dcmread, read_file_meta_info
@@ -648,6 +649,11 @@ def run_in_processes(
     initializer : callable, optional
         Run in each worker process at its start (the command line ignores Ctrl-C
         there, leaving it to the main process).
+
+    Notes
+    -----
+    Workers start with ``dcmcore.config.settings.worker_start_method`` (default: the
+    interpreter's), as the pixel decoders' workers do.
     jobs, syntax, plugin, verify, codec_options
         As for :func:`run_jobs`.
 
@@ -659,6 +665,7 @@ def run_in_processes(
     resolve_syntax(syntax)
     run = partial(transcode_file, syntax=syntax, plugin=plugin, verify=verify,
                   codec_options=dict(codec_options or {}))
+    context = multiprocessing.get_context(config.settings.worker_start_method or None)
     queue = iter(jobs)
     again: deque[TranscodeJob] = deque()  # submitted to a pool that broke before they ran
 
@@ -669,7 +676,8 @@ def run_in_processes(
         suspects: list[TranscodeJob] = []
         broken = False
         pending: dict[Future[TranscodeResult], TranscodeJob] = {}
-        with ProcessPoolExecutor(max_workers=workers, initializer=initializer) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=initializer) as pool:
             try:
                 while True:
                     while not broken and len(pending) < 2 * workers:
@@ -697,7 +705,8 @@ def run_in_processes(
                 for future in pending:
                     future.cancel()
         for job in suspects:  # each alone: only the one that kills its process fails
-            with ProcessPoolExecutor(max_workers=1, initializer=initializer) as alone:
+            with ProcessPoolExecutor(max_workers=1, mp_context=context,
+                                     initializer=initializer) as alone:
                 try:
                     yield alone.submit(run, job).result()
                 except BrokenExecutor:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from dcmcore import codecs, dcmread, examples, pixel_array, uid
+from dcmcore import codecs, config, dcmread, examples, pixel_array, uid
 from dcmcore.transcode import (
     TranscodeJob,
     TranscodeResult,
@@ -293,3 +293,12 @@ def test_run_in_processes_survives_a_worker_that_dies(
     for output in outputs:
         np.testing.assert_array_equal(dcmread(output).pixel_array,
                                       pixel_array(src / output.name))
+
+
+def test_run_in_processes_starts_workers_as_configured(tmp_path: Path) -> None:
+    jobs = find_jobs(["example:ct", "example:mr", "example:rgb_color"], tmp_path)
+    with config.override(worker_start_method="forkserver"):
+        results = list(run_in_processes(jobs, "RLELossless", workers=2, verify=True))
+    assert sorted(r.status for r in results) == ["done", "done", "done"]
+    with config.override(worker_start_method="no-such-method"), pytest.raises(ValueError):
+        list(run_in_processes(jobs, "RLELossless", workers=2))
