@@ -8,6 +8,7 @@ only the wanted frames' bytes are read). They keep no state on a dataset: a
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Final, TypeAlias, TypeGuard, ca
 import numpy as np
 
 from dcmcore.errors import InvalidDicomError
+from dcmcore.io._source import is_special, read_special
 from dcmcore.io.reader import dcmread
 from dcmcore.pixels.decode import Decoded, DecodeOptions, PixelSource, decode, iter_decode
 from dcmcore.pixels.module import IMAGE_PIXEL_TAGS, read_image_pixel
@@ -82,7 +84,13 @@ def dataset_source(
 def _open(src: FileInput) -> tuple[BinaryIO, bool, int]:
     if isinstance(src, (str, bytes, os.PathLike)):
         path = Path(os.fsdecode(src)).resolve(strict=True)
-        return path.open("rb"), True, 0
+        f = path.open("rb")
+        if is_special(f):  # a device or pipe: its checked header, bounded (io/_source.py)
+            with f:
+                return io.BytesIO(read_special(f, False, str(path))), True, 0
+        return f, True, 0
+    if is_special(src):  # an open device or pipe: cannot seek
+        return io.BytesIO(read_special(src, False, str(getattr(src, "name", src)))), True, 0
     return src, False, src.tell()
 
 

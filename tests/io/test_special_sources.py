@@ -95,3 +95,12 @@ def test_fifo_carrying_a_dicom_file_reads(tmp_path) -> None:
     thread = _feed(fifo, part10(PN), forever=False)
     assert str(dcmread(fifo).PatientName) == "Doe^John"
     thread.join(5)
+
+
+@pytest.mark.parametrize("call", ["dcmcore.pixels.pixel_array", "dcmcore.pixels.iter_pixels"])
+def test_pixel_functions_refuse_a_fifo_sending_garbage(tmp_path, call) -> None:
+    fifo = tmp_path / "pixels.fifo"
+    os.mkfifo(fifo)
+    thread = _feed(fifo, os.urandom(1 << 16), forever=True)
+    _refused_quickly(run_limited(f"list({call}({str(fifo)!r}))", timeout=30))
+    thread.join(5)
