@@ -34,6 +34,7 @@ from dcmcore.dask._metadata import DEFAULT_FILES_PER_PARTITION, read_metadata
 from dcmcore.dask._stack import stack
 from dcmcore.dask._transcode import DEFAULT_FILES_PER_TASK, summarize, transcode
 from dcmcore.dask._workers import (
+    BATCH_WORKER_CONFIG,
     WorkerCodecs,
     check_workers,
     current_client,
@@ -43,6 +44,7 @@ from dcmcore.dask._workers import (
 
 __all__ = [
     "BASE_KEYWORDS",
+    "BATCH_WORKER_CONFIG",
     "DEFAULT_FILES_PER_PARTITION",
     "DEFAULT_FILES_PER_TASK",
     "DEFAULT_KEYWORDS",
