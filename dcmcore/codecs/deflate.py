@@ -74,7 +74,7 @@ def _frame_dtype(info: FrameInfo) -> np.dtype:
     return np.dtype(f"<u{max(1, info.bits_allocated // 8)}")
 
 
-class DeflateDecoder(_DecoderBase):  # type: ignore[misc,valid-type]
+class DeflateDecoder(_DecoderBase):
     """Inflate one frame and return it flat, in the native layout."""
 
     name = "deflate"
@@ -116,7 +116,7 @@ def _unpack_frame(raw: bytes, info: FrameInfo) -> np.ndarray:
     return flat.reshape(rows, columns, samples)
 
 
-class DeflateEncoder(_EncoderBase):  # type: ignore[misc,valid-type]
+class DeflateEncoder(_EncoderBase):
     """Deflate one frame given as an array shaped (rows, columns[, samples])."""
 
     name = "deflate"
@@ -149,7 +149,7 @@ def _pack_frame(arr: np.ndarray, info: FrameInfo) -> bytes:
     return np.ascontiguousarray(a, dtype=stored).tobytes()
 
 
-class UncompressedDecoder(_DecoderBase):  # type: ignore[misc,valid-type]
+class UncompressedDecoder(_DecoderBase):
     """Frames of Encapsulated Uncompressed Explicit VR Little Endian: native bytes."""
 
     name = "uncompressed"
@@ -169,7 +169,7 @@ class UncompressedDecoder(_DecoderBase):  # type: ignore[misc,valid-type]
         return (type(self), ())
 
 
-class UncompressedEncoder(_EncoderBase):  # type: ignore[misc,valid-type]
+class UncompressedEncoder(_EncoderBase):
     """Native bytes of a frame, for Encapsulated Uncompressed Explicit VR Little Endian."""
 
     name = "uncompressed"

@@ -49,8 +49,8 @@ def _temporary_name(path: str) -> str:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
+    if pid == os.getpid() or os.name != "posix":
+        return True  # (on Windows os.kill would terminate the process: keep its files)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
