@@ -18,7 +18,7 @@ import io
 import sys
 import warnings
 from collections.abc import Callable, MutableSequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from dcmcore import config
 from dcmcore.converters import decode_value as _decode_value
@@ -100,6 +100,9 @@ _LUT_DESCRIPTOR_TAGS = frozenset({0x00281101, 0x00281102, 0x00281103, 0x00283002
 _PIXEL_DATA_TAGS = PIXEL_DATA_TAGS
 _CHARSET_TAG = 0x00080005
 _UNDEFINED_LENGTH = 0xFFFFFFFF
+#: bytes per value of the fixed-size binary VRs (config.convert_wrong_length_to_UN)
+_VALUE_SIZE: Final = {"US": 2, "SS": 2, "UL": 4, "SL": 4, "FL": 4, "AT": 4, "FD": 8, "UV": 8,
+                      "SV": 8}  # fmt: skip
 
 
 class RawDataElement(NamedTuple):
@@ -653,7 +656,9 @@ def _resolve_vr(raw: RawDataElement, ds: Dataset | None) -> tuple[str, RawDataEl
                 warnings.warn(f"{msg} - setting VR to 'UN'", DcmcoreWarning, stacklevel=4)
     elif vr == "UN":
         undefined = raw.length == _UNDEFINED_LENGTH or raw.is_undefined_length
-        if is_private:
+        if not config.settings.replace_un_with_known_vr:
+            pass  # pydicom's switch: keep an explicit UN
+        elif is_private:
             vr = _private_vr(tag, ds)
         elif undefined or raw.value is None or len(raw.value) < 0xFFFF:
             found = _entry(tag)
@@ -752,6 +757,15 @@ def _convert_raw_data_element(
             if isinstance(encoding, str):
                 encoding = [encoding]
             mode = ds.__dict__.get("_reading_validation_mode") if ds is not None else None
+            size = _VALUE_SIZE.get(vr)
+            if size and len(data) % size and config.settings.convert_wrong_length_to_UN:
+                warnings.warn(
+                    f"Expected total bytes to be an even multiple of bytes per value ({size}) "
+                    f"for {tag} with VR '{vr}', got {len(data)}. Setting VR to 'UN'.",
+                    DcmcoreWarning,
+                    stacklevel=3,
+                )
+                vr = "UN"  # pydicom's config.convert_wrong_length_to_UN: keep the bytes
             try:
                 if mode is None:
                     value = _decode_value(
