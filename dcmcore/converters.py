@@ -97,10 +97,13 @@ def empty_value_for_VR(vr: str | None, raw: bool = False) -> Any:
     """Return the value an empty element of `vr` has (pydicom semantics).
 
     ``[]`` for SQ (``b''`` when `raw`), an empty :class:`PersonName` for PN,
-    ``''`` for the other text VRs except DS and IS, else ``None``.
+    ``''`` for the other text VRs except DS and IS, else ``None`` (``None`` for every VR
+    but SQ with ``config.use_none_as_empty_text_VR_value``).
     """
     if vr == "SQ":
         return b"" if raw else []
+    if _setting("use_none_as_empty_text_VR_value"):
+        return None  # pydicom's switch
     if vr == "PN":
         return b"" if raw else PersonName("")
     if vr in _EMPTY_STR_VR:
