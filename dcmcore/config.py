@@ -95,15 +95,15 @@ _DEFAULTS: dict[str, Any] = {
     # multi-valued DS / IS as numpy arrays (not supported: only False)
     "use_DS_numpy": False,
     "use_IS_numpy": False,
-    # explicit UN of a known tag gets the dictionary VR (dcmcore always does: only True)
+    # explicit UN of a known tag gets the dictionary VR
     "replace_un_with_known_vr": True,
     # an explicit VR file whose VRs are invalid is read as implicit VR (only True)
     "assume_implicit_vr_switch": True,
     # undefined-length UN read as a sequence (PS3.5 6.2.2; only True)
     "infer_sq_for_un_vr": True,
-    # values of a wrong length become UN (not supported: only False)
+    # binary values of a wrong length become UN with their bytes (else: warn and cut)
     "convert_wrong_length_to_UN": False,
-    # empty text values as None instead of "" (not supported: only False)
+    # empty values as None instead of "" / PersonName("")
     "use_none_as_empty_text_VR_value": False,
     # JPEG 2000 sign correction of decoded pixels (the pixels option's default)
     "APPLY_J2K_CORRECTIONS": True,
@@ -153,20 +153,11 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "INVALID_KEY_BEHAVIOR": _choice("INVALID_KEY_BEHAVIOR", _BEHAVIOURS),
     "use_DS_numpy": _only("use_DS_numpy", False, "DS values are never numpy arrays"),
     "use_IS_numpy": _only("use_IS_numpy", False, "IS values are never numpy arrays"),
-    "replace_un_with_known_vr": _only(
-        "replace_un_with_known_vr", True, "an explicit UN of a known tag always gets its VR"
-    ),
     "assume_implicit_vr_switch": _only(
         "assume_implicit_vr_switch", True, "the reader always checks the VR encoding"
     ),
     "infer_sq_for_un_vr": _only(
         "infer_sq_for_un_vr", True, "an undefined-length UN is always read as a sequence"
-    ),
-    "convert_wrong_length_to_UN": _only(
-        "convert_wrong_length_to_UN", False, "values of a bad length warn and are cut short"
-    ),
-    "use_none_as_empty_text_VR_value": _only(
-        "use_none_as_empty_text_VR_value", False, "empty text values are always ''"
     ),
     "buffered_read_size": _positive("buffered_read_size"),
 }
@@ -224,9 +215,16 @@ class Settings:
         :class:`~dcmcore.values.DSdecimal` accepts a ``float`` (default False).
     debugging : bool
         Whether :func:`debug` logging is on.
-    use_DS_numpy, use_IS_numpy, convert_wrong_length_to_UN, use_none_as_empty_text_VR_value : bool
+    replace_un_with_known_vr : bool
+        An explicit UN of a tag the dictionary knows gets the dictionary's VR (default True).
+    convert_wrong_length_to_UN : bool
+        A binary value whose length is not a multiple of its VR's size becomes UN holding
+        its bytes, with a warning (default False: warn and drop the extra bytes).
+    use_none_as_empty_text_VR_value : bool
+        Empty values are None instead of ``''`` / an empty PersonName (default False).
+    use_DS_numpy, use_IS_numpy : bool
         pydicom's switches; only ``False`` is supported (``True`` raises).
-    replace_un_with_known_vr, assume_implicit_vr_switch, infer_sq_for_un_vr : bool
+    assume_implicit_vr_switch, infer_sq_for_un_vr : bool
         pydicom's switches; only ``True`` (dcmcore's behaviour) is supported.
     APPLY_J2K_CORRECTIONS : bool
         pydicom's JPEG 2000 sign-correction switch (default True).

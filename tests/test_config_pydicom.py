@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import warnings
 from collections.abc import Iterator
@@ -49,9 +50,6 @@ def test_module_assignment_of_datetime_conversion_changes_the_values_read():
     [
         ("use_DS_numpy", True),
         ("use_IS_numpy", True),
-        ("convert_wrong_length_to_UN", True),
-        ("use_none_as_empty_text_VR_value", True),
-        ("replace_un_with_known_vr", False),
         ("assume_implicit_vr_switch", False),
     ],
 )
@@ -174,3 +172,56 @@ def test_data_element_callback_is_applied_to_raw_elements():
         config.reset_data_element_callback()
     assert config.data_element_callback is None
     assert str(dcmcore.dcmread(CT).PatientName) == "CompressedSamples^CT1"
+
+
+def _small_file() -> bytes:
+    ds = dcmcore.Dataset()
+    ds.PatientName = "a"
+    ds.Rows = 5
+    ds.add_new(0x00100020, "LO", "")
+    buf = io.BytesIO()
+    ds.save_as(buf, implicit_vr=False, little_endian=True)
+    return buf.getvalue()
+
+
+def _read_both(data: bytes, look, **switches):
+    """``look(dataset)`` for pydicom then dcmcore, each reading `data` with `switches` set."""
+    results = []
+    for module in (pydicom, dcmcore):
+        for name, value in switches.items():
+            setattr(module.config, name, value)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                results.append(look(module.dcmread(io.BytesIO(data), force=True)))
+        finally:
+            for name in switches:  # back to the default (all False but this one)
+                setattr(module.config, name, name == "replace_un_with_known_vr")
+    return results
+
+
+def _element(tag):
+    return lambda ds: (ds[tag].VR, ds[tag].value)
+
+
+def test_replace_un_with_known_vr_false_keeps_an_explicit_un_as_pydicom():
+    data = _small_file().replace(b"PN\x02\x00a ", b"UN\x00\x00\x02\x00\x00\x00a ")
+    theirs, ours = _read_both(data, _element(0x00100010), replace_un_with_known_vr=False)
+    assert ours == theirs == ("UN", b"a ")
+    theirs, ours = _read_both(data, _element(0x00100010))
+    assert ours[0] == theirs[0] == "PN"
+
+
+def test_convert_wrong_length_to_un_keeps_the_bytes_as_pydicom():
+    data = _small_file().replace(b"US\x02\x00\x05\x00", b"US\x03\x00\x05\x00\x00")
+    theirs, ours = _read_both(data, _element(0x00280010), convert_wrong_length_to_UN=True)
+    assert ours[1] == theirs[1] == b"\x05\x00\x00"
+    assert ours[0] == "UN"  # pydicom says it sets UN, and keeps US
+
+
+def test_use_none_as_empty_text_vr_value_gives_none_as_pydicom():
+    def look(ds):
+        return ds.PatientID
+
+    assert _read_both(_small_file(), look, use_none_as_empty_text_VR_value=True) == [None, None]
+    assert _read_both(_small_file(), look) == ["", ""]
