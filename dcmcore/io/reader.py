@@ -180,6 +180,8 @@ class _Input:
 
     def __init__(self, fp: Any, defer: bool, force: bool = False) -> None:
         self.closers: list[Any] = []
+        #: a device or pipe, read whole by io/_source.py (its values cannot be read back)
+        self.special = False
         self.start = 0
         #: the caller's file-like object, if one was given
         self.owner_file: Any = None
@@ -204,7 +206,8 @@ class _Input:
                 # the FileDataset's timestamp, from the open file (no second lookup by name)
                 self.timestamp = os.fstat(fh.fileno()).st_mtime
                 # a device or pipe (/dev/zero, a FIFO): bounded reads, checked header
-                self.data = read_special(fh, force, path) if is_special(fh) else self._load(fh, defer)
+                self.special = is_special(fh)
+                self.data = read_special(fh, force, path) if self.special else self._load(fh, defer)
             except BaseException:
                 fh.close()
                 raise
@@ -217,6 +220,7 @@ class _Input:
         self.source = fp
         self.owner_file = fp
         if is_special(fp):  # a device or pipe (/dev/zero, a FIFO): bounded reads
+            self.special = True
             self.data = read_special(fp, force, str(getattr(fp, "name", fp)))
             return
         self.start = fp.tell()
@@ -486,6 +490,8 @@ def dcmread(
 
 def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: Any) -> Any:
     data = src.data
+    if src.special:
+        defer = None  # a pipe cannot be read again: every value is kept
     windowed = src.fh is not None
     preamble, pos = _read_preamble(data, force)
     meta, pos, status = _read_meta(data, pos, partial=windowed)

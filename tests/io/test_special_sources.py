@@ -89,12 +89,14 @@ def test_fifo_with_a_valid_header_then_garbage_is_refused(tmp_path) -> None:
     thread.join(5)
 
 
-def test_fifo_carrying_a_dicom_file_reads(tmp_path) -> None:
+@pytest.mark.parametrize("defer", [None, 2])
+def test_fifo_carrying_a_dicom_file_reads(tmp_path, defer) -> None:
     fifo = tmp_path / "file.fifo"
     os.mkfifo(fifo)
     thread = _feed(fifo, part10(PN), forever=False)
-    assert str(dcmread(fifo).PatientName) == "Doe^John"
+    ds = dcmread(fifo, defer_size=defer)  # nothing deferred: a pipe cannot be read again
     thread.join(5)
+    assert str(ds.PatientName) == "Doe^John"
 
 
 @pytest.mark.parametrize("call", ["dcmcore.pixels.pixel_array", "dcmcore.pixels.iter_pixels"])
