@@ -18,6 +18,7 @@ import fsspec
 
 from dcmcore import config
 from dcmcore.dataset import FileDataset
+from dcmcore.errors import TruncatedDataError
 from dcmcore.io.reader import dcmread
 
 __all__ = ["HEAD_BYTES", "Header", "is_url", "one_line", "open_binary", "read_header"]
@@ -61,6 +62,7 @@ class Header:
 
 
 def one_line(exc: BaseException) -> str:
+    """``"ErrorType: message"`` on one line."""
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
@@ -93,9 +95,10 @@ def read_header(path: str, tags: Collection[int] | None = None) -> Header:
     not decoded).
 
     The header is first read strictly (``RAISE`` mode: truncation and
-    inconsistent structure are errors); if that fails on the whole file it is
-    read again leniently, and the returned :class:`Header` holds both what was
-    read and the strict read's error.
+    inconsistent structure are errors); only a read that ran out of data makes
+    it read more, so a corrupt large file is not read whole. When the strict
+    read fails it is read again leniently, and the returned :class:`Header`
+    holds both what was read and the strict read's error.
     """
     try:
         fh = open_binary(path)
@@ -110,9 +113,10 @@ def read_header(path: str, tags: Collection[int] | None = None) -> Header:
             while True:
                 try:
                     ds, stopped = _parse(data, config.RAISE, tags)
-                except Exception:
-                    if eof:
+                except TruncatedDataError:
+                    if eof:  # the data really ends there
                         raise
+                    # else the header goes on past what was read: read more
                 else:
                     if eof or stopped:
                         return Header(ds, size, None)

@@ -173,3 +173,22 @@ def test_importing_without_dask_says_how_to_install():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120)
     assert "pip install dcmcore[dask]" in out.stdout
+
+
+def test_a_corrupt_large_file_is_not_read_whole(tmp_path, monkeypatch):
+    ds = pydicom.dcmread(CORPUS / "CT_small.dcm")
+    ds.add_new(0x00091010, "LO", "x")
+    ds.add_new(0x00091011, "OB", b"abcd")
+    ds.PixelData = bytes(4 * 2**20)
+    ds.Rows, ds.Columns = 1024, 2048
+    path = tmp_path / "corrupt_big.dcm"
+    ds.save_as(path)
+    data = path.read_bytes()
+    header = b"\x09\x00\x11\x10OB\x00\x00\x04\x00\x00\x00"
+    assert data.count(header) == 1
+    path.write_bytes(data.replace(header, header[:8] + b"\x00\x00\x00\xf0"))  # 3.75 GiB
+    monkeypatch.setattr(_headers, "open_binary", lambda p: _Counting(p, "rb"))
+    _Counting.read_total = 0
+    found = _headers.read_header(str(path))
+    assert "MalformedDataError" in found.error and "(0009,1011)" in found.error
+    assert _Counting.read_total <= _headers.HEAD_BYTES
