@@ -11,6 +11,7 @@ accessed (:func:`parse_sequence`), and each item is parsed only when touched.
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import struct
@@ -57,6 +58,8 @@ __all__ = [
     "SequenceBytes",
     "MAX_INFLATED_SIZE",
 ]
+
+_logger = logging.getLogger("dcmcore")
 
 #: Largest data set a deflated file may inflate to (bytes); larger raises.
 MAX_INFLATED_SIZE = 4 * 2**30
@@ -568,7 +571,25 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
         )  # fmt: skip
     encoding = _encodings_of(elements) or "iso8859"
     ds.set_original_encoding(implicit, little, encoding)
+    if _logger.isEnabledFor(logging.DEBUG):  # config.debug(True)
+        _log_read(src, preamble, meta, elements, implicit, little, deflated)
     return ds
+
+
+def _log_read(
+    src: _Input, preamble: Any, meta: Any, elements: Any, implicit: bool, little: bool,
+    deflated: bool,
+) -> None:
+    """What a read found, on the "dcmcore" logger (pydicom's ``config.debug`` output)."""
+    _logger.debug("Reading %s", src.source if isinstance(src.source, str) else "a buffer")
+    _logger.debug("Preamble and 'DICM' prefix %s", "found" if preamble is not None else "absent")
+    _logger.debug("File meta: %d elements, transfer syntax %s", len(meta),
+                  _text(meta.get(BaseTag(0x00020010))))
+    _logger.debug("Data set: %s VR %s endian%s", "implicit" if implicit else "explicit",
+                  "little" if little else "big", ", deflated" if deflated else "")
+    for tag, raw in elements.items():
+        length = "undefined" if raw.length == UNDEFINED else raw.length
+        _logger.debug("%08x: %s %s length %s", raw.value_tell or 0, tag, raw.VR or "--", length)
 
 
 def _peek_header(
