@@ -225,3 +225,18 @@ def test_use_none_as_empty_text_vr_value_gives_none_as_pydicom():
 
     assert _read_both(_small_file(), look, use_none_as_empty_text_VR_value=True) == [None, None]
     assert _read_both(_small_file(), look) == ["", ""]
+
+
+def test_debug_logs_what_a_read_finds(caplog):
+    config.debug(True, default_handler=False)
+    try:
+        with caplog.at_level(logging.DEBUG, logger="dcmcore"):
+            dcmcore.dcmread(CT)
+    finally:
+        config.debug(False, default_handler=False)
+    text = caplog.text
+    assert "transfer syntax 1.2.840.10008.1.2.1" in text
+    assert "(0010,0010) PN" in text
+    caplog.clear()
+    dcmcore.dcmread(CT)
+    assert "(0010,0010)" not in caplog.text
