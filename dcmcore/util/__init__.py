@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
+from dcmcore.util import codify
+
 __all__ = ["codify"]
