@@ -15,6 +15,7 @@ reading mode these raise :class:`~dcmcore.errors.InvalidValueError` or
 from __future__ import annotations
 
 import datetime
+import re
 import reprlib
 import struct
 import warnings
@@ -219,8 +220,24 @@ def _is_fast(item: str) -> Any:
     return value
 
 
+_NUMPY_DS_CHARS = re.compile(r"[ \\0-9.+eE-]*\Z")
+_NUMPY_IS_CHARS = re.compile(r"[ \\0-9+-]*\Z")
+
+
+def _numpy_numbers(text: str, dtype: str) -> Any:
+    """pydicom's ``use_DS_numpy`` / ``use_IS_numpy`` values: a numpy number or array."""
+    import numpy as np  # deferred: numpy is needed only with these switches on
+
+    parts = text.strip(" \x00").split("\\")
+    kind = float if dtype == "f8" else int
+    values = np.array([kind(part) for part in parts], dtype=dtype)
+    return values[0] if len(values) == 1 else values
+
+
 def _dec_DS(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
     text = raw.decode(default_encoding).strip()
+    if _setting("use_DS_numpy") and _NUMPY_DS_CHARS.match(text):
+        return _numpy_numbers(text, "f8")
     cls = DSdecimal if _setting("use_DS_decimal") else DSfloat
     if cls is DSfloat and _setting("reading_validation_mode") != config.RAISE:
         items = text.rstrip(" \x00").split("\\")
@@ -239,6 +256,8 @@ def _dec_DS(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
 
 def _dec_IS(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
     text = raw.decode(default_encoding)
+    if _setting("use_IS_numpy") and _NUMPY_IS_CHARS.match(text.strip(" \x00")):
+        return _numpy_numbers(text, "i8")
     items = text.rstrip(" \x00").split("\\")
     if _setting("reading_validation_mode") != config.RAISE:
         try:
