@@ -93,6 +93,9 @@ def _values(elem: Any) -> list:
     value = elem.value
     if isinstance(value, (list, tuple, MultiValue)):
         return list(value)
+    if hasattr(value, "tolist"):  # numpy DS/IS values (config.use_DS_numpy): plain numbers
+        found = value.tolist()
+        return found if isinstance(found, list) else [found]
     return [value]
 
 
