@@ -92,7 +92,7 @@ _DEFAULTS: dict[str, Any] = {
     "allow_DS_float": False,
     # debug logging on the "dcmcore" logger (set through debug())
     "debugging": False,
-    # multi-valued DS / IS as numpy arrays (not supported: only False)
+    # DS / IS values read as numpy numbers (several: arrays)
     "use_DS_numpy": False,
     "use_IS_numpy": False,
     # explicit UN of a known tag gets the dictionary VR
@@ -151,8 +151,6 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "writing_validation_mode": _mode("writing_validation_mode"),
     "INVALID_KEYWORD_BEHAVIOR": _choice("INVALID_KEYWORD_BEHAVIOR", _BEHAVIOURS),
     "INVALID_KEY_BEHAVIOR": _choice("INVALID_KEY_BEHAVIOR", _BEHAVIOURS),
-    "use_DS_numpy": _only("use_DS_numpy", False, "DS values are never numpy arrays"),
-    "use_IS_numpy": _only("use_IS_numpy", False, "IS values are never numpy arrays"),
     "assume_implicit_vr_switch": _only(
         "assume_implicit_vr_switch", True, "the reader always checks the VR encoding"
     ),
@@ -223,7 +221,8 @@ class Settings:
     use_none_as_empty_text_VR_value : bool
         Empty values are None instead of ``''`` / an empty PersonName (default False).
     use_DS_numpy, use_IS_numpy : bool
-        pydicom's switches; only ``False`` is supported (``True`` raises).
+        DS (IS) values are read as a numpy ``float64`` (``int64``), several as an array
+        (default False).
     assume_implicit_vr_switch, infer_sq_for_un_vr : bool
         pydicom's switches; only ``True`` (dcmcore's behaviour) is supported.
     APPLY_J2K_CORRECTIONS : bool
@@ -299,15 +298,18 @@ def DS_decimal(use_Decimal_boolean: bool = True) -> None:
 
 
 def DS_numpy(use_numpy: bool = True) -> None:
-    """Accepted for pydicom compatibility; numpy DS/IS arrays are not supported.
+    """Read DS values as numpy numbers and arrays (True), as pydicom's function does.
+
+    IS values follow ``config.use_IS_numpy``, set separately.
 
     Raises
     ------
-    NotImplementedError
-        When `use_numpy` is true.
+    ValueError
+        If `use_numpy` and ``use_DS_decimal`` are both set (as pydicom).
     """
+    if use_numpy and settings.use_DS_decimal:
+        raise ValueError("Cannot use numpy arrays to read DS elements if `use_DS_decimal` is True")
     settings.use_DS_numpy = use_numpy
-    settings.use_IS_numpy = use_numpy
 
 
 def debug(debug_on: bool = True, default_handler: bool = True) -> None:

@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Iterator
 from decimal import Decimal
 
+import numpy as np
 import pydicom
 import pytest
 from pydicom.data import get_testdata_file
@@ -48,8 +49,6 @@ def test_module_assignment_of_datetime_conversion_changes_the_values_read():
 @pytest.mark.parametrize(
     ("name", "value"),
     [
-        ("use_DS_numpy", True),
-        ("use_IS_numpy", True),
         ("assume_implicit_vr_switch", False),
     ],
 )
@@ -137,10 +136,32 @@ def test_debug_sets_the_logger_level_and_debugging():
     assert config.debugging is False and logger.level == logging.WARNING
 
 
-def test_DS_numpy_raises_as_numpy_DS_values_are_not_supported():
-    with pytest.raises(NotImplementedError):
+@pytest.mark.parametrize("keyword", ["SliceThickness", "ImagePositionPatient", "PixelSpacing",
+                                     "InstanceNumber", "SliceLocation"])  # fmt: skip
+def test_DS_numpy_and_use_IS_numpy_read_numpy_values_as_pydicom(keyword):
+    def look(ds):
+        value = ds[keyword].value
+        return type(value).__name__, np.asarray(value).tolist(), str(ds[keyword]), ds.to_json_dict()
+
+    results = []
+    for module in (pydicom, dcmcore):
+        module.config.DS_numpy(True)
+        module.config.use_IS_numpy = True
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                results.append(look(module.dcmread(CT)))
+        finally:
+            module.config.DS_numpy(False)
+            module.config.use_IS_numpy = False
+    assert results[0] == results[1]
+    assert results[1][0] in ("float64", "int64", "ndarray")
+
+
+def test_DS_numpy_refuses_decimal_ds_values_as_pydicom():
+    config.DS_decimal(True)
+    with pytest.raises(ValueError):
         config.DS_numpy(True)
-    config.DS_numpy(False)
 
 
 def test_every_pydicom_config_name_exists():
