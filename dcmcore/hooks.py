@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, MutableSequence
 from typing import TYPE_CHECKING, Any
 
+from dcmcore import config
 from dcmcore import element as _element
 from dcmcore.element import DataElement, RawDataElement
 
@@ -77,6 +78,10 @@ def raw_element_value(
         raw = raw._replace(VR=vr)
     if isinstance(encoding, MutableSequence):
         encoding = list(encoding)
+    if vr == "UN":  # decode as the hook said, even for a tag the dictionary knows
+        with config.override(replace_un_with_known_vr=False):
+            data["value"] = _native_conversion()(raw, encoding, ds).value
+        return
     data["value"] = _native_conversion()(raw, encoding, ds).value
 
 

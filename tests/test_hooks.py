@@ -95,3 +95,15 @@ def test_registering_bad_hooks_raises_like_pydicom():
 def test_default_hooks_leave_the_direct_conversion_in_place():
     assert hooks.hooks.is_default()
     assert element.conversion_hook is None
+
+
+def test_a_vr_hook_may_keep_a_known_tag_as_un():
+    def vr_hook(raw, data, **kwargs):
+        hooks.raw_element_vr(raw, data, **kwargs)
+        if raw.tag == 0x00100010:
+            data["VR"] = "UN"
+
+    hooks.hooks.register_callback("raw_element_vr", vr_hook)
+    ds = dcmcore.dcmread(io.BytesIO(_file_with_value(b"DS", b"2 ")), force=True)
+    assert ds["PatientName"].VR == "UN"
+    assert ds.PatientName == b"A^B "
