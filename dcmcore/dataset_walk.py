@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, MutableSequence
 from typing import TYPE_CHECKING, Any, cast
 
+from dcmcore.charset import decode_bytes
 from dcmcore.element import DataElement
 from dcmcore.tag import tag_in_exception
 from dcmcore.values import MultiValue, PersonName
@@ -103,8 +104,6 @@ def _identity(value: Any) -> Any:
 
 
 def _decode_text(value: bytes, encodings: list[str]) -> str:
-    from dcmcore.charset import decode_bytes
-
     return decode_bytes(value, encodings)
 
 

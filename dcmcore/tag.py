@@ -135,7 +135,7 @@ def _from_str(value: str) -> BaseTag:
         return _from_int(int(text, 16))
     except ValueError:
         pass
-    from dcmcore.dictionary import tag_for_keyword
+    from dcmcore.dictionary import tag_for_keyword  # cycle: the dictionary imports tag
 
     found = tag_for_keyword(text)
     if found is None:
