@@ -442,6 +442,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'dcmcore.config' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_DEFAULTS, *_PROPERTIES})
+
+
 class _ConfigModule(types.ModuleType):
     """This module's type: an assignment to a setting's name sets the setting."""
 

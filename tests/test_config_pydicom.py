@@ -261,3 +261,10 @@ def test_debug_logs_what_a_read_finds(caplog):
     caplog.clear()
     dcmcore.dcmread(CT)
     assert "(0010,0010)" not in caplog.text
+
+
+def test_dir_lists_the_settings():
+    names = dir(config)
+    assert {"use_DS_decimal", "enforce_valid_values", "INVALID_KEY_BEHAVIOR", "settings"} <= set(
+        names
+    )
