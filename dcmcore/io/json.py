@@ -25,9 +25,15 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from dcmcore import config, dictionary
+from dcmcore.converters import empty_value_for_VR
+from dcmcore.dataset import Dataset
+from dcmcore.element import DataElement, RawDataElement, convert_raw_data_element
 from dcmcore.errors import DcmcoreWarning, JSONKeyError, JSONValueError
 from dcmcore.io._json_values import check_value, decode_inline_binary, describe_tag, json_error
+from dcmcore.io.parser import _is_sequence
 from dcmcore.tag import BaseTag, Tag
+from dcmcore.values import MultiValue
 from dcmcore.vr import AMBIGUOUS_VR, is_valid_vr
 
 __all__ = [
@@ -88,7 +94,6 @@ def _is_empty(elem: Any) -> bool:
 
 def _values(elem: Any) -> list:
     """The element's values as a list (VM 1 values wrapped)."""
-    from dcmcore.values import MultiValue
 
     value = elem.value
     if isinstance(value, (list, tuple, MultiValue)):
@@ -240,7 +245,6 @@ def to_json_dict(
     out: dict[str, Any] = {}
     token = None
     if suppress_invalid_tags and _structure_mode.get() is None:
-        from dcmcore import config
 
         # invalid values must raise to be left out (pydicom reads strictly here too);
         # sequences and items are parsed lazily, with the read's leniency (see _structure)
@@ -294,7 +298,6 @@ def _structure(ds: Any, action: Callable[[], Any]) -> Any:
     mode = _structure_mode.get()
     if mode is None:
         return action()
-    from dcmcore import config
 
     mode = ds.__dict__.get("_reading_validation_mode", mode)
     with config.override(reading_validation_mode=mode):
@@ -306,7 +309,6 @@ def _get_element(ds: Any, tag: Any, elements: dict) -> Any:
     raw: Any = elements[tag]
     is_raw = type(raw) is not tuple and isinstance(raw, tuple)  # a RawDataElement
     if _structure_mode.get() is not None and is_raw:
-        from dcmcore.io.parser import _is_sequence
 
         value = raw.value if raw.value is not None else b""
         little = bool(raw.is_little_endian) or raw.VR == "UN"
@@ -354,7 +356,6 @@ def _wrap_uri_handler(handler: BulkDataURIHandler | None) -> Callable[[str, str,
 
 
 def _empty_value(vr: str) -> Any:
-    from dcmcore.converters import empty_value_for_VR
 
     return empty_value_for_VR(vr)
 
@@ -529,11 +530,9 @@ def _element(
     mode: int | None = None,
 ) -> Any:
     if element_class is None:
-        from dcmcore.element import DataElement  # the data model imports this module
 
         element_class = DataElement
     if mode is None:
-        from dcmcore import config
 
         mode = config.settings.reading_validation_mode
     elem_value = _element_value(dataset_class, tag, vr, value, value_key, handler, mode)
@@ -558,7 +557,6 @@ def _element(
 
 
 def _known_un(tag: int, value: bytes) -> Any:
-    from dcmcore import dictionary
 
     try:
         entry = dictionary.entry(tag)
@@ -566,7 +564,6 @@ def _known_un(tag: int, value: bytes) -> Any:
         return None
     if entry is None or entry.VR == "UN" or " or " in entry.VR:
         return None
-    from dcmcore.element import RawDataElement, convert_raw_data_element
 
     raw = RawDataElement(BaseTag(tag), None, len(value), value, 0, True, True)
     try:
@@ -583,7 +580,6 @@ def _dataset_from_dict(
     mode: int | None = None,
 ) -> Any:
     if mode is None:
-        from dcmcore import config
 
         mode = config.settings.reading_validation_mode
     depth = _depth.get()
@@ -648,7 +644,6 @@ def from_json(
         :class:`~dcmcore.errors.DcmcoreWarning` naming them instead.
     """
     if dataset_class is None:
-        from dcmcore.dataset import Dataset
 
         dataset_class = Dataset
     if isinstance(json_dataset, (str, bytes, bytearray)):

@@ -18,10 +18,14 @@ from collections.abc import Iterable
 from typing import Any, BinaryIO
 
 from dcmcore import __version__ as _version
+from dcmcore import dictionary, transfer_syntax
 from dcmcore import uid as _uid
+from dcmcore.dataset import Dataset, FileMetaDataset
+from dcmcore.element import DataElement
 from dcmcore.errors import MissingFileMetaError, WriteError
 from dcmcore.io._atomic import write_atomically, write_special
-from dcmcore.io.encoder import Encoding, encode_dataset
+from dcmcore.io.encoder import Encoding, _Context, encode_dataset
+from dcmcore.tag import BaseTag
 
 __all__ = [
     "dcmwrite",
@@ -54,7 +58,6 @@ def _ts_info(uid: str | None) -> Any:
     """The registry entry of `uid`, or None when unknown or not a transfer syntax."""
     if not uid:
         return None
-    from dcmcore import transfer_syntax
 
     return transfer_syntax.get(str(uid).strip("\0 "))
 
@@ -62,7 +65,6 @@ def _ts_info(uid: str | None) -> Any:
 def _is_known_non_ts(uid: str) -> bool:
     """True if `uid` is a known UID that is not a transfer syntax (e.g. a SOP class)."""
     try:
-        from dcmcore import dictionary
 
         info = dictionary.uid_info(str(uid).strip("\0 "))
     except Exception:  # noqa: BLE001 - no UID registry: cannot tell
@@ -148,9 +150,6 @@ def determine_encoding(
 
 def _meta_elements(ds: Any, file_meta: Any, enforce: bool, encoding: tuple[bool, bool]) -> Any:
     """The file meta to write: a shallow copy of `file_meta` with the additions enforced."""
-    from dcmcore.dataset import FileMetaDataset
-    from dcmcore.element import DataElement
-    from dcmcore.tag import BaseTag
 
     meta = FileMetaDataset()
     if file_meta is not None:
@@ -244,7 +243,6 @@ def write_file_meta_info(fp: BinaryIO, file_meta: Any, enforce_standard: bool = 
         Add the required elements that are missing (version, implementation UID
         and name; a group length) and raise if a required one cannot be added.
     """
-    from dcmcore.dataset import Dataset
 
     meta = _meta_elements(Dataset(), file_meta, enforce_standard, (False, True))
     fp.writelines(_encode_meta(meta))
@@ -324,7 +322,6 @@ def encode_file(
     if meta._dict:
         chunks.extend(_encode_meta(meta))
 
-    from dcmcore.io.encoder import _Context
 
     enc = Encoding(*encoding)
     ctx = _Context(enc, ts.encapsulated if ts is not None and not ts.private else None)
