@@ -26,7 +26,10 @@ import types
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dcmcore.hooks import Hooks
 
 __all__ = [
     "IGNORE",
@@ -357,12 +360,17 @@ def future_behavior(enable_future: bool = True) -> None:
     settings.writing_validation_mode = RAISE if enable_future else WARN
 
 
-def reset_data_element_callback() -> None:
-    """Remove pydicom's deprecated ``data_element_callback`` and its keyword arguments."""
+def _hooks() -> Hooks:
+    """The raw-element hook registry of `dcmcore.hooks`."""
     from dcmcore import hooks  # deferred: hooks imports the data model, which imports config
 
-    hooks.hooks.raw_element_callback = None
-    hooks.hooks.raw_element_callback_kwargs = {}
+    return hooks.hooks
+
+
+def reset_data_element_callback() -> None:
+    """Remove pydicom's deprecated ``data_element_callback`` and its keyword arguments."""
+    _hooks().raw_element_callback = None
+    _hooks().raw_element_callback_kwargs = {}
 
 
 # pydicom's module-level switches whose value lives elsewhere than in `settings`
@@ -377,27 +385,19 @@ def _set_enforce_valid_values(value: Any) -> None:
 
 
 def _get_callback() -> Any:
-    from dcmcore import hooks  # deferred: hooks imports the data model, which imports config
-
-    return hooks.hooks.raw_element_callback
+    return _hooks().raw_element_callback
 
 
 def _set_callback(value: Any) -> None:
-    from dcmcore import hooks  # deferred: hooks imports the data model, which imports config
-
-    hooks.hooks.raw_element_callback = value
+    _hooks().raw_element_callback = value
 
 
 def _get_callback_kwargs() -> Any:
-    from dcmcore import hooks  # deferred: hooks imports the data model, which imports config
-
-    return hooks.hooks.raw_element_callback_kwargs
+    return _hooks().raw_element_callback_kwargs
 
 
 def _set_callback_kwargs(value: Any) -> None:
-    from dcmcore import hooks  # deferred: hooks imports the data model, which imports config
-
-    hooks.hooks.raw_element_callback_kwargs = dict(value)
+    _hooks().raw_element_callback_kwargs = dict(value)
 
 
 _PROPERTIES: dict[str, tuple[Callable[[], Any], Callable[[Any], None]]] = {

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
+from dcmcore import dataset
 from dcmcore import dictionary as _dictionary
 from dcmcore.dictionary import (
     DictEntry,
@@ -90,7 +91,6 @@ def _as_entry(value: tuple[str, ...]) -> DictEntry:
 
 def _forget_keywords() -> None:
     # the dataset caches keyword lookups by attribute name, misses included
-    from dcmcore import dataset  # deferred: dataset imports much more than a dictionary needs
 
     dataset._keyword_tags.clear()
 

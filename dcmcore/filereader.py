@@ -17,9 +17,12 @@ import os
 from collections.abc import Callable, Iterator, MutableSequence
 from typing import Any, BinaryIO, Literal
 
+from dcmcore._raw_values import convert_SQ
 from dcmcore.charset import default_encoding
+from dcmcore.dataset import Dataset
 from dcmcore.element import DataElement, RawDataElement, empty_value_for_VR
 from dcmcore.errors import InvalidDicomError
+from dcmcore.fileutil import length_of_undefined_length, read_undefined_length_value
 from dcmcore.io.parser import read_elements
 from dcmcore.io.reader import _read_preamble, dcmread, read_file_meta_info, size_in_bytes
 from dcmcore.tag import BaseTag, ItemTag, SequenceDelimiterTag, Tag
@@ -152,10 +155,9 @@ def read_dataset(
     Dataset
         With its original encoding set; values are decoded on access.
     """
-    from dcmcore.dataset import Dataset  # deferred: the data model imports this package's peers
 
     elements = _read_raw(fp, is_implicit_VR, is_little_endian, bytelength, stop_when, specific_tags)
-    ds = Dataset(elements)  # type: ignore[arg-type]  # raw elements are converted on access
+    ds = Dataset(elements)  # raw elements are converted on access
     encoding = parent_encoding
     charset = elements.get(BaseTag(0x00080005))
     if charset is not None and charset.value:
@@ -173,10 +175,8 @@ def read_sequence(
     offset: int = 0,
 ) -> Any:
     """Read the encoded items of a sequence (`bytelength` bytes, or undefined length)."""
-    from dcmcore._raw_values import convert_SQ  # deferred: it imports the data model
 
     if bytelength == _UNDEFINED:
-        from dcmcore.fileutil import read_undefined_length_value  # deferred: sibling adapter
 
         data = read_undefined_length_value(fp, is_little_endian, SequenceDelimiterTag) or b""
     else:
@@ -207,7 +207,6 @@ def read_sequence_item(
     if tag != ItemTag:
         raise InvalidDicomError(f"Expected a sequence item, found {BaseTag(tag)}", offset=start)
     if length == _UNDEFINED:
-        from dcmcore.fileutil import length_of_undefined_length  # deferred: sibling adapter
 
         item_delim = BaseTag(0xFFFEE00D)
         size = length_of_undefined_length(fp, item_delim, is_little_endian)

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from dcmcore.charset import convert_encodings, default_encoding
 from dcmcore.converters import decode_value, encode_value
-from dcmcore.element import DataElement, RawDataElement
+from dcmcore.element import DataElement, RawDataElement, convert_raw_data_element
 from dcmcore.io.encoder import Encoding, encode_dataset, encode_element, resolve_ambiguous_vr
 from dcmcore.io.writer import dcmwrite, determine_encoding, write_file_meta_info
 from dcmcore.uid import DeflatedExplicitVRLittleEndian, ExplicitVRBigEndian, ImplicitVRLittleEndian
@@ -119,7 +119,6 @@ def write_data_element(
 ) -> None:
     """Write one element (header and value) to `fp` in `fp`'s encoding."""
     if isinstance(elem, RawDataElement):
-        from dcmcore.element import convert_raw_data_element  # the element's own conversion
 
         elem = convert_raw_data_element(elem)
     chunks: list[Any] = []

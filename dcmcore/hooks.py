@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from dcmcore import config
 from dcmcore import element as _element
+from dcmcore._raw_values import convert_value
 from dcmcore.element import DataElement, RawDataElement
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -123,7 +124,6 @@ def raw_element_value_retry(
     the first that decodes sets ``data["VR"]`` and ``data["value"]``, else the
     original error is raised.
     """
-    from dcmcore._raw_values import convert_value  # deferred: _raw_values imports element
 
     try:
         raw_element_value(raw, data, encoding=encoding, ds=ds, **kwargs)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from dcmcore.element import empty_value_for_VR
 from dcmcore.io import json as _json
 from dcmcore.io.json import JSON_VALUE_KEYS
 from dcmcore.valuerep import FLOAT_VR, INT_VR
@@ -63,7 +64,6 @@ def convert_to_python_number(value: Any, vr: str) -> Any:
     else:
         return value
     if isinstance(value, (list, tuple)):
-        from dcmcore.element import empty_value_for_VR  # the data model's empty values
 
         return [kind(v) if v is not None else empty_value_for_VR(vr) for v in value]
     return kind(value)
