@@ -69,6 +69,7 @@ def all_files(root: Path) -> list[str]:
 @pytest.fixture
 def worker_without_rle_encoder(client):
     """One worker whose configuration disables every RLE Lossless encoder it has."""
+    client.wait_for_workers(2, timeout=60)
     worker = sorted(client.scheduler_info()["workers"])[0]
 
     def disable_rle() -> None:

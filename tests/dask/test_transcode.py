@@ -51,7 +51,8 @@ def _check_outputs(rows, inputs: dict[str, Path], src: Path, out: Path, uid: str
         assert r.output == str(out / rel)
         if rel.name == "header_cut.dcm":
             # dcmcore.transcode reads a truncated header leniently: converted, with the warning
-            assert r.status == "failed" or any("data ends" in w for w in r.warnings)
+            # (or skipped, when a task that had converted it ran again)
+            assert r.status in ("failed", "skipped") or any("data ends" in w for w in r.warnings)
             continue
         if rel.parts[0] == "bad":
             assert r.status == "failed" and r.reason
@@ -102,11 +103,13 @@ def test_a_worker_killed_mid_transcode_loses_and_duplicates_nothing(client, tmp_
             time.sleep(0.01)
     assert victim is not None, "the job ended before a worker could be killed"
     os.kill(pids[victim], signal.SIGKILL)
-    table = future.result(timeout=300)
-    _check_outputs(table, inputs, tmp_path / "in", out, JPEG2000Lossless)
-    summary = summarize(table)
-    assert summary.total == len(inputs) and summary.failed in (4, 5)
-    client.wait_for_workers(2, timeout=60)
+    try:
+        table = future.result(timeout=300)
+        _check_outputs(table, inputs, tmp_path / "in", out, JPEG2000Lossless)
+        summary = summarize(table)
+        assert summary.total == len(inputs) and summary.failed in (4, 5)
+    finally:
+        client.wait_for_workers(2, timeout=60)  # the nanny restarts it, for the next tests
 
 
 def test_a_worker_lacking_the_encoder_is_reported_once_before_any_file(

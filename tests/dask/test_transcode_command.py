@@ -46,8 +46,10 @@ def test_interrupted_command_resumes_when_run_again(client, tmp_path):
     assert again.returncode == 1  # the corrupt inputs fail
     counts = again.stdout.splitlines()[0]
     assert counts.startswith(f"{len(inputs)} files: ")
-    skipped = int(counts.split(", ")[1].split()[0])
-    assert skipped == len(finished)
+    done, skipped, failed = (int(part.split()[-2]) for part in counts.split(", "))
+    # tasks running when the first command stopped may have finished since: >=
+    assert skipped >= len(finished) and done + skipped + failed == len(inputs)
+    assert failed >= len(inputs) - len(good) - 1  # header_cut.dcm may convert (with a warning)
     for key, source in good.items():
         output = out / key
         np.testing.assert_array_equal(pixel_array(output), pixel_array(source))
