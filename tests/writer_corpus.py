@@ -1,6 +1,6 @@
 """Differential round-trip harness for dcmwrite over pydicom's bundled files.
 
-Used by tests/test_writer.py; run directly for figures::
+Used by tests/io/test_writer.py; run directly for figures::
 
     .venv/bin/python tests/writer_corpus.py
 """

@@ -1,4 +1,4 @@
-"""Shared fixtures and helpers for tests/test_codecs_*.py."""
+"""Shared fixtures and helpers for tests/codecs/."""
 
 from __future__ import annotations
 

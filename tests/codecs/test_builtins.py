@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "plugins"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "plugins"))
 
 from codecs_testing import clean_env, codecs_clean_fixture, frame_info, run_python  # noqa: E402, F401
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "plugins"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "plugins"))
 
 from codecs_testing import HERE, RLE, clean_env, run_python  # noqa: E402
 from fake_install import install, make_project  # noqa: E402

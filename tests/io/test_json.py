@@ -18,7 +18,7 @@ from dcmcore.errors import DcmcoreWarning
 from dcmcore.io import json as dicom_json
 from dcmcore.sequence import Sequence
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1]))
 import writer_corpus  # noqa: E402
 
 

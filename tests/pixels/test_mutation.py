@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip("pydicom")
 
-TOOL = Path(__file__).resolve().parents[1] / "tools" / "fuzz_pixels.py"
+TOOL = Path(__file__).resolve().parents[2] / "tools" / "fuzz_pixels.py"
 
 
 @pytest.fixture(scope="module")

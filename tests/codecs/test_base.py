@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "plugins"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "plugins"))
 
 import dcmcore_dummy_codecs as dummy  # noqa: E402
 from codecs_testing import frame_info  # noqa: E402

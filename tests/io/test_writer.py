@@ -19,7 +19,7 @@ from dcmcore.io.encoder import swap_bytes
 from dcmcore.io.writer import IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, write_dataset
 from dcmcore.sequence import Sequence
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1]))
 import writer_corpus  # noqa: E402
 
 IMPLICIT_LE = "1.2.840.10008.1.2"

@@ -553,7 +553,7 @@ def _hostile_helpers():
     import sys
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).parent / "io"))
+    sys.path.insert(0, str(Path(__file__).parent))
     import hostile_files
     import limited_run
 

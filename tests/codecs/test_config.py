@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "plugins"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "plugins"))
 
 import dcmcore_dummy_codecs as dummy  # noqa: E402
 from codecs_testing import RLE, codecs_clean_fixture  # noqa: E402, F401

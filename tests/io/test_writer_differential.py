@@ -17,7 +17,7 @@ from dcmcore import dcmread, dcmwrite
 from dcmcore.dataset import Dataset
 from dcmcore.sequence import Sequence
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1]))
 import writer_corpus  # noqa: E402
 
 EXPLICIT_LE = "1.2.840.10008.1.2.1"

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "plugins"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "plugins"))
 
 import dcmcore_dummy_codecs as dummy  # noqa: E402
 from codecs_testing import RLE, codecs_clean_fixture, frame_info  # noqa: E402, F401
@@ -285,6 +285,6 @@ def test_selected_decoder_and_frame_info_run_in_a_process_pool():
     (dec,) = codecs.decoders_for(RLE)
     ctx = multiprocessing.get_context("spawn")  # a fresh process: everything must pickle
     with ProcessPoolExecutor(1, mp_context=ctx, initializer=sys.path.insert,
-                             initargs=(0, str(Path(__file__).parent / "plugins"))) as pool:
+                             initargs=(0, str(Path(__file__).parents[1] / "plugins"))) as pool:
         arr = pool.submit(dec.decode, b"", frame_info(), scale=2).result(timeout=60)
     assert arr.shape == (2, 3) and (arr == 12).all()
