@@ -53,7 +53,11 @@ class CharacterSetMembers:
 
     _dict: dict[Any, Any]
     _parent_encoding: str | list[str]
-    parent_dataset: Dataset | None
+
+    @property
+    def parent_dataset(self) -> Dataset | None:
+        """The dataset holding the sequence this item is in (the Dataset defines it)."""
+        raise NotImplementedError
 
     @property
     def _character_set(self) -> list[str]:
