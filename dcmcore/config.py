@@ -350,12 +350,19 @@ def strict_reading() -> Iterator[None]:
         yield
 
 
+#: True after ``future_behavior()``: names pydicom deprecated for its next major version
+#: (``encaps``, ``pixel_data_handlers``) are then gone, as they are in pydicom.
+_use_future: bool = False
+
+
 def future_behavior(enable_future: bool = True) -> None:
     """Imitate pydicom's next major version, as pydicom's function does.
 
     True: unknown CamelCase keywords raise and invalid values written raise;
     False: both back to warnings.
     """
+    global _use_future
+    _use_future = bool(enable_future)
     settings.INVALID_KEYWORD_BEHAVIOR = "RAISE" if enable_future else "WARN"
     settings.writing_validation_mode = RAISE if enable_future else WARN
 

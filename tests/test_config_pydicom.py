@@ -10,10 +10,14 @@ from decimal import Decimal
 
 import numpy as np
 import pydicom
+import pydicom.config
+import pydicom.encaps
 import pytest
 from pydicom.data import get_testdata_file
 
 import dcmcore
+import dcmcore.config
+import dcmcore.encaps
 from dcmcore import config
 from dcmcore.converters import decode_value
 from dcmcore.errors import InvalidValueError
@@ -268,3 +272,17 @@ def test_dir_lists_the_settings():
     assert {"use_DS_decimal", "enforce_valid_values", "INVALID_KEY_BEHAVIOR", "settings"} <= set(
         names
     )
+
+
+def test_future_behavior_removes_the_names_pydicom_deprecated_as_pydicom_does():
+    try:
+        for config in (pydicom.config, dcmcore.config):
+            config.future_behavior()
+        for encaps in (pydicom.encaps, dcmcore.encaps):
+            with pytest.raises(AttributeError):
+                encaps.get_frame_offsets  # noqa: B018
+    finally:
+        for config in (pydicom.config, dcmcore.config):
+            config.future_behavior(False)
+    with pytest.warns(DeprecationWarning):
+        dcmcore.encaps.get_frame_offsets  # noqa: B018

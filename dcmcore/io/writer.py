@@ -17,7 +17,6 @@ import zlib
 from collections.abc import Iterable
 from typing import Any, BinaryIO
 
-from dcmcore import __version__ as _version
 from dcmcore import dictionary, transfer_syntax
 from dcmcore import uid as _uid
 from dcmcore.dataset import Dataset, FileMetaDataset
@@ -26,6 +25,7 @@ from dcmcore.errors import MissingFileMetaError, WriteError
 from dcmcore.io._atomic import write_atomically, write_special
 from dcmcore.io.encoder import Encoding, _Context, encode_dataset
 from dcmcore.tag import BaseTag
+from dcmcore.uid import IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME
 
 __all__ = [
     "dcmwrite",
@@ -37,10 +37,6 @@ __all__ = [
     "IMPLEMENTATION_VERSION_NAME",
 ]
 
-#: (0002,0012) Implementation Class UID written when the file meta has none.
-IMPLEMENTATION_CLASS_UID = str(_uid.DCMCORE_IMPLEMENTATION_UID)
-#: (0002,0013) Implementation Version Name written when the file meta has none (SH, <= 16).
-IMPLEMENTATION_VERSION_NAME = f"DCMCORE {_version}"[:16]
 
 _META_VERSION = 0x00020001
 _META_SOP_CLASS = 0x00020002
