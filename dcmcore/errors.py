@@ -38,6 +38,7 @@ __all__ = [
     "FileWriteError",
     "JSONValueError",
     "JSONKeyError",
+    "UsageError",
 ]
 
 
@@ -234,3 +235,7 @@ class JSONKeyError(JSONValueError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class UsageError(DcmcoreError, ValueError):
+    """A command line that cannot be run: the ``dcmcore`` command prints it and exits 2."""

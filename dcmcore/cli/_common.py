@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, TextIO
 
 from dcmcore import examples
+from dcmcore.errors import UsageError
 from dcmcore.transcode import EXAMPLE_PREFIX, TranscodeResult, TranscodeSummary, resolve_input
 
 if TYPE_CHECKING:  # rich is the optional `cli` extra; imported only when used
@@ -58,10 +59,6 @@ EXIT_CODES_HELP: Final = (
     "130 interrupted. Wherever a path is expected, example:NAME names a bundled "
     "example (" + ", ".join(examples.names()) + ")."
 )
-
-
-class UsageError(ValueError):
-    """A wrong command line found after parsing (``main`` prints it and exits 2)."""
 
 
 def resolve_path(text: str | os.PathLike[str]) -> Path:
