@@ -14,7 +14,6 @@ from dcmcore import errors
 
 #: Control-flow signals that never leave the module raising them (not user-facing errors).
 _INTERNAL_SIGNALS = {"dcmcore.io.scan.NeedMore"}
-#: Still defined where they are raised; each is to move to dcmcore.errors (listed, not hidden).
 
 
 def _dcmcore_modules():
