@@ -56,9 +56,24 @@ def test_open_keeps_the_top_level_sequence_encoded_with_an_item_index() -> None:
     assert isinstance(raw.value, SequenceBytes)
     assert raw.is_undefined_length
     assert len(raw.value.items) == 50
-    # three nested sequences per item had their ends recorded by the walk
-    assert len(raw.value.ends) == 150
+    # the nested sequences are short: walked again when their item is parsed, not
+    # recorded (a few headers cost less than the recorded objects)
+    assert len(raw.value.ends) == 0
     assert ds[0x00280010].value == 4  # elements after the sequence were found
+
+
+def test_open_records_the_ends_of_long_nested_sequences() -> None:
+    long_text = "x" * 1100
+    items = [
+        item(sequence(PPS, [item(elem(STACK, "LT", text(long_text)), undefined=True)],
+                      undefined=True), undefined=True)
+        for _ in range(3)
+    ]  # fmt: skip
+    ds = dcmread(part10(sequence(PFFG, items, undefined=True), "1.2.840.10008.1.2.1"))
+    raw = ds.get_item(PFFG)
+    assert len(raw.value.items) == 3
+    assert len(raw.value.ends) == 3
+    assert all(len(it[PPS].value[0][STACK].value) == 1100 for it in ds[PFFG].value)
 
 
 def test_items_are_parsed_only_when_touched() -> None:

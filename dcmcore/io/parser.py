@@ -335,8 +335,11 @@ def _undefined_value(
         items, content_end, after, cut = find_sequence_end(
             buf, vpos, end, True if un else little, implicit=implicit or un, detect=not implicit,
             tag=tag, depth=depth, base=base, origin=vpos, ends=found, nested=nested,
-            complete=complete, partial=partial,
+            complete=complete, partial=partial, record_min=_NESTED_CACHE_MIN,
         )  # fmt: skip
+        if depth > 1 and not cut and content_end - vpos < _NESTED_CACHE_MIN:
+            # a short sequence inside an item: plain bytes, split again when used
+            return buf[vpos:content_end], after, "SQ", False, un
         value = indexed_sequence(buf, vpos, content_end, items, found, nested)
         if cut:
             value.truncated = True

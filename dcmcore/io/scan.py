@@ -279,6 +279,7 @@ def find_sequence_end(
     items_only: bool = True,
     complete: bool = False,
     partial: bool = False,
+    record_min: int = 0,
 ) -> tuple[list[tuple[int, int, bool, bool]], int, int, bool]:
     """Walk an undefined-length sequence (or encapsulated value) without parsing values.
 
@@ -321,6 +322,10 @@ def find_sequence_end(
     nested : dict, optional
         Filled with ``value start -> items`` (as the returned `items`) for the
         nested undefined-length sequences, so splitting them needs no walk.
+    record_min : int
+        Only nested values at least this long go into `ends` and `nested`
+        (shorter ones are walked again when used: a few headers cost less than
+        the recorded objects).
 
     Returns
     -------
@@ -423,7 +428,11 @@ def find_sequence_end(
                 pos += 8
                 if not stack:
                     return items, content_end, pos, False
-                if ends is not None and (len(stack) == 2 or cur_items is not None):
+                if (
+                    ends is not None
+                    and (len(stack) == 2 or cur_items is not None)
+                    and content_end - seq_start >= record_min
+                ):
                     ends[seq_start - origin] = (content_end - origin, pos - origin)
                     if cur_items is not None and nested is not None:
                         nested[seq_start - origin] = cur_items
@@ -451,7 +460,11 @@ def find_sequence_end(
                 pos = found + 8
                 if not stack:
                     return items, found, pos, False
-                if ends is not None and (len(stack) == 2 or cur_items is not None):
+                if (
+                    ends is not None
+                    and (len(stack) == 2 or cur_items is not None)
+                    and found - seq_start >= record_min
+                ):
                     ends[seq_start - origin] = (found - origin, pos - origin)
                 in_item, cur_implicit, item_start, seq_tag, seq_start, cur_items = stack.pop()
                 first_in_seq = False
