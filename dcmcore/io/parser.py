@@ -23,10 +23,10 @@ from dcmcore.io.scan import (
     _FAR,
     _HEADERS,
     _ITEM_BYTES,
-    _LONG_VRS,
+    _LONG_VR_NAMES,
     _PIXEL_TAGS,
     _SEQ_DELIM_BYTES,
-    _VR_NAMES,
+    _SHORT_VR_NAMES,
     CHARSET_TAG,
     ITEM,
     ITEM_DELIM,
@@ -134,8 +134,8 @@ def read_elements(
         only) or :data:`NEED_MORE` (with `partial`).
     """
     unpack_tl, unpack_ex, unpack_len = _HEADERS[little]
-    names = _VR_NAMES
-    long_vrs = _LONG_VRS
+    short_names = _SHORT_VR_NAMES.get
+    long_names = _LONG_VR_NAMES.get
     new = tuple.__new__
     RDE = RawDataElement
     cached_tag = _SHARED.get
@@ -164,24 +164,20 @@ def read_elements(
             tag = group << 16 | elem
             if stop_when is not None and stop_when(tag):
                 return elements, pos, DONE
-            vr = names.get(raw_vr)
-            if vr is None or group == 0xFFFE:
-                if group == 0xFFFE:
-                    vr = None
-                    length = unpack_len(buf, pos + 4)[0]
-                    hdr = 8
+            hdr = 8
+            vr = short_names(raw_vr)
+            if vr is None and group != 0xFFFE:
+                vr = long_names(raw_vr)
+                if vr is not None:
+                    if pos + 12 > data_end:
+                        if partial:
+                            return elements, pos, NEED_MORE
+                        problem(_too_long(12, pos, end, avail, tag, "element header", base))
+                        return elements, data_end, TRUNCATED
+                    length = unpack_len(buf, pos + 8)[0]
+                    hdr = 12
                 else:
                     vr, length, hdr = _unknown_vr(buf, pos, raw_vr, length, tag, base, little)
-            elif raw_vr in long_vrs:
-                if pos + 12 > data_end:
-                    if partial:
-                        return elements, pos, NEED_MORE
-                    problem(_too_long(12, pos, end, avail, tag, "element header", base))
-                    return elements, data_end, TRUNCATED
-                length = unpack_len(buf, pos + 8)[0]
-                hdr = 12
-            else:
-                hdr = 8
         if group == 0xFFFE:
             what = {ITEM_DELIM: "item delimiter", SEQ_DELIM: "sequence delimiter", ITEM: "item"}
             problem(

@@ -18,10 +18,11 @@ import struct
 import warnings
 import zlib
 from collections.abc import Iterable
+from stat import S_ISDIR, S_ISREG
 from typing import Any, BinaryIO, Literal
 
 from dcmcore import config
-from dcmcore.charset import convert_encodings
+from dcmcore.charset import convert_encodings, python_encoding
 from dcmcore.errors import (
     DcmcoreWarning,
     InvalidDicomError,
@@ -33,8 +34,6 @@ from dcmcore.io._deferred import FileIdentity
 from dcmcore.io._inflate import inflate_dataset
 from dcmcore.io._source import is_special, read_special
 from dcmcore.io.parser import (
-    _LONG_VRS,
-    _VR_NAMES,
     CHARSET_TAG,
     DONE,
     NEED_MORE,
@@ -46,7 +45,8 @@ from dcmcore.io.parser import (
     problem,
     read_elements,
 )
-from dcmcore.tag import PIXEL_DATA_TAGS, BaseTag, Tag
+from dcmcore.io.scan import _LONG_VRS, _VR_NAMES
+from dcmcore.tag import PIXEL_DATA_TAGS, BaseTag, Tag, shared_tag
 from dcmcore.transfer_syntax import get as get_syntax
 
 __all__ = [
@@ -206,11 +206,17 @@ class _Input:
             self.source = path
             self.closers.append(fh)
             try:
-                # the FileDataset's timestamp, from the open file (no second lookup by name)
-                self.timestamp = os.fstat(fh.fileno()).st_mtime
+                # one fstat of the open file: the FileDataset's timestamp (no second
+                # lookup by name), its kind and its size
+                st = os.fstat(fh.fileno())
+                self.timestamp = st.st_mtime
                 # a device or pipe (/dev/zero, a FIFO): bounded reads, checked header
-                self.special = is_special(fh)
-                self.data = read_special(fh, force, path) if self.special else self._load(fh, defer)
+                self.special = not S_ISREG(st.st_mode) and not S_ISDIR(st.st_mode)
+                self.data = (
+                    read_special(fh, force, path)
+                    if self.special
+                    else self._load(fh, defer, st.st_size)
+                )
             except BaseException:
                 fh.close()
                 raise
@@ -235,8 +241,8 @@ class _Input:
             self.start = 0
         self.data = self._load(fp, defer)
 
-    def _load(self, fh: Any, defer: bool) -> Any:
-        size = _remaining(fh, self.start)
+    def _load(self, fh: Any, defer: bool, file_size: int | None = None) -> Any:
+        size = _remaining(fh, self.start) if file_size is None else file_size - self.start
         if size > STREAM_THRESHOLD:
             self.fh = fh
             self.size = size
@@ -403,13 +409,26 @@ def _check_vr_encoding(data: Any, pos: int, implicit: bool, little: bool, stop_w
     return found
 
 
+_CHARSET_KEY = shared_tag(CHARSET_TAG)
+#: a (0008,0005) value of one defined term (as stored, padded or not) -> its codec
+_SINGLE_TERMS: dict[bytes, str] = {
+    padded: codec
+    for term, codec in python_encoding.items()
+    for padded in (term.encode("latin-1"), (term + " ").encode("latin-1"))
+    if "\\" not in term
+}
+
+
 def _encodings_of(elements: dict[BaseTag, RawDataElement]) -> Any:
-    raw = elements.get(BaseTag(CHARSET_TAG))
+    raw = elements.get(_CHARSET_KEY)
     if raw is None:
         return None
     value = raw.value
     if value is None:
         return None
+    single = _SINGLE_TERMS.get(value) if value.__class__ is bytes else None
+    if single is not None:  # one defined term, as nearly every file has: no warning possible
+        return [single]
     terms = [t.strip("\0 ") for t in bytes(value).decode("latin-1").split("\\")]
     try:
         return convert_encodings(terms if len(terms) > 1 else terms[0])

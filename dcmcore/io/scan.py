@@ -48,6 +48,9 @@ MAX_SEQUENCE_DEPTH = 200
 
 _VR_NAMES: dict[bytes, str] = {v.value.encode(): v.value for v in VR if len(v.value) == 2}
 _LONG_VRS = frozenset(k for k, v in _VR_NAMES.items() if v in EXPLICIT_VR_LENGTH_32)
+#: the VRs with a 2-byte length (8-byte header) and those with a 4-byte one (12 bytes)
+_SHORT_VR_NAMES: dict[bytes, str] = {k: v for k, v in _VR_NAMES.items() if k not in _LONG_VRS}
+_LONG_VR_NAMES: dict[bytes, str] = {k: v for k, v in _VR_NAMES.items() if k in _LONG_VRS}
 _PIXEL_TAGS = PIXEL_DATA_TAGS
 
 _HEADERS = {
