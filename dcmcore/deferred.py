@@ -29,12 +29,25 @@ class RawLike(Protocol):
     def value_tell(self) -> int | None: ...
     @property
     def is_undefined_length(self) -> bool: ...
+    def _replace(self, *, value: bytes) -> RawLike: ...
 
 
 class SourceHolder(Protocol):
     """What :func:`read_deferred` needs of a dataset."""
 
     def _deferred_source(self) -> tuple[Any, float | None]: ...
+
+
+def _keep(raw: RawLike, data: bytes, ds: SourceHolder | None) -> None:
+    """Leave `data` in `ds` as the value of `raw`: a value the reader deferred on its own.
+
+    Large native pixel data is left in the file by the reader so that
+    :mod:`dcmcore.pixels` can read it straight into an array; once read as bytes (to
+    write the dataset, say, even over its own file) it stays, as if read at once.
+    """
+    elements = getattr(ds, "__dict__", {}).get("_dict")
+    if isinstance(elements, dict) and elements.get(raw.tag) is raw:
+        elements[raw.tag] = raw._replace(value=data)
 
 
 def read_deferred(raw: RawLike, ds: SourceHolder | None) -> bytes:
@@ -81,7 +94,10 @@ def read_deferred(raw: RawLike, ds: SourceHolder | None) -> bytes:
         path = os.fspath(source)
         guarded = getattr(timestamp, "read_value", None)
         if guarded is not None:  # recorded by the reader: checks the file is unchanged
-            return bytes(guarded(path, offset, length, tag))
+            data = bytes(guarded(path, offset, length, tag))
+            if offset in getattr(timestamp, "kept", ()):
+                _keep(raw, data, ds)
+            return data
         try:
             stat = os.stat(path)
         except FileNotFoundError as exc:

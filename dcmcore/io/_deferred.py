@@ -28,6 +28,7 @@ HEAD: Final = 4096
 EDGE: Final = 16
 _HEADER: Final = 12
 _HAS_PREAD: Final = hasattr(os, "pread")
+_HAS_PREADV: Final = hasattr(os, "preadv")
 
 
 def _pread(fd: int, n: int, offset: int) -> bytes:
@@ -65,6 +66,27 @@ def _tag(tag: int) -> str:
     return f"({tag >> 16:04X},{tag & 0xFFFF:04X})"
 
 
+def _where(tag: int, path: str) -> str:
+    return f"deferred read of tag {_tag(tag)} from {path!r}"
+
+
+def _pread_into(fd: int, out: memoryview, offset: int) -> int:
+    """Read into the bytes of `out` from `offset`; the number read (fewer only at the end)."""
+    got, n = 0, out.nbytes
+    while got < n:
+        part = out[got : got + min(n - got, 1 << 30)]
+        if _HAS_PREADV:
+            count = os.preadv(fd, [part], offset + got)
+        else:  # no preadv (Windows, macOS < 11): the descriptor is private to this call
+            os.lseek(fd, offset + got, os.SEEK_SET)
+            with open(fd, "rb", buffering=0, closefd=False) as f:
+                count = f.readinto(part) or 0
+        if not count:
+            break
+        got += count
+    return got
+
+
 @dataclass(frozen=True, slots=True)
 class FileIdentity:
     """What a file was when a dataset with deferred values was read from it.
@@ -79,6 +101,11 @@ class FileIdentity:
         Digest of the first :data:`HEAD` bytes.
     edges : Mapping[int, bytes]
         Value offset to the digest of the bytes around that deferred value.
+    kept : frozenset of int
+        Value offsets of the values deferred by the reader on its own (large native
+        pixel data, read straight into an array by :mod:`dcmcore.pixels`), not because
+        the caller asked: once read as bytes, such a value stays in its dataset, as it
+        would have had it been read at once.
     """
 
     path: str
@@ -88,9 +115,13 @@ class FileIdentity:
     mtime_ns: int
     head: bytes
     edges: Mapping[int, bytes] = field(default_factory=dict)
+    kept: frozenset[int] = frozenset()
 
     @classmethod
-    def of(cls, fd: int, path: str, deferred: Iterable[tuple[int, int]]) -> FileIdentity:
+    def of(
+        cls, fd: int, path: str, deferred: Iterable[tuple[int, int]],
+        kept: Iterable[int] = (),
+    ) -> FileIdentity:
         """The identity of the open file `fd` at `path`, covering the `deferred` values.
 
         Parameters
@@ -101,12 +132,15 @@ class FileIdentity:
             Its path.
         deferred : iterable of (int, int)
             ``(offset, length)`` of each deferred value.
+        kept : iterable of int
+            The offsets of those that stay in the dataset once read (:attr:`kept`).
         """
         st = os.fstat(fd)
         return cls(
             path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns,
             _digest(_pread(fd, HEAD, 0)),
             {offset: _edges(fd, offset, length) for offset, length in deferred},
+            frozenset(kept),
         )  # fmt: skip
 
     @property
@@ -126,7 +160,47 @@ class FileIdentity:
         InvalidDicomError
             The file is not the one the dataset was read from (replaced, rewritten).
         """
-        where = f"deferred read of tag {_tag(tag)} from {path!r}"
+        fd = self._open_checked(path, offset, length, tag)
+        try:
+            data = _pread(fd, length, offset)
+        finally:
+            os.close(fd)
+        if len(data) != length:
+            raise TruncatedDataError(
+                f"{_where(tag, path)} got {len(data)} of {length} bytes: the file was truncated",
+                tag=tag,
+                offset=offset,
+            )
+        return data
+
+    def read_into(
+        self, path: str, offset: int, length: int, tag: int, pos: int, out: memoryview
+    ) -> None:
+        """Fill `out` with the bytes at `pos` of the deferred value of `tag`, read once.
+
+        The value is `length` bytes at file offset `offset`; ``pos + len(out)`` must not
+        pass its end. The bytes go from the file straight into `out` (no intermediate
+        ``bytes``). Checks and errors as :meth:`read_value`.
+        """
+        if pos < 0 or pos + out.nbytes > length:
+            raise ValueError(
+                f"bytes {pos} to {pos + out.nbytes} are outside the {length}-byte value"
+            )
+        fd = self._open_checked(path, offset, length, tag)
+        try:
+            got = _pread_into(fd, out, offset + pos)
+        finally:
+            os.close(fd)
+        if got != out.nbytes:
+            raise TruncatedDataError(
+                f"{_where(tag, path)} got {got} of {out.nbytes} bytes: the file was truncated",
+                tag=tag,
+                offset=offset + pos,
+            )
+
+    def _open_checked(self, path: str, offset: int, length: int, tag: int) -> int:
+        """An open descriptor of `path`, checked to be this file (the caller closes it)."""
+        where = _where(tag, path)
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
         except OSError as exc:
@@ -165,13 +239,7 @@ class FileIdentity:
                     tag=tag,
                     offset=offset,
                 )
-            data = _pread(fd, length, offset)
-        finally:
+        except BaseException:
             os.close(fd)
-        if len(data) != length:
-            raise TruncatedDataError(
-                f"{where} got {len(data)} of {length} bytes: the file was truncated",
-                tag=tag,
-                offset=offset,
-            )
-        return data
+            raise
+        return fd

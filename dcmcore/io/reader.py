@@ -73,6 +73,10 @@ _WINDOW = 4 * 2**20
 #: Values at least this long that do not fit in a window are read on their own.
 _DIRECT_READ = 2**20
 _INFLATE_CHUNK = 1 << 20
+#: Pixel data of a file read by path, of a defined length at least this long, is left in
+#: the file (deferred, kept once read) so that ``pixel_array`` reads it straight into
+#: the array: it is read once, not once as ``bytes`` and again as a copy in the array.
+PIXEL_DEFER_SIZE = 2**20
 _STOP_PIXEL_TAGS = PIXEL_DATA_TAGS
 _UNITS = {
     "": 1,
@@ -555,7 +559,10 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
     if pos < len(data):
         implicit = _check_vr_encoding(data, pos, implicit, little, stop_when)
     if windowed:
-        elements, stop = _read_windows(src, pos, implicit, little, stop_when, only, defer)
+        pixel_defer = isinstance(src.source, str) and bool(src.closers)
+        elements, stop = _read_windows(
+            src, pos, implicit, little, stop_when, only, defer, pixel_defer
+        )
     else:
         elements, stop, _ = read_elements(
             data,
@@ -580,19 +587,34 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
     ds = FileDataset._from_elements(
         src.source, elements, preamble, file_meta, implicit, little, src.timestamp
     )
-    if defer is not None and isinstance(src.source, str) and src.closers:
+    kept = _pixels_left_in_file(elements, defer)
+    if (defer is not None or kept) and isinstance(src.source, str) and src.closers:
         # deferred values are read back only from this very file (see io/_deferred.py)
         ds.__dict__["_source"] = src.source
         ds.__dict__["_source_timestamp"] = FileIdentity.of(
             src.closers[0].fileno(), src.source,
             ((r.value_tell, r.length) for r in elements.values()
              if r.value is None and r.value_tell is not None),
+            kept,
         )  # fmt: skip
     encoding = _encodings_of(elements) or "iso8859"
     ds.set_original_encoding(implicit, little, encoding)
     if _logger.isEnabledFor(logging.DEBUG):  # config.debug(True)
         _log_read(src, preamble, meta, elements, implicit, little, deflated)
     return ds
+
+
+def _pixels_left_in_file(elements: dict[BaseTag, RawDataElement], defer: Any) -> list[int]:
+    """Value offsets of the pixel data the reader deferred on its own (not for `defer`)."""
+    kept = []
+    for tag in _STOP_PIXEL_TAGS:
+        raw = elements.get(tag)
+        if (
+            raw is not None and raw.value is None and raw.value_tell is not None
+            and (defer is None or raw.length <= defer)
+        ):
+            kept.append(raw.value_tell)
+    return kept
 
 
 def _log_read(
@@ -656,10 +678,12 @@ def _fragments_end(fh: Any, pos: int, total: int, little: bool) -> int | None:
 
 def _read_windows(
     src: _Input, pos: int, implicit: bool, little: bool, stop_when: Any, only: Any,
-    defer: Any = None,
+    defer: Any = None, pixel_defer: bool = False,
 ) -> tuple[dict[BaseTag, RawDataElement], int]:
     """Read the top-level data set of a large file window by window.
 
+    With `pixel_defer`, pixel data of a defined length of at least
+    :data:`PIXEL_DEFER_SIZE` bytes is deferred (left in the file).
     Returns the elements and the absolute offset where reading stopped.
     """
     fh = src.fh
@@ -708,7 +732,9 @@ def _read_windows(
                 and (stop_when is None or not stop_when(tag))
             ):
                 # a large value: read it on its own, then go on after it
-                if defer is not None and length > defer and tag != CHARSET_TAG:
+                if (defer is not None and length > defer and tag != CHARSET_TAG) or (
+                    pixel_defer and tag in _STOP_PIXEL_TAGS and length >= PIXEL_DEFER_SIZE
+                ):
                     if only is None or tag in only:  # deferred: read when accessed
                         t = BaseTag(tag)
                         elements[t] = RawDataElement(
