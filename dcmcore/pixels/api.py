@@ -19,6 +19,7 @@ import numpy as np
 from dcmcore.errors import InvalidDicomError
 from dcmcore.io._source import is_special, read_special
 from dcmcore.io.reader import dcmread
+from dcmcore.pixels._file_value import FilePixelValue
 from dcmcore.pixels.decode import Decoded, DecodeOptions, PixelSource, decode, iter_decode
 from dcmcore.pixels.module import IMAGE_PIXEL_TAGS, read_image_pixel
 from dcmcore.pixels.record import decoded_by, remember
@@ -66,7 +67,7 @@ def dataset_source(
     overrides : mapping, optional
         Image Pixel values (``rows``, ``number_of_frames``...) that replace the dataset's.
     """
-    found = read_image_pixel(ds, tsyntax)
+    found = read_image_pixel(ds, tsyntax, in_file=True)
     if not found.pixel_tags:
         raise AttributeError(
             "The dataset has no 'Pixel Data', 'Float Pixel Data' or 'Double Float Pixel "
@@ -78,7 +79,11 @@ def dataset_source(
             "Data' may be present in the dataset"
         )
     mod = validate_module(found.with_values(**overrides) if overrides else found)
-    return PixelSource.from_buffer(mod, found.pixel_value)
+    value = found.pixel_value
+    if isinstance(value, FilePixelValue):  # left in the file by the reader: read from there
+        return PixelSource(mod, value.read_at, value.length, origin=value.offset,
+                           read_into=value.read_into)
+    return PixelSource.from_buffer(mod, value)
 
 
 def _open(src: FileInput) -> tuple[BinaryIO, bool, int]:

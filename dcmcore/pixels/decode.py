@@ -10,8 +10,8 @@ then shape the result the same way whichever plugin decoded it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, overload
 
 import numpy as np
@@ -59,6 +59,9 @@ class PixelSource:
     buffer: memoryview | None = None  # the whole value when in memory (zero-copy native path)
     origin: int = 0  # the value's offset in its file, for error messages
     _fragments: enc.FragmentIndex | None = field(default=None, repr=False)
+    #: ``read_into(pos, out)`` fills `out` with the value's bytes from `pos`, for a value
+    #: in a file: native frames are read straight into the returned array
+    read_into: Callable[[int, memoryview], None] | None = field(default=None, repr=False)
 
     @classmethod
     def from_buffer(cls, module: PixelModule, value: object) -> PixelSource:
@@ -225,6 +228,12 @@ def _native(src: PixelSource, index: int | None, opts: DecodeOptions) -> Decoded
         )
     n = 1 if index is not None else mod.number_of_frames
     start, end, skip = frame_span(mod, index)
+    if src.read_into is not None and src.length is not None and end <= src.length:
+        arr = _read_in_place(src.read_into, mod, start, end, skip, n, index is not None)
+        if arr is not None:
+            arr, changes = _post_process(arr, mod, mod.photometric_interpretation, opts,
+                                         native=True)
+            return Decoded(arr, properties(mod, n, changes), None)
     data = src.read_at(start, end - start)
     if len(data) < end - start:
         if mod.swap_ow and len(data) == end - start - 1:
@@ -240,14 +249,36 @@ def _native(src: PixelSource, index: int | None, opts: DecodeOptions) -> Decoded
     return Decoded(arr, properties(mod, 1 if index is not None else n, changes), None)
 
 
+def _read_in_place(read_into: Callable[[int, memoryview], None], mod: PixelModule,
+                   start: int, end: int, skip: int, n: int, as_frame: bool
+                   ) -> np.ndarray | None:
+    """Frames whose stored layout is the array's, read from the file into a new array.
+
+    None when the bytes need unpacking or reordering first (bit-packed, byte-swapped
+    OW, YBR_FULL_422, planar colour): the caller reads them and unpacks as usual.
+    """
+    if (mod.bits_allocated % 8 or mod.swap_ow or skip
+            or mod.photometric_interpretation == "YBR_FULL_422"
+            or (mod.samples_per_pixel > 1 and mod.planar_configuration != 0)):
+        return None
+    lead = () if (as_frame or n == 1) else (n,)
+    shape = (*lead, mod.rows, mod.columns)
+    if mod.samples_per_pixel > 1:
+        shape = (*shape, mod.samples_per_pixel)
+    arr = np.empty(shape, dtype=mod.dtype)
+    if arr.nbytes != end - start:
+        return None
+    read_into(start, arr.reshape(-1).view(np.uint8).data)
+    return arr
+
+
 def _checked_length(src: PixelSource, opts: DecodeOptions) -> PixelSource:
     """`src` with the frame count its native value really holds (checked once per call)."""
     if src.length is None:
         return src
     mod = check_native_length(src.module, src.length,
                               allow_excess_frames=opts.allow_excess_frames)
-    return src if mod is src.module else PixelSource(mod, src.read_at, src.length, src.buffer,
-                                                     src.origin)
+    return src if mod is src.module else replace(src, module=mod)
 
 
 # ---- encapsulated -------------------------------------------------------------------

@@ -24,6 +24,7 @@ from dcmcore import transfer_syntax
 from dcmcore.codecs.base import FrameInfo
 from dcmcore.dictionary import keyword_for_tag
 from dcmcore.errors import PixelDataError
+from dcmcore.pixels._file_value import deferred_pixel_value
 from dcmcore.pixels.encapsulation import OffsetTable
 from dcmcore.protocols import DatasetLike
 from dcmcore.tag import PIXEL_DATA_TAGS
@@ -170,7 +171,9 @@ class ImagePixelValues:
         return replace(self, values={**self.values, **values})
 
 
-def read_image_pixel(ds: DatasetLike, tsyntax: TransferSyntax | None = None) -> ImagePixelValues:
+def read_image_pixel(
+    ds: DatasetLike, tsyntax: TransferSyntax | None = None, *, in_file: bool = False
+) -> ImagePixelValues:
     """Read the Image Pixel module and the pixel data element of `ds`, each element once.
 
     Parameters
@@ -179,6 +182,9 @@ def read_image_pixel(ds: DatasetLike, tsyntax: TransferSyntax | None = None) -> 
         Any object with the pydicom-style Dataset API.
     tsyntax : TransferSyntax, optional
         The transfer syntax; default :func:`dataset_syntax`.
+    in_file : bool
+        If True, a pixel data value the reader left in its file is not read: the
+        ``pixel_value`` is then a :class:`~dcmcore.pixels._file_value.FilePixelValue`.
 
     Raises
     ------
@@ -191,8 +197,12 @@ def read_image_pixel(ds: DatasetLike, tsyntax: TransferSyntax | None = None) -> 
         if found is not _ABSENT:
             values[name] = found
     pixel_tags = tuple(tag for tag in PIXEL_TAGS if tag in ds)
-    vr, value = "OB", None
-    if pixel_tags:
+    vr = "OB"
+    value: object = None
+    in_place = deferred_pixel_value(ds, pixel_tags[0]) if pixel_tags and in_file else None
+    if in_place is not None:
+        vr, value = in_place.vr, in_place
+    elif pixel_tags:
         elem = ds[pixel_tags[0]]
         vr, value = str(getattr(elem, "VR", "OB")), elem.value
         if isinstance(value, io.BufferedIOBase):  # a buffered value (pydicom 3): its bytes
