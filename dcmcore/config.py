@@ -84,6 +84,8 @@ _DEFAULTS: dict[str, Any] = {
     # a deflated data set may inflate to at most this many times its compressed size
     # (plus 64 MiB); None: only the absolute limit applies
     "deflate_ratio_limit": 100,
+    # large native Pixel Data of a file read by path stays in the file until first used
+    "pixel_data_in_file": True,
     # --- pydicom 3's switches (same names, same defaults) ---
     # unknown CamelCase attribute names on a dataset: "WARN", "RAISE" or "IGNORE"
     "INVALID_KEYWORD_BEHAVIOR": "WARN",
@@ -207,6 +209,14 @@ class Settings:
         :class:`~dcmcore.errors.MalformedDataError` naming the offset (a deflate bomb).
         None removes the ratio limit (``dcmcore.io.reader.MAX_INFLATED_SIZE``, 4 GiB,
         still applies). Raise it only for trusted files with extreme compression.
+    pixel_data_in_file : bool
+        True (default): native Pixel Data of 1 MiB or more in a file over 8 MiB read by
+        path is left in the file until ``pixel_array`` or ``PixelData`` first needs it,
+        so ``pixel_array`` reads it once, straight into the array (pydicom reads it into
+        ``bytes`` and copies it again: twice the memory). The file must then stay
+        unchanged until that first use: a file deleted, truncated or replaced meanwhile
+        raises a :class:`~dcmcore.errors.DcmcoreError` naming it. False reads Pixel Data
+        at ``dcmread`` time, as pydicom does (for files about to be deleted or changed).
     INVALID_KEYWORD_BEHAVIOR, INVALID_KEY_BEHAVIOR : str
         ``"WARN"`` (default), ``"RAISE"`` or ``"IGNORE"``: an unknown CamelCase
         attribute set on a dataset, an invalid key used with ``in`` (pydicom's).

@@ -559,7 +559,9 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
     if pos < len(data):
         implicit = _check_vr_encoding(data, pos, implicit, little, stop_when)
     if windowed:
-        pixel_defer = isinstance(src.source, str) and bool(src.closers)
+        pixel_defer = (
+            config.settings.pixel_data_in_file and isinstance(src.source, str) and bool(src.closers)
+        )
         elements, stop = _read_windows(
             src, pos, implicit, little, stop_when, only, defer, pixel_defer
         )

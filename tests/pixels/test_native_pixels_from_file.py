@@ -236,6 +236,17 @@ def test_deleted_file_is_a_dcmcore_error_naming_it(big) -> None:
         ds.PixelData  # noqa: B018
 
 
+def test_pixel_data_read_at_dcmread_when_the_setting_is_off(big, monkeypatch) -> None:
+    monkeypatch.setattr(dcmcore.config.settings, "pixel_data_in_file", False)
+    ds = dcmcore.dcmread(big)
+    assert not _left_in_file(ds)
+    big_bytes = _stored_bytes(big)
+    reference = _reference(big)
+    big.unlink()  # as pydicom allows: the dataset holds its pixels
+    assert ds.PixelData == big_bytes
+    assert_same_array(ds.pixel_array, reference)
+
+
 def test_file_changed_after_the_read_is_a_dcmcore_error(big) -> None:
     ds = dcmcore.dcmread(big)
     before = big.stat()
