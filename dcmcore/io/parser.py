@@ -14,6 +14,7 @@ The parser never builds datasets. Header-only walks and the bad-input policy are
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from struct import Struct
 from typing import TYPE_CHECKING, Any
 
 from dcmcore.dictionary import entry as _dictionary_entry
@@ -55,6 +56,17 @@ if TYPE_CHECKING:  # pragma: no cover
 #: used: re-walking a few headers costs less than the cache's objects (each one the
 #: garbage collector tracks), and the walks stay linear in the data size.
 _NESTED_CACHE_MIN = 1024
+#: The little endian key of a tag (its four bytes read as one little endian int:
+#: group | element << 16) to its shared BaseTag, for the tags of elements read
+#: (never an item or delimiter tag); bounded like tag.shared_tag's cache.
+_LE_TAGS: dict[int, BaseTag] = {}
+_LE_TAGS_MAX = 1 << 16
+_NO_TAGS: frozenset[int] = frozenset()
+#: an element header's first eight bytes as two little endian ints: the tag key, and
+#: the VR | 2-byte length << 16 (explicit VR) or the 4-byte length (implicit VR)
+_UNPACK_LL = Struct("<LL").unpack_from
+_SHORT_VR_CODES = {int.from_bytes(k, "little"): v for k, v in _SHORT_VR_NAMES.items()}
+_LONG_VR_CODES = {int.from_bytes(k, "little"): v for k, v in _LONG_VR_NAMES.items()}
 #: read_elements status: all elements read (or a stop condition met)
 DONE = 0
 #: read_elements status: the data ended inside an element (lenient reads)
@@ -146,7 +158,53 @@ def read_elements(
     ends = getattr(buf, "ends", None)
     plain = only is None and defer_size is None
     value: bytes | None
+    # little endian, every value kept, no stop or a stop at a set of tags (the reader's
+    # stop before pixels): the common elements go through the tight loop below; the
+    # first element it does not handle (new tag, undefined length, unknown VR, delimiter,
+    # stop tag, a value past the data) is read by the full loop body, then it resumes
+    stop_set = getattr(stop_when, "__self__", None) if stop_when is not None else _NO_TAGS
+    fast = little and plain and isinstance(stop_set, frozenset)
+    le_tag = _LE_TAGS.get
+    short_codes = _SHORT_VR_CODES.get
+    long_codes = _LONG_VR_CODES.get
+    unpack_ll = _UNPACK_LL
     while pos < data_end:
+        if fast:
+            while pos + 8 <= data_end:
+                key, second = unpack_ll(buf, pos)
+                t = le_tag(key)
+                if t is None or t in stop_set:
+                    break
+                if implicit:
+                    if second == UNDEFINED:
+                        break
+                    vr = None
+                    length = second
+                    vpos = pos + 8
+                else:
+                    vr = short_codes(second & 0xFFFF)
+                    if vr is not None:
+                        length = second >> 16
+                        vpos = pos + 8
+                    else:
+                        vr = long_codes(second & 0xFFFF)
+                        if vr is None or pos + 12 > data_end:
+                            break
+                        length = unpack_len(buf, pos + 8)[0]
+                        if length == UNDEFINED:
+                            break
+                        vpos = pos + 12
+                nxt = vpos + length
+                if nxt > data_end:
+                    break
+                elements[t] = new(
+                    RDE,
+                    (t, vr, length, buf[vpos:nxt] if length else b"", base + vpos,
+                     implicit, True, True, False),
+                )  # fmt: skip
+                pos = nxt
+            if pos >= data_end:
+                break
         if pos + 8 > data_end:
             if partial:
                 return elements, pos, NEED_MORE
@@ -231,6 +289,8 @@ def read_elements(
             else:
                 value = buf[vpos:nxt] if length else b""
         t = cached_tag(tag) or shared_tag(tag)
+        if little and len(_LE_TAGS) < _LE_TAGS_MAX:  # the tight loop's tag lookup
+            _LE_TAGS[(tag & 0xFFFF) << 16 | tag >> 16] = t
         elements[t] = new(RDE, (t, vr, length, value, base + vpos, implicit, little, True, False))
         if cut:
             return elements, data_end, TRUNCATED

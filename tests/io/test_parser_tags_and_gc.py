@@ -6,10 +6,13 @@ import gc
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from encoded_bytes import elem, part10, text  # noqa: E402
+from encoded_bytes import IMPLICIT_LE, elem, item, part10, sequence, text  # noqa: E402
 
+from dcmcore.errors import DcmcoreWarning  # noqa: E402
 from dcmcore.io.reader import dcmread  # noqa: E402
 from dcmcore.tag import BaseTag, shared_tag  # noqa: E402
 
@@ -46,3 +49,46 @@ def test_reading_creates_about_one_tracked_object_per_element() -> None:
     assert len(ds) == 2001
     # one raw element each (a tuple holding a shared tag), plus a few per data set
     assert created < 2001 * 1.1, created
+
+
+def _mixed_file(implicit: bool) -> bytes:
+    kw = {"implicit": implicit}
+    body = elem(0x00080005, "CS", text("ISO_IR 100"), **kw)
+    body += elem(0x00100010, "PN", text("Tight^Loop"), **kw)
+    body += elem(0x00181310, "US", b"\x01\x00\x02\x00\x03\x00\x04\x00", **kw)
+    body += elem(0x00191010, "OB", b"\x00\x01" * 40, **kw)  # private, 4-byte length
+    inner = item(elem(0x00080100, "SH", text("CODE"), **kw), undefined=True)
+    body += sequence(0x00082218, [inner], undefined=True, **kw)
+    body += elem(0x00200013, "IS", text("7"), **kw)
+    body += elem(0x7FE00010, "OW", b"\x05\x00" * 8, **kw)
+    return part10(body, IMPLICIT_LE if implicit else "1.2.840.10008.1.2.1")
+
+
+def _summary(ds) -> list[tuple[int, object, int, object, object]]:
+    return [
+        (int(r.tag), r.VR, r.length, r.value, r.value_tell)
+        for r in (ds.get_item(t) for t in ds.keys())
+    ]
+
+
+@pytest.mark.parametrize("implicit", [False, True])
+@pytest.mark.parametrize("stop", [False, True])
+def test_a_second_read_of_known_tags_gives_the_same_raw_elements(implicit: bool, stop: bool) -> None:
+    # the first read meets every tag for the first time (full loop); the second finds
+    # them known (the tight loop): the raw elements must be the same
+    data = _mixed_file(implicit)
+    first = dcmread(data, stop_before_pixels=stop)
+    second = dcmread(data, stop_before_pixels=stop)
+    assert _summary(first) == _summary(second)
+    assert (0x7FE00010 in second) is not stop
+    assert str(second[0x00082218].value[0].CodeValue) == "CODE"
+
+
+def test_a_value_past_the_data_still_warns_with_its_offset_when_the_tag_is_known() -> None:
+    data = _mixed_file(False)
+    dcmread(data)  # every tag known
+    cut = data[:-6]
+    with pytest.warns(DcmcoreWarning, match="offset"):
+        ds = dcmread(cut)
+    assert ds[0x00200013].value == 7
+    assert len(ds.get_item(0x7FE00010).value) == 10
