@@ -162,8 +162,9 @@ def read_elements(
     # stop before pixels): the common elements go through the tight loop below; the
     # first element it does not handle (new tag, undefined length, unknown VR, delimiter,
     # stop tag, a value past the data) is read by the full loop body, then it resumes
-    stop_set = getattr(stop_when, "__self__", None) if stop_when is not None else _NO_TAGS
-    fast = little and plain and isinstance(stop_set, frozenset)
+    stop_owner = getattr(stop_when, "__self__", None) if stop_when is not None else _NO_TAGS
+    stop_set: frozenset[int] = stop_owner if isinstance(stop_owner, frozenset) else _NO_TAGS
+    fast = little and plain and (stop_when is None or stop_owner is stop_set)
     le_tag = _LE_TAGS.get
     short_codes = _SHORT_VR_CODES.get
     long_codes = _LONG_VR_CODES.get
