@@ -99,6 +99,7 @@ _BUFFERABLE_VR = (BYTES_VR | {"OB or OW"}) - {"UN"}
 _LUT_DESCRIPTOR_TAGS = frozenset({0x00281101, 0x00281102, 0x00281103, 0x00283002})
 _PIXEL_DATA_TAGS = PIXEL_DATA_TAGS
 _CHARSET_TAG = 0x00080005
+_int_eq = int.__eq__
 _UNDEFINED_LENGTH = 0xFFFFFFFF
 #: bytes per value of the fixed-size binary VRs (config.convert_wrong_length_to_UN)
 _VALUE_SIZE: Final = {"US": 2, "SS": 2, "UL": 4, "SL": 4, "FL": 4, "AT": 4, "FD": 8, "UV": 8,
@@ -750,7 +751,9 @@ def _convert_raw_data_element(
             value = empty_value_for_VR(vr)
         else:
             if encoding is None and vr in CHARSET_VR:
-                if tag == _CHARSET_TAG:  # its own value can't depend on itself (VR LO seen)
+                # its own value can't depend on itself (VR LO seen); int's == (BaseTag's
+                # __eq__ runs in Python)
+                if _int_eq(tag, _CHARSET_TAG):
                     encoding = ["iso8859"]
                 elif ds is not None:
                     encoding = ds._text_encoding()

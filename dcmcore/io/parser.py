@@ -413,42 +413,27 @@ def _undefined_value(
     return buf[vpos:content_end], after, "SQ" if is_seq else vr, cut, un
 
 
-class _ItemLoader:
-    """Parses one sequence item's elements on first access (called by the data model)."""
+class _ItemLoader(tuple):
+    """Parses one sequence item's elements on first access (called by the data model).
 
-    __slots__ = ("buf", "start", "end", "implicit", "little", "base", "depth", "complete")
+    A tuple ``(context, start, end, implicit)``, made without a Python call; `context`
+    is ``(buf, little, base, depth, complete)``, one per sequence, shared by its items.
+    """
 
-    def __init__(
-        self,
-        buf: bytes,
-        start: int,
-        end: int,
-        implicit: bool,
-        little: bool,
-        base: int,
-        depth: int,
-        complete: bool,
-    ) -> None:
-        self.buf = buf
-        self.start = start
-        self.end = end
-        self.implicit = implicit
-        self.little = little
-        self.base = base
-        self.depth = depth
-        self.complete = complete
+    __slots__ = ()
 
     def __call__(self) -> dict[BaseTag, RawDataElement]:
+        (buf, little, base, depth, complete), start, end, implicit = self
         elements, _, _ = read_elements(
-            self.buf,
-            self.start,
-            self.end,
-            self.implicit,
-            self.little,
-            base=self.base,
-            depth=self.depth,
+            buf,
+            start,
+            end,
+            implicit,
+            little,
+            base=base,
+            depth=depth,
             context="sequence item",
-            complete=self.complete,
+            complete=complete,
         )
         return elements
 
@@ -495,13 +480,11 @@ def split_sequence(raw: RawDataElement, depth: int) -> list[ItemSource]:
     little = raw.is_little_endian or raw.VR == "UN"
     base = raw.value_tell or 0
     complete = is_complete(raw)
+    context = (value, little, base, depth, complete)
+    new = tuple.__new__
+    loader = _ItemLoader
     return [
-        (
-            _ItemLoader(value, start, stop, item_implicit, little, base, depth, complete),
-            item_implicit,
-            little,
-            undefined,
-        )
+        (new(loader, (context, start, stop, item_implicit)), item_implicit, little, undefined)
         for start, stop, item_implicit, undefined in split_items(raw, depth)
     ]
 

@@ -414,6 +414,7 @@ def _check_vr_encoding(data: Any, pos: int, implicit: bool, little: bool, stop_w
 
 
 _CHARSET_KEY = shared_tag(CHARSET_TAG)
+_TS_KEY = shared_tag(0x00020010)
 #: a (0008,0005) value of one defined term (as stored, padded or not) -> its codec
 _SINGLE_TERMS: dict[bytes, str] = {
     padded: codec
@@ -539,7 +540,7 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
                 context="command set",
             )  # fmt: skip
 
-    uid = _text(meta.get(BaseTag(0x00020010)))
+    uid = _text(meta.get(_TS_KEY))
     implicit, little, deflated = (True, True, False)
     if pos < len(data):
         implicit, little, deflated = _encoding_for(uid, data, pos)
@@ -627,7 +628,7 @@ def _log_read(
     _logger.debug("Reading %s", src.source if isinstance(src.source, str) else "a buffer")
     _logger.debug("Preamble and 'DICM' prefix %s", "found" if preamble is not None else "absent")
     _logger.debug("File meta: %d elements, transfer syntax %s", len(meta),
-                  _text(meta.get(BaseTag(0x00020010))))
+                  _text(meta.get(_TS_KEY)))
     _logger.debug("Data set: %s VR %s endian%s", "implicit" if implicit else "explicit",
                   "little" if little else "big", ", deflated" if deflated else "")
     for tag, raw in elements.items():
