@@ -10,6 +10,7 @@ accessed (:func:`parse_sequence`), and each item is parsed only when touched.
 
 from __future__ import annotations
 
+import errno
 import io
 import logging
 import os
@@ -206,8 +207,21 @@ class _Input:
             path = os.fspath(fp)
             if isinstance(path, bytes):
                 path = os.fsdecode(path)
-            fh = open(path, "rb")  # noqa: SIM115 - closed in close()
             self.source = path
+            fh = None
+            if not defer:
+                # a small regular file is read through its descriptor, without a file
+                # object; others get one on the same descriptor (a FIFO is opened once)
+                fd = self._read_small_file(path)
+                if fd is None:
+                    return
+                try:
+                    fh = open(fd, "rb")  # noqa: SIM115 - closed in close()
+                except BaseException:
+                    os.close(fd)
+                    raise
+            if fh is None:
+                fh = open(path, "rb")  # noqa: SIM115 - closed in close()
             self.closers.append(fh)
             try:
                 # one fstat of the open file: the FileDataset's timestamp (no second
@@ -244,6 +258,32 @@ class _Input:
             fp.seek(0)
             self.start = 0
         self.data = self._load(fp, defer)
+
+    def _read_small_file(self, path: str) -> int | None:
+        """Read a regular file of at most :data:`STREAM_THRESHOLD` bytes whole, through
+        its file descriptor (no file object), and return None; for anything else return
+        the open descriptor (nothing read)."""
+        fd = os.open(path, _OPEN_FLAGS)
+        try:
+            st = os.fstat(fd)
+            size = st.st_size
+            if S_ISDIR(st.st_mode):  # as open() says it
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+            if not S_ISREG(st.st_mode) or size > STREAM_THRESHOLD:
+                return fd
+            data = os.read(fd, size + 1)
+            if len(data) > size:  # the file grew since fstat: read on to its end
+                parts = [data]
+                while chunk := os.read(fd, 1 << 20):
+                    parts.append(chunk)
+                data = b"".join(parts)
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+        self.timestamp = st.st_mtime
+        self.data = data
+        return None
 
     def _load(self, fh: Any, defer: bool, file_size: int | None = None) -> Any:
         size = _remaining(fh, self.start) if file_size is None else file_size - self.start
@@ -413,6 +453,8 @@ def _check_vr_encoding(data: Any, pos: int, implicit: bool, little: bool, stop_w
     return found
 
 
+#: flags of the descriptor a small file is read through
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 _CHARSET_KEY = shared_tag(CHARSET_TAG)
 _TS_KEY = shared_tag(0x00020010)
 #: a (0008,0005) value of one defined term (as stored, padded or not) -> its codec
