@@ -194,10 +194,15 @@ def _dec_datetime(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> 
 
 
 def _multi(ctor: Callable[[Any], Any], converted: list[Any]) -> MultiValue[Any]:
-    # items already converted: build without calling the constructor again
-    mv: MultiValue[Any] = MultiValue(_identity, converted)
+    # items already converted: build without calling the constructor again (nor
+    # MultiValue.__init__, which would pass each item through a function)
+    mv: MultiValue[Any] = _new_multivalue(MultiValue)
     mv._constructor = ctor
+    mv._list = converted
     return mv
+
+
+_new_multivalue = MultiValue.__new__
 
 
 def _ds_fast(item: str) -> Any:

@@ -460,8 +460,22 @@ class Dataset(
         return False
 
     def __iter__(self) -> Iterator[DataElement]:
-        for tag in sorted(self._dict, key=int):
-            yield self[tag]
+        d = self._dict
+        if type(self).__getitem__ is not _DATASET_GETITEM:  # a subclass's own __getitem__
+            for tag in sorted(d, key=int):
+                yield self[tag]
+            return
+        for tag in sorted(d, key=int):
+            # what __getitem__ does for a stored tag, without its call
+            elem = d.get(tag)
+            if elem.__class__ is DataElement:
+                yield elem
+            elif elem.__class__ is RawDataElement:
+                elem = convert_raw_data_element(elem, None, self)
+                d[tag] = elem
+                yield elem
+            else:  # removed meanwhile (KeyError), or another element class
+                yield self[tag]
 
     def __len__(self) -> int:
         return len(self._dict)
@@ -782,3 +796,7 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: Dataset.__getitem__, for __iter__'s check that a subclass does not replace it
+_DATASET_GETITEM = Dataset.__getitem__

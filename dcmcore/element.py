@@ -21,6 +21,7 @@ from collections.abc import Callable, MutableSequence
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from dcmcore import config
+from dcmcore.converters import _DECODERS
 from dcmcore.converters import decode_value as _decode_value
 from dcmcore.converters import empty_value_for_VR as _empty_value_for_VR
 from dcmcore.converters import validate_value as _validate_value
@@ -100,6 +101,8 @@ _LUT_DESCRIPTOR_TAGS = frozenset({0x00281101, 0x00281102, 0x00281103, 0x00283002
 _PIXEL_DATA_TAGS = PIXEL_DATA_TAGS
 _CHARSET_TAG = 0x00080005
 _int_eq = int.__eq__
+#: the VRs of a raw element that are resolved from the dictionary or the dataset
+_RESOLVED_VRS = AMBIGUOUS_VR | {"UN"}
 _UNDEFINED_LENGTH = 0xFFFFFFFF
 #: bytes per value of the fixed-size binary VRs (config.convert_wrong_length_to_UN)
 _VALUE_SIZE: Final = {"US": 2, "SS": 2, "UL": 4, "SL": 4, "FL": 4, "AT": 4, "FD": 8, "UV": 8,
@@ -728,7 +731,7 @@ def _convert_raw_data_element(
     if type(tag) is not BaseTag:
         tag = _SHARED.get(tag) or shared_tag(int(tag))
         raw = raw._replace(tag=tag)
-    if vr.__class__ is not str or vr == "UN" or vr in AMBIGUOUS_VR:  # also None: implicit
+    if vr.__class__ is not str or vr in _RESOLVED_VRS:  # also None: implicit VR
         vr, raw = _resolve_vr(raw, ds)
         little = raw.is_little_endian
     undefined = length == _UNDEFINED_LENGTH or undefined
@@ -771,9 +774,13 @@ def _convert_raw_data_element(
                 vr = "UN"  # pydicom's config.convert_wrong_length_to_UN: keep the bytes
             try:
                 if mode is None:
-                    value = _decode_value(
-                        vr, data, little_endian=little, encodings=encoding, tag=tag
-                    )
+                    decoder = _DECODERS.get(vr)
+                    if decoder is not None:  # decode_value's dispatch, without its call
+                        value = decoder(data, little, encoding, tag, vr)
+                    else:  # raises for SQ and unknown VRs
+                        value = _decode_value(
+                            vr, data, little_endian=little, encodings=encoding, tag=tag
+                        )
                 else:  # the mode the dataset was read with (dcmread's validation_mode)
                     with config.override(reading_validation_mode=mode):
                         value = _decode_value(
