@@ -43,6 +43,7 @@ from dcmcore.io.scan import (
     looks_implicit,
     nested_sequence,
     problem,
+    simple_sequence_end,
     split_items,
 )
 from dcmcore.sequence import ItemSource, Sequence, sequence_depth, sequence_from_items
@@ -384,6 +385,12 @@ def _undefined_value(
                 if cached is not None:
                     return cached, known[1], "SQ", False, un
             return buf[vpos : known[0]], known[1], "SQ" if is_seq else vr, False, un
+    if is_seq and depth > 1 and (little or un):
+        # a sequence inside an item, most often short and simple: found without the
+        # full walk; a short one is plain bytes, split again when used
+        simple = simple_sequence_end(buf, vpos, min(end, len(buf)), implicit or un)
+        if simple is not None and simple[0] - vpos < _NESTED_CACHE_MIN:
+            return buf[vpos : simple[0]], simple[1], "SQ", False, un
     if is_seq:
         # keep its item list and the ends (and item lists) of every value nested
         # in it, so parsing each level below needs no walk: one walk in all

@@ -30,6 +30,7 @@ __all__ = [
     "nested_sequence",
     "split_items",
     "is_complete",
+    "simple_sequence_end",
     "looks_implicit",
     "problem",
     "element_header",
@@ -57,6 +58,13 @@ _HEADERS = {
     True: (Struct("<HHL").unpack_from, Struct("<HH2sH").unpack_from, Struct("<L").unpack_from),
     False: (Struct(">HHL").unpack_from, Struct(">HH2sH").unpack_from, Struct(">L").unpack_from),
 }
+#: a little endian element header as two ints: the tag's group | element << 16, and
+#: the VR bytes | 2-byte length << 16 (explicit VR) or the 4-byte length (items, implicit VR)
+_UNPACK_LL = Struct("<LL").unpack_from
+_LONG_VR_CODES_LE = frozenset(int.from_bytes(vr, "little") for vr in _LONG_VRS)
+_ITEM_KEY_LE = 0xE000FFFE
+_ITEM_DELIM_KEY_LE = 0xE00DFFFE
+_SEQ_DELIM_KEY_LE = 0xE0DDFFFE
 _ITEM_BYTES = {True: b"\xfe\xff\x00\xe0", False: b"\xff\xfe\xe0\x00"}
 _SEQ_DELIM_BYTES = {True: b"\xfe\xff\xdd\xe0", False: b"\xff\xfe\xe0\xdd"}
 
@@ -546,6 +554,61 @@ def find_sequence_end(
                 problem(exc, stacklevel=4)
                 return _cut_off(items, stack, in_item, item_start, cur_implicit, data_end, origin)
             pos = nxt
+
+
+def simple_sequence_end(buf: Any, pos: int, end: int, implicit: bool) -> tuple[int, int] | None:
+    """Where a little endian undefined-length sequence at `pos` ends, when it is simple.
+
+    Simple: items of defined length, or of undefined length holding only elements of
+    defined length (no nested undefined-length value). Returns the position of the
+    sequence delimiter and the position after it, or None for anything else (other
+    structures, bad or truncated data), which :func:`find_sequence_end` then walks
+    (with its checks, messages and depth limit). No object is made per element.
+    """
+    unpack_ll = _UNPACK_LL
+    unpack_len = _HEADERS[True][2]
+    long_codes = _LONG_VR_CODES_LE
+    while pos + 8 <= end:
+        key, length = unpack_ll(buf, pos)
+        if key == _SEQ_DELIM_KEY_LE:
+            return pos, pos + 8
+        if key != _ITEM_KEY_LE:
+            return None
+        pos += 8
+        if length != UNDEFINED:
+            pos += length
+            if pos > end:
+                return None
+            continue
+        # PS3.5 6.2.2: an item of implicit VR elements in explicit VR data
+        item_implicit = implicit or (
+            pos + 6 <= end and not (0x41 <= buf[pos + 4] <= 0x5A and 0x41 <= buf[pos + 5] <= 0x5A)
+        )
+        while True:
+            if pos + 8 > end:
+                return None
+            key, second = unpack_ll(buf, pos)
+            if key & 0xFFFF == 0xFFFE:
+                if key != _ITEM_DELIM_KEY_LE:
+                    return None
+                pos += 8
+                break
+            if item_implicit:
+                if second == UNDEFINED:
+                    return None
+                pos += 8 + second
+            elif second & 0xFFFF in long_codes:
+                if pos + 12 > end:
+                    return None
+                length = unpack_len(buf, pos + 8)[0]
+                if length == UNDEFINED:
+                    return None
+                pos += 12 + length
+            else:
+                pos += 8 + (second >> 16)
+            if pos > end:
+                return None
+    return None
 
 
 def is_complete(raw: RawDataElement) -> bool:

@@ -1,0 +1,65 @@
+"""Header-only walks of io/scan.py: the simple walk agrees with the full one or declines."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from encoded_bytes import elem, item, sequence, text  # noqa: E402
+
+from dcmcore.io.scan import find_sequence_end, simple_sequence_end  # noqa: E402
+
+SEQ = 0x00082218
+INNER = 0x00082228
+
+
+def _value(data: bytes) -> bytes:
+    """The value of the one undefined-length sequence element in `data` (delimiter kept)."""
+    return data[12:]
+
+
+@pytest.mark.parametrize("implicit", [False, True])
+@pytest.mark.parametrize("undefined_items", [False, True])
+def test_simple_walk_ends_where_the_full_walk_ends(implicit: bool, undefined_items: bool) -> None:
+    kw = {"implicit": implicit}
+    items = [
+        item(elem(0x00080100, "SH", text(f"C{i}"), **kw) + elem(0x00081150, "UI", text("1.2"), **kw),
+             undefined=undefined_items)
+        for i in range(3)
+    ]  # fmt: skip
+    data = sequence(SEQ, items, undefined=True, **kw)
+    start = 8 if implicit else 12
+    value = data[start:]
+    full = find_sequence_end(value, 0, len(value), True, implicit=implicit)
+    assert simple_sequence_end(value, 0, len(value), implicit) == (full[1], full[2])
+
+
+def test_simple_walk_reads_an_implicit_item_in_explicit_data() -> None:
+    body = item(elem(0x00080100, "SH", text("CODE"), implicit=True), undefined=True)
+    value = _value(sequence(SEQ, [body], undefined=True))
+    full = find_sequence_end(value, 0, len(value), True, implicit=False)
+    assert simple_sequence_end(value, 0, len(value), False) == (full[1], full[2])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # a nested undefined-length sequence: left to the full walk
+        _value(sequence(SEQ, [item(sequence(INNER, [item(elem(0x00080100, "SH", text("X")))],
+                                            undefined=True), undefined=True)], undefined=True)),
+        # no delimiter before the data ends
+        _value(sequence(SEQ, [item(elem(0x00080100, "SH", text("X")), undefined=True)],
+                        undefined=True))[:-8],
+        # not an item
+        elem(0x00080100, "SH", text("X")) + b"\xfe\xff\xdd\xe0\0\0\0\0",
+        # an element running past the data
+        b"\xfe\xff\x00\xe0\xff\xff\xff\xff" + b"\x08\x00\x00\x01SH\x40\x00" + b"AB",
+    ],
+    ids=["nested", "truncated", "not-an-item", "value-past-end"],
+)  # fmt: skip
+def test_simple_walk_declines_what_it_does_not_handle(value: bytes) -> None:
+    assert simple_sequence_end(value, 0, len(value), False) is None
