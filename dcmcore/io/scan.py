@@ -531,6 +531,14 @@ def find_sequence_end(
                         offset=base + pos,
                         tag=t,
                     )
+                if little and record_min and (vr is None or vr == b"SQ" or vr == b"UN"):
+                    # a short simple sequence (nothing to record): skipped by the light walk
+                    simple = simple_sequence_end(
+                        buf, pos + hdr, data_end, cur_implicit or vr == b"UN"
+                    )
+                    if simple is not None and simple[0] - pos - hdr < record_min:
+                        pos = simple[1]
+                        continue
                 stack.append((True, cur_implicit, item_start, seq_tag, seq_start, cur_items))
                 pos += hdr
                 seq_tag = t
