@@ -263,10 +263,8 @@ keyword_dict: MutableMapping[str, int] = _KeywordView()
 
 
 def _repeaters() -> dict[str, EntryType]:
-    from dcmcore.dictionary._data import REPEATERS
-
     result = {}
-    for line in REPEATERS.split("\n"):
+    for line in _dictionary._public_data()[1].split("\n"):
         mask, vr, vm, name, retired, keyword = line.split("\t")
         result[mask] = (vr, vm, name, "Retired" if retired == "R" else "", keyword)
     return result
@@ -283,10 +281,8 @@ def _masks() -> dict[str, tuple[int, int]]:
 
 
 def _private_dictionaries() -> dict[str, dict[str, PrivateEntryType]]:
-    from dcmcore.dictionary._private import PRIVATE
-
     result: dict[str, dict[str, PrivateEntryType]] = {}
-    for creator, text in PRIVATE.items():
+    for creator, text in _dictionary._private_data().items():
         entries: dict[str, PrivateEntryType] = {}
         for line in text.split("\n") if text else ():
             key, vr, vm, name, retired = line.split("\t")

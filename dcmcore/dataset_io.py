@@ -191,7 +191,7 @@ class EncodingMembers:
         overwrite : bool, optional
             If False, raise FileExistsError when `filename` exists.
         """
-        from dcmcore.io.writer import dcmwrite
+        from dcmcore.io.writer import dcmwrite  # facade: io sits above the data model
 
         write_like_original = kwargs.pop("write_like_original", _Dataset__write_like_original)
         if write_like_original is not None:
@@ -234,7 +234,7 @@ class EncodingMembers:
         suppress_invalid_tags: bool = False,
     ) -> dict[str, Any]:
         """Return the dataset as a DICOM JSON Model dict (Part 18, Annex F)."""
-        from dcmcore.io import json as dicom_json
+        from dcmcore.io import json as dicom_json  # facade: io sits above the data model
 
         return dicom_json.to_json_dict(
             self, bulk_data_threshold, bulk_data_element_handler, suppress_invalid_tags
@@ -269,6 +269,6 @@ class EncodingMembers:
         (which needs a source to be created) gives a FileDataset with no file
         and plain dataset items; pydicom raises TypeError there.
         """
-        from dcmcore.io import json as dicom_json
+        from dcmcore.io import json as dicom_json  # facade: io sits above the data model
 
         return dicom_json.from_json(json_dataset, bulk_data_uri_handler, dataset_class=cls)

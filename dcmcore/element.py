@@ -484,7 +484,7 @@ class DataElement:
 
         Delegates to :func:`dcmcore.io.json.element_to_json_dict`.
         """
-        from dcmcore.io import json as dicom_json
+        from dcmcore.io import json as dicom_json  # facade: io sits above the data model
 
         return dicom_json.element_to_json_dict(
             self, bulk_data_element_handler, bulk_data_threshold
@@ -518,7 +518,7 @@ class DataElement:
 
         Delegates to :func:`dcmcore.io.json.element_from_json`.
         """
-        from dcmcore.io import json as dicom_json
+        from dcmcore.io import json as dicom_json  # facade: io sits above the data model
 
         return dicom_json.element_from_json(
             cls, dataset_class, tag, vr, value, value_key, bulk_data_uri_handler

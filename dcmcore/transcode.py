@@ -644,23 +644,23 @@ def run_in_processes(
 
     Parameters
     ----------
+    jobs, syntax, plugin, verify, codec_options
+        As for :func:`run_jobs`.
     workers : int
         Worker processes.
     initializer : callable, optional
         Run in each worker process at its start (the command line ignores Ctrl-C
         there, leaving it to the main process).
 
-    Notes
-    -----
-    Workers start with ``dcmcore.config.settings.worker_start_method`` (default: the
-    interpreter's), as the pixel decoders' workers do.
-    jobs, syntax, plugin, verify, codec_options
-        As for :func:`run_jobs`.
-
     Yields
     ------
     TranscodeResult
         One per job, in completion order.
+
+    Notes
+    -----
+    Workers start with ``dcmcore.config.settings.worker_start_method`` (default: the
+    interpreter's), as the pixel decoders' workers do.
     """
     resolve_syntax(syntax)
     run = partial(transcode_file, syntax=syntax, plugin=plugin, verify=verify,

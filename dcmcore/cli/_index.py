@@ -136,9 +136,9 @@ def run(args: argparse.Namespace) -> int:
         import pyarrow as pa  # the optional heavy `dask` extra
         import pyarrow.parquet as pq
 
-        from dcmcore.dask._columns import DEFAULT_KEYWORDS, table_spec
-        from dcmcore.dask._metadata import DEFAULT_FILES_PER_PARTITION, read_rows
-        from dcmcore.dask._paths import expand_paths, partition
+        from dcmcore.dask._columns import DEFAULT_KEYWORDS, table_spec  # the `dask` extra
+        from dcmcore.dask._metadata import DEFAULT_FILES_PER_PARTITION, read_rows  # idem
+        from dcmcore.dask._paths import expand_paths, partition  # idem
     except ImportError as exc:
         raise UsageError(f"index needs the 'dask' extra: pip install 'dcmcore[dask]' ({exc})"
                          ) from None

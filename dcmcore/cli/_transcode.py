@@ -151,7 +151,7 @@ def _ignore_sigint() -> None:
 def _dask_executor(args: argparse.Namespace, target: TransferSyntax) -> Iterator[Executor]:
     # dask is the optional heavy `dask` extra: imported only for --scheduler
     try:
-        from dcmcore.dask import open_executor
+        from dcmcore.dask import open_executor  # the optional heavy `dask` extra
     except ImportError as exc:
         raise UsageError(f"--scheduler needs the 'dask' extra: pip install "
                          f"'dcmcore[dask]' ({exc})") from None
