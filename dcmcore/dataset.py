@@ -246,10 +246,16 @@ class Dataset(
         if tag is _MISSING:
             tag = _keyword_tag(name)
         if tag is not None:
-            elem = self._dict.get(tag)
+            stored: dict[Any, Any] = self._dict
+            elem = stored.get(tag)
             if elem is not None:
                 if elem.__class__ is DataElement:
                     return elem._value
+                if elem.__class__ is RawDataElement and type(self).__getitem__ is _DATASET_GETITEM:
+                    # what __getitem__ does for a stored raw element, without its call
+                    elem = convert_raw_data_element(elem, None, self)
+                    stored[tag] = elem
+                    return elem.value
                 return self[cast(BaseTag, tag)].value
         # re-raises the original error of a property that raised AttributeError
         return object.__getattribute__(self, name)
