@@ -17,7 +17,6 @@ import os
 import re
 import struct
 import warnings
-import zlib
 from collections.abc import Iterable
 from stat import S_ISDIR, S_ISREG
 from typing import Any, BinaryIO, Literal
@@ -28,7 +27,6 @@ from dcmcore.errors import (
     DcmcoreWarning,
     InvalidDicomError,
     MalformedDataError,
-    TruncatedDataError,
 )
 from dcmcore.filedataset import FileDataset, FileMetaDataset
 from dcmcore.io._deferred import FileIdentity
@@ -55,7 +53,6 @@ __all__ = [
     "read_file_meta_info",
     "parse_sequence",
     "size_in_bytes",
-    "inflate",
     "SequenceBytes",
     "MAX_INFLATED_SIZE",
 ]
@@ -73,7 +70,6 @@ _HEAD = 2**20
 _WINDOW = 4 * 2**20
 #: Values at least this long that do not fit in a window are read on their own.
 _DIRECT_READ = 2**20
-_INFLATE_CHUNK = 1 << 20
 #: Pixel data of a file read by path, of a defined length at least this long, is left in
 #: the file (deferred, kept once read) so that ``pixel_array`` reads it straight into
 #: the array: it is read once, not once as ``bytes`` and again as a copy in the array.
@@ -120,67 +116,6 @@ def size_in_bytes(size: int | float | str | None) -> int | float | None:
         raise ValueError(f"Unable to parse the size {size!r}")
     value = float(match.group(1)) * _UNITS[match.group(2).upper()]
     return int(value) if value.is_integer() else value
-
-
-def inflate(data: Any, *, limit: int | None = None, offset: int = 0) -> bytes:
-    """Inflate a raw deflate stream (RFC 1951), refusing to grow past `limit` bytes.
-
-    Parameters
-    ----------
-    data : bytes-like
-        The deflated bytes.
-    limit : int, optional
-        Largest inflated size accepted; :data:`MAX_INFLATED_SIZE` by default.
-    offset : int
-        File offset of ``data[0]``, for messages.
-
-    Returns
-    -------
-    bytes
-
-    Raises
-    ------
-    MalformedDataError
-        When the stream is corrupt or inflates to more than `limit` bytes
-        (a deflate bomb); the inflation stops there, never allocating more.
-    TruncatedDataError
-        When the stream ends early (only warns in lenient reads).
-    """
-    if limit is None:
-        limit = MAX_INFLATED_SIZE
-    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    view = memoryview(data)
-    out = bytearray()
-    pos = 0
-    n = len(view)
-    chunk: bytes | memoryview
-    try:
-        while not inflater.eof:
-            if inflater.unconsumed_tail:
-                chunk = inflater.unconsumed_tail
-            elif pos < n:
-                chunk = view[pos : pos + _INFLATE_CHUNK]
-                pos += len(chunk)
-            else:
-                break
-            budget = limit + 1 - len(out)
-            out += inflater.decompress(chunk, min(budget, _INFLATE_CHUNK * 16))
-            if len(out) > limit:
-                raise MalformedDataError(
-                    f"deflated data set inflates to more than {limit} bytes "
-                    f"({n} bytes compressed); refusing to inflate further",
-                    offset=offset,
-                )
-    except zlib.error as exc:
-        raise MalformedDataError(f"corrupt deflated data set ({exc})", offset=offset) from exc
-    if not inflater.eof:
-        problem(
-            TruncatedDataError(
-                "deflated data set ends before its deflate stream", offset=offset + n
-            ),
-            stacklevel=4,
-        )
-    return bytes(out)
 
 
 class _Input:

@@ -26,8 +26,9 @@ from dcmcore.errors import (
     TruncatedDataError,
 )
 from dcmcore.io import reader
+from dcmcore.io._inflate import inflate_dataset
 from dcmcore.io.parser import MAX_SEQUENCE_DEPTH, parse_sequence
-from dcmcore.io.reader import dcmread, inflate
+from dcmcore.io.reader import dcmread
 from tests.encoded_bytes import (
     DEFLATED_LE,
     IMPLICIT_LE,
@@ -391,8 +392,8 @@ def test_inflate_stops_at_the_limit() -> None:
     compressed = deflate(b"\0" * (16 << 20))
     assert len(compressed) * 1000 < 16 << 20
     with pytest.raises(MalformedDataError, match="more than 1048576 bytes"):
-        inflate(compressed, limit=1 << 20)
-    assert len(inflate(compressed, limit=16 << 20)) == 16 << 20
+        inflate_dataset(compressed, offset=0, limit=1 << 20, ratio=None)
+    assert len(inflate_dataset(compressed, offset=0, limit=16 << 20, ratio=None)) == 16 << 20
 
 
 def test_corrupt_deflate_stream_raises() -> None:
