@@ -19,7 +19,7 @@ import re
 import reprlib
 import struct
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -80,6 +80,20 @@ def _setting(name: str) -> Any:
         return local[name] if name in local else config.settings._globals[name]
     except (AttributeError, KeyError):  # config's internals changed: the public way
         return getattr(config.settings, name)
+
+
+def _settings() -> Mapping[str, Any]:
+    """The settings in effect as one mapping (one call for a decoder reading several).
+
+    With no ``config.override`` active (the common case) that is the global settings'
+    own dict, not copied: read it, never write it.
+    """
+    try:
+        local = config._overrides.get()
+        values: Mapping[str, Any] = config.settings._globals
+    except AttributeError:  # config's internals changed: the public way
+        return config.settings.as_dict()
+    return {**values, **local} if local else values
 
 
 def _tag_text(tag: int | None) -> str:
@@ -241,10 +255,11 @@ def _numpy_numbers(text: str, dtype: str) -> Any:
 
 def _dec_DS(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
     text = raw.decode(default_encoding).strip()
-    if _setting("use_DS_numpy") and _NUMPY_DS_CHARS.match(text):
+    settings = _settings()
+    if settings["use_DS_numpy"] and _NUMPY_DS_CHARS.match(text):
         return _numpy_numbers(text, "f8")
-    cls = DSdecimal if _setting("use_DS_decimal") else DSfloat
-    if cls is DSfloat and _setting("reading_validation_mode") != config.RAISE:
+    cls = DSdecimal if settings["use_DS_decimal"] else DSfloat
+    if cls is DSfloat and settings["reading_validation_mode"] != config.RAISE:
         items = text.rstrip(" \x00").split("\\")
         try:
             if len(items) == 1:
@@ -261,10 +276,11 @@ def _dec_DS(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
 
 def _dec_IS(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
     text = raw.decode(default_encoding)
-    if _setting("use_IS_numpy") and _NUMPY_IS_CHARS.match(text.strip(" \x00")):
+    settings = _settings()
+    if settings["use_IS_numpy"] and _NUMPY_IS_CHARS.match(text.strip(" \x00")):
         return _numpy_numbers(text, "i8")
     items = text.rstrip(" \x00").split("\\")
-    if _setting("reading_validation_mode") != config.RAISE:
+    if settings["reading_validation_mode"] != config.RAISE:
         try:
             if len(items) == 1:
                 return _is_fast(items[0])

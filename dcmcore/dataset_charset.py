@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from dcmcore import config
 from dcmcore.charset import convert_encodings
+from dcmcore.converters import _settings
 from dcmcore.element import DataElement
 from dcmcore.tag import BaseTag
 
@@ -29,13 +29,20 @@ def _convert_encodings(value: Any) -> list[str]:
 
     The returned list is shared: callers must not modify it.
     """
-    try:
-        key: Any = value if isinstance(value, str) else tuple(value)
-        # a value cached while lenient must still raise when strict (RAISE reading mode)
-        key = (key, config.settings.strict_charset, config.settings.reading_validation_mode)
-        hash(key)
-    except TypeError:
-        key = None
+    # a value cached while lenient must still raise when strict (RAISE reading mode);
+    # the settings read as converters does (config.settings' __getattr__ is slow)
+    settings = _settings()
+    strict = settings["strict_charset"]
+    mode = settings["reading_validation_mode"]
+    key: Any
+    if value.__class__ is str:
+        key = (value, strict, mode)
+    else:
+        try:
+            key = (tuple(value), strict, mode)
+            hash(key)
+        except TypeError:
+            key = None
     if key is not None:
         cached = _encodings_cache.get(key)
         if cached is not None:
