@@ -10,8 +10,9 @@ item sources the parser hands back (a loader per item, called on first access).
 
 from __future__ import annotations
 
+import threading
 import weakref
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from typing import TYPE_CHECKING, Any, SupportsIndex, TypeAlias
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -85,23 +86,34 @@ def sequence_from_items(
     shared = cls._item_state(parent, encoding)
     seq = Sequence()
     seq.is_undefined_length = undefined_length
-    seq_ref = weakref.ref(seq)
-    shared["_parent_seq_ref"] = seq_ref
-    new = cls.__new__
-    datasets = []
-    for loader, implicit, little, undefined in items:
-        ds = new(cls)
-        d = ds.__dict__
-        d.update(shared)
-        d["_loader"] = loader
-        d["_read_implicit"] = d["_is_implicit_VR"] = implicit
-        d["_read_little"] = d["_is_little_endian"] = little
-        if undefined:  # written back the same way by the writer
-            d["is_undefined_length_sequence_item"] = True
-        datasets.append(ds)
-    list.extend(seq, datasets)
+    shared["_parent_seq_ref"] = weakref.ref(seq)
+    sources = items if isinstance(items, list) else list(items)
+    if sources:
+        # the item sources themselves stand in the list; each becomes its Dataset the
+        # first time it is reached (Sequence._item_at / Sequence._make_all)
+        list.extend(seq, sources)
+        seq.__dict__["_pending"] = (cls, shared)
     seq._parent_ref = shared.get("_parent_ref")
     return seq
+
+
+def _item_from_source(cls: Any, shared: dict[str, Any], source: ItemSource) -> Dataset:
+    """The lazily loaded item Dataset of one item source (its elements not yet parsed)."""
+    loader, implicit, little, undefined = source
+    ds = cls.__new__(cls)
+    d = ds.__dict__
+    d.update(shared)
+    d["_loader"] = loader
+    d["_read_implicit"] = d["_is_implicit_VR"] = implicit
+    d["_read_little"] = d["_is_little_endian"] = little
+    if undefined:  # written back the same way by the writer
+        d["is_undefined_length_sequence_item"] = True
+    return ds
+
+
+#: held while an item source becomes its Dataset: two threads reaching the same
+#: item first get the same Dataset
+_MAKE_LOCK = threading.Lock()
 
 
 class Sequence(list):
@@ -130,6 +142,125 @@ class Sequence(list):
             raise TypeError("The Sequence constructor requires an iterable")
         items = [self._adopt(item) for item in iterable]
         super().__init__(items)
+
+    # ------------------------------------------------------- lazy item making
+    # A sequence read from a file holds, until they are reached, the item sources the
+    # parser handed back instead of its Datasets (``_pending`` then holds the dataset
+    # class and the state its items share). Indexing makes the items it reaches; every
+    # other way of reading the items (iteration, comparison, copies...) makes them all
+    # first, so list methods that read the list's storage directly see Datasets.
+
+    def _item_at(self, index: Any, source: ItemSource) -> Dataset:
+        pending = self.__dict__.get("_pending")
+        with _MAKE_LOCK:
+            current = list.__getitem__(self, index)
+            if current is not source or pending is None:  # made meanwhile
+                return current
+            item = _item_from_source(pending[0], pending[1], source)
+            list.__setitem__(self, index, item)
+        return item
+
+    def _make_all(self) -> None:
+        """Make every item still held as its source (see the comment above)."""
+        with _MAKE_LOCK:
+            pending = self.__dict__.pop("_pending", None)
+            if pending is None:
+                return
+            cls, shared = pending
+            for i, item in enumerate(list.__iter__(self)):
+                if item.__class__ is tuple:
+                    list.__setitem__(self, i, _item_from_source(cls, shared, item))
+
+    def __getitem__(self, index: Any) -> Any:
+        item = list.__getitem__(self, index)
+        if "_pending" not in self.__dict__:
+            return item
+        if isinstance(index, slice):
+            self._make_all()
+            return list.__getitem__(self, index)
+        if item.__class__ is tuple:
+            return self._item_at(index, item)
+        return item
+
+    def __iter__(self) -> Iterator[Dataset]:
+        if "_pending" in self.__dict__:
+            self._make_all()
+        return list.__iter__(self)
+
+    def __reversed__(self) -> Iterator[Dataset]:
+        self._make_all()
+        return list.__reversed__(self)
+
+    def __contains__(self, item: object) -> bool:
+        self._make_all()
+        return list.__contains__(self, item)
+
+    def index(self, *args: Any) -> int:
+        self._make_all()
+        return list.index(self, *args)
+
+    def count(self, item: Any) -> int:
+        self._make_all()
+        return list.count(self, item)
+
+    def copy(self) -> list[Dataset]:
+        self._make_all()
+        return list.copy(self)
+
+    def pop(self, index: SupportsIndex = -1) -> Dataset:
+        self[index]  # noqa: B018 - makes the item if it is still a source
+        return list.pop(self, index)
+
+    def remove(self, item: Any) -> None:
+        self._make_all()
+        list.remove(self, item)
+
+    def sort(self, *args: Any, **kwargs: Any) -> None:
+        self._make_all()
+        list.sort(self, *args, **kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        self._make_all()
+        if isinstance(other, Sequence):
+            other._make_all()
+        return list.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    __hash__ = None
+
+    def __lt__(self, other: Any) -> bool:
+        self._make_all()
+        return list.__lt__(self, other)
+
+    def __le__(self, other: Any) -> bool:
+        self._make_all()
+        return list.__le__(self, other)
+
+    def __gt__(self, other: Any) -> bool:
+        self._make_all()
+        return list.__gt__(self, other)
+
+    def __ge__(self, other: Any) -> bool:
+        self._make_all()
+        return list.__ge__(self, other)
+
+    def __add__(self, other: Any) -> Any:
+        self._make_all()
+        return list.__add__(self, other)
+
+    def __mul__(self, count: SupportsIndex) -> Any:
+        self._make_all()
+        return list.__mul__(self, count)
+
+    __rmul__ = __mul__
+
+    def __imul__(self, count: SupportsIndex) -> Sequence:
+        self._make_all()
+        list.__imul__(self, count)
+        return self
 
     # ---------------------------------------------------------------- parent
     @property
@@ -184,6 +315,7 @@ class Sequence(list):
 
     # ---------------------------------------------------------- copy/pickle
     def __reduce_ex__(self, protocol: Any) -> Any:
+        self._make_all()
         state = {k: v for k, v in self.__dict__.items() if k != "_parent_ref"}
         return (self.__class__, (list(self),), state)
 
@@ -192,6 +324,7 @@ class Sequence(list):
         self.__dict__.setdefault("_parent_ref", None)
 
     def __copy__(self) -> Sequence:
+        self._make_all()
         new = self.__class__.__new__(self.__class__)
         list.__init__(new, self)
         new.__dict__.update(self.__dict__)

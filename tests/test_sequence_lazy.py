@@ -299,3 +299,89 @@ def test_nested_sequences_read_through_the_cache_match_pydicom() -> None:
         ours = ours[0x00081115].value[0]
         theirs = theirs[0x00081115].value[0]
     assert [(int(e.tag), e.value) for e in ours] == [(int(e.tag), e.value) for e in theirs]
+
+
+def _item_made(seq, index: int) -> bool:
+    """Whether the sequence already holds item `index` as a Dataset (not its source)."""
+    from dcmcore.dataset import Dataset
+
+    return isinstance(list.__getitem__(seq, index), Dataset)
+
+
+def test_indexing_makes_only_the_item_reached() -> None:
+    seq = dcmread(_enhanced(30))[PFFG].value
+    assert len(seq) == 30
+    first = seq[12]
+    assert seq[12] is first and seq[-18] is first
+    assert [i for i in range(30) if _item_made(seq, i)] == [12]
+    assert str(first[PPS].value[0][IPP].value[2]) == "18.0"
+    assert first.parent_seq is seq
+
+
+def test_every_other_read_of_a_partly_made_sequence_sees_datasets() -> None:
+    expected = _positions(dcmread(_enhanced(6)))
+    reads = [
+        lambda s: list(s),
+        lambda s: s.copy(),
+        lambda s: s[1:4],
+        lambda s: list(reversed(s))[::-1],
+        lambda s: copy.copy(s),
+        lambda s: s + [],
+        lambda s: s * 1,
+        lambda s: pickle.loads(pickle.dumps(s)),
+        lambda s: copy.deepcopy(s),
+    ]
+    for read in reads:
+        seq = dcmread(_enhanced(6))[PFFG].value
+        kept = seq[2]
+        got = read(seq)
+        positions = [str(list(it[PPS].value[0][IPP].value)) for it in got]
+        assert positions == (expected[1:4] if len(got) == 3 else expected)
+        assert all(_item_made(seq, i) for i in range(len(seq)))
+        assert seq[2] is kept
+
+
+def test_membership_index_pop_and_equality_on_a_partly_made_sequence() -> None:
+    seq = dcmread(_enhanced(5))[PFFG].value
+    other = dcmread(_enhanced(5))[PFFG].value
+    third = seq[3]
+    assert seq.index(third) == 3 and third in seq and seq.count(third) == 1
+    assert seq == other and not seq != other
+    popped = seq.pop(1)
+    assert len(seq) == 4 and popped not in seq
+    assert str(popped[PPS].value[0][IPP].value[2]) == "1.5"
+
+
+def test_items_added_to_an_unread_sequence_keep_their_places() -> None:
+    from dcmcore.dataset import Dataset
+
+    seq = dcmread(_enhanced(3))[PFFG].value
+    new = Dataset()
+    new.PatientName = "Added"
+    seq.insert(1, new)
+    seq.append(Dataset())
+    assert seq[1] is new and len(seq) == 5
+    assert str(seq[2][PPS].value[0][IPP].value[2]) == "1.5"
+    seq.reverse()
+    assert seq[3] is new
+    assert str(seq[2][PPS].value[0][IPP].value[2]) == "1.5"
+
+
+def test_threads_reaching_an_unmade_item_get_the_same_dataset() -> None:
+    import threading
+
+    for _ in range(20):
+        seq = dcmread(_enhanced(50))[PFFG].value
+        got: list[object] = []
+        barrier = threading.Barrier(4)
+
+        def reach(seq=seq, got=got, barrier=barrier) -> None:
+            barrier.wait(5)
+            got.append(seq[25])
+
+        threads = [threading.Thread(target=reach) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(10)
+        assert len(got) == 4 and all(g is got[0] for g in got)
