@@ -31,6 +31,7 @@ __all__ = [
     "split_items",
     "is_complete",
     "simple_sequence_end",
+    "simple_item_end",
     "looks_implicit",
     "problem",
     "element_header",
@@ -65,6 +66,8 @@ _LONG_VR_CODES_LE = frozenset(int.from_bytes(vr, "little") for vr in _LONG_VRS)
 _ITEM_KEY_LE = 0xE000FFFE
 _ITEM_DELIM_KEY_LE = 0xE00DFFFE
 _SEQ_DELIM_KEY_LE = 0xE0DDFFFE
+_SQ_CODE_LE = int.from_bytes(b"SQ", "little")
+_UN_CODE_LE = int.from_bytes(b"UN", "little")
 _ITEM_BYTES = {True: b"\xfe\xff\x00\xe0", False: b"\xff\xfe\xe0\x00"}
 _SEQ_DELIM_BYTES = {True: b"\xfe\xff\xdd\xe0", False: b"\xff\xfe\xe0\xdd"}
 
@@ -405,6 +408,26 @@ def find_sequence_end(
                             offset=base + pos,
                             tag=seq_tag,
                         )
+                    if (
+                        little
+                        and record_min
+                        and depth + len(stack) // 2 + 2 < MAX_SEQUENCE_DEPTH
+                        and pos + 14 <= data_end
+                    ):
+                        # an item of defined-length elements and short simple sequences
+                        # (nothing in it to record): one light walk, no per-level state
+                        item_implicit = cur_implicit or (
+                            detect
+                            and not (0x41 <= buf[pos + 12] <= 0x5A and 0x41 <= buf[pos + 13] <= 0x5A)
+                        )
+                        simple = simple_item_end(buf, pos + 8, data_end, item_implicit, record_min)
+                        if simple is not None:
+                            if cur_items is not None:
+                                cur_items.append(
+                                    (pos + 8 - origin, simple[0] - origin, item_implicit, True)
+                                )
+                            pos = simple[1]
+                            continue
                     stack.append((False, cur_implicit, 0, seq_tag, seq_start, cur_items))
                     pos += 8
                     item_start = pos
@@ -616,6 +639,101 @@ def simple_sequence_end(buf: Any, pos: int, end: int, implicit: bool) -> tuple[i
                 pos += 8 + (second >> 16)
             if pos > end:
                 return None
+    return None
+
+
+def simple_item_end(
+    buf: Any, pos: int, end: int, implicit: bool, record_min: int
+) -> tuple[int, int] | None:
+    """Where a little endian undefined-length item whose content starts at `pos` ends,
+    when it is simple.
+
+    Simple: its elements have a defined length, or are undefined-length sequences
+    that :func:`simple_sequence_end` would read (its walk, inlined) and that are
+    shorter than `record_min` bytes (the full walk records nothing for them). Returns the position of the item
+    delimiter and the position after it, or None for anything else (other structures,
+    bad or truncated data), which :func:`find_sequence_end` then walks with its
+    checks. `implicit` is the item's own VR encoding.
+    """
+    unpack_ll = _UNPACK_LL
+    unpack_len = _HEADERS[True][2]
+    long_codes = _LONG_VR_CODES_LE
+    while pos + 8 <= end:
+        key, second = unpack_ll(buf, pos)
+        if key & 0xFFFF == 0xFFFE:
+            if key != _ITEM_DELIM_KEY_LE:
+                return None
+            return pos, pos + 8
+        if implicit:
+            length = second
+            hdr = 8
+            nested_implicit = True
+        else:
+            code = second & 0xFFFF
+            if code not in long_codes:
+                pos += 8 + (second >> 16)
+                if pos > end:
+                    return None
+                continue
+            if pos + 12 > end:
+                return None
+            length = unpack_len(buf, pos + 8)[0]
+            hdr = 12
+            nested_implicit = code == _UN_CODE_LE
+            if length == UNDEFINED and not nested_implicit and code != _SQ_CODE_LE:
+                return None
+        if length == UNDEFINED:
+            # simple_sequence_end's walk, inlined (a call per nested sequence costs as much)
+            start = pos = pos + hdr
+            while True:
+                if pos + 8 > end:
+                    return None
+                key, length = unpack_ll(buf, pos)
+                if key == _SEQ_DELIM_KEY_LE:
+                    break
+                if key != _ITEM_KEY_LE:
+                    return None
+                pos += 8
+                if length != UNDEFINED:
+                    pos += length
+                    if pos > end:
+                        return None
+                    continue
+                item_implicit = nested_implicit or (
+                    pos + 6 <= end
+                    and not (0x41 <= buf[pos + 4] <= 0x5A and 0x41 <= buf[pos + 5] <= 0x5A)
+                )
+                while True:
+                    if pos + 8 > end:
+                        return None
+                    key, second = unpack_ll(buf, pos)
+                    if key & 0xFFFF == 0xFFFE:
+                        if key != _ITEM_DELIM_KEY_LE:
+                            return None
+                        pos += 8
+                        break
+                    if item_implicit:
+                        if second == UNDEFINED:
+                            return None
+                        pos += 8 + second
+                    elif second & 0xFFFF in long_codes:
+                        if pos + 12 > end:
+                            return None
+                        length = unpack_len(buf, pos + 8)[0]
+                        if length == UNDEFINED:
+                            return None
+                        pos += 12 + length
+                    else:
+                        pos += 8 + (second >> 16)
+                    if pos > end:
+                        return None
+            if pos - start >= record_min:
+                return None
+            pos += 8
+            continue
+        pos += hdr + length
+        if pos > end:
+            return None
     return None
 
 

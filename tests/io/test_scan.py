@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from encoded_bytes import elem, item, sequence, text  # noqa: E402
 
-from dcmcore.io.scan import find_sequence_end, simple_sequence_end  # noqa: E402
+from dcmcore.io.scan import find_sequence_end, simple_item_end, simple_sequence_end  # noqa: E402
 
 SEQ = 0x00082218
 INNER = 0x00082228
@@ -63,3 +63,60 @@ def test_simple_walk_reads_an_implicit_item_in_explicit_data() -> None:
 )  # fmt: skip
 def test_simple_walk_declines_what_it_does_not_handle(value: bytes) -> None:
     assert simple_sequence_end(value, 0, len(value), False) is None
+
+
+def _outer(items: list[bytes], implicit: bool) -> bytes:
+    return sequence(SEQ, items, undefined=True, implicit=implicit)[8 if implicit else 12:]
+
+
+def _nested_item(i: int, implicit: bool, *, inner_undefined: bool = True) -> bytes:
+    kw = {"implicit": implicit}
+    inner = item(elem(0x00080100, "SH", text(f"C{i}"), **kw), undefined=inner_undefined)
+    return item(
+        elem(0x00080104, "LO", text("meaning"), **kw)
+        + sequence(INNER, [inner], undefined=True, **kw)
+        + elem(0x00081150, "UI", text("1.2"), **kw),
+        undefined=True,
+    )
+
+
+@pytest.mark.parametrize("implicit", [False, True])
+@pytest.mark.parametrize("inner_undefined", [False, True])
+def test_items_with_short_nested_sequences_split_as_the_full_walk_splits(
+    implicit: bool, inner_undefined: bool
+) -> None:
+    value = _outer([_nested_item(i, implicit, inner_undefined=inner_undefined) for i in range(4)],
+                   implicit)  # fmt: skip
+    light = find_sequence_end(value, 0, len(value), True, implicit=implicit, record_min=1024)
+    full = find_sequence_end(value, 0, len(value), True, implicit=implicit)
+    assert light == full
+    first_start, first_end = full[0][0][:2]
+    assert simple_item_end(value, first_start, len(value), implicit, 1024) == (
+        first_end, first_end + 8
+    )
+
+
+def test_item_walk_leaves_long_nested_sequences_to_the_full_walk() -> None:
+    value = _outer([_nested_item(0, False)], False)
+    start = find_sequence_end(value, 0, len(value), True, implicit=False)[0][0][0]
+    assert simple_item_end(value, start, len(value), False, 1024) is not None
+    assert simple_item_end(value, start, len(value), False, 8) is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # an item that never ends
+        elem(0x00080100, "SH", text("X")),
+        # a nested sequence nested again
+        sequence(INNER, [item(sequence(SEQ, [item(elem(0x00080100, "SH", text("X")))],
+                                       undefined=True), undefined=True)], undefined=True),
+        # an undefined-length value that is not a sequence (explicit VR)
+        b"\xe0\x7f\x10\x00OB\0\0\xff\xff\xff\xff" + b"\xfe\xff\xdd\xe0\0\0\0\0" + b"\xfe\xff\x0d\xe0\0\0\0\0",
+        # an item tag inside the item
+        b"\xfe\xff\x00\xe0\0\0\0\0",
+    ],
+    ids=["unended", "doubly-nested", "undefined-OB", "item-in-item"],
+)  # fmt: skip
+def test_item_walk_declines_what_it_does_not_handle(content: bytes) -> None:
+    assert simple_item_end(content, 0, len(content), False, 1024) is None
