@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, MutableMapping, MutableSequence
 from typing import TYPE_CHECKING, Any, cast
 
 from dcmcore import config
-from dcmcore.dataset_charset import CharacterSetMembers
+from dcmcore.dataset_charset import CharacterSetMembers, _convert_encodings
 from dcmcore.dataset_io import EncodingMembers
 from dcmcore.dataset_walk import TraversalMembers
 from dcmcore.dictionary import entry as _entry
@@ -89,6 +89,9 @@ def _key_tag(key: Any) -> BaseTag:
 
 def _behaviour(name: str) -> str:
     return str(getattr(config, name, "WARN")).upper()
+
+
+_CHARSET_TAG = BaseTag(0x00080005)
 
 
 class Dataset(
@@ -471,13 +474,21 @@ class Dataset(
             for tag in sorted(d, key=int):
                 yield self[tag]
             return
+        # the encodings of text read with a known character set, found once, not per
+        # element (what _text_encoding gives every raw text element; the Specific
+        # Character Set element itself is decoded on its own terms)
+        read = self.__dict__.get("_read_charset")
+        encoding = _convert_encodings(read) if read else None
+        own_charset = d.get(_CHARSET_TAG)
         for tag in sorted(d, key=int):
             # what __getitem__ does for a stored tag, without its call
             elem = d.get(tag)
             if elem.__class__ is DataElement:
                 yield elem
             elif elem.__class__ is RawDataElement:
-                elem = convert_raw_data_element(elem, None, self)
+                elem = convert_raw_data_element(
+                    elem, None if elem is own_charset else encoding, self
+                )
                 d[tag] = elem
                 yield elem
             else:  # removed meanwhile (KeyError), or another element class
