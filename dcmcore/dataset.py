@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, MutableMapping, MutableSequence
 from typing import TYPE_CHECKING, Any, cast
 
 from dcmcore import config
+from dcmcore import element as _element
 from dcmcore.dataset_charset import CharacterSetMembers, _convert_encodings
 from dcmcore.dataset_io import EncodingMembers
 from dcmcore.dataset_walk import TraversalMembers
@@ -33,6 +34,7 @@ from dcmcore.dictionary import tag_for_keyword as _tag_for_keyword
 from dcmcore.element import (
     DataElement,
     RawDataElement,
+    _convert_raw_data_element,
     convert_raw_data_element,
 )
 from dcmcore.errors import DcmcoreWarning
@@ -256,9 +258,12 @@ class Dataset(
                     return elem._value
                 if elem.__class__ is RawDataElement and type(self).__getitem__ is _DATASET_GETITEM:
                     # what __getitem__ does for a stored raw element, without its call
-                    elem = convert_raw_data_element(elem, None, self)
+                    # (nor convert_raw_data_element's when no conversion hook is set)
+                    elem = (_element.conversion_hook or _convert_raw_data_element)(
+                        elem, None, self
+                    )
                     stored[tag] = elem
-                    return elem.value
+                    return elem._value if elem.__class__ is DataElement else elem.value
                 return self[cast(BaseTag, tag)].value
         # re-raises the original error of a property that raised AttributeError
         return object.__getattribute__(self, name)
@@ -486,7 +491,7 @@ class Dataset(
             if elem.__class__ is DataElement:
                 yield elem
             elif elem.__class__ is RawDataElement:
-                elem = convert_raw_data_element(
+                elem = (_element.conversion_hook or _convert_raw_data_element)(
                     elem, None if elem is own_charset else encoding, self
                 )
                 d[tag] = elem
