@@ -62,6 +62,14 @@ _NESTED_CACHE_MIN = 1024
 #: (never an item or delimiter tag); bounded like tag.shared_tag's cache.
 _LE_TAGS: dict[int, BaseTag] = {}
 _LE_TAGS_MAX = 1 << 16
+#: the same for the reads limited to one group (read_elements' `group`): that group's
+#: tags only
+_LE_GROUP_TAGS: dict[int, dict[int, BaseTag]] = {}
+
+
+def _group_stop(group: int) -> Callable[[int], bool]:
+    """``stop_when`` of a read limited to `group`: true for a tag of another group."""
+    return lambda tag: tag >> 16 != group
 _NO_TAGS: frozenset[int] = frozenset()
 #: an element header's first eight bytes as two little endian ints: the tag key, and
 #: the VR | 2-byte length << 16 (explicit VR) or the 4-byte length (implicit VR)
@@ -106,6 +114,7 @@ def read_elements(
     context: str = "data set",
     complete: bool = False,
     partial: bool = False,
+    group: int | None = None,
 ) -> tuple[dict[BaseTag, RawDataElement], int, int]:
     """Parse the elements in ``buf[pos:end]`` into raw data elements.
 
@@ -135,6 +144,9 @@ def read_elements(
     partial : bool
         `buf` is a window of a file that goes on after it: an element that
         does not fit stops the read with status :data:`NEED_MORE`.
+    group : int, optional
+        Read only elements of this group: stop before the first of another group
+        (the file meta information, a command set), with `stop_when` if given.
 
     Returns
     -------
@@ -166,7 +178,17 @@ def read_elements(
     stop_owner = getattr(stop_when, "__self__", None) if stop_when is not None else _NO_TAGS
     stop_set: frozenset[int] = stop_owner if isinstance(stop_owner, frozenset) else _NO_TAGS
     fast = little and plain and (stop_when is None or stop_owner is stop_set)
-    le_tag = _LE_TAGS.get
+    le_tags = _LE_TAGS
+    if group is not None:
+        # the tight loop looks tags up among this group's only: a tag of another group
+        # leaves it for the full loop body, which stops there
+        le_tags = _LE_GROUP_TAGS.setdefault(group, {})
+        outer_stop = stop_when
+        if outer_stop is None:
+            stop_when = _group_stop(group)
+        else:
+            stop_when = lambda tag: tag >> 16 != group or outer_stop(tag)  # noqa: E731
+    le_tag = le_tags.get
     short_codes = _SHORT_VR_CODES.get
     long_codes = _LONG_VR_CODES.get
     unpack_ll = _UNPACK_LL
@@ -291,8 +313,8 @@ def read_elements(
             else:
                 value = buf[vpos:nxt] if length else b""
         t = cached_tag(tag) or shared_tag(tag)
-        if little and len(_LE_TAGS) < _LE_TAGS_MAX:  # the tight loop's tag lookup
-            _LE_TAGS[(tag & 0xFFFF) << 16 | tag >> 16] = t
+        if little and len(le_tags) < _LE_TAGS_MAX:  # the tight loop's tag lookup
+            le_tags[(tag & 0xFFFF) << 16 | tag >> 16] = t
         elements[t] = new(RDE, (t, vr, length, value, base + vpos, implicit, little, True, False))
         if cut:
             return elements, data_end, TRUNCATED

@@ -301,10 +301,6 @@ def _read_preamble(data: Any, force: bool) -> tuple[bytes | None, int]:
     return None, 0
 
 
-def _not_group(group: int) -> Any:
-    return lambda tag: tag >> 16 != group
-
-
 def _read_meta(
     data: Any, pos: int, partial: bool = False
 ) -> tuple[dict[BaseTag, RawDataElement], int, int]:
@@ -330,7 +326,7 @@ def _read_meta(
         end,
         implicit,
         True,
-        stop_when=_not_group(0x0002),
+        group=0x0002,
         context="file meta information",
         partial=partial,
     )
@@ -503,7 +499,7 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
     command: dict[BaseTag, RawDataElement] = {}
     if status == DONE and bytes(data[pos : pos + 2]) == b"\0\0" and len(data) >= pos + 8:
         command, pos, status = read_elements(
-            data, pos, len(data), True, True, stop_when=_not_group(0x0000),
+            data, pos, len(data), True, True, group=0x0000,
             context="command set", partial=windowed,
         )  # fmt: skip
     if status == NEED_MORE:  # an unusually long header: read it all at once
@@ -513,7 +509,7 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
         meta, pos, _ = _read_meta(data, pos)
         if bytes(data[pos : pos + 2]) == b"\0\0" and len(data) >= pos + 8:
             command, pos, _ = read_elements(
-                data, pos, len(data), True, True, stop_when=_not_group(0x0000),
+                data, pos, len(data), True, True, group=0x0000,
                 context="command set",
             )  # fmt: skip
 

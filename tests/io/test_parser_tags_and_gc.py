@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 from encoded_bytes import IMPLICIT_LE, elem, item, part10, sequence, text  # noqa: E402
 
 from dcmcore.errors import DcmcoreWarning  # noqa: E402
+from dcmcore.io.parser import DONE, read_elements  # noqa: E402
 from dcmcore.io.reader import dcmread  # noqa: E402
 from dcmcore.tag import BaseTag, shared_tag  # noqa: E402
 
@@ -92,3 +93,25 @@ def test_a_value_past_the_data_still_warns_with_its_offset_when_the_tag_is_known
         ds = dcmread(cut)
     assert ds[0x00200013].value == 7
     assert len(ds.get_item(0x7FE00010).value) == 10
+
+
+@pytest.mark.parametrize("implicit", [False, True])
+def test_a_read_limited_to_one_group_stops_at_the_first_element_of_another(
+    implicit: bool,
+) -> None:
+    kw = {"implicit": implicit}
+    group2 = elem(0x00020001, "OB", b"\0\1", **kw) + elem(0x00020010, "UI", text("1.2.3"), **kw)
+    # a group 0x0008 element that is also in the tight loop's tag cache of ordinary reads
+    data = group2 + elem(0x00080060, "CS", text("CT"), **kw) + elem(0x00020002, "UI", text("9"), **kw)
+    read_elements(data, len(group2), len(data), implicit, True)  # warms the ordinary cache
+    for _ in range(2):  # a first read, then one through the group's tag cache
+        elements, pos, status = read_elements(data, 0, len(data), implicit, True, group=2)
+        assert [int(t) for t in elements] == [0x00020001, 0x00020010]
+        assert (pos, status) == (len(group2), DONE)
+    # with a stop condition of its own as well
+    elements, pos, _ = read_elements(
+        data, 0, len(data), implicit, True, group=2, stop_when=lambda t: t == 0x00020010
+    )
+    assert [int(t) for t in elements] == [0x00020001] and pos == len(group2) - len(
+        elem(0x00020010, "UI", text("1.2.3"), **kw)
+    )
