@@ -164,7 +164,14 @@ def _dec_UR(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
 
 
 def _dec_UI(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
-    return _split(raw.decode(default_encoding).rstrip("\x00 "), UID)
+    text = raw.decode(default_encoding).rstrip("\x00 ")
+    if "\\" not in text:
+        # what UID(text) makes of a plain str, without its checks
+        return _new_str(UID, text.strip(" \x00"))
+    return MultiValue(UID, text.split("\\"))
+
+
+_new_str = str.__new__
 
 
 def _make_lenient(vr: str, ctor: Callable[[str], Any], tag: int | None) -> Callable[[str], Any]:
@@ -197,9 +204,10 @@ _DATETIME_CTOR = {"DA": _da, "DT": _dt, "TM": _tm}
 
 
 def _dec_datetime(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
-    if not _setting("datetime_conversion"):
-        return _dec_string(raw, le, encs, tag, vr)
     text = raw.decode(default_encoding)
+    if not _setting("datetime_conversion"):  # _dec_string, inlined
+        text = text.rstrip(" \x00")
+        return MultiValue(str, text.split("\\")) if "\\" in text else text
     items = text.split("\\")
     ctor = _make_lenient(vr, _DATETIME_CTOR[vr], tag)
     if len(items) == 1:
@@ -217,6 +225,9 @@ def _multi(ctor: Callable[[Any], Any], converted: list[Any]) -> MultiValue[Any]:
 
 
 _new_multivalue = MultiValue.__new__
+
+
+_new_float = float.__new__
 
 
 def _ds_fast(item: str) -> Any:
@@ -260,11 +271,17 @@ def _dec_DS(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
         return _numpy_numbers(text, "f8")
     cls = DSdecimal if settings["use_DS_decimal"] else DSfloat
     if cls is DSfloat and settings["reading_validation_mode"] != config.RAISE:
-        items = text.rstrip(" \x00").split("\\")
+        text = text.rstrip(" \x00")
         try:
-            if len(items) == 1:
-                return _ds_fast(items[0])
-            return _multi(DSfloat, [_ds_fast(item) for item in items])
+            if "\\" not in text:  # _ds_fast, inlined
+                item = text.strip()
+                if not item:
+                    return item
+                value = _new_float(DSfloat, item)  # ValueError for a malformed value
+                value.original_string = item
+                value.auto_format = False
+                return value
+            return _multi(DSfloat, [_ds_fast(item) for item in text.split("\\")])
         except ValueError:
             pass  # a malformed item: the lenient path below warns about it
     lenient = _make_lenient(vr, cls, tag)
