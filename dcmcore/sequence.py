@@ -251,6 +251,13 @@ class Sequence(list):
         self._make_all()
         return list.__add__(self, other)
 
+    def __radd__(self, other: Any) -> Any:
+        # ``[x] + seq`` would read the list's storage directly (unmade items)
+        if not isinstance(other, list):
+            return NotImplemented
+        self._make_all()
+        return list.__add__(other, self)
+
     def __mul__(self, count: SupportsIndex) -> Any:
         self._make_all()
         return list.__mul__(self, count)

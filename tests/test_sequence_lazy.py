@@ -327,6 +327,7 @@ def test_every_other_read_of_a_partly_made_sequence_sees_datasets() -> None:
         lambda s: list(reversed(s))[::-1],
         lambda s: copy.copy(s),
         lambda s: s + [],
+        lambda s: [] + s,
         lambda s: s * 1,
         lambda s: pickle.loads(pickle.dumps(s)),
         lambda s: copy.deepcopy(s),
