@@ -422,7 +422,7 @@ def dcmread(
     specific_tags: Iterable[Any] | None = None,
     *,
     validation_mode: int | None = None,
-) -> Any:
+) -> FileDataset:
     """Read a DICOM file (Part 10 format) and return a :class:`~dcmcore.dataset.FileDataset`.
 
     Parameters
