@@ -65,6 +65,13 @@ _LE_TAGS_MAX = 1 << 16
 #: the same for the reads limited to one group (read_elements' `group`): that group's
 #: tags only
 _LE_GROUP_TAGS: dict[int, dict[int, BaseTag]] = {}
+#: Explicit VR little endian: an element header's first six bytes (tag and VR) read as
+#: one little endian int to (shared BaseTag, VR, whether the VR has a 4-byte length),
+#: for the elements read with a known VR; one lookup gives the tight loop both.
+_LE_EX_TAGS: dict[int, tuple[BaseTag, str, bool]] = {}
+#: the same for the reads limited to one group
+_LE_EX_GROUP_TAGS: dict[int, dict[int, tuple[BaseTag, str, bool]]] = {}
+_HEADER6 = (1 << 48) - 1
 
 
 def _group_stop(group: int) -> Callable[[int], bool]:
@@ -74,8 +81,8 @@ _NO_TAGS: frozenset[int] = frozenset()
 #: an element header's first eight bytes as two little endian ints: the tag key, and
 #: the VR | 2-byte length << 16 (explicit VR) or the 4-byte length (implicit VR)
 _UNPACK_LL = Struct("<LL").unpack_from
-_SHORT_VR_CODES = {int.from_bytes(k, "little"): v for k, v in _SHORT_VR_NAMES.items()}
-_LONG_VR_CODES = {int.from_bytes(k, "little"): v for k, v in _LONG_VR_NAMES.items()}
+#: an element header's first eight bytes as one little endian int
+_UNPACK_Q = Struct("<Q").unpack_from
 #: read_elements status: all elements read (or a stop condition met)
 DONE = 0
 #: read_elements status: the data ended inside an element (lenient reads)
@@ -179,45 +186,52 @@ def read_elements(
     stop_set: frozenset[int] = stop_owner if isinstance(stop_owner, frozenset) else _NO_TAGS
     fast = little and plain and (stop_when is None or stop_owner is stop_set)
     le_tags = _LE_TAGS
+    ex_tags = _LE_EX_TAGS
     if group is not None:
         # the tight loop looks tags up among this group's only: a tag of another group
         # leaves it for the full loop body, which stops there
         le_tags = _LE_GROUP_TAGS.setdefault(group, {})
+        ex_tags = _LE_EX_GROUP_TAGS.setdefault(group, {})
         outer_stop = stop_when
         if outer_stop is None:
             stop_when = _group_stop(group)
         else:
-            stop_when = lambda tag: tag >> 16 != group or outer_stop(tag)  # noqa: E731
+            # `group` itself is reused by the loop below: bind its value now
+            stop_when = lambda tag, g=group: tag >> 16 != g or outer_stop(tag)  # noqa: E731
     le_tag = le_tags.get
-    short_codes = _SHORT_VR_CODES.get
-    long_codes = _LONG_VR_CODES.get
+    ex_tag = ex_tags.get
     unpack_ll = _UNPACK_LL
+    unpack_q = _UNPACK_Q
+    header6 = _HEADER6
+    vr_code: int | None
     while pos < data_end:
         if fast:
             while pos + 8 <= data_end:
-                key, second = unpack_ll(buf, pos)
-                t = le_tag(key)
-                if t is None or t in stop_set:
-                    break
                 if implicit:
-                    if second == UNDEFINED:
+                    key, length = unpack_ll(buf, pos)
+                    t = le_tag(key)
+                    if t is None or t in stop_set or length == UNDEFINED:
                         break
                     vr = None
-                    length = second
                     vpos = pos + 8
                 else:
-                    vr = short_codes(second & 0xFFFF)
-                    if vr is not None:
-                        length = second >> 16
-                        vpos = pos + 8
-                    else:
-                        vr = long_codes(second & 0xFFFF)
-                        if vr is None or pos + 12 > data_end:
+                    head = unpack_q(buf, pos)[0]
+                    found = ex_tag(head & header6)
+                    if found is None:
+                        break
+                    t, vr, long_length = found
+                    if t in stop_set:
+                        break
+                    if long_length:
+                        if pos + 12 > data_end:
                             break
                         length = unpack_len(buf, pos + 8)[0]
                         if length == UNDEFINED:
                             break
                         vpos = pos + 12
+                    else:
+                        length = head >> 48
+                        vpos = pos + 8
                 nxt = vpos + length
                 if nxt > data_end:
                     break
@@ -240,6 +254,7 @@ def read_elements(
             if stop_when is not None and stop_when(tag):
                 return elements, pos, DONE
             vr = None
+            vr_code = None
             hdr = 8
         else:
             group, elem, raw_vr, length = unpack_ex(buf, pos)
@@ -248,6 +263,7 @@ def read_elements(
                 return elements, pos, DONE
             hdr = 8
             vr = short_names(raw_vr)
+            vr_code = int.from_bytes(raw_vr, "little") if little else None
             if vr is None and group != 0xFFFE:
                 vr = long_names(raw_vr)
                 if vr is not None:
@@ -259,6 +275,7 @@ def read_elements(
                     length = unpack_len(buf, pos + 8)[0]
                     hdr = 12
                 else:
+                    vr_code = None  # not a known VR: never in the tight loop's lookup
                     vr, length, hdr = _unknown_vr(buf, pos, raw_vr, length, tag, base, little)
         if group == 0xFFFE:
             what = {ITEM_DELIM: "item delimiter", SEQ_DELIM: "sequence delimiter", ITEM: "item"}
@@ -313,8 +330,12 @@ def read_elements(
             else:
                 value = buf[vpos:nxt] if length else b""
         t = cached_tag(tag) or shared_tag(tag)
-        if little and len(le_tags) < _LE_TAGS_MAX:  # the tight loop's tag lookup
-            le_tags[(tag & 0xFFFF) << 16 | tag >> 16] = t
+        if little:  # the tight loop's tag lookups
+            key = (tag & 0xFFFF) << 16 | tag >> 16
+            if len(le_tags) < _LE_TAGS_MAX:
+                le_tags[key] = t
+            if vr_code is not None and vr is not None and len(ex_tags) < _LE_TAGS_MAX:
+                ex_tags[key | vr_code << 32] = (t, vr, hdr == 12)
         elements[t] = new(RDE, (t, vr, length, value, base + vpos, implicit, little, True, False))
         if cut:
             return elements, data_end, TRUNCATED

@@ -115,3 +115,41 @@ def test_a_read_limited_to_one_group_stops_at_the_first_element_of_another(
     assert [int(t) for t in elements] == [0x00020001] and pos == len(group2) - len(
         elem(0x00020010, "UI", text("1.2.3"), **kw)
     )
+
+
+@pytest.mark.parametrize("implicit", [False, True])
+def test_a_read_limited_to_one_group_with_a_stop_condition_still_stops_at_another_group(
+    implicit: bool,
+) -> None:
+    kw = {"implicit": implicit}
+    group2 = elem(0x00020001, "OB", b"\0\1", **kw) + elem(0x00020010, "UI", text("1.2.3"), **kw)
+    data = group2 + elem(0x00080060, "CS", text("CT"), **kw)
+    for _ in range(2):  # a first read, then one through the group's tag cache
+        elements, pos, status = read_elements(
+            data, 0, len(data), implicit, True, group=2, stop_when=lambda t: False
+        )
+        assert [int(t) for t in elements] == [0x00020001, 0x00020010]
+        assert (pos, status) == (len(group2), DONE)
+
+
+def test_one_tag_read_with_different_vrs_keeps_each_elements_own_vr_and_length() -> None:
+    # (0028,1101) is US or SS; OB has a 4-byte length: each header read as written
+    first = elem(0x00281101, "US", b"\1\0\2\0\3\0") + elem(0x00091010, "OB", b"\1\2")
+    second = elem(0x00281101, "SS", b"\4\0\5\0\6\0") + elem(0x00091010, "UN", b"\3\4\5\6")
+    for _ in range(2):  # a first read, then one through the tight loop's cache
+        for data, vrs, values in (
+            (first, ["US", "OB"], [b"\1\0\2\0\3\0", b"\1\2"]),
+            (second, ["SS", "UN"], [b"\4\0\5\0\6\0", b"\3\4\5\6"]),
+        ):
+            elements, pos, status = read_elements(data, 0, len(data), False, True)
+            assert [r.VR for r in elements.values()] == vrs
+            assert [r.value for r in elements.values()] == values
+            assert (pos, status) == (len(data), DONE)
+
+
+def test_an_unknown_vr_warns_on_every_read() -> None:
+    raw = b"\x09\x00\x20\x10ZZ\x02\x00ab"  # (0009,1020), VR 'ZZ', 2 bytes
+    for _ in range(2):
+        with pytest.warns(DcmcoreWarning, match="unknown VR 'ZZ'"):
+            elements, _, _ = read_elements(raw, 0, len(raw), False, True)
+        assert [(r.VR, r.value) for r in elements.values()] == [("UN", b"ab")]
