@@ -185,6 +185,22 @@ class FileMetaDataset(Dataset):
         super().__init__(*args, **kwargs)
         FileMetaDataset.validate(self._dict)
 
+    @classmethod
+    def _from_elements(cls, elements: dict[BaseTag, RawDataElement]) -> FileMetaDataset:
+        """The reader's constructor: `elements` are the raw group 0x0002 elements of a
+        group-limited read (nothing to check or adopt), read as explicit VR little
+        endian ISO 8859-1 text."""
+        ds = cls.__new__(cls)
+        d = ds.__dict__
+        d["_dict"] = elements
+        d["_private_blocks"] = {}
+        d["_pixel_array_opts"] = {}
+        d["_pixel_id"] = {}
+        d["_read_implicit"] = False
+        d["_read_little"] = True
+        d["_read_charset"] = "iso8859"
+        return ds
+
     @staticmethod
     def validate(init_value: Any) -> None:
         """Raise if `init_value` is not a dict/Dataset of group 0x0002 elements only."""

@@ -640,3 +640,15 @@ def test_equality_ignores_file_attributes_like_pydicom() -> None:
         f["PatientName"].VR = "LO"
         results.append((a == b, a == c, a == d, a == e, a == f))
     assert results[0] == results[1] == (True, False, True, True, False)
+
+
+def test_read_file_meta_is_a_file_meta_dataset_read_as_explicit_vr_little_endian() -> None:
+    ds = dcmread(get_testdata_file("rtplan.dcm"))
+    meta = ds.file_meta
+    assert type(meta) is FileMetaDataset
+    assert all(tag >> 16 == 2 for tag in meta.keys())
+    assert meta.original_encoding == (False, True)
+    assert meta.original_character_set == "iso8859"
+    assert meta.TransferSyntaxUID == pydicom.dcmread(get_testdata_file("rtplan.dcm")).file_meta.TransferSyntaxUID
+    with pytest.raises(ValueError, match="0008"):
+        meta.add_new(0x00080060, "CS", "CT")

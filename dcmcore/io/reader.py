@@ -557,9 +557,7 @@ def _read(src: _Input, defer: Any, stop_before_pixels: bool, force: bool, only: 
         src.owner_file.seek(stop)
     if command:
         elements = {**command, **elements}
-    file_meta = FileMetaDataset(meta)
-    if hasattr(file_meta, "set_original_encoding"):
-        file_meta.set_original_encoding(False, True, "iso8859")
+    file_meta = FileMetaDataset._from_elements(meta)
     ds = FileDataset._from_elements(
         src.source, elements, preamble, file_meta, implicit, little, src.timestamp
     )
@@ -776,7 +774,5 @@ def read_file_meta_info(filename: str | os.PathLike[str]) -> Any:
         else:
             data += fh.read()
     meta, _, _ = _read_meta(data, 132)
-    file_meta = FileMetaDataset(meta)
-    if hasattr(file_meta, "set_original_encoding"):
-        file_meta.set_original_encoding(False, True, "iso8859")
+    file_meta = FileMetaDataset._from_elements(meta)
     return file_meta
