@@ -649,6 +649,9 @@ def test_read_file_meta_is_a_file_meta_dataset_read_as_explicit_vr_little_endian
     assert all(tag >> 16 == 2 for tag in meta.keys())
     assert meta.original_encoding == (False, True)
     assert meta.original_character_set == "iso8859"
-    assert meta.TransferSyntaxUID == pydicom.dcmread(get_testdata_file("rtplan.dcm")).file_meta.TransferSyntaxUID
+    assert (
+        meta.TransferSyntaxUID
+        == pydicom.dcmread(get_testdata_file("rtplan.dcm")).file_meta.TransferSyntaxUID
+    )
     with pytest.raises(ValueError, match="0008"):
         meta.add_new(0x00080060, "CS", "CT")
