@@ -228,6 +228,7 @@ _new_multivalue = MultiValue.__new__
 
 
 _new_float = float.__new__
+_new_int = int.__new__
 
 
 def _ds_fast(item: str) -> Any:
@@ -296,14 +297,21 @@ def _dec_IS(raw: bytes, le: bool, encs: Any, tag: int | None, vr: str) -> Any:
     settings = _settings()
     if settings["use_IS_numpy"] and _NUMPY_IS_CHARS.match(text.strip(" \x00")):
         return _numpy_numbers(text, "i8")
-    items = text.rstrip(" \x00").split("\\")
+    text = text.rstrip(" \x00")
     if settings["reading_validation_mode"] != config.RAISE:
-        try:
-            if len(items) == 1:
-                return _is_fast(items[0])
-            return _multi(IS, [_is_fast(item) for item in items])
-        except ValueError:
-            pass  # not a plain integer: the full IS rules below
+        if "\\" not in text:  # _is_fast, inlined
+            item = text.strip()
+            digits = item[1:] if item[:1] in ("-", "+") else item
+            if digits.isascii() and digits.isdigit() and len(item) <= 12:
+                value = _new_int(IS, item)
+                value.original_string = item
+                return value
+        else:
+            try:
+                return _multi(IS, [_is_fast(item) for item in text.split("\\")])
+            except ValueError:
+                pass  # not a plain integer: the full IS rules below
+    items = text.split("\\")
     lenient = _make_lenient(vr, IS, tag)
     if len(items) == 1:
         return lenient(items[0])
