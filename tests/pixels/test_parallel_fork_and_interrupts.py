@@ -11,9 +11,12 @@ import concurrent.futures as cf
 import gc
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -273,20 +276,52 @@ class _Killer(Decoder):
         return np.frombuffer(data, np.uint8).reshape(info.rows, info.columns)
 
 
+def _descriptors() -> dict[str, str]:
+    """This process's open descriptors and what they point at (for a failure message)."""
+    found = {}
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            found[fd] = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            pass
+    return found
+
+
 def test_worker_killed_mid_decode_raises_worker_process_error_and_next_call_recovers():
+    # descriptors are counted for the whole process: run the scenario in a fresh
+    # interpreter, where no other test's pools, threads or clusters hold any
+    script = (
+        "import importlib.util, sys\n"
+        f"spec = importlib.util.spec_from_file_location('killed_worker', {str(Path(__file__))!r})\n"
+        "module = importlib.util.module_from_spec(spec)\n"
+        "sys.modules['killed_worker'] = module\n"
+        "spec.loader.exec_module(module)\n"
+        "module._killed_worker_scenario()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parents[2],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+
+
+def _killed_worker_scenario() -> None:
     mod = px.api.dataset_source(make_ds(rows=1, cols=64, ba=8)).module
     info = mod.frame_info()
     frames = [bytes([i]) * 64 for i in range(20)]
     expected = np.array(range(20), dtype=np.uint8)
+    # a pool kept from an earlier test may hold other descriptors than the one made after
+    # the crash (another start method, say): start from a pool made here
+    parallel.shutdown_pools()
     out, _ = parallel.decode_frames(CodecRunner([_Killer()], info), frames, mod.decoded_dtype,
                                     workers=3)
     assert_same_array(expected, out[:, 0, 0, 0])
     fds = len(os.listdir("/proc/self/fd"))
+    before = _descriptors()
     with pytest.raises(parallel.WorkerProcessError, match=r"ended abruptly with frames \d+-\d+ before they were decoded") as err:
         parallel.decode_frames(CodecRunner([_Killer(15, os.getpid())], info), frames,
                                mod.decoded_dtype, workers=3)
     assert isinstance(err.value.__cause__, cf.process.BrokenProcessPool)
     assert not shared_memory._kept_busy
+    del err  # its traceback holds the broken pool (and its pipes) alive
     out, _ = parallel.decode_frames(CodecRunner([_Killer()], info), frames, mod.decoded_dtype,
                                     workers=3)
     assert_same_array(expected, out[:, 0, 0, 0])
@@ -297,7 +332,9 @@ def test_worker_killed_mid_decode_raises_worker_process_error_and_next_call_reco
         if len(os.listdir("/proc/self/fd")) <= fds:
             break
         time.sleep(0.05)
-    assert len(os.listdir("/proc/self/fd")) <= fds
+    assert len(os.listdir("/proc/self/fd")) <= fds, {
+        fd: target for fd, target in _descriptors().items() if before.get(fd) != target
+    }
 
 
 class _Described(Decoder):
