@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
-from dcmcore import dataset
+from dcmcore import _keywords
 from dcmcore import dictionary as _dictionary
 from dcmcore.dictionary import (
     DictEntry,
@@ -92,7 +92,7 @@ def _as_entry(value: tuple[str, ...]) -> DictEntry:
 def _forget_keywords() -> None:
     # the dataset caches keyword lookups by attribute name, misses included
 
-    dataset._keyword_tags.clear()
+    _keywords._keyword_tags.clear()
 
 
 def dictionary_description(tag: TagType) -> str:

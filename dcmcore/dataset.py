@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from dcmcore import config
 from dcmcore import element as _element
+from dcmcore._keywords import _MISSING, _key_tag, _keyword_tag, _keyword_tags
 from dcmcore.dataset_charset import CharacterSetMembers, _convert_encodings
 from dcmcore.dataset_io import EncodingMembers
 from dcmcore.dataset_walk import TraversalMembers
 from dcmcore.dictionary import entry as _entry
 from dcmcore.dictionary import keyword_for_tag as _keyword_for_tag
 from dcmcore.dictionary import repeater_has_keyword as _repeater_has_keyword
-from dcmcore.dictionary import tag_for_keyword as _tag_for_keyword
 from dcmcore.element import (
     DataElement,
     RawDataElement,
@@ -42,7 +42,7 @@ from dcmcore.formatting import DEFAULT_ELEMENT_FORMAT, formatted_lines, pretty_s
 from dcmcore.pixel_members import PixelMembers
 from dcmcore.private import PrivateBlock, PrivateMembers
 from dcmcore.sequence import Sequence
-from dcmcore.tag import _SHARED, PIXEL_DATA_TAGS, BaseTag, Tag, TagType, shared_tag
+from dcmcore.tag import _SHARED, PIXEL_DATA_TAGS, BaseTag, Tag, TagType
 from dcmcore.vr import VR as _VR
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,36 +59,6 @@ _MAX_PARENT_DEPTH = 1000
 _DEFAULT_ENCODING = "iso8859"
 # alphanumeric names with an upper-case letter: probably meant as a DICOM keyword
 _RE_CAMEL_CASE = re.compile(r"[A-Za-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|[A-Z][A-Za-z0-9]+")
-#: keyword -> tag (None for names that are not keywords), filled on first use
-_keyword_tags: dict[str, int | None] = {}
-_MISSING = object()
-
-
-def _keyword_tag(name: str) -> int | None:
-    """``dictionary.tag_for_keyword`` cached for attribute names."""
-    try:
-        return _keyword_tags[name]
-    except KeyError:
-        pass
-    found = _tag_for_keyword(name)
-    # the shared tag: the reader's keys are the same objects, so lookups match by identity
-    tag = None if found is None else shared_tag(found)
-    if len(_keyword_tags) < 20000:
-        _keyword_tags[name] = tag
-    return tag
-
-
-def _key_tag(key: Any) -> BaseTag:
-    """The tag for a Dataset key: keyword fast path, then any form :func:`Tag` accepts."""
-    if key.__class__ is str:
-        tag = _keyword_tags.get(key, _MISSING)
-        if tag is _MISSING:
-            tag = _keyword_tag(key)
-        if tag is not None:
-            return tag  # type: ignore[return-value]
-    return Tag(key)
-
-
 def _behaviour(name: str) -> str:
     return str(getattr(config, name, "WARN")).upper()
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, MutableSequence
 from typing import TYPE_CHECKING, Any
 
-from dcmcore import config
+from dcmcore import _raw_vr, config
 from dcmcore import element as _element
 from dcmcore._raw_values import convert_value
 from dcmcore.element import DataElement, RawDataElement
@@ -61,7 +61,7 @@ def raw_element_vr(
     dictionary's), an explicit UN of a known tag gets its VR, ambiguous VRs are
     resolved from `ds` and its ancestors.
     """
-    vr, _ = _element._resolve_vr(raw, ds)
+    vr, _ = _raw_vr._resolve_vr(raw, ds)
     data["VR"] = vr
 
 
@@ -234,7 +234,7 @@ class Hooks:
             raw.tag, data["VR"], data["value"], raw.value_tell, undefined, already_converted=True
         )
         if raw.tag >> 16 & 1 and raw.tag & 0xFF00 and ds is not None:
-            elem.private_creator = _element._private_creator_of(elem.tag, ds)
+            elem.private_creator = _raw_vr._private_creator_of(elem.tag, ds)
         return elem
 
 
